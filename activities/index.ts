@@ -1,0 +1,35 @@
+import type { Transporter } from 'nodemailer';
+import type { Store } from '../store/connect';
+import { createAuditActivities } from './audit';
+import { createDraftActivities } from './drafting';
+import { createEmailActivities } from './email';
+import { createStatusPageActivities } from './status-page';
+
+export interface ActivityDeps {
+  store: Store;
+  mailer: Transporter;
+  config: ActivityConfig;
+}
+
+export interface ActivityConfig {
+  /** The From address of customer email. */
+  fromAddress: string;
+  /** Where the public status page lives; links in messages point here. */
+  publicUrl: string;
+  /** The right-hand side of deterministic Message-IDs. */
+  messageIdDomain: string;
+  /** Internal addresses told when a deadline is missed (the backup communication lead). */
+  escalationEmails: string[];
+}
+
+/** Every activity Herald's workflows call, bound to their adapters. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createAuditActivities(deps),
+    ...createDraftActivities(deps),
+    ...createEmailActivities(deps),
+    ...createStatusPageActivities(deps),
+  };
+}
+
+export type HeraldActivities = ReturnType<typeof createActivities>;

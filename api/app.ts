@@ -1,0 +1,50 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { authenticate } from './auth';
+import type { ApiDeps } from './deps';
+import { HttpError, toHttpError } from './errors';
+import { buildOpenApi } from './openapi';
+import type { Route } from './route';
+import { incidentRoutes } from './routes/incidents';
+import { statusRoutes } from './routes/status';
+import { systemRoutes } from './routes/system';
+
+export function allRoutes(openapi: () => unknown): Route[] {
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes];
+}
+
+function mount(app: express.Express, route: Route, deps: ApiDeps) {
+  app[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const principal = route.roles ? authenticate(req.headers, deps.apiKeys, route.roles) : undefined;
+      const params = route.params ? route.params.parse(req.params) : req.params;
+      const query = route.query ? route.query.parse(req.query) : req.query;
+      const body = route.body ? route.body.parse(req.body ?? {}) : undefined;
+      const result = await route.handler({ params, query, body, principal, deps });
+      res.status(result.status ?? 200);
+      for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+      if (result.contentType) res.type(result.contentType).send(result.body);
+      else res.json(result.body);
+    } catch (err) {
+      next(err);
+    }
+  });
+}
+
+/** The HTTP API: routes from one table, errors mapped to 4xx/503 with a clear message and never a stack. */
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+  let doc: unknown;
+  const routes = allRoutes(() => (doc ??= buildOpenApi(routes, { version: '0.1.0' })));
+  for (const route of routes) mount(app, route, deps);
+  app.use((req: Request) => {
+    throw new HttpError(404, `no route for ${req.method} ${req.path}`);
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const { status, body } = toHttpError(err);
+    if (status >= 500) console.error('request failed:', err instanceof Error ? err.message : err);
+    res.status(status).json(body);
+  });
+  return app;
+}

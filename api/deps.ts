@@ -1,0 +1,13 @@
+import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
+import type { ApiKey } from '../config/api-keys';
+import type { Store } from '../store/connect';
+
+export interface ApiDeps {
+  temporal: Client;
+  store: Store;
+  mailer: Transporter;
+  taskQueue: string;
+  apiKeys: ApiKey[];
+  publicUrl: string;
+}

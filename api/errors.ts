@@ -1,0 +1,79 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ZodError } from 'zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  issues?: unknown;
+  details?: unknown;
+}
+
+/** Workflow rejections that mean the caller asked for something the incident's state forbids. */
+const conflictTypes = new Set(['StaleVersion', 'NothingToApprove', 'AlreadyResolved', 'IncidentClosed']);
+const forbiddenTypes = new Set(['Forbidden']);
+
+const statusNames: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  503: 'unavailable',
+};
+
+function body(status: number, message: string, extra: Partial<ErrorBody> = {}): { status: number; body: ErrorBody } {
+  return { status, body: { error: statusNames[status] ?? 'error', message, ...extra } };
+}
+
+function isGrpcError(err: unknown, code: number): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+/** Maps anything a handler throws to a clear HTTP answer; the stack never leaves the process. */
+export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof HttpError) return body(err.status, err.message, err.details ? { details: err.details } : {});
+  if (err instanceof ZodError) {
+    return body(400, 'the request is not valid', {
+      issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+    });
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return body(409, 'an incident with this ID already exists');
+  if (err instanceof WorkflowNotFoundError) return body(404, 'incident not found');
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) {
+      const details = cause.details?.[0];
+      if (cause.type && forbiddenTypes.has(cause.type)) return body(403, cause.message);
+      if (cause.type && conflictTypes.has(cause.type)) return body(409, cause.message, details ? { details } : {});
+      return body(400, cause.message);
+    }
+    return body(409, cause?.message ?? err.message);
+  }
+  // gRPC NOT_FOUND (5) for closed or unknown executions, FAILED_PRECONDITION (9) for updates to closed ones.
+  if (isGrpcError(err, 5)) return body(404, 'incident not found');
+  if (isGrpcError(err, 9)) return body(409, 'the incident is already closed');
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') return body(400, 'the request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return body(413, 'the request body is too large');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return body(e.status, e.message ?? 'bad request');
+  if (isGrpcError(err, 14) || isGrpcError(err, 4)) return body(503, 'the workflow service is not reachable; try again');
+  return body(503, 'Herald could not complete the request; try again');
+}

@@ -1,0 +1,32 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadApiKeys } from '../config/api-keys';
+import { loadEnv } from '../config/env';
+import { connectStore } from '../store/connect';
+import { createMailer } from '../workers/worker';
+import { createApp } from './app';
+
+async function main() {
+  const env = loadEnv();
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const store = await connectStore(env.MONGODB_URI);
+  const mailer = createMailer(env.SMTP_URL);
+  const app = createApp({
+    temporal, store, mailer, taskQueue: env.HERALD_TASK_QUEUE, apiKeys: loadApiKeys(), publicUrl: env.HERALD_PUBLIC_URL,
+  });
+  const server = app.listen(env.HERALD_PORT, '127.0.0.1', () => {
+    console.log(`herald api listening on ${env.HERALD_PUBLIC_URL}`);
+  });
+  const stop = () => {
+    server.close();
+    mailer.close();
+    void Promise.all([connection.close(), store.close()]).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error('herald api failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

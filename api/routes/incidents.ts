@@ -1,0 +1,149 @@
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { z, ZodError } from 'zod';
+import { verifyChain, type ChainedAuditRecord } from '../../domain/audit';
+import { IncidentDeclarationSchema, incidentIdPattern, workflowIdFor, type IncidentInput } from '../../domain/incident';
+import { approveUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
+import { HttpError } from '../errors';
+import { readableHistory } from '../history';
+import { defineRoute, type RouteContext } from '../route';
+
+const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
+type IncidentParams = z.infer<typeof IncidentParams>;
+
+const ApprovalBody = z.object({
+  version: z.number().int().positive().describe('The message version being approved'),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('The content hash of that version; binds the approval to exact wording'),
+  note: z.string().max(2000).optional(),
+});
+
+const ResolveBody = z.object({ summary: z.string().trim().min(1).max(5000).describe('What customers are told in the resolution message') });
+
+const Declared = z.object({ incidentId: z.string(), workflowId: z.string(), status: z.string() });
+const IncidentViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  severity: z.string(),
+  category: z.string(),
+  components: z.array(z.string()),
+}).passthrough();
+const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
+
+const errors = {
+  400: { description: 'Invalid input, with the validation issues', schema: ErrorSchema },
+  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
+  403: { description: 'The key lacks the role for this action', schema: ErrorSchema },
+};
+
+function newIncidentId(): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  return `INC-${day}-${randomBytes(3).toString('hex')}`;
+}
+
+function handleFor(ctx: RouteContext<IncidentParams, unknown, unknown>) {
+  return ctx.deps.temporal.workflow.getHandle(workflowIdFor(ctx.params.id));
+}
+
+export const incidentRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/incidents',
+    summary: 'Declare an incident and start its communication workflow',
+    tags: ['incidents'],
+    roles: ['responder'],
+    body: IncidentDeclarationSchema,
+    responses: { 201: { description: 'Declared', schema: Declared }, ...errors, 409: { description: 'An incident with this ID exists', schema: ErrorSchema } },
+    async handler({ body, principal, deps }) {
+      const known = await deps.store.models.Component.find({ componentId: { $in: body.components } }).lean();
+      const unknown = body.components
+        .map((c, i) => ({ c, i }))
+        .filter(({ c }) => !known.some((k) => k.componentId === c));
+      if (unknown.length) {
+        throw new ZodError(unknown.map(({ c, i }) => ({ code: 'custom' as const, path: ['components', i], message: `unknown component "${c}"`, input: c })));
+      }
+      const id = body.id ?? newIncidentId();
+      const input: IncidentInput = { ...body, id, declaredBy: principal!.name, detectedAt: new Date().toISOString() };
+      const workflowId = workflowIdFor(id);
+      await deps.temporal.workflow.start('incidentWorkflow', {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [input],
+        // An incident ID is never reused, even after the incident closed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      return { status: 201, body: { incidentId: id, workflowId, status: 'declared' }, headers: { Location: `/v1/incidents/${id}` } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id',
+    summary: "An incident's live communication state, from its workflow",
+    tags: ['incidents'],
+    roles: ['viewer', 'responder', 'approver', 'manager'],
+    params: IncidentParams,
+    responses: { 200: { description: 'The incident', schema: IncidentViewSchema }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    async handler(ctx) {
+      return { body: await handleFor(ctx).query(incidentStateQuery) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id/history',
+    summary: "The incident workflow's history as a readable list of events",
+    tags: ['incidents'],
+    roles: ['manager'],
+    params: IncidentParams,
+    responses: { 200: { description: 'Events in order', schema: z.object({ incidentId: z.string(), events: z.array(z.object({ id: z.number(), time: z.string(), type: z.string(), description: z.string() })) }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    async handler(ctx) {
+      const history = await handleFor(ctx).fetchHistory();
+      return { body: { incidentId: ctx.params.id, events: readableHistory(history.events ?? []) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id/audit',
+    summary: "The incident's audit trail with its hash-chain verdict",
+    tags: ['incidents'],
+    roles: ['manager'],
+    params: IncidentParams,
+    responses: { 200: { description: 'Audit records in order', schema: z.object({ incidentId: z.string(), verdict: z.object({ valid: z.boolean(), records: z.number() }).passthrough(), records: z.array(z.any()) }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    async handler({ params, deps }) {
+      const records = await deps.store.models.AuditRecord.find({ incidentId: params.id }, { _id: 0, __v: 0 }).sort({ seq: 1 }).lean<ChainedAuditRecord[]>();
+      if (!records.length) throw new HttpError(404, 'incident not found');
+      return { body: { incidentId: params.id, verdict: verifyChain(records), records } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/incidents/:id/approvals',
+    summary: 'Approve the current message version (bound to its number and hash)',
+    tags: ['incidents'],
+    roles: ['approver'],
+    params: IncidentParams,
+    body: ApprovalBody,
+    responses: { 200: { description: 'Approved', schema: z.object({ version: z.number(), hash: z.string(), approvedBy: z.string(), approvedAt: z.string() }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Stale version or nothing awaiting approval', schema: ErrorSchema } },
+    async handler(ctx) {
+      const receipt = await handleFor(ctx).executeUpdate(approveUpdate, {
+        args: [{ version: ctx.body.version, hash: ctx.body.hash, note: ctx.body.note, approver: ctx.principal!.name }],
+      });
+      return { body: receipt };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/incidents/:id/resolve',
+    summary: 'Resolve the incident: send the resolution message and close its workflow',
+    tags: ['incidents'],
+    roles: ['responder'],
+    params: IncidentParams,
+    body: ResolveBody,
+    responses: { 202: { description: 'Resolution accepted; the message goes out now', schema: z.object({ accepted: z.boolean() }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Already resolved', schema: ErrorSchema } },
+    async handler(ctx) {
+      const result = await handleFor(ctx).executeUpdate(resolveUpdate, {
+        args: [{ summary: ctx.body.summary, resolvedBy: ctx.principal!.name }],
+      });
+      return { status: 202, body: result };
+    },
+  }),
+];

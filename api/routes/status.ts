@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { escapeHtml } from '../../domain/render';
+import { statusSnapshot, type StatusEntry, type StatusSnapshot } from '../../domain/status-page';
+import type { ApiDeps } from '../deps';
+import { defineRoute } from '../route';
+
+export async function loadSnapshot(deps: ApiDeps): Promise<StatusSnapshot> {
+  const [components, entries] = await Promise.all([
+    deps.store.models.Component.find({}, { componentId: 1, name: 1 }).sort({ name: 1 }).lean(),
+    deps.store.models.StatusEntry.find({}).lean<StatusEntry[]>(),
+  ]);
+  return statusSnapshot(components, entries);
+}
+
+const label: Record<string, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+};
+
+function renderIncident(i: StatusSnapshot['activeIncidents'][number]): string {
+  const updates = i.updates
+    .map((u) => `<li><strong>${escapeHtml(u.phase)}</strong> <time>${escapeHtml(u.publishedAt)}</time><p>${escapeHtml(u.body).replace(/\n/g, '<br>')}</p></li>`)
+    .join('');
+  return `<article id="${escapeHtml(i.id)}" class="incident ${escapeHtml(i.severity)}"><h3>${escapeHtml(i.title)}</h3><p>${escapeHtml(i.severity)} · ${escapeHtml(i.phase)}</p><ul>${updates}</ul></article>`;
+}
+
+/** The public status page: plain server-rendered HTML, every value escaped. */
+export function renderStatusPage(s: StatusSnapshot): string {
+  const components = s.components
+    .map((c) => `<li class="${c.status}">${escapeHtml(c.name)} <span>${label[c.status]}</span></li>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Status</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}li{margin:.3rem 0}.operational span{color:#137333}.degraded_performance span{color:#b06000}.partial_outage span,.major_outage span{color:#c5221f}article{border-left:4px solid #c5221f;padding-left:1rem}</style>
+</head><body><h1>${escapeHtml(s.description)}</h1>
+<h2>Components</h2><ul>${components}</ul>
+<h2>Active incidents</h2>${s.activeIncidents.map(renderIncident).join('') || '<p>No active incidents.</p>'}
+<h2>Recently resolved</h2>${s.recentIncidents.map(renderIncident).join('') || '<p>Nothing resolved recently.</p>'}
+</body></html>`;
+}
+
+const Update = z.object({ version: z.number(), phase: z.string(), subject: z.string(), body: z.string(), publishedAt: z.string() });
+const Incident = z.object({ id: z.string(), title: z.string(), severity: z.string(), category: z.string(), phase: z.string(), components: z.array(z.string()), startedAt: z.string(), updatedAt: z.string(), resolvedAt: z.string().optional(), updates: z.array(Update) });
+export const StatusSnapshotSchema = z.object({
+  status: z.string(),
+  description: z.string(),
+  components: z.array(z.object({ id: z.string(), name: z.string(), status: z.string() })),
+  activeIncidents: z.array(Incident),
+  recentIncidents: z.array(Incident),
+});
+
+export const statusRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/status',
+    summary: 'The public status page (HTML)',
+    tags: ['status'],
+    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+    async handler({ deps }) {
+      return { body: renderStatusPage(await loadSnapshot(deps)), contentType: 'text/html; charset=utf-8' };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/status.json',
+    summary: 'The public status API (no key needed)',
+    tags: ['status'],
+    responses: { 200: { description: 'Components and incidents', schema: StatusSnapshotSchema } },
+    async handler({ deps }) {
+      return { body: await loadSnapshot(deps) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/status',
+    summary: 'The status API: components, active and recent incidents with their published updates',
+    tags: ['status'],
+    roles: ['viewer', 'responder', 'approver', 'manager'],
+    responses: { 200: { description: 'Components and incidents', schema: StatusSnapshotSchema } },
+    async handler({ deps }) {
+      return { body: await loadSnapshot(deps) };
+    },
+  }),
+];

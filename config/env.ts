@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  HERALD_TASK_QUEUE: z.string().default('herald'),
+  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/herald'),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  HERALD_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HERALD_PUBLIC_URL: z.string().optional(),
+  HERALD_FROM_ADDRESS: z.string().default('Herald Status <status@herald.example>'),
+  HERALD_MESSAGE_ID_DOMAIN: z.string().default('herald.example'),
+  HERALD_ESCALATION_EMAILS: z.string().default('comms-backup@herald.internal'),
+});
+
+export type HeraldEnv = z.infer<typeof EnvSchema> & { HERALD_PUBLIC_URL: string };
+
+/** Herald's whole configuration comes from the environment; see the README's table. */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): HeraldEnv {
+  const parsed = EnvSchema.parse(env);
+  return { ...parsed, HERALD_PUBLIC_URL: parsed.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${parsed.HERALD_PORT}` };
+}

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+
+export const auditSteps = [
+  'declared',
+  'drafted',
+  'approved',
+  'approval-rejected',
+  'escalated',
+  'published',
+  'resolved',
+  'alert-joined',
+] as const;
+export type AuditStep = (typeof auditSteps)[number];
+
+/** The content of an audit record, before it is chained. */
+export interface AuditEntry {
+  incidentId: string;
+  seq: number;
+  step: AuditStep;
+  at: string;
+  actor: string;
+  details: Record<string, unknown>;
+}
+
+export interface ChainedAuditRecord extends AuditEntry {
+  prevHash: string;
+  hash: string;
+}
+
+export const genesisHash = '0'.repeat(64);
+
+/** JSON with object keys sorted at every level, so the same record always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function chainRecord(entry: AuditEntry, prevHash: string): ChainedAuditRecord {
+  const hash = sha256(prevHash + canonicalJson(entry));
+  return { ...entry, prevHash, hash };
+}
+
+export interface ChainVerdict {
+  valid: boolean;
+  records: number;
+  /** The first record whose link or content does not check out. */
+  brokenAt?: number;
+  reason?: string;
+}
+
+/** Verifies an incident's audit records, in sequence order, from the genesis hash onward. */
+export function verifyChain(records: ChainedAuditRecord[]): ChainVerdict {
+  let prev = genesisHash;
+  for (let i = 0; i < records.length; i++) {
+    const { prevHash, hash, ...entry } = records[i];
+    if (entry.seq !== i + 1) return { valid: false, records: records.length, brokenAt: entry.seq, reason: 'sequence gap' };
+    if (prevHash !== prev) return { valid: false, records: records.length, brokenAt: entry.seq, reason: 'broken link' };
+    if (sha256(prev + canonicalJson(entry)) !== hash)
+      return { valid: false, records: records.length, brokenAt: entry.seq, reason: 'content altered' };
+    prev = hash;
+  }
+  return { valid: true, records: records.length };
+}

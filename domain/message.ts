@@ -1,0 +1,42 @@
+import type { Category, Phase, Severity } from './incident';
+
+/** One version of an outgoing message, identified by its number and the hash of its content. */
+export interface MessageVersion {
+  version: number;
+  hash: string;
+  phase: Phase;
+  subject: string;
+  text: string;
+  html: string;
+  templateId: string;
+  createdAt: string;
+  author: string;
+}
+
+/** The standard metadata that travels with every message and record (M7.6). */
+export interface MessageMetadata {
+  incidentId: string;
+  severity: Severity;
+  category: Category;
+  version: number;
+}
+
+export function metadataHeaders(meta: MessageMetadata): Record<string, string> {
+  return {
+    'X-Herald-Incident-Id': meta.incidentId,
+    'X-Herald-Severity': meta.severity,
+    'X-Herald-Category': meta.category,
+    'X-Herald-Message-Version': String(meta.version),
+  };
+}
+
+/** The same incident, version and recipient always produce the same Message-ID, so a resend is recognisable. */
+export function messageIdFor(meta: MessageMetadata, recipient: string, domain: string): string {
+  const safe = recipient.toLowerCase().replace(/[^a-z0-9._-]/g, '_');
+  return `<${meta.incidentId}.v${meta.version}.${safe}@${domain}>`;
+}
+
+/** The idempotency key of one delivery: one effect per incident, version, channel and recipient. */
+export function deliveryKey(incidentId: string, version: number, channel: string, recipient: string): string {
+  return `${incidentId}|v${version}|${channel}|${recipient.toLowerCase()}`;
+}

@@ -1,0 +1,101 @@
+import type { Severity } from './incident';
+
+export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage';
+
+export interface StatusEntry {
+  incidentId: string;
+  version: number;
+  title: string;
+  phase: string;
+  severity: Severity;
+  category: string;
+  components: string[];
+  subject: string;
+  body: string;
+  publishedAt: Date;
+  nextUpdateAt?: Date;
+}
+
+export interface StatusIncident {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  phase: string;
+  components: string[];
+  startedAt: string;
+  updatedAt: string;
+  resolvedAt?: string;
+  updates: { version: number; phase: string; subject: string; body: string; publishedAt: string }[];
+}
+
+export interface StatusSnapshot {
+  status: 'operational' | ComponentStatus;
+  description: string;
+  components: { id: string; name: string; status: ComponentStatus }[];
+  activeIncidents: StatusIncident[];
+  recentIncidents: StatusIncident[];
+}
+
+const impact: Record<Severity, ComponentStatus> = {
+  SEV1: 'major_outage',
+  SEV2: 'partial_outage',
+  SEV3: 'degraded_performance',
+  SEV4: 'degraded_performance',
+};
+const rank: ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
+
+const worst = (a: ComponentStatus, b: ComponentStatus) => (rank.indexOf(a) >= rank.indexOf(b) ? a : b);
+
+/** Groups published entries into incidents, newest update first. */
+export function incidentsFrom(entries: StatusEntry[]): StatusIncident[] {
+  const byIncident = new Map<string, StatusEntry[]>();
+  for (const e of entries) byIncident.set(e.incidentId, [...(byIncident.get(e.incidentId) ?? []), e]);
+  const out: StatusIncident[] = [];
+  for (const [id, list] of byIncident) {
+    const sorted = [...list].sort((a, b) => b.version - a.version);
+    const latest = sorted[0];
+    const first = sorted[sorted.length - 1];
+    out.push({
+      id,
+      title: latest.title,
+      severity: latest.severity,
+      category: latest.category,
+      phase: latest.phase,
+      components: latest.components,
+      startedAt: first.publishedAt.toISOString(),
+      updatedAt: latest.publishedAt.toISOString(),
+      resolvedAt: latest.phase === 'resolved' ? latest.publishedAt.toISOString() : undefined,
+      updates: sorted.map((e) => ({
+        version: e.version, phase: e.phase, subject: e.subject, body: e.body, publishedAt: e.publishedAt.toISOString(),
+      })),
+    });
+  }
+  return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+}
+
+/** The public picture: each component's status from the open incidents that touch it. */
+export function statusSnapshot(
+  components: { componentId: string; name: string }[],
+  entries: StatusEntry[],
+): StatusSnapshot {
+  const incidents = incidentsFrom(entries);
+  const active = incidents.filter((i) => i.phase !== 'resolved');
+  const componentStatus = components.map((c) => ({
+    id: c.componentId,
+    name: c.name,
+    status: active
+      .filter((i) => i.components.includes(c.componentId))
+      .reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational'),
+  }));
+  const overall = active.reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational');
+  const description =
+    overall === 'operational' ? 'All systems operational' : overall === 'major_outage' ? 'Major service outage' : overall === 'partial_outage' ? 'Partial service outage' : 'Degraded performance';
+  return {
+    status: overall,
+    description,
+    components: componentStatus,
+    activeIncidents: active,
+    recentIncidents: incidents.filter((i) => i.phase === 'resolved').slice(0, 20),
+  };
+}

@@ -1,0 +1,75 @@
+import type { Category, Phase, Severity } from './incident';
+
+/** A message template: Handlebars text with declared variables; HTML escaping is on by default. */
+export interface MessageTemplate {
+  templateId: string;
+  category: Category | '*';
+  phase: Phase;
+  /** Empty means every severity. */
+  severities: Severity[];
+  locale: string;
+  subject: string;
+  body: string;
+}
+
+export interface TemplateQuery {
+  category: Category;
+  severity: Severity;
+  phase: Phase;
+  locale?: string;
+}
+
+/**
+ * The most specific template for a category, severity and phase: an exact category beats the
+ * wildcard, a severity list that names the severity beats one that covers all.
+ */
+export function selectTemplate(templates: MessageTemplate[], q: TemplateQuery): MessageTemplate | undefined {
+  const locale = q.locale ?? 'en';
+  const score = (t: MessageTemplate) =>
+    (t.category === q.category ? 2 : 0) + (t.severities.length > 0 ? 1 : 0) + (t.locale === locale ? 4 : 0);
+  return templates
+    .filter(
+      (t) =>
+        t.phase === q.phase &&
+        (t.category === q.category || t.category === '*') &&
+        (t.severities.length === 0 || t.severities.includes(q.severity)) &&
+        (t.locale === locale || t.locale === 'en'),
+    )
+    .sort((a, b) => score(b) - score(a) || a.templateId.localeCompare(b.templateId))[0];
+}
+
+const major: Severity[] = ['SEV1', 'SEV2'];
+const minor: Severity[] = ['SEV3', 'SEV4'];
+
+function t(
+  templateId: string,
+  category: MessageTemplate['category'],
+  phase: Phase,
+  severities: Severity[],
+  subject: string,
+  body: string,
+): MessageTemplate {
+  return { templateId, category, phase, severities, locale: 'en', subject, body };
+}
+
+/** The house templates Herald ships with; the store may hold newer versions. */
+export const builtinTemplates: MessageTemplate[] = [
+  t('generic-investigating', '*', 'investigating', [], '[{{severity}}] Investigating: {{title}}',
+    'We are investigating an issue affecting {{components}}.\n\n{{summary}}\n\nWe will post the next update by {{nextUpdate}}.'),
+  t('generic-resolved', '*', 'resolved', [], 'Resolved: {{title}}',
+    'The issue affecting {{components}} has been resolved.\n\n{{summary}}\n\nThank you for your patience.'),
+  t('outage-investigating-major', 'outage', 'investigating', major, '[{{severity}}] Service disruption: {{title}}',
+    'Some of our services are unavailable: {{components}}.\n\n{{summary}}\n\nOur engineers are working on it now. We will post the next update by {{nextUpdate}}.'),
+  t('outage-investigating-minor', 'outage', 'investigating', minor, 'Partial disruption: {{title}}',
+    'Some customers may see errors in {{components}}.\n\n{{summary}}\n\nWe will post the next update by {{nextUpdate}}.'),
+  t('performance-investigating', 'performance-degradation', 'investigating', [], 'Slower than usual: {{title}}',
+    '{{components}} may respond more slowly than usual.\n\n{{summary}}\n\nYour data is safe. We will post the next update by {{nextUpdate}}.'),
+  t('maintenance-investigating', 'maintenance-gone-wrong', 'investigating', [], 'Maintenance issue: {{title}}',
+    'Planned maintenance on {{components}} did not go as expected.\n\n{{summary}}\n\nWe will post the next update by {{nextUpdate}}.'),
+  t('third-party-investigating', 'third-party', 'investigating', [], 'Issue with a provider we use: {{title}}',
+    'A provider we rely on is having problems, which affects {{components}}.\n\n{{summary}}\n\nWe will post the next update by {{nextUpdate}}.'),
+  t('security-investigating', 'security', 'investigating', [], 'Security notice: {{title}}',
+    'We are looking into a security matter that affects {{components}}.\n\n{{summary}}\n\nWe will share what we know as soon as it is confirmed. Next update by {{nextUpdate}}.'),
+  t('data-breach-investigating', 'data-breach', 'investigating', [], 'Important notice about your data: {{title}}',
+    'We are investigating a possible exposure of data related to {{components}}.\n\n{{summary}}\n\nWe will contact you directly if your data is involved. Next update by {{nextUpdate}}.'),
+];

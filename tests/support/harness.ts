@@ -1,0 +1,110 @@
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../../api/app';
+import { demoApiKeys } from '../../config/api-keys';
+import { connectStore, type Store } from '../../store/connect';
+import { createHeraldWorker, createMailer, workflowsPath, type RunningWorker } from '../../workers/worker';
+import { seedFixtures } from './fixtures';
+import { Mailpit } from './mailpit';
+import { testEnv, uniqueName } from './env';
+
+export const keys = Object.fromEntries(demoApiKeys.map((k) => [k.roles[0], k.key])) as Record<
+  'responder' | 'approver' | 'manager' | 'viewer' | 'admin',
+  string
+>;
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Workflow code is bundled once per test file. */
+export function workflowBundle() {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never });
+  return bundle;
+}
+
+export interface Harness {
+  baseUrl: string;
+  domain: string;
+  taskQueue: string;
+  dbName: string;
+  store: Store;
+  client: Client;
+  mailpit: Mailpit;
+  worker?: RunningWorker;
+  fixtures: Awaited<ReturnType<typeof seedFixtures>>;
+  request(method: string, path: string, opts?: { key?: string; body?: unknown }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  startWorker(): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export function workerConfig(publicUrl: string) {
+  return {
+    fromAddress: 'Herald Status <status@herald.test>',
+    publicUrl,
+    messageIdDomain: 'herald.test',
+    escalationEmails: [] as string[],
+  };
+}
+
+/**
+ * Herald's API and (optionally) a worker, in this process, against the real dev server, FerretDB
+ * and Mailpit; each harness has its own task queue, database and email domain.
+ */
+export async function startHarness(opts: { worker?: boolean } = {}): Promise<Harness> {
+  const env = testEnv();
+  const name = uniqueName('h');
+  const taskQueue = `tq-${name}`;
+  const dbName = `herald_${name.replace(/-/g, '_')}`;
+  const domain = `${name}.test`;
+  const store = await connectStore(env.mongoUri, dbName);
+  const fixtures = await seedFixtures(store, domain);
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection });
+  const mailer = createMailer(env.smtpUrl);
+  const app = createApp({ temporal: client, store, mailer, taskQueue, apiKeys: demoApiKeys, publicUrl: 'http://status.herald.test' });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const escalation = `escalation@${domain}`;
+
+  const h: Harness = {
+    baseUrl, domain, taskQueue, dbName, store, client, fixtures,
+    mailpit: new Mailpit(env.mailpitApiUrl),
+    async request(method, path, { key, body } = {}) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, text, headers: res.headers };
+    },
+    async startWorker() {
+      const w = await createHeraldWorker({
+        temporalAddress: env.temporalAddress, taskQueue, mongoUri: env.mongoUri, dbName, smtpUrl: env.smtpUrl,
+        config: { ...workerConfig('http://status.herald.test'), escalationEmails: [escalation] },
+        workflowBundle: await workflowBundle(),
+      });
+      void w.run();
+      h.worker = w;
+      return w;
+    },
+    async close() {
+      await h.worker?.shutdown();
+      await new Promise((r) => server.close(r));
+      mailer.close();
+      await connection.close();
+      await store.conn.dropDatabase().catch(() => undefined);
+      await store.close();
+    },
+  };
+  if (opts.worker !== false) await h.startWorker();
+  return h;
+}

@@ -1,0 +1,27 @@
+import { loadEnv } from '../config/env';
+import { createHeraldWorker } from './worker';
+
+async function main() {
+  const env = loadEnv();
+  const hw = await createHeraldWorker({
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.HERALD_TASK_QUEUE,
+    mongoUri: env.MONGODB_URI,
+    smtpUrl: env.SMTP_URL,
+    config: {
+      fromAddress: env.HERALD_FROM_ADDRESS,
+      publicUrl: env.HERALD_PUBLIC_URL,
+      messageIdDomain: env.HERALD_MESSAGE_ID_DOMAIN,
+      escalationEmails: env.HERALD_ESCALATION_EMAILS.split(',').map((s) => s.trim()).filter(Boolean),
+    },
+  });
+  console.log(`herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
+  await hw.run();
+  await hw.shutdown();
+}
+
+main().catch((err) => {
+  console.error('herald worker failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
