@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Category, Phase, Severity } from '../domain/incident';
 
 /** The messages an incident workflow answers; the API and the tests use these same definitions. */
@@ -53,3 +53,17 @@ export interface IncidentView {
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');
 export const approveUpdate = defineUpdate<ApprovalReceipt, [ApprovalRequest]>('approve');
 export const resolveUpdate = defineUpdate<{ accepted: true }, [ResolveRequest]>('resolve');
+
+/** A monitoring alert that opened or joined this incident (signal-with-start; fire and forget). */
+export interface AlertNotice {
+  source: 'alertmanager' | 'generic';
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  alertName: string;
+  severity: Severity;
+  components: string[];
+  receivedAt: string;
+  labels: Record<string, string>;
+}
+
+export const alertSignal = defineSignal<[AlertNotice]>('alert');
