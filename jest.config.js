@@ -5,4 +5,5 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   testTimeout: 60000,
   maxWorkers: 2,
+  setupFiles: ['<rootDir>/tests/support/setup.ts'],
 };

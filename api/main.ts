@@ -14,7 +14,7 @@ async function main() {
   const app = createApp({
     temporal, store, mailer, taskQueue: env.HERALD_TASK_QUEUE, apiKeys: loadApiKeys(), publicUrl: env.HERALD_PUBLIC_URL,
   });
-  const server = app.listen(env.HERALD_PORT, '127.0.0.1', () => {
+  const server = app.listen(env.HERALD_PORT, env.HERALD_HOST, () => {
     console.log(`herald api listening on ${env.HERALD_PUBLIC_URL}`);
   });
   const stop = () => {

@@ -6,6 +6,7 @@ const EnvSchema = z.object({
   HERALD_TASK_QUEUE: z.string().default('herald'),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/herald'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  HERALD_HOST: z.string().default('127.0.0.1'),
   HERALD_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HERALD_PUBLIC_URL: z.string().optional(),
   HERALD_FROM_ADDRESS: z.string().default('Herald Status <status@herald.example>'),

@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { demoApiKeys } from '../config/api-keys';
+import { startStack, type Stack } from './env';
+import { preferredPort } from './ports';
+import { describeExit, spawnManaged, type ManagedProcess } from './processes';
+
+const root = path.resolve(__dirname, '..');
+const usage = `usage: node scripts/herald.mjs <command>
+  start                 the whole service with persistent data in ./data
+  test [jest args...]   lint, typecheck, then jest against a throwaway stack (HERALD_LINT=0 skips lint and typecheck)
+  bench [name]          bench/run.ts against a throwaway stack
+  stack                 a throwaway stack; prints its environment as export lines`;
+
+/** `npm <args>`, with the npm that started us when there is one. */
+function npm(args: string[]): [string, string[]] {
+  const cli = process.env.npm_execpath;
+  return cli?.endsWith('.js') ? [process.execPath, [cli, ...args]] : ['npm', args];
+}
+
+const tsx = (script: string, args: string[] = []): [string, string[]] => [process.execPath, ['--import', 'tsx', script, ...args]];
+
+/**
+ * Runs a command in the foreground and resolves with its exit code. Our signals are forwarded,
+ * so that `kill` of the CLI ends the child and then the stack, in that order.
+ */
+function runForeground([command, args]: [string, string[]], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const signal of signals) process.on(signal, forward);
+    const done = (code: number) => {
+      for (const signal of signals) process.off(signal, forward);
+      resolve(code);
+    };
+    child.once('error', (error) => {
+      console.error(`cannot run ${command}: ${error.message}`);
+      done(1);
+    });
+    child.once('exit', (code, signal) => done(code ?? (signal ? 128 + os.constants.signals[signal] : 1)));
+  });
+}
+
+/** Settles on the first signal; keeps the default "die at once" from applying meanwhile. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(signal));
+  });
+}
+
+/**
+ * Settles with a message when any of the processes exits unasked. A terminal's Ctrl-C reaches
+ * the children as well as us, so an exit is only a death if we are not stopping shortly after.
+ */
+function firstDeath(processes: ManagedProcess[], stopping: () => boolean): Promise<string> {
+  return new Promise((resolve) => {
+    for (const p of processes) {
+      void p.exited.then((exit) => {
+        setTimeout(() => {
+          if (!p.isStopping() && !stopping()) resolve(`${p.name} ${describeExit(exit)}`);
+        }, 500);
+      });
+    }
+  });
+}
+
+async function withTestStack(stackStarting: Promise<Stack>, command: [string, string[]]): Promise<number> {
+  const stack = await stackStarting;
+  try {
+    return await runForeground(command, { ...process.env, ...stack.env });
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function test(jestArgs: string[]): Promise<number> {
+  // Servers start while lint and typecheck run: both take seconds.
+  const stackStarting = startStack({ mode: 'test' });
+  stackStarting.catch(() => undefined); // awaited below; this only silences the early rejection
+  if (process.env.HERALD_LINT !== '0') {
+    for (const script of ['lint', 'typecheck']) {
+      const code = await runForeground(npm(['run', '--silent', script]));
+      if (code !== 0) {
+        console.error(`npm run ${script} failed (HERALD_LINT=0 skips lint and typecheck)`);
+        await stackStarting.then((s) => s.stop(), () => undefined);
+        return code;
+      }
+    }
+  }
+  return withTestStack(stackStarting, [process.execPath, [path.join('node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs]]);
+}
+
+async function bench(args: string[]): Promise<number> {
+  return withTestStack(startStack({ mode: 'test' }), tsx(path.join('bench', 'run.ts'), args));
+}
+
+async function stack(): Promise<number> {
+  const signal = untilSignal();
+  const stack = await startStack({ mode: 'test' });
+  for (const [key, value] of Object.entries(stack.env)) console.log(`export ${key}='${value.replace(/'/g, `'\\''`)}'`);
+  console.error('stack is up; Ctrl-C stops it');
+  let stopping = false;
+  const death = await Promise.race([signal.then(() => undefined), firstDeath(stack.processes, () => stopping)]);
+  stopping = true;
+  if (death) console.error(`${death}; stopping`);
+  await stack.stop();
+  return death ? 1 : 0;
+}
+
+async function waitForHealth(url: string, givenUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!givenUp() && Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+async function start(): Promise<number> {
+  const startedAt = Date.now();
+  const signal = untilSignal();
+  const dataDir = path.join(root, 'data');
+  const stack = await startStack({ mode: 'dev', dataDir });
+  const port = process.env.HERALD_PORT ? Number(process.env.HERALD_PORT) : await preferredPort(8080);
+  const publicUrl = process.env.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
+  const env = { ...process.env, ...stack.env, HERALD_PORT: String(port), HERALD_PUBLIC_URL: publicUrl };
+
+  const children: ManagedProcess[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    await Promise.all(children.map((c) => c.stop()));
+    await stack.stop();
+  };
+
+  if (fs.existsSync(path.join(root, 'scripts', 'seed.ts'))) {
+    const code = await runForeground(tsx(path.join('scripts', 'seed.ts')), env);
+    if (code !== 0) {
+      console.error(`seeding failed with code ${code}`);
+      await stopAll();
+      return 1;
+    }
+  }
+  for (const [name, script] of [['worker', 'workers/main.ts'], ['api', 'api/main.ts']]) {
+    const [command, args] = tsx(script);
+    children.push(spawnManaged(name, command, args, { cwd: root, env }));
+  }
+  const death = firstDeath([...children, ...stack.processes], () => stopping);
+  const ended = Promise.race([signal.then(() => 'signal'), death]);
+  let outcome: string | undefined;
+  void ended.then((o) => (outcome = o));
+
+  if (await waitForHealth(`http://127.0.0.1:${port}/healthz`, () => outcome !== undefined)) {
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    const keys = demoApiKeys.map((k) => `    ${k.key.padEnd(20)} ${k.name} (${k.roles.join(', ')})`).join('\n');
+    console.log(`
+Herald is ready in ${seconds}s (data in ${path.relative(process.cwd(), dataDir) || '.'}/, Ctrl-C stops everything)
+  API          ${publicUrl}
+  Status page  ${publicUrl}/status
+  OpenAPI      ${publicUrl}/openapi.json
+  Temporal UI  ${stack.urls.temporalUi ?? `(external Temporal at ${stack.urls.temporal})`}
+  Mailpit      ${stack.urls.mailpit ?? '(external SMTP, no Mailpit)'}
+  Demo API keys (Authorization: Bearer <key>):
+${keys}
+`);
+    outcome = await ended;
+  }
+  outcome ??= `the API did not answer GET /healthz on port ${port}`;
+  if (outcome !== 'signal') console.error(`${outcome}; stopping everything`);
+  await stopAll();
+  return outcome === 'signal' ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  const [command, ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'test':
+      return test(args);
+    case 'bench':
+      return bench(args);
+    case 'stack':
+      return stack();
+    case 'start':
+      return start();
+    default:
+      console.error(usage);
+      return command ? 2 : 0;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

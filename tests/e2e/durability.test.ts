@@ -1,0 +1,60 @@
+import { workflowIdFor } from '../../domain/incident';
+import { uniqueName } from '../support/env';
+import { keys, startHarness, type Harness } from '../support/harness';
+import { startWorkerChild, type WorkerChild } from '../support/worker-child';
+
+let h: Harness;
+const children: WorkerChild[] = [];
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+});
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.stop()));
+  await h?.close();
+});
+
+async function state(id: string) {
+  return (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body;
+}
+
+describe('durability of an incident across a worker crash', () => {
+  it('[X1, X2] delivers a SEV1 approved after its worker was killed exactly once to each subscriber', async () => {
+    const first = await startWorkerChild({ taskQueue: h.taskQueue, dbName: h.dbName });
+    children.push(first);
+    const id = uniqueName('INC');
+    const declared = await h.request('POST', '/v1/incidents', {
+      key: keys.responder,
+      body: { id, title: 'Payments failing', category: 'outage', severity: 'SEV1', components: ['api'], summary: 'Card payments fail.' },
+    });
+    expect(declared.status).toBe(201);
+    let s = await state(id);
+    for (let i = 0; i < 100 && s?.status !== 'awaiting-approval'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      s = await state(id);
+    }
+    expect(s.status).toBe('awaiting-approval');
+
+    await first.kill();
+    expect(first.process.signalCode).toBe('SIGKILL');
+    const second = await startWorkerChild({ taskQueue: h.taskQueue, dbName: h.dbName });
+    children.push(second);
+
+    const approved = await h.request('POST', `/v1/incidents/${id}/approvals`, {
+      key: keys.approver, body: { version: 1, hash: s.currentDraft.hash },
+    });
+    expect(approved.status).toBe(200);
+
+    const mails = await h.mailpit.waitFor(h.domain, (m) => m.length >= 3, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const final = await h.mailpit.toDomain(h.domain);
+    expect(final.map((m) => m.To[0].Address).sort()).toEqual(h.fixtures.apiSubscribers);
+    expect(mails.every((m) => m.Subject.includes('Payments failing'))).toBe(true);
+    const deliveries = await h.store.models.Delivery.find({ incidentId: id, channel: 'email' }).lean();
+    expect(deliveries.map((d) => [d.recipient, d.status, d.attempts]).sort()).toEqual(
+      h.fixtures.apiSubscribers.map((r) => [r, 'sent', 1]),
+    );
+    const desc = await h.client.workflow.getHandle(workflowIdFor(id)).describe();
+    expect(desc.status.name).toBe('RUNNING');
+  });
+});
