@@ -13,6 +13,8 @@ export interface DraftRequest {
   summary?: string;
   nextUpdateAt?: string;
   createdAt: string;
+  /** A playbook's own text (the holding statement) instead of the template registry. */
+  template?: { templateId: string; subject: string; body: string };
 }
 
 function formatTime(iso: string): string {
@@ -26,7 +28,9 @@ export function createDraftActivities({ store }: ActivityDeps) {
     async draftMessage(req: DraftRequest): Promise<MessageVersion> {
       const stored = await Template.find({ phase: req.phase }).lean<MessageTemplate[]>();
       const query = { category: req.incident.category, severity: req.incident.severity, phase: req.phase };
-      const template = selectTemplate(stored, query) ?? selectTemplate(builtinTemplates, query);
+      const template: MessageTemplate | undefined = req.template
+        ? { ...req.template, category: req.incident.category, phase: req.phase, severities: [], locale: 'en' }
+        : selectTemplate(stored, query) ?? selectTemplate(builtinTemplates, query);
       if (!template) throw new Error(`no template for ${req.incident.category}/${req.phase}`);
       const known = await Component.find({ componentId: { $in: req.incident.components } }).lean();
       const names = req.incident.components.map((id) => known.find((c) => c.componentId === id)?.name ?? id);

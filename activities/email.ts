@@ -2,11 +2,14 @@ import { heartbeat } from '@temporalio/activity';
 import { emailRecipients, type Recipient } from '../domain/audience';
 import type { IncidentInput } from '../domain/incident';
 import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../domain/message';
+import { gateDispatch } from '../store/near-misses';
 import type { ActivityDeps } from './index';
 
 export interface EmailBroadcast {
   incident: IncidentInput;
   message: MessageVersion;
+  /** Every external update says when the next one will come. */
+  nextUpdateAt?: string;
 }
 
 export interface BroadcastResult {
@@ -52,7 +55,13 @@ export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
 
   return {
     /** Emails a message version to every subscriber of the affected components, each once. */
-    async sendIncidentEmail({ incident, message }: EmailBroadcast): Promise<BroadcastResult> {
+    async sendIncidentEmail({ incident, message, nextUpdateAt }: EmailBroadcast): Promise<BroadcastResult> {
+      // The one gate: redacted content or a PublicationBlocked failure, before any address is read.
+      const safe = await gateDispatch(
+        store.models,
+        { incidentId: incident.id, version: message.version, channel: 'email' },
+        { subject: message.subject, text: message.text, html: message.html },
+      );
       const subscribers = await Customer.find({ subscriptions: { $in: incident.components } }).lean();
       const recipients = emailRecipients(
         subscribers.map((c) => ({ ...c, customerId: c.customerId, emails: c.emails ?? [] })),
@@ -65,6 +74,7 @@ export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
         version: message.version,
       };
       const statusLink = `${config.publicUrl}/status#${encodeURIComponent(incident.id)}`;
+      const next = nextUpdateAt && message.phase !== 'resolved' ? `Next update by ${nextUpdateAt.replace('T', ' ').slice(0, 16)} UTC.` : '';
       let sent = 0;
       let alreadySent = 0;
       const queue: Recipient[] = [...recipients];
@@ -76,9 +86,9 @@ export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
             {
               from: config.fromAddress,
               to: r.email,
-              subject: message.subject,
-              text: `${message.text}\n\nFollow this incident: ${statusLink}`,
-              html: `${message.html}\n<p><a href="${statusLink}">Follow this incident on our status page</a></p>`,
+              subject: safe.subject,
+              text: `${safe.text}\n\n${next ? `${next}\n` : ''}Follow this incident: ${statusLink}`,
+              html: `${safe.html}\n${next ? `<p>${next}</p>\n` : ''}<p><a href="${statusLink}">Follow this incident on our status page</a></p>`,
               messageId: messageIdFor(meta, r.email, config.messageIdDomain),
               headers: {
                 ...metadataHeaders(meta),

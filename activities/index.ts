@@ -1,9 +1,13 @@
 import type { Transporter } from 'nodemailer';
 import type { Store } from '../store/connect';
 import { createAuditActivities } from './audit';
+import { createChannelActivities } from './channels';
 import { createDraftActivities } from './drafting';
 import { createEmailActivities } from './email';
+import { createFanoutActivities } from './fanout';
+import { createPlaybookActivities } from './playbooks';
 import { createStatusPageActivities } from './status-page';
+import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   store: Store;
@@ -26,9 +30,13 @@ export interface ActivityConfig {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAuditActivities(deps),
+    ...createChannelActivities(deps),
+    ...createPlaybookActivities(deps),
     ...createDraftActivities(deps),
     ...createEmailActivities(deps),
+    ...createFanoutActivities(deps),
     ...createStatusPageActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

@@ -22,5 +22,5 @@ export function authenticate(
   if (!required.some((r) => key.roles.includes(r))) {
     throw new HttpError(403, `this action needs one of the roles: ${required.join(', ')}`);
   }
-  return { name: key.name, roles: key.roles };
+  return { name: key.name, email: key.email, roles: key.roles, approverRoles: key.approverRoles ?? [] };
 }

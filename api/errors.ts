@@ -26,7 +26,10 @@ interface ErrorBody {
 }
 
 /** Workflow rejections that mean the caller asked for something the incident's state forbids. */
-const conflictTypes = new Set(['StaleVersion', 'NothingToApprove', 'AlreadyResolved', 'IncidentClosed']);
+const conflictTypes = new Set([
+  'StaleVersion', 'NothingToApprove', 'AlreadyResolved', 'IncidentClosed', 'NotRequired', 'HandoffPending', 'SameOwner',
+  'NoHandoff', 'BlackoutActive', 'NoBlackout', 'AlreadyPublished',
+]);
 const forbiddenTypes = new Set(['Forbidden']);
 
 const statusNames: Record<number, string> = {

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
-import type { Role } from '../config/api-keys';
+import type { ApproverRoleName, Role } from '../config/api-keys';
 import type { ApiDeps } from './deps';
 
 export interface Principal {
   name: string;
+  email: string;
   roles: Role[];
+  approverRoles: ApproverRoleName[];
 }
 
 export interface RouteContext<P, Q, B> {
@@ -13,6 +15,8 @@ export interface RouteContext<P, Q, B> {
   body: B;
   principal?: Principal;
   deps: ApiDeps;
+  /** The raw request body, for routes with `streamBody` that read it themselves. */
+  request?: NodeJS.ReadableStream & { headers: Record<string, string | string[] | undefined> };
 }
 
 export interface RouteResult {
@@ -37,6 +41,13 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** A body the handler reads as a stream (e.g. NDJSON); documented, not parsed. */
+  streamBody?: { contentType: string; description: string };
+  /**
+   * Authenticates a public route by the request itself (a webhook's shared secret or HMAC of the
+   * raw body) before anything is parsed; throws an HttpError to refuse.
+   */
+  verifyRequest?(req: { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer }): void;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   handler(ctx: RouteContext<P, Q, B>): Promise<RouteResult>;
 }

@@ -3,23 +3,38 @@ import { z } from 'zod';
 export const roles = ['responder', 'approver', 'manager', 'viewer', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
+/** Sign-off rights an approver key carries (M5.2). */
+export const approverRoleNames = ['legal', 'pr', 'executive', 'dpo'] as const;
+
+export type ApproverRoleName = (typeof approverRoleNames)[number];
+
 export interface ApiKey {
   key: string;
   name: string;
+  /** The person behind the key, as playbooks and handoffs name people. */
+  email: string;
   roles: Role[];
+  approverRoles?: ApproverRoleName[];
 }
 
 // Demo keys for `npm start` and the test suite; production sets HERALD_API_KEYS.
 export const demoApiKeys: ApiKey[] = [
-  { key: 'demo-responder-key', name: 'Riley Responder', roles: ['responder'] },
-  { key: 'demo-approver-key', name: 'Avery Approver', roles: ['approver'] },
-  { key: 'demo-manager-key', name: 'Morgan Manager', roles: ['manager', 'responder', 'approver'] },
-  { key: 'demo-viewer-key', name: 'Vic Viewer', roles: ['viewer'] },
-  { key: 'demo-admin-key', name: 'Ada Admin', roles: ['admin', 'manager', 'responder', 'approver'] },
+  { key: 'demo-responder-key', name: 'Riley Responder', email: 'riley@herald.example', roles: ['responder'] },
+  { key: 'demo-approver-key', name: 'Avery Approver', email: 'avery@herald.example', roles: ['approver'], approverRoles: ['legal', 'pr', 'executive', 'dpo'] },
+  { key: 'demo-legal-key', name: 'Lee Legal', email: 'lee@herald.example', roles: ['approver'], approverRoles: ['legal'] },
+  { key: 'demo-manager-key', name: 'Morgan Manager', email: 'morgan@herald.example', roles: ['manager', 'responder'] },
+  { key: 'demo-viewer-key', name: 'Vic Viewer', email: 'vic@herald.example', roles: ['viewer'] },
+  { key: 'demo-admin-key', name: 'Ada Admin', email: 'ada@herald.example', roles: ['admin', 'manager', 'responder'] },
 ];
 
 const keyList = z.array(
-  z.object({ key: z.string().min(16), name: z.string().min(1), roles: z.array(z.enum(roles)).min(1) }),
+  z.object({
+    key: z.string().min(16),
+    name: z.string().min(1),
+    email: z.string().email(),
+    roles: z.array(z.enum(roles)).min(1),
+    approverRoles: z.array(z.enum(approverRoleNames)).optional(),
+  }),
 );
 
 /** HERALD_API_KEYS holds a JSON array of keys; without it the demo keys apply. */

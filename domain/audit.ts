@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+export { canonicalJson };
 
 export const auditSteps = [
   'declared',
@@ -9,6 +12,25 @@ export const auditSteps = [
   'published',
   'resolved',
   'alert-joined',
+  'approvals-voided',
+  'role-assigned',
+  'handoff-requested',
+  'handoff-acknowledged',
+  'decision-recorded',
+  'blackout-started',
+  'blackout-ended',
+  'blackout-override',
+  'reclassified',
+  'internal-update',
+  'technical-review',
+  'deadline-missed',
+  'reminder',
+  'held',
+  'holding-statement',
+  'briefing',
+  'channel-fallback',
+  'publication-blocked',
+  'fields-missing',
 ] as const;
 export type AuditStep = (typeof auditSteps)[number];
 
@@ -28,16 +50,6 @@ export interface ChainedAuditRecord extends AuditEntry {
 }
 
 export const genesisHash = '0'.repeat(64);
-
-/** JSON with object keys sorted at every level, so the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -30,6 +30,14 @@ export const IncidentDeclarationSchema = z.object({
   severity: z.enum(severities),
   components: z.array(z.string().min(1).max(100)).min(1).max(200).describe('IDs of the affected components'),
   summary: z.string().trim().min(1).max(5000),
+  scope: z.enum(['single', 'multi-region', 'global']).optional().describe('How far the incident reaches; picks the playbook tier (default single)'),
+  tags: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'))
+    .max(20)
+    .optional()
+    .describe('Classification tags such as data-exposure, regulated-customer, vendor'),
+  fields: z.record(z.string(), z.string().max(2000)).optional().describe('Values for the fields that the tags require'),
+  customersAffected: z.number().int().nonnegative().optional(),
 });
 export type IncidentDeclaration = z.infer<typeof IncidentDeclarationSchema>;
 

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { canonicalJson, sha256 } from './audit';
+import { contentHash, escapeHtmlText, textToHtml } from './content-hash';
 import type { MessageTemplate } from './templates';
 
 export type TemplateVariables = Record<string, string>;
@@ -13,31 +13,20 @@ export interface RenderedMessage {
 
 const hbs = Handlebars.create();
 
-function compile(source: string, escape: boolean) {
-  // strict: a variable the template names but the data lacks is an error, never a blank.
-  return hbs.compile(source, { strict: true, noEscape: !escape });
+function compile(source: string) {
+  // strict: a variable the template names but the data lacks is an error, never a blank. The
+  // text is plain; the HTML part escapes that text as a whole.
+  return hbs.compile(source, { strict: true, noEscape: true });
 }
 
-function paragraphsToHtml(escapedText: string): string {
-  return escapedText
-    .split(/\n{2,}/)
-    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
-    .join('\n');
-}
+export { contentHash };
 
-/** The content hash of a message: the identity an approval binds to. */
-export function contentHash(subject: string, text: string): string {
-  return sha256(canonicalJson({ subject, text }));
-}
-
-export function renderTemplate(template: MessageTemplate, vars: TemplateVariables): RenderedMessage {
-  const subject = compile(template.subject, false)(vars);
-  const text = compile(template.body, false)(vars);
-  const html = paragraphsToHtml(compile(template.body, true)(vars));
+export function renderTemplate(template: Pick<MessageTemplate, 'subject' | 'body'>, vars: TemplateVariables): RenderedMessage {
+  const subject = compile(template.subject)(vars);
+  const text = compile(template.body)(vars);
+  const html = textToHtml(text);
   return { subject, text, html, hash: contentHash(subject, text) };
 }
 
 /** HTML-escapes text for pages and email bodies built outside a template. */
-export function escapeHtml(text: string): string {
-  return hbs.Utils.escapeExpression(text);
-}
+export const escapeHtml = escapeHtmlText;

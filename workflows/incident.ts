@@ -1,18 +1,40 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { HeraldActivities } from '../activities';
-import type { AuditStep } from '../domain/audit';
-import { firstMessageDeadlineMinutes, requiresApproval, type IncidentInput, type Phase } from '../domain/incident';
-import type { MessageVersion } from '../domain/message';
 import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { HeraldActivities } from '../activities';
+import type { IncidentInput } from '../domain/incident';
+import { nextUpdateDueMinutes, selectChannels } from '../domain/rules';
+import { minute, iso, IncidentState, type Deadline, type Draft, type IncidentData, type WorkItem } from './incident-state';
+import {
+  acknowledgeHandoffUpdate,
+  alertSignal,
   approveUpdate,
+  assignRoleUpdate,
+  changeClassificationUpdate,
+  editDraftUpdate,
+  endBlackoutUpdate,
+  handOffUpdate,
   incidentStateQuery,
+  internalUpdateUpdate,
+  publishUpdate,
+  recordDecisionUpdate,
+  requestBriefingUpdate,
   resolveUpdate,
-  type ApprovalReceipt,
+  startBlackoutUpdate,
+  technicalReviewUpdate,
+  type DraftEdit,
   type IncidentView,
-  type ResolveRequest,
+  type PublishRequest,
 } from './messages';
 
-const { recordAudit, draftMessage, publishStatusPage } = proxyActivities<HeraldActivities>({
+const { recordAudit, draftMessage, publishStatusPage, resolvePlaybook, probeChannels } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -20,123 +42,124 @@ const { recordAudit, draftMessage, publishStatusPage } = proxyActivities<HeraldA
 const { sendIncidentEmail, sendInternalNotice } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
 });
 
-const minute = 60_000;
+/** Past this many events a run hands its state to a fresh run (well under Temporal's limits). */
+const historyEventBudget = 2_000;
 
-function now(): string {
-  return new Date(Date.now()).toISOString();
+function reject(type: string, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type, message, details: details === undefined ? undefined : [details] });
 }
 
-/** The communication state of one incident; the workflow function wires its handlers and waits. */
-class Incident {
-  status: IncidentView['status'] = 'drafting';
-  draft?: MessageVersion;
-  approval?: ApprovalReceipt;
-  approvals: ApprovalReceipt[] = [];
-  published: IncidentView['published'] = [];
-  escalations: IncidentView['escalations'] = [];
-  resolution?: ResolveRequest;
-  resolvedAt?: string;
-  private auditSeq = 0;
-  private versions = 0;
-
-  constructor(readonly input: IncidentInput) {}
-
-  get firstMessageDueAt(): number {
-    return Date.parse(this.input.detectedAt) + firstMessageDeadlineMinutes[this.input.severity] * minute;
-  }
-
-  view(): IncidentView {
-    const { id, title, category, severity, components, summary, detectedAt, declaredBy } = this.input;
-    const d = this.draft;
-    return {
-      id, title, category, severity, components, summary, detectedAt, declaredBy,
-      status: this.status,
-      firstMessageDueAt: new Date(this.firstMessageDueAt).toISOString(),
-      currentDraft: d && { version: d.version, hash: d.hash, phase: d.phase, subject: d.subject, text: d.text },
-      approvals: this.approvals,
-      published: this.published,
-      escalations: this.escalations,
-      resolvedAt: this.resolvedAt,
-    };
-  }
-
-  async audit(step: AuditStep, actor: string, details: Record<string, unknown> = {}): Promise<void> {
-    this.auditSeq += 1;
-    await recordAudit({ incidentId: this.input.id, seq: this.auditSeq, step, at: now(), actor, details });
-  }
-
-  async draftVersion(phase: Phase, author: string, summary?: string): Promise<MessageVersion> {
-    this.versions += 1;
-    const message = await draftMessage({
-      incident: this.input, phase, version: this.versions, author, summary, createdAt: now(),
-    });
-    this.draft = message;
-    this.approval = undefined;
-    await this.audit('drafted', author, {
-      version: message.version, hash: message.hash, phase, templateId: message.templateId,
-    });
-    return message;
-  }
-
-  /** Status page first, so that every other channel points at a page that already says the same. */
-  async publish(message: MessageVersion): Promise<void> {
-    const publishedAt = now();
-    await publishStatusPage({ incident: this.input, message, publishedAt });
-    await this.audit('published', 'herald', { channel: 'status-page', version: message.version, hash: message.hash });
-    const email = await sendIncidentEmail({ incident: this.input, message });
-    await this.audit('published', 'herald', {
-      channel: 'email', version: message.version, hash: message.hash, recipients: email.recipients,
-    });
-    this.published.push({
-      version: message.version, hash: message.hash, phase: message.phase, subject: message.subject,
-      publishedAt, emailRecipients: email.recipients,
-    });
-  }
-
-  async escalateMissedDeadline(): Promise<void> {
-    const reason = `first message not approved within ${firstMessageDeadlineMinutes[this.input.severity]} minutes`;
-    this.escalations.push({ reason, at: now() });
-    await sendInternalNotice({
-      incidentId: this.input.id,
-      noticeId: 'first-message-deadline',
-      subject: `[${this.input.severity}] Approval overdue: ${this.input.title}`,
-      text: `Incident ${this.input.id}: ${reason}. Version ${this.draft?.version} is waiting for approval.`,
-    });
-    await this.audit('escalated', 'herald', { reason, notified: 'escalation-list' });
-  }
+function needDraft(s: IncidentState): Draft {
+  return s.d.draft ?? reject('NothingToApprove', 'the incident has no draft yet');
 }
 
-export async function incidentWorkflow(input: IncidentInput): Promise<IncidentView> {
-  const incident = new Incident(input);
+function registerHandlers(s: IncidentState): void {
+  const d = s.d;
+  const open = (..._args: unknown[]) => {
+    if (d.resolution) reject('IncidentClosed', 'the incident is resolved or being resolved');
+  };
 
-  setHandler(incidentStateQuery, () => incident.view());
+  setHandler(incidentStateQuery, () => s.view());
+
+  setHandler(alertSignal, (alert) => {
+    s.recordAlert(alert);
+    s.audit('alert-joined', alert.source, { fingerprint: alert.fingerprint, status: alert.status, alertName: alert.alertName });
+  });
 
   setHandler(
     approveUpdate,
     (req) => {
-      const receipt: ApprovalReceipt = {
-        version: req.version, hash: incident.draft!.hash, approvedBy: req.approver, approvedAt: now(),
-      };
-      incident.approval = receipt;
-      incident.approvals.push(receipt);
-      return receipt;
+      const draft = needDraft(s);
+      const role = req.as ?? s.pendingApprovers().find((r) => req.heldRoles.includes(r))!;
+      const decision = req.decision ?? 'approve';
+      const at = iso(Date.now());
+      d.signoffs.push({ version: draft.version, hash: draft.hash, role, by: req.approver, at, decision, reason: req.reason });
+      s.meet((dl) => dl.kind === 'approval-timeout' && dl.role === role && dl.version === draft.version);
+      if (decision === 'reject') {
+        d.status = 'drafting';
+        d.publishRequested = undefined;
+        s.meet((dl) => dl.kind === 'approval-timeout' && dl.version === draft.version);
+        s.audit('approval-rejected', req.approver, { version: draft.version, hash: draft.hash, role, reason: req.reason });
+        s.notice(`rejected-v${draft.version}-${role}`, [...(d.roles.drafter ?? []), s.lead], `Draft v${draft.version} sent back by ${role}`, `Reason: ${req.reason}`, { holdable: false });
+      } else {
+        s.audit('approved', req.approver, { version: draft.version, hash: draft.hash, role });
+        if (!s.pendingApprovers().length && d.publishRequested === draft.version) requestPublication(s, draft.version, req.approver);
+      }
+      s.dirty = true;
+      return { version: draft.version, hash: draft.hash, role, approvedBy: req.approver, approvedAt: at, pending: s.pendingApprovers() };
     },
     {
       // Validators run before anything is written to history: a rejected approval leaves no trace.
       validator: (req) => {
-        const d = incident.draft;
-        if (incident.status !== 'awaiting-approval' || !d) {
-          throw ApplicationFailure.create({ type: 'NothingToApprove', message: 'no message version is awaiting approval' });
-        }
-        if (req.version !== d.version || (req.hash !== undefined && req.hash !== d.hash)) {
-          throw ApplicationFailure.create({
-            type: 'StaleVersion',
-            message: `version ${req.version} is not the current version (${d.version}, ${d.hash})`,
-            details: [{ currentVersion: d.version, currentHash: d.hash }],
+        open();
+        const draft = d.draft;
+        if (d.status !== 'awaiting-approval' || !draft) reject('NothingToApprove', 'no message version is awaiting approval');
+        if (req.version !== draft.version || (req.hash !== undefined && req.hash !== draft.hash)) {
+          reject('StaleVersion', `version ${req.version} is not the current version (${draft.version}, ${draft.hash})`, {
+            currentVersion: draft.version, currentHash: draft.hash,
           });
+        }
+        if (req.decision === 'reject' && !req.reason) reject('ReasonRequired', 'a rejection needs a reason');
+        const pending = s.pendingApprovers();
+        const role = req.as ?? pending.find((r) => req.heldRoles.includes(r));
+        if (!role) reject('Forbidden', `none of your approver roles (${req.heldRoles.join(', ') || 'none'}) is pending; pending: ${pending.join(', ')}`);
+        if (!req.heldRoles.includes(role)) reject('Forbidden', `you do not hold the approver role "${role}"`);
+        if (!pending.includes(role)) reject('NotRequired', `"${role}" has no pending sign-off on version ${draft.version}`);
+      },
+    },
+  );
+
+  setHandler(
+    editDraftUpdate,
+    (e) => {
+      const voided = d.signoffs.filter((x) => x.version === d.draft!.version && x.decision === 'approve').length;
+      const wasRequested = d.publishRequested === d.draft!.version;
+      const draft = s.edit(e);
+      d.signoffs = d.signoffs.filter((x) => x.version !== draft.parent);
+      if (voided) s.audit('approvals-voided', e.author, { version: draft.parent, voided });
+      s.audit('drafted', e.author, {
+        version: draft.version, hash: draft.hash, parent: draft.parent, phase: draft.phase, rootCause: draft.rootCause?.status, decisions: draft.decisionIds,
+      });
+      d.status = 'drafting';
+      if (wasRequested) requestPublication(s, draft.version);
+      return { version: draft.version, hash: draft.hash, parent: draft.parent!, voidedApprovals: voided };
+    },
+    {
+      validator: (e: DraftEdit) => {
+        open();
+        const current = needDraft(s);
+        if (e.baseVersion !== current.version) {
+          reject('StaleVersion', `version ${e.baseVersion} is not the latest (${current.version})`, { currentVersion: current.version, currentHash: current.hash });
+        }
+        const unknown = (e.decisionIds ?? []).filter((id) => !d.decisions.some((x) => x.id === id));
+        if (unknown.length) reject('UnknownDecision', `unknown decisions: ${unknown.join(', ')}`);
+      },
+    },
+  );
+
+  setHandler(
+    publishUpdate,
+    (req) => {
+      if (req.critical && d.blackout) {
+        d.overrides.push({ version: req.version, by: req.by, at: iso(Date.now()) });
+        s.audit('blackout-override', req.by, { version: req.version });
+      }
+      const status = requestPublication(s, req.version, req.by, !!req.critical);
+      return { version: req.version, status };
+    },
+    {
+      validator: (req: PublishRequest) => {
+        open();
+        const current = needDraft(s);
+        if (req.version !== current.version) {
+          reject('StaleVersion', `version ${req.version} is not the latest (${current.version})`, { currentVersion: current.version, currentHash: current.hash });
+        }
+        if (d.published.some((p) => p.version === req.version)) reject('AlreadyPublished', `version ${req.version} is already published`);
+        if (req.critical && d.blackout && !(req.byRoles ?? []).some((r) => s.pb.blackout.overrideRoles.includes(r))) {
+          reject('Forbidden', `only ${s.pb.blackout.overrideRoles.join(', ')} may override the blackout`);
         }
       },
     },
@@ -145,49 +168,460 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
   setHandler(
     resolveUpdate,
     (req) => {
-      incident.resolution = req;
+      d.resolution = req;
+      s.dirty = true;
       return { accepted: true as const };
     },
+    { validator: (_req: unknown) => (d.resolution ? reject('AlreadyResolved', 'the incident is already being resolved') : undefined) },
+  );
+
+  setHandler(
+    assignRoleUpdate,
+    (a) => {
+      d.roles[a.role] = a.role === 'reviewer' ? [...new Set([...(d.roles.reviewer ?? []), a.person])] : [a.person];
+      if (a.role === 'communication-lead') moveDeadlines(s, a.person);
+      s.audit('role-assigned', a.by, { role: a.role, person: a.person });
+      return { role: a.role, people: d.roles[a.role]! };
+    },
+    { validator: open },
+  );
+
+  setHandler(
+    handOffUpdate,
+    (h) => {
+      const due = Date.now() + s.pb.handoff.acknowledgeWithinMinutes * minute;
+      const dl = s.addDeadline({ kind: 'handoff-ack', dueAt: due, owner: h.to, backup: s.leadBackup });
+      d.handoff = { from: s.lead, to: h.to, notes: h.notes, requestedAt: Date.now(), deadlineId: dl.id };
+      s.audit('handoff-requested', h.by, { from: s.lead, to: h.to, notes: h.notes });
+      s.notice(`handoff-${dl.id}`, [h.to], `Handoff: you are asked to take over communication for ${d.input.id}`, `From ${s.lead}:\n\n${h.notes}\n\nAcknowledge by ${iso(due)}.`, { holdable: false });
+      return { acknowledgeBy: iso(due) };
+    },
     {
-      validator: (_req: ResolveRequest) => {
-        if (incident.resolution) {
-          throw ApplicationFailure.create({ type: 'AlreadyResolved', message: 'the incident is already being resolved' });
-        }
+      validator: (h) => {
+        open();
+        if (d.handoff) reject('HandoffPending', `a handoff to ${d.handoff.to} is waiting for acknowledgement`);
+        if (h.to === s.lead) reject('SameOwner', `${h.to} already owns communication`);
       },
     },
   );
 
-  await incident.audit('declared', input.declaredBy, {
-    title: input.title, category: input.category, severity: input.severity, components: input.components,
+  setHandler(
+    acknowledgeHandoffUpdate,
+    ({ by }) => {
+      const h = d.handoff!;
+      s.meet((dl) => dl.id === h.deadlineId);
+      d.handoff = undefined;
+      d.roles['communication-lead'] = [h.to];
+      d.leadSince = Date.now();
+      const moved = moveDeadlines(s, h.to);
+      s.meet((dl) => dl.kind === 'fatigue');
+      s.addDeadline({ kind: 'fatigue', dueAt: Date.now() + s.pb.handoff.fatigueLimitHours * 60 * minute, owner: h.to, backup: s.leadBackup });
+      d.handoffs.push({ from: h.from, to: h.to, notes: h.notes, at: iso(h.requestedAt), acknowledgedAt: iso(Date.now()) });
+      s.audit('handoff-acknowledged', by, { from: h.from, to: h.to, movedDeadlines: moved });
+      return { lead: h.to, movedDeadlines: moved };
+    },
+    {
+      validator: ({ by }) => {
+        if (!d.handoff) reject('NoHandoff', 'no handoff is waiting');
+        if (by !== d.handoff.to) reject('Forbidden', `only ${d.handoff.to} can acknowledge this handoff`);
+      },
+    },
+  );
+
+  setHandler(
+    recordDecisionUpdate,
+    (x) => {
+      const decision = { ...x, id: `D${d.decisions.length + 1}`, at: iso(Date.now()), linkedVersions: [] as number[] };
+      d.decisions.push(decision);
+      s.audit('decision-recorded', x.by, { id: decision.id, what: x.what, why: x.why });
+      return decision;
+    },
+    { validator: open },
+  );
+
+  setHandler(
+    startBlackoutUpdate,
+    (b) => {
+      const until = Date.now() + b.minutes * minute;
+      const dl = s.addDeadline({ kind: 'blackout-end', dueAt: until });
+      d.blackout = { until, reason: b.reason, by: b.by, startedAt: Date.now(), deadlineId: dl.id };
+      s.audit('blackout-started', b.by, { until: iso(until), reason: b.reason });
+      return { until: iso(until) };
+    },
+    {
+      validator: (b) => {
+        open();
+        if (d.blackout) reject('BlackoutActive', `a blackout is already active until ${iso(d.blackout.until)}`);
+        if (b.minutes > s.pb.blackout.maxMinutes) reject('TooLong', `a blackout may last at most ${s.pb.blackout.maxMinutes} minutes`);
+      },
+    },
+  );
+
+  setHandler(
+    endBlackoutUpdate,
+    ({ by }) => ({ released: endBlackout(s, by) }),
+    { validator: (_req: unknown) => (d.blackout ? undefined : reject('NoBlackout', 'no blackout is active')) },
+  );
+
+  setHandler(
+    changeClassificationUpdate,
+    (c) => {
+      if (c.severity) d.severity = c.severity;
+      if (c.addTags) d.tags = [...new Set([...d.tags, ...c.addTags])];
+      if (c.customersAffected !== undefined) d.customersAffected = c.customersAffected;
+      s.audit('reclassified', c.by, { severity: d.severity, tags: d.tags, customersAffected: d.customersAffected });
+      s.evaluateEscalations(c.by);
+      return { severity: d.severity, tags: d.tags, requiredApprovers: d.requiredApprovers };
+    },
+    { validator: open },
+  );
+
+  setHandler(
+    internalUpdateUpdate,
+    (u) => {
+      d.internalUpdates += 1;
+      const n = d.internalUpdates;
+      // Engineering sees the internals; everyone else the summary only (M4.2).
+      const engineering = `${u.summary}\n\nTechnical details:\n${u.technicalDetails ?? '(none)'}`;
+      const audiences = u.level === 'engineering' ? ['engineering'] : u.level === 'executive' ? ['executives'] : ['internal-support', 'account-management'];
+      for (const audience of audiences) {
+        const to = audience === 'engineering' ? [s.lead, ...(d.roles.reviewer ?? [])] : audience === 'executives' ? [s.pb.approverContacts.executive.onCall] : s.pb.briefings.lists[audience as 'internal-support'] ?? [];
+        s.notice(`internal-update-${n}-${audience}`, to, `[${d.severity}] ${d.input.title}: update for ${audience}`, audience === 'engineering' ? engineering : u.summary);
+      }
+      s.audit('internal-update', u.by, { level: u.level, audiences });
+      return { queued: true as const };
+    },
+    { validator: open },
+  );
+
+  setHandler(
+    requestBriefingUpdate,
+    ({ by }) => {
+      s.queue({ kind: 'briefing', by });
+      return { queued: true as const };
+    },
+    { validator: open },
+  );
+
+  setHandler(
+    technicalReviewUpdate,
+    (r) => {
+      d.reviews.push({ ...r, at: iso(Date.now()) });
+      s.audit('technical-review', r.reviewer, { version: r.version, verdict: r.verdict, notes: r.notes });
+      const reviewers = d.roles.reviewer ?? [];
+      const done = reviewers.every((p) => d.reviews.some((x) => x.reviewer === p && x.verdict === 'accurate'));
+      if (done) s.meetStep('review-complete');
+      return { recorded: true as const };
+    },
+    {
+      validator: (r) => {
+        open();
+        if (r.version !== d.draft?.version) reject('StaleVersion', `version ${r.version} is not the latest`);
+      },
+    },
+  );
+}
+
+/** Marks a version for publication: it goes out once every required approver has signed it. */
+function requestPublication(s: IncidentState, version: number, by = 'herald', critical = false): 'publishing' | 'awaiting-approval' | 'held' {
+  s.d.publishRequested = version;
+  s.dirty = true;
+  if (s.pendingApprovers().length) {
+    s.d.status = 'awaiting-approval';
+    s.requestApprovals();
+    return 'awaiting-approval';
+  }
+  s.d.publishRequested = undefined;
+  s.meetStep('approval');
+  const item: WorkItem = { kind: 'publish', version, by, critical };
+  s.queue(item);
+  return s.holds(item) ? 'held' : 'publishing';
+}
+
+function moveDeadlines(s: IncidentState, to: string): number {
+  let moved = 0;
+  for (const dl of s.d.deadlines) {
+    if (dl.state === 'open' && dl.owner && dl.kind !== 'handoff-ack' && (dl.role === 'communication-lead' || dl.kind.startsWith('cadence') || dl.kind === 'fatigue' || dl.kind === 'step')) {
+      if (dl.kind === 'step' && dl.role !== 'communication-lead') continue;
+      dl.owner = to;
+      moved += 1;
+    }
+  }
+  return moved;
+}
+
+function endBlackout(s: IncidentState, by: string): number {
+  const b = s.d.blackout!;
+  s.meet((dl) => dl.id === b.deadlineId);
+  s.d.blackout = undefined;
+  const held = s.d.held.splice(0);
+  // Released in the order they were held.
+  s.d.work.unshift(...held.map((h) => h.item));
+  s.audit('blackout-ended', by, { released: held.length });
+  s.dirty = true;
+  return held.length;
+}
+
+/** What a passed deadline does. */
+function fire(s: IncidentState, dl: Deadline): void {
+  const d = s.d;
+  dl.firedAt = Date.now();
+  dl.state = 'missed';
+  const tag = `[${d.severity}] ${d.input.title}`;
+  switch (dl.kind) {
+    case 'step': {
+      const reason = `deadline for ${dl.step} (${dl.role}) passed at ${iso(dl.dueAt)}`;
+      d.escalations.push({ reason, at: iso(Date.now()), notified: [dl.backup!] });
+      s.notice(`missed-${dl.id}`, [dl.backup!], `${tag}: deadline missed (${dl.step})`, `Incident ${d.input.id}: ${reason}. ${dl.owner} owns the step; you are the backup.`, { holdable: false });
+      s.audit('deadline-missed', 'herald', { step: dl.step, role: dl.role, owner: dl.owner, backup: dl.backup, dueAt: iso(dl.dueAt) });
+      if (dl.holdingStatement && d.publishedCount === 0) s.queue({ kind: 'holding-statement' });
+      break;
+    }
+    case 'approval-timeout': {
+      const reason = `${dl.role} did not sign version ${dl.version} in time`;
+      d.escalations.push({ reason, at: iso(Date.now()), notified: [dl.backup!] });
+      s.notice(`approval-timeout-${dl.id}`, [dl.backup!], `${tag}: approval needed from you (${dl.role} backup)`, `Incident ${d.input.id}: ${reason}; ${dl.owner} has not answered. Please review version ${dl.version}.\n\n${d.draft?.text ?? ''}`, { holdable: false });
+      s.audit('escalated', 'herald', { reason, role: dl.role, backup: dl.backup, version: dl.version });
+      break;
+    }
+    case 'cadence-reminder':
+      dl.state = 'met';
+      s.notice(`reminder-${dl.id}`, [dl.owner!], `${tag}: next update due at ${iso(s.nextUpdateDueAt() ?? dl.dueAt)}`, `The next customer update for ${d.input.id} is due soon.`);
+      s.audit('reminder', 'herald', { kind: 'cadence', owner: dl.owner, dueAt: iso(s.nextUpdateDueAt() ?? dl.dueAt) });
+      break;
+    case 'cadence-overdue': {
+      s.notice(`overdue-${dl.id}`, [dl.owner!, dl.backup!], `${tag}: customer update overdue`, `The update for ${d.input.id} was due at ${iso(dl.dueAt)}.`);
+      s.audit('escalated', 'herald', { reason: 'update overdue', owner: dl.owner, backup: dl.backup, dueAt: iso(dl.dueAt) });
+      // Keep asking at the same interval until an update goes out.
+      s.scheduleCadence(dl.dueAt);
+      break;
+    }
+    case 'handoff-ack': {
+      const h = d.handoff;
+      if (h && h.deadlineId === dl.id) {
+        d.handoff = undefined;
+        d.escalations.push({ reason: `handoff to ${h.to} not acknowledged`, at: iso(Date.now()), notified: [dl.backup!, h.from] });
+        s.notice(`handoff-escalation-${dl.id}`, [dl.backup!, h.from], `${tag}: handoff not acknowledged`, `${h.to} did not acknowledge the handoff from ${h.from} in time; ${h.from} still owns communication.`, { holdable: false });
+        s.audit('escalated', 'herald', { reason: 'handoff not acknowledged', to: h.to, from: h.from });
+      }
+      break;
+    }
+    case 'fatigue':
+      dl.state = 'met';
+      s.notice(`fatigue-${dl.id}`, [dl.owner!], `${tag}: time to hand off?`, `You have owned communication for ${d.input.id} for ${s.pb.handoff.fatigueLimitHours} hours. Consider handing off (POST /v1/incidents/${d.input.id}/handoffs).`);
+      s.audit('reminder', 'herald', { kind: 'fatigue', owner: dl.owner });
+      break;
+    case 'briefing':
+      dl.state = 'met';
+      s.queue({ kind: 'briefing', by: 'herald' });
+      s.addDeadline({ kind: 'briefing', dueAt: dl.dueAt + s.pb.briefings.intervalHours * 60 * minute });
+      break;
+    case 'escalation-check':
+      dl.state = 'met';
+      s.evaluateEscalations('herald');
+      break;
+    case 'blackout-end':
+      dl.state = 'met';
+      if (d.blackout) endBlackout(s, 'herald');
+      break;
+  }
+}
+
+function briefingText(s: IncidentState): string {
+  const d = s.d;
+  const latest = d.published[d.published.length - 1];
+  const talkingPoints = latest ? `${latest.subject}\n(See version ${latest.version}, published ${latest.publishedAt}.)\n\n${d.draft?.version === latest.version ? d.draft.text : ''}` : 'Nothing has been published yet; say that we are investigating and that updates will follow on the status page.';
+  const decisions = d.decisions.map((x) => `- ${x.what}`).join('\n') || '- none recorded';
+  return [
+    `Briefing for incident ${d.input.id} (${d.severity}, ${d.input.category}), open ${s.minutesOpen()} minutes.`,
+    `\nApproved talking points:\n${talkingPoints}`,
+    `\nWhat to say: only what the approved update says; point customers to the status page.`,
+    `What not to say: root-cause guesses, internal system names, timelines we have not published.`,
+    `\nDecisions so far:\n${decisions}`,
+    `\nNext customer update due: ${s.nextUpdateDueAt() ? iso(s.nextUpdateDueAt()!) : 'when the first message is approved'}.`,
+    `\nEscalation path: ${s.pb.briefings.escalationPath}`,
+  ].join('\n');
+}
+
+async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?: boolean } = {}): Promise<void> {
+  const d = s.d;
+  const publishedAt = Date.now();
+  const nextDue = s.scheduleCadence(publishedAt);
+  const incident = { ...d.input, severity: d.severity };
+  const [health] = await Promise.all([probeChannels({ components: d.input.components })]);
+  const choices = selectChannels(s.pb, {
+    severity: d.severity,
+    channelHealth: health.health,
+    affectedComponents: d.input.components,
+    channelDependencies: health.dependencies,
   });
-
-  const first = await incident.draftVersion('investigating', 'herald');
-  if (requiresApproval(input.severity)) {
-    incident.status = 'awaiting-approval';
-    const waitMs = Math.max(0, incident.firstMessageDueAt - Date.now());
-    const approvedInTime = await condition(() => !!incident.approval || !!incident.resolution, waitMs);
-    if (!approvedInTime) {
-      await incident.escalateMissedDeadline();
-      await condition(() => !!incident.approval || !!incident.resolution);
+  try {
+    // The status page first, so every other channel points at a page that already says the same.
+    await publishStatusPage({ incident, message: draft, publishedAt: iso(publishedAt), nextUpdateAt: iso(nextDue) });
+    await recordStep(s, 'published', 'herald', { channel: 'status-page', version: draft.version, hash: draft.hash });
+    let recipients = 0;
+    const customers = choices.find((c) => c.audience === 'customers');
+    if (customers?.fellBack) {
+      await recordStep(s, 'channel-fallback', 'herald', { audience: 'customers', channel: customers.channel, reason: customers.reason });
     }
-    if (incident.approval) {
-      await incident.audit('approved', incident.approval.approvedBy, {
-        version: incident.approval.version, hash: incident.approval.hash,
+    if (!customers || customers.channel === 'email' || customers.channel === null || customers.fellBack) {
+      // Email stays the broadcast of record unless the email channel itself is what is down.
+      if (health.health.email !== false && !(customers?.fellBack && customers.reason?.startsWith('email'))) {
+        const email = await sendIncidentEmail({ incident, message: draft, nextUpdateAt: iso(nextDue) });
+        recipients = email.recipients;
+        await recordStep(s, 'published', 'herald', { channel: 'email', version: draft.version, hash: draft.hash, recipients });
+      }
+    }
+    s.recordPublished({
+      version: draft.version, hash: draft.hash, phase: draft.phase, subject: draft.subject, publishedAt: iso(publishedAt),
+      emailRecipients: recipients, holdingStatement: !!opts.holdingStatement, nextUpdateAt: iso(nextDue), channels: choices,
+    });
+    s.meetStep('first-external-message');
+    if (d.status !== 'resolving') d.status = 'published';
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublicationBlocked') {
+      s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
+      d.status = 'drafting';
+      await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: err.cause.message });
+      return;
+    }
+    throw err;
+  }
+}
+
+async function recordStep(s: IncidentState, step: Parameters<IncidentState['audit']>[0], actor: string, details: Record<string, unknown>): Promise<void> {
+  await recordAudit({ incidentId: s.d.input.id, seq: s.nextAuditSeq(), step, at: iso(Date.now()), actor, details });
+}
+
+async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
+  const d = s.d;
+  if (s.holds(item)) {
+    const description = item.kind === 'notice' ? item.subject : item.kind === 'publish' ? `publish version ${item.version}` : item.kind;
+    d.held.push({ item, description, heldAt: Date.now() });
+    await recordStep(s, 'held', 'herald', { kind: item.kind, description });
+    return;
+  }
+  switch (item.kind) {
+    case 'audit':
+      await recordStep(s, item.step, item.actor, item.details);
+      break;
+    case 'notice':
+      await sendInternalNotice({ incidentId: d.input.id, noticeId: item.noticeId, to: item.to, subject: item.subject, text: item.text });
+      break;
+    case 'publish': {
+      const draft = d.draft;
+      if (!draft || draft.version !== item.version || d.published.some((p) => p.version === item.version)) return;
+      await publish(s, draft);
+      break;
+    }
+    case 'holding-statement': {
+      if (d.publishedCount > 0) return;
+      d.versionCounter += 1;
+      const hs = s.pb.holdingStatement;
+      const draft = await draftMessage({
+        incident: { ...d.input, severity: d.severity }, phase: 'investigating', version: d.versionCounter, author: 'herald',
+        createdAt: iso(Date.now()), template: { templateId: 'holding-statement', subject: hs.subject, body: hs.text },
       });
+      await recordStep(s, 'holding-statement', 'herald', { version: draft.version, hash: draft.hash, preApproved: true });
+      await publish(s, { ...draft, decisionIds: [] }, { holdingStatement: true });
+      break;
     }
+    case 'briefing': {
+      d.briefings += 1;
+      const lists = [...(s.pb.briefings.lists['internal-support'] ?? []), ...(s.pb.briefings.lists['account-management'] ?? [])];
+      await sendInternalNotice({ incidentId: d.input.id, noticeId: `briefing-${d.briefings}`, to: lists, subject: `[${d.severity}] Briefing #${d.briefings}: ${d.input.title}`, text: briefingText(s) });
+      await recordStep(s, 'briefing', item.by, { number: d.briefings, lists });
+      break;
+    }
+    case 'escalation-check':
+      s.evaluateEscalations(item.actor);
+      break;
   }
-  if (!incident.resolution) {
-    await incident.publish(first);
-    incident.status = 'published';
-    await condition(() => !!incident.resolution);
+}
+
+async function drain(s: IncidentState): Promise<void> {
+  while (s.d.work.length) {
+    const item = s.d.work.shift()!;
+    await runWork(s, item);
+  }
+}
+
+async function declare(input: IncidentInput): Promise<IncidentState> {
+  const playbook = await resolvePlaybook({ category: input.category, severity: input.severity, scope: input.scope ?? 'single', components: input.components });
+  const s = IncidentState.start(input, playbook);
+  registerHandlers(s);
+  const d = s.d;
+  s.audit('declared', input.declaredBy, {
+    title: input.title, category: input.category, severity: input.severity, components: input.components, tags: d.tags,
+    playbook: { id: playbook.id, version: playbook.version },
+  });
+  const missing = s.requiredFieldsMissing();
+  if (missing.length) s.audit('fields-missing', 'herald', { fields: missing });
+  const reviewers = playbook.reviewers ?? [];
+  if (reviewers.length) d.roles.reviewer = reviewers;
+  else s.meetStep('review-complete');
+  s.notice('declared', [s.lead, ...reviewers], `[${d.severity}] Incident declared: ${input.title}`, `Incident ${input.id} was declared by ${input.declaredBy}. You are the communication lead${reviewers.length ? ' / technical reviewer' : ''}.\nPlaybook: ${playbook.id} v${playbook.version}.\n\n${input.summary}`, { holdable: false });
+  s.evaluateEscalations('herald');
+  await drain(s);
+  s.meetStep('first-internal-notice');
+
+  d.versionCounter += 1;
+  const first = await draftMessage({
+    incident: { ...input, severity: d.severity }, phase: 'investigating', version: d.versionCounter, author: 'herald',
+    createdAt: iso(Date.now()),
+    nextUpdateAt: iso(s.detectedAt + nextUpdateDueMinutes(s.pb, d.severity, s.minutesOpen()) * minute),
+  });
+  s.setDraft({ ...first, decisionIds: [] });
+  s.audit('drafted', 'herald', { version: first.version, hash: first.hash, phase: first.phase, templateId: first.templateId });
+  s.meetStep('draft-ready');
+  requestPublication(s, first.version);
+  return s;
+}
+
+export async function incidentWorkflow(input: IncidentInput, carried?: IncidentData): Promise<IncidentView> {
+  let s: IncidentState;
+  if (carried) {
+    s = new IncidentState({ ...carried, run: carried.run + 1 });
+    registerHandlers(s);
+  } else {
+    s = await declare(input);
   }
 
-  const resolution = incident.resolution!;
-  incident.status = 'resolving';
-  const closing = await incident.draftVersion('resolved', resolution.resolvedBy, resolution.summary);
-  await incident.publish(closing);
-  incident.resolvedAt = now();
-  incident.status = 'resolved';
-  await incident.audit('resolved', resolution.resolvedBy, { version: closing.version, summary: resolution.summary });
-  return incident.view();
+  for (;;) {
+    await drain(s);
+    if (s.d.resolution) break;
+    s.pruneDeadlines();
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > historyEventBudget) {
+      await condition(allHandlersFinished);
+      if (!s.d.work.length && !s.d.resolution) await continueAsNew<typeof incidentWorkflow>(input, s.d);
+      continue;
+    }
+    s.dirty = false;
+    const next = s.nextDeadline();
+    const woke = next ? await condition(() => s.dirty, Math.max(1, next.dueAt - Date.now())) : (await condition(() => s.dirty), true);
+    if (!woke || (next && next.dueAt <= Date.now())) {
+      for (const dl of s.d.deadlines.filter((x) => x.state === 'open' && x.dueAt <= Date.now()).sort((a, b) => a.dueAt - b.dueAt)) fire(s, dl);
+    }
+  }
+
+  const d = s.d;
+  const resolution = d.resolution!;
+  d.status = 'resolving';
+  if (d.blackout) endBlackout(s, resolution.resolvedBy);
+  await drain(s);
+  d.versionCounter += 1;
+  const closing = await draftMessage({
+    incident: { ...d.input, severity: d.severity }, phase: 'resolved', version: d.versionCounter, author: resolution.resolvedBy,
+    summary: resolution.summary, createdAt: iso(Date.now()),
+  });
+  s.setDraft({ ...closing, decisionIds: [] });
+  await recordStep(s, 'drafted', resolution.resolvedBy, { version: closing.version, hash: closing.hash, phase: 'resolved', templateId: closing.templateId });
+  await publish(s, s.d.draft!);
+  s.meet(() => true);
+  d.resolvedAt = iso(Date.now());
+  d.status = 'resolved';
+  await recordStep(s, 'resolved', resolution.resolvedBy, { version: closing.version, summary: resolution.summary });
+  await condition(allHandlersFinished);
+  return s.view();
 }

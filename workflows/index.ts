@@ -1,1 +1,2 @@
 export { incidentWorkflow } from './incident';
+export { broadcastWorkflow } from './broadcast';

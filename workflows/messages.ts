@@ -1,26 +1,128 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Category, Phase, Severity } from '../domain/incident';
+import type { ApproverRole, IncidentRole } from '../domain/playbooks/schema';
 
 /** The messages an incident workflow answers; the API and the tests use these same definitions. */
+
+export interface RootCauseStatement {
+  statement: string;
+  status: 'hypothesis' | 'confirmed';
+}
+
+export interface DraftEdit {
+  /** The version this edit starts from; an edit of anything but the latest is refused. */
+  baseVersion: number;
+  subject: string;
+  text: string;
+  phase: Phase;
+  author: string;
+  rootCause?: RootCauseStatement;
+  /** Decisions from the war-room log this message relies on. */
+  decisionIds?: string[];
+}
+
+export interface DraftReceipt {
+  version: number;
+  hash: string;
+  parent: number;
+  voidedApprovals: number;
+}
+
+export interface PublishRequest {
+  version: number;
+  by: string;
+  /** A critical message goes out through a blackout; the override is recorded. */
+  critical?: boolean;
+  /** The caller's incident roles, for the blackout override check. */
+  byRoles?: IncidentRole[];
+}
 
 export interface ApprovalRequest {
   version: number;
   /** When given, the approval binds to this exact content hash. */
   hash?: string;
   approver: string;
-  note?: string;
+  /** The approver role signed as; without it, the first pending role the caller holds. */
+  as?: ApproverRole;
+  /** The approver roles the caller's key carries. */
+  heldRoles: ApproverRole[];
+  decision?: 'approve' | 'reject';
+  reason?: string;
 }
 
 export interface ApprovalReceipt {
   version: number;
   hash: string;
+  role: ApproverRole;
   approvedBy: string;
   approvedAt: string;
+  /** Roles still to sign this version. */
+  pending: ApproverRole[];
+}
+
+export interface Signoff {
+  version: number;
+  hash: string;
+  role: ApproverRole;
+  by: string;
+  at: string;
+  decision: 'approve' | 'reject';
+  reason?: string;
 }
 
 export interface ResolveRequest {
   summary: string;
   resolvedBy: string;
+}
+
+export interface RoleAssignment {
+  role: IncidentRole;
+  person: string;
+  by: string;
+}
+
+export interface HandoffRequest {
+  to: string;
+  notes: string;
+  by: string;
+}
+
+export interface Decision {
+  id: string;
+  what: string;
+  why: string;
+  by: string;
+  at: string;
+  /** Message versions that cite this decision. */
+  linkedVersions: number[];
+}
+
+export interface BlackoutRequest {
+  minutes: number;
+  reason: string;
+  by: string;
+}
+
+export interface ClassificationChange {
+  severity?: Severity;
+  addTags?: string[];
+  customersAffected?: number;
+  by: string;
+}
+
+export interface InternalUpdate {
+  /** Who the update is written for: engineering sees internals, the others only the summary. */
+  level: 'engineering' | 'internal' | 'executive';
+  summary: string;
+  technicalDetails?: string;
+  by: string;
+}
+
+export interface TechnicalReview {
+  version: number;
+  reviewer: string;
+  verdict: 'accurate' | 'needs-changes';
+  notes?: string;
 }
 
 export interface PublishedVersion {
@@ -30,6 +132,19 @@ export interface PublishedVersion {
   subject: string;
   publishedAt: string;
   emailRecipients: number;
+  holdingStatement: boolean;
+  nextUpdateAt?: string;
+  channels: { audience: string; channel: string | null; fellBack: boolean; reason?: string }[];
+}
+
+export interface DeadlineView {
+  id: string;
+  kind: string;
+  dueAt: string;
+  owner?: string;
+  backup?: string;
+  state: 'open' | 'met' | 'missed';
+  firedAt?: string;
 }
 
 export interface IncidentView {
@@ -37,22 +152,56 @@ export interface IncidentView {
   title: string;
   category: Category;
   severity: Severity;
+  tags: string[];
+  scope: string;
   components: string[];
   summary: string;
   status: 'drafting' | 'awaiting-approval' | 'published' | 'resolving' | 'resolved';
   detectedAt: string;
   declaredBy: string;
+  playbook?: { id: string; version: number };
   firstMessageDueAt: string;
-  currentDraft?: { version: number; hash: string; phase: Phase; subject: string; text: string };
-  approvals: ApprovalReceipt[];
+  nextUpdateDueAt?: string;
+  roles: Partial<Record<IncidentRole, string[]>>;
+  currentDraft?: {
+    version: number; hash: string; parent?: number; phase: Phase; subject: string; text: string; author: string;
+    createdAt: string; rootCause?: RootCauseStatement; decisionIds: string[];
+  };
+  requiredApprovers: ApproverRole[];
+  approvals: Signoff[];
+  publishRequested?: number;
   published: PublishedVersion[];
-  escalations: { reason: string; at: string }[];
+  escalations: { reason: string; at: string; notified: string[] }[];
+  deadlines: DeadlineView[];
+  decisions: Decision[];
+  handoff?: { from: string; to: string; notes: string; requestedAt: string; acknowledgeBy: string };
+  handoffs: { from: string; to: string; notes: string; at: string; acknowledgedAt?: string }[];
+  blackout?: { until: string; reason: string; by: string; startedAt: string };
+  held: { kind: string; description: string; heldAt: string }[];
+  overrides: { version: number; by: string; at: string }[];
+  alerts: { fingerprint: string; status: string; alertName: string; receivedAt: string }[];
+  reviews: (TechnicalReview & { at: string })[];
+  internalUpdates: number;
+  briefings: number;
+  run: number;
   resolvedAt?: string;
 }
 
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');
 export const approveUpdate = defineUpdate<ApprovalReceipt, [ApprovalRequest]>('approve');
+export const editDraftUpdate = defineUpdate<DraftReceipt, [DraftEdit]>('editDraft');
+export const publishUpdate = defineUpdate<{ version: number; status: 'publishing' | 'awaiting-approval' | 'held' }, [PublishRequest]>('publish');
 export const resolveUpdate = defineUpdate<{ accepted: true }, [ResolveRequest]>('resolve');
+export const assignRoleUpdate = defineUpdate<{ role: IncidentRole; people: string[] }, [RoleAssignment]>('assignRole');
+export const handOffUpdate = defineUpdate<{ acknowledgeBy: string }, [HandoffRequest]>('handOff');
+export const acknowledgeHandoffUpdate = defineUpdate<{ lead: string; movedDeadlines: number }, [{ by: string }]>('acknowledgeHandoff');
+export const recordDecisionUpdate = defineUpdate<Decision, [Omit<Decision, 'id' | 'at' | 'linkedVersions'>]>('recordDecision');
+export const startBlackoutUpdate = defineUpdate<{ until: string }, [BlackoutRequest]>('startBlackout');
+export const endBlackoutUpdate = defineUpdate<{ released: number }, [{ by: string }]>('endBlackout');
+export const changeClassificationUpdate = defineUpdate<{ severity: Severity; tags: string[]; requiredApprovers: ApproverRole[] }, [ClassificationChange]>('changeClassification');
+export const internalUpdateUpdate = defineUpdate<{ queued: true }, [InternalUpdate]>('postInternalUpdate');
+export const requestBriefingUpdate = defineUpdate<{ queued: true }, [{ by: string }]>('requestBriefing');
+export const technicalReviewUpdate = defineUpdate<{ recorded: true }, [TechnicalReview]>('technicalReview');
 
 /** A monitoring alert that opened or joined this incident (signal-with-start; fire and forget). */
 export interface AlertNotice {

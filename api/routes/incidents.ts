@@ -2,6 +2,9 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import { verifyChain, type ChainedAuditRecord } from '../../domain/audit';
+import { approverRoleNames } from '../../config/api-keys';
+import { applyTags, missingRequiredFields, selectPlaybook } from '../../domain/playbooks';
+import { currentPlaybooks } from '../../store/playbooks';
 import { IncidentDeclarationSchema, incidentIdPattern, workflowIdFor, type IncidentInput } from '../../domain/incident';
 import { approveUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
 import { HttpError } from '../errors';
@@ -11,11 +14,15 @@ import { defineRoute, type RouteContext } from '../route';
 const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
 type IncidentParams = z.infer<typeof IncidentParams>;
 
-const ApprovalBody = z.object({
-  version: z.number().int().positive().describe('The message version being approved'),
-  hash: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('The content hash of that version; binds the approval to exact wording'),
-  note: z.string().max(2000).optional(),
-});
+const ApprovalBody = z
+  .object({
+    version: z.number().int().positive().describe('The message version being signed'),
+    hash: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('The content hash of that version; binds the sign-off to exact wording'),
+    as: z.enum(approverRoleNames).optional().describe('The approver role signed as; default: the first pending role the key holds'),
+    decision: z.enum(['approve', 'reject']).default('approve'),
+    reason: z.string().trim().min(1).max(2000).optional().describe('Required with a rejection; goes back to the drafter'),
+  })
+  .refine((b) => b.decision === 'approve' || !!b.reason, { path: ['reason'], message: 'a rejection needs a reason' });
 
 const ResolveBody = z.object({ summary: z.string().trim().min(1).max(5000).describe('What customers are told in the resolution message') });
 
@@ -61,6 +68,15 @@ export const incidentRoutes = [
         .filter(({ c }) => !known.some((k) => k.componentId === c));
       if (unknown.length) {
         throw new ZodError(unknown.map(({ c, i }) => ({ code: 'custom' as const, path: ['components', i], message: `unknown component "${c}"`, input: c })));
+      }
+      if (body.tags?.length) {
+        const playbook = selectPlaybook((await currentPlaybooks(deps.store)).map((p) => p.playbook), {
+          category: body.category, severity: body.severity, scope: body.scope ?? 'single',
+        });
+        const missing = playbook ? missingRequiredFields(applyTags(playbook, body.tags), body.fields ?? {}) : [];
+        if (missing.length) {
+          throw new ZodError(missing.map((f) => ({ code: 'custom' as const, path: ['fields', f], message: `required by the incident's tags (${body.tags!.join(', ')})`, input: undefined })));
+        }
       }
       const id = body.id ?? newIncidentId();
       const input: IncidentInput = { ...body, id, declaredBy: principal!.name, detectedAt: new Date().toISOString() };
@@ -117,15 +133,18 @@ export const incidentRoutes = [
   defineRoute({
     method: 'post',
     path: '/v1/incidents/:id/approvals',
-    summary: 'Approve the current message version (bound to its number and hash)',
+    summary: 'Approve or reject the current message version as one approver role (bound to its number and hash)',
     tags: ['incidents'],
     roles: ['approver'],
     params: IncidentParams,
     body: ApprovalBody,
-    responses: { 200: { description: 'Approved', schema: z.object({ version: z.number(), hash: z.string(), approvedBy: z.string(), approvedAt: z.string() }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Stale version or nothing awaiting approval', schema: ErrorSchema } },
+    responses: { 200: { description: 'Approved', schema: z.object({ version: z.number(), hash: z.string(), role: z.string(), approvedBy: z.string(), approvedAt: z.string(), pending: z.array(z.string()) }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Stale version, nothing awaiting approval, or no pending sign-off for the role', schema: ErrorSchema } },
     async handler(ctx) {
       const receipt = await handleFor(ctx).executeUpdate(approveUpdate, {
-        args: [{ version: ctx.body.version, hash: ctx.body.hash, note: ctx.body.note, approver: ctx.principal!.name }],
+        args: [{
+          version: ctx.body.version, hash: ctx.body.hash, as: ctx.body.as, decision: ctx.body.decision, reason: ctx.body.reason,
+          approver: ctx.principal!.name, heldRoles: ctx.principal!.approverRoles,
+        }],
       });
       return { body: receipt };
     },

@@ -100,11 +100,12 @@ describe('one incident end to end through the HTTP API', () => {
     expect(descriptions.at(-1)).toBe('Incident workflow completed');
   });
 
-  it('[M5.2] holds a SEV1 until an approver approves the current version, then publishes it once', async () => {
+  it('[M5.2, M3.6] holds a SEV1 until every required approver signs the current version, then publishes it once', async () => {
     const body = declaration('SEV1');
     expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
     const waiting = await waitForState(body.id, (s) => s.status === 'awaiting-approval');
     expect(waiting.currentDraft.version).toBe(1);
+    expect(waiting.requiredApprovers).toEqual(['pr', 'executive']);
 
     const stale = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.approver, body: { version: 2 } });
     expect(stale.status).toBe(409);
@@ -113,25 +114,36 @@ describe('one incident end to end through the HTTP API', () => {
       key: keys.approver, body: { version: 1, hash: 'f'.repeat(64) },
     });
     expect(wrongHash.status).toBe(409);
-    const byResponder = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.responder, body: { version: 1 } });
-    expect(byResponder.status).toBe(403);
+    expect((await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.responder, body: { version: 1 } })).status).toBe(403);
+    const legalOnly = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.legal, body: { version: 1 } });
+    expect(legalOnly.status).toBe(403);
+    expect(legalOnly.body.message).toMatch(/none of your approver roles \(legal\) is pending/);
 
-    const approved = await h.request('POST', `/v1/incidents/${body.id}/approvals`, {
-      key: keys.approver, body: { version: 1, hash: waiting.currentDraft.hash },
+    const pr = await h.request('POST', `/v1/incidents/${body.id}/approvals`, {
+      key: keys.approver, body: { version: 1, hash: waiting.currentDraft.hash, as: 'pr' },
     });
-    expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ version: 1, hash: waiting.currentDraft.hash, approvedBy: 'Avery Approver' });
+    expect(pr.status).toBe(200);
+    expect(pr.body).toMatchObject({ version: 1, hash: waiting.currentDraft.hash, role: 'pr', approvedBy: 'Avery Approver', pending: ['executive'] });
+    expect((await h.request('GET', `/v1/incidents/${body.id}`, { key: keys.viewer })).body.status).toBe('awaiting-approval');
+    const exec = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.approver, body: { version: 1, hash: waiting.currentDraft.hash } });
+    expect(exec.body).toMatchObject({ role: 'executive', pending: [] });
 
     await waitForState(body.id, (s) => s.status === 'published');
     const again = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.approver, body: { version: 1 } });
     expect(again.status).toBe(409);
 
-    const msgs = (await h.mailpit.toDomain(h.domain)).filter((m) => m.Subject.includes('[SEV1]'));
-    expect(msgs.map((m) => m.To[0].Address).sort()).toEqual(h.fixtures.apiSubscribers);
+    const msgs = await h.mailpit.waitFor(h.domain, (m) => m.filter((x) => x.Subject.includes('[SEV1]')).length >= 3);
+    expect(msgs.filter((m) => m.Subject.includes('[SEV1]')).map((m) => m.To[0].Address).sort()).toEqual(h.fixtures.apiSubscribers);
 
     const audit = await h.request('GET', `/v1/incidents/${body.id}/audit`, { key: keys.manager });
-    expect(audit.body.records.map((r: any) => r.step)).toEqual(['declared', 'drafted', 'approved', 'published', 'published']);
-    expect(audit.body.records[2]).toMatchObject({ actor: 'Avery Approver', details: { version: 1, hash: waiting.currentDraft.hash } });
+    const steps = audit.body.records.map((r: any) => r.step).filter((x: string) => ['declared', 'drafted', 'approved', 'published'].includes(x));
+    expect(steps).toEqual(['declared', 'drafted', 'approved', 'approved', 'published', 'published']);
+    const approvals = audit.body.records.filter((r: any) => r.step === 'approved');
+    expect(approvals.map((r: any) => [r.actor, r.details.role, r.details.hash])).toEqual([
+      ['Avery Approver', 'pr', waiting.currentDraft.hash],
+      ['Avery Approver', 'executive', waiting.currentDraft.hash],
+    ]);
+    expect(audit.body.verdict.valid).toBe(true);
   });
 });
 

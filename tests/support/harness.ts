@@ -10,8 +10,9 @@ import { seedFixtures } from './fixtures';
 import { Mailpit } from './mailpit';
 import { testEnv, uniqueName } from './env';
 
-export const keys = Object.fromEntries(demoApiKeys.map((k) => [k.roles[0], k.key])) as Record<
-  'responder' | 'approver' | 'manager' | 'viewer' | 'admin',
+/** The demo keys by what they are for: keys.responder is 'demo-responder-key', and so on. */
+export const keys = Object.fromEntries(demoApiKeys.map((k) => [k.key.replace(/^demo-|-key$/g, ''), k.key])) as Record<
+  'responder' | 'approver' | 'legal' | 'manager' | 'viewer' | 'admin',
   string
 >;
 

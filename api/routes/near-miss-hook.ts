@@ -1,0 +1,18 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ApiDeps } from '../deps';
+import type { Principal } from '../route';
+
+/**
+ * A refused attempt to publish (a stale or superseded version) is a near miss for the
+ * post-incident review (M5.6). The workflow's validator leaves no trace in history, so the API
+ * records it; a failure to record never hides the refusal itself.
+ */
+export async function recordNearMissSafely(deps: ApiDeps, incidentId: string, kind: string, err: unknown, who: Principal): Promise<void> {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return;
+  if (err.cause.type !== 'StaleVersion' && err.cause.type !== 'AlreadyPublished') return;
+  await deps.store.conn
+    .collection('near_misses')
+    .insertOne({ incidentId, kind, at: new Date(), actor: who.name, details: { reason: err.cause.message, type: err.cause.type } })
+    .catch(() => undefined);
+}

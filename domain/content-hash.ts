@@ -1,0 +1,21 @@
+import { canonicalJson } from './canonical-json';
+import { sha256Hex } from './sha256';
+
+/** The content hash of a message version: the identity an approval binds to. Pure, so workflows use it too. */
+export function contentHash(subject: string, text: string): string {
+  return sha256Hex(canonicalJson({ subject, text }));
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+
+export function escapeHtmlText(text: string): string {
+  return text.replace(/[&<>"'`=]/g, (c) => htmlEscapes[c]);
+}
+
+/** Plain text as HTML paragraphs, every character escaped. */
+export function textToHtml(text: string): string {
+  return escapeHtmlText(text)
+    .split(/\n{2,}/)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}

@@ -1,0 +1,90 @@
+import { continueAsNew, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { HeraldActivities } from '../activities';
+import type { BroadcastPlan, EmailBatchResult } from '../activities/fanout';
+import type { IncidentInput } from '../domain/incident';
+import type { MessageVersion } from '../domain/message';
+
+export interface BroadcastRequest {
+  incident: IncidentInput;
+  message: MessageVersion;
+  /** Recipients per batch activity (default 500). */
+  batchSize?: number;
+  /** Batch activities running at once (default 4). */
+  maxInFlight?: number;
+  /** How soon a batch whose worker died is retried elsewhere (default 30 seconds). */
+  batchHeartbeatTimeout?: ActivityOptions['heartbeatTimeout'];
+  /** Carried across continue-as-new; callers leave it out. */
+  progress?: { plan: BroadcastPlan; nextBatch: number; totals: BroadcastOutcome };
+}
+
+export interface BroadcastOutcome {
+  broadcastId: string;
+  recipients: number;
+  batches: number;
+  sent: number;
+  alreadySent: number;
+  verified: number;
+  failed: number;
+  failedOver: number;
+  /** Batch attempts that resumed from an earlier attempt's heartbeat. */
+  resumedBatches: number;
+  /** Recipients settled by attempts that died before reporting (skipped by the resume point). */
+  settledByEarlierAttempts: number;
+  byProvider: Record<string, number>;
+}
+
+function add(totals: BroadcastOutcome, r: EmailBatchResult): void {
+  totals.sent += r.sent;
+  totals.alreadySent += r.alreadySent;
+  totals.verified += r.verified;
+  totals.failed += r.failed;
+  totals.failedOver += r.failedOver;
+  if (r.resumedFrom > 0) totals.resumedBatches++;
+  totals.settledByEarlierAttempts += r.resumedFrom;
+  for (const [name, n] of Object.entries(r.byProvider)) totals.byProvider[name] = (totals.byProvider[name] ?? 0) + n;
+}
+
+/**
+ * One approved message version to its whole email audience (M7.3, X2), run by the incident
+ * workflow as a child. The audience is frozen by one planning activity; then each batch is one
+ * activity, a few at a time, so history grows by a handful of events per batch and never per
+ * recipient. Exactly-once per recipient is the activities' job (claims and receipts by key);
+ * this workflow only guarantees every batch runs to completion.
+ */
+export async function broadcastWorkflow(req: BroadcastRequest): Promise<BroadcastOutcome> {
+  const batchSize = req.batchSize ?? 500;
+  const maxInFlight = Math.max(1, req.maxInFlight ?? 4);
+  const { planBroadcast } = proxyActivities<HeraldActivities>({
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const { sendEmailBatch } = proxyActivities<HeraldActivities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: req.batchHeartbeatTimeout ?? '30 seconds',
+    // No attempt limit: a batch that cannot finish is retried until it does, never skipped.
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+
+  const plan = req.progress?.plan ?? (await planBroadcast({ incident: req.incident, message: req.message, batchSize }));
+  const totals: BroadcastOutcome = req.progress?.totals ?? {
+    broadcastId: plan.broadcastId, recipients: plan.recipients, batches: plan.batches,
+    sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, resumedBatches: 0, settledByEarlierAttempts: 0, byProvider: {},
+  };
+
+  let next = req.progress?.nextBatch ?? 0;
+  // Very large audiences hand over to a fresh run before history grows large; lanes finish the
+  // batch they are running first.
+  const handOver = () => workflowInfo().continueAsNewSuggested;
+  await Promise.all(
+    Array.from({ length: maxInFlight }, async () => {
+      while (next < plan.batches && !handOver()) {
+        const batchIndex = next++;
+        add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex, batchSize }));
+      }
+    }),
+  );
+  if (next < plan.batches) {
+    return continueAsNew<typeof broadcastWorkflow>({ ...req, progress: { plan, nextBatch: next, totals } });
+  }
+  return totals;
+}
