@@ -2,6 +2,9 @@
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // The stack's data and the tools cache are not source; watchman is not on these machines.
+  modulePathIgnorePatterns: ['<rootDir>/data/'],
+  watchman: false,
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   testTimeout: 60000,
   maxWorkers: 2,

@@ -8,6 +8,7 @@ import { createFanoutActivities } from './fanout';
 import { createPlaybookActivities } from './playbooks';
 import { createStatusPageActivities } from './status-page';
 import { createWebhookActivities } from './webhooks';
+import { createAudienceActivities } from './audience';
 
 export interface ActivityDeps {
   store: Store;
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFanoutActivities(deps),
     ...createStatusPageActivities(deps),
     ...createWebhookActivities(deps),
+    ...createAudienceActivities(deps),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/message';
+import { gateDispatch } from '../store/near-misses';
 import type { ActivityDeps } from './index';
 
 export interface StatusPublication {
@@ -14,19 +15,25 @@ export function createStatusPageActivities({ store }: ActivityDeps) {
   return {
     /** Shows a message version on the public status page and status API; idempotent per version. */
     async publishStatusPage(p: StatusPublication): Promise<{ publishedAt: string }> {
+      // The one gate: the page and the status API show only what passed it.
+      const safe = await gateDispatch(
+        store.models,
+        { incidentId: p.incident.id, version: p.message.version, channel: 'status-page' },
+        { subject: p.message.subject, text: p.message.text, html: p.message.html, title: p.incident.title },
+      );
       await StatusEntry.updateOne(
         { incidentId: p.incident.id, version: p.message.version },
         {
           $setOnInsert: {
             incidentId: p.incident.id,
             version: p.message.version,
-            title: p.incident.title,
+            title: safe.title,
             phase: p.message.phase,
             severity: p.incident.severity,
             category: p.incident.category,
             components: p.incident.components,
-            subject: p.message.subject,
-            body: p.message.text,
+            subject: safe.subject,
+            body: safe.text,
             publishedAt: new Date(p.publishedAt),
             nextUpdateAt: p.nextUpdateAt ? new Date(p.nextUpdateAt) : undefined,
           },

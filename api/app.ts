@@ -4,22 +4,33 @@ import type { ApiDeps } from './deps';
 import { HttpError, toHttpError } from './errors';
 import { buildOpenApi } from './openapi';
 import type { Route } from './route';
+import { alertRoutes } from './routes/alerts';
+import { incidentActionRoutes } from './routes/incident-actions';
 import { incidentRoutes } from './routes/incidents';
+import { playbookRoutes } from './routes/playbooks';
 import { statusRoutes } from './routes/status';
 import { systemRoutes } from './routes/system';
+import { customerRoutes } from './routes/customers';
+import { inquiryRoutes } from './routes/inquiries';
+import { serviceModelRoutes } from './routes/service-model';
+import { statuspageRoutes } from './routes/statuspage';
+import { messageSafetyRoutes } from './routes/message-safety';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes];
 }
+
+type RawBodyRequest = { rawBody?: Buffer };
 
 function mount(app: express.Express, route: Route, deps: ApiDeps) {
   app[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const principal = route.roles ? authenticate(req.headers, deps.apiKeys, route.roles) : undefined;
+      route.verifyRequest?.({ headers: req.headers, rawBody: (req as RawBodyRequest).rawBody });
       const params = route.params ? route.params.parse(req.params) : req.params;
       const query = route.query ? route.query.parse(req.query) : req.query;
       const body = route.body ? route.body.parse(req.body ?? {}) : undefined;
-      const result = await route.handler({ params, query, body, principal, deps });
+      const result = await route.handler({ params, query, body, principal, deps, request: route.streamBody ? req : undefined });
       res.status(result.status ?? 200);
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
       if (result.contentType) res.type(result.contentType).send(result.body);
@@ -34,7 +45,8 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
+  // The raw bytes are kept for webhook signatures (an HMAC over re-serialised JSON would not match).
+  app.use(express.json({ limit: '1mb', verify: (req, _res, buf) => { (req as RawBodyRequest).rawBody = buf; } }));
   let doc: unknown;
   const routes = allRoutes(() => (doc ??= buildOpenApi(routes, { version: '0.1.0' })));
   for (const route of routes) mount(app, route, deps);

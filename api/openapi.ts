@@ -42,6 +42,7 @@ export function buildOpenApi(routes: Route[], info: { version: string }) {
         ]),
       ),
     };
+    if (r.streamBody) op.requestBody = { required: true, description: r.streamBody.description, content: { [r.streamBody.contentType]: {} } };
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };
     if (r.roles) {
       op.security = [{ apiKey: [] }];

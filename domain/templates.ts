@@ -1,10 +1,14 @@
-import type { Category, Phase, Severity } from './incident';
+import { phases, type Category, type Phase, type Severity } from './incident';
+
+/** The phases a template is written for: the public phases, and the holding statement sent while facts are thin. */
+export const templatePhases = [...phases, 'holding'] as const;
+export type TemplatePhase = (typeof templatePhases)[number];
 
 /** A message template: Handlebars text with declared variables; HTML escaping is on by default. */
 export interface MessageTemplate {
   templateId: string;
   category: Category | '*';
-  phase: Phase;
+  phase: TemplatePhase;
   /** Empty means every severity. */
   severities: Severity[];
   locale: string;

@@ -2,21 +2,116 @@ import { builtinTemplates } from '../domain/templates';
 import type { Store } from './connect';
 import type { ComponentDoc, CustomerDoc } from './models';
 
+/**
+ * The service model `npm start` begins with: regions under a database, identity and the public
+ * API above it, and the products customers see on top, so an incident low in the graph reaches
+ * customers who never subscribed to the broken part directly.
+ */
 export const demoComponents: ComponentDoc[] = [
-  { componentId: 'api', name: 'Public API', service: 'platform' },
-  { componentId: 'dashboard', name: 'Web dashboard', service: 'platform' },
-  { componentId: 'payments', name: 'Payments', service: 'billing' },
-  { componentId: 'email-delivery', name: 'Email delivery', service: 'messaging' },
-  { componentId: 'eu-region', name: 'EU region', service: 'infrastructure' },
-  { componentId: 'us-region', name: 'US region', service: 'infrastructure' },
+  { componentId: 'us-region', name: 'US region', service: 'infrastructure', description: 'Compute and network in us-east', dependsOn: [] },
+  { componentId: 'eu-region', name: 'EU region', service: 'infrastructure', description: 'Compute and network in eu-west', dependsOn: [] },
+  { componentId: 'database', name: 'Primary database', service: 'infrastructure', description: 'Replicated across both regions', dependsOn: ['us-region', 'eu-region'] },
+  { componentId: 'auth', name: 'Sign-in and SSO', service: 'identity', dependsOn: ['database'] },
+  { componentId: 'api', name: 'Public API', service: 'platform', dependsOn: ['auth', 'database'] },
+  { componentId: 'dashboard', name: 'Web dashboard', service: 'platform', dependsOn: ['auth'] },
+  { componentId: 'payments', name: 'Payments', service: 'billing', dependsOn: ['api', 'database'] },
+  { componentId: 'email-delivery', name: 'Email delivery', service: 'messaging', dependsOn: ['database'] },
+  { componentId: 'webhook-delivery', name: 'Webhook delivery', service: 'messaging', dependsOn: ['api'] },
 ];
 
+// Fixed demo secrets, so a developer can verify what the demo sends; real ones come from the import.
+const demoSecret = (customerId: string) => `whsec_${Buffer.from(`herald-demo-${customerId}`.padEnd(32, '.')).toString('base64')}`;
+const hook = (customerId: string, host: string) => ({ url: `https://${host}/hooks/status`, secret: demoSecret(customerId) });
+const manager = (name: string) => ({ name, email: `${name.split(' ')[0].toLowerCase()}@herald.example` });
+
 export const demoCustomers: CustomerDoc[] = [
-  { customerId: 'acme', name: 'Acme Corp', tier: 'enterprise', locale: 'en', emails: ['ops@acme.example', 'cto@acme.example'], subscriptions: ['api', 'payments', 'us-region'] },
-  { customerId: 'globex', name: 'Globex', tier: 'business', locale: 'de', emails: ['it@globex.example'], subscriptions: ['dashboard', 'eu-region'] },
-  { customerId: 'initech', name: 'Initech', tier: 'standard', locale: 'en', emails: ['admin@initech.example'], subscriptions: ['api'] },
-  { customerId: 'umbrella', name: 'Umbrella Health', tier: 'enterprise', locale: 'en', emails: ['noc@umbrella.example'], subscriptions: ['payments', 'email-delivery', 'eu-region'] },
-  { customerId: 'hooli', name: 'Hooli', tier: 'business', locale: 'fr', emails: ['sre@hooli.example'], subscriptions: ['dashboard', 'email-delivery'] },
+  {
+    customerId: 'acme', name: 'Acme Corp', tier: 'enterprise', locale: 'en',
+    emails: ['ops@acme.example', 'cto@acme.example'], webhooks: [hook('acme', 'status-hooks.acme.example')],
+    phone: '+14155550100', accountManager: manager('Dana Whitfield'),
+    contract: { notifyWithinMinutes: { SEV1: 15, SEV2: 30, SEV3: 120 } },
+    subscriptions: ['api', 'payments', 'us-region'],
+  },
+  {
+    customerId: 'umbrella', name: 'Umbrella Health', tier: 'enterprise', locale: 'en',
+    emails: ['noc@umbrella.example'], webhooks: [hook('umbrella', 'noc.umbrella.example')],
+    phone: '+442079460958', accountManager: manager('Priya Raman'),
+    contract: { notifyWithinMinutes: { SEV1: 15, SEV2: 30, SEV3: 60, SEV4: 240 } },
+    subscriptions: ['payments', 'email-delivery', 'eu-region'],
+  },
+  {
+    customerId: 'stark', name: 'Stark Logistics', tier: 'enterprise', locale: 'de',
+    emails: ['leitstelle@stark.example'], webhooks: [hook('stark', 'events.stark.example')],
+    phone: '+493055550123', accountManager: manager('Jonas Becker'),
+    contract: { notifyWithinMinutes: { SEV1: 30, SEV2: 60, SEV3: 240 } },
+    subscriptions: ['api', 'webhook-delivery', 'eu-region'],
+  },
+  {
+    customerId: 'kaiju', name: 'Kaiju Games', tier: 'enterprise', locale: 'ja',
+    emails: ['sre@kaiju.example'],
+    phone: '+81355550199', accountManager: manager('Emi Tanaka'),
+    subscriptions: ['auth', 'api', 'dashboard'],
+  },
+  {
+    customerId: 'globex', name: 'Globex', tier: 'business', locale: 'de',
+    emails: ['it@globex.example'],
+    contract: { notifyWithinMinutes: { SEV1: 60, SEV2: 120 } },
+    subscriptions: ['dashboard', 'eu-region'],
+  },
+  {
+    customerId: 'hooli', name: 'Hooli', tier: 'business', locale: 'fr',
+    emails: ['sre@hooli.example'], webhooks: [hook('hooli', 'hooks.hooli.example')],
+    subscriptions: ['dashboard', 'email-delivery'],
+  },
+  {
+    customerId: 'soylent', name: 'Soylent Foods', tier: 'business', locale: 'en',
+    emails: ['ops@soylent.example', 'finance@soylent.example'],
+    contract: { notifyWithinMinutes: { SEV1: 60, SEV2: 120, SEV3: 480 } },
+    subscriptions: ['payments'],
+  },
+  {
+    customerId: 'tyrell', name: 'Tyrell Analytics', tier: 'business', locale: 'en',
+    emails: ['platform@tyrell.example'], webhooks: [hook('tyrell', 'ingest.tyrell.example')],
+    subscriptions: ['api', 'webhook-delivery'],
+  },
+  {
+    customerId: 'pampa', name: 'Pampa Pagos', tier: 'business', locale: 'es',
+    emails: ['soporte@pampa.example'],
+    subscriptions: ['payments', 'us-region'],
+  },
+  {
+    customerId: 'lumen', name: 'Lumen Educação', tier: 'business', locale: 'pt-BR',
+    emails: ['ti@lumen.example'],
+    preferences: { channels: ['email', 'in-app'], minimumSeverity: 'SEV3' },
+    subscriptions: ['dashboard', 'auth'],
+  },
+  {
+    customerId: 'initech', name: 'Initech', tier: 'standard', locale: 'en',
+    emails: ['admin@initech.example'],
+    subscriptions: ['api'],
+  },
+  {
+    customerId: 'vandelay', name: 'Vandelay Industries', tier: 'standard', locale: 'en',
+    emails: ['art@vandelay.example'],
+    preferences: { channels: ['in-app'], minimumSeverity: 'SEV2' },
+    subscriptions: ['dashboard'],
+  },
+  {
+    customerId: 'bluth', name: 'Bluth Homes', tier: 'standard', locale: 'en',
+    emails: ['it@bluth.example'],
+    subscriptions: ['email-delivery'],
+  },
+  {
+    customerId: 'zorg', name: 'Zorg Industries', tier: 'standard', locale: 'fr',
+    emails: ['dsi@zorg.example'],
+    subscriptions: ['api', 'eu-region'],
+  },
+  {
+    customerId: 'gringotts', name: 'Gringotts Ledger', tier: 'standard', locale: 'nl',
+    emails: ['beheer@gringotts.example'],
+    preferences: { channels: ['email', 'in-app'], minimumSeverity: 'SEV4' },
+    subscriptions: ['payments', 'api'],
+  },
 ];
 
 /** Fills an empty store with the demo set; a store that has components is left as it is. */

@@ -1,12 +1,18 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ChainedAuditRecord } from '../domain/audit';
 import type { MessageTemplate } from '../domain/templates';
+import type { InquiryRecord } from '../domain/inquiries';
+import type { Contract, Preferences } from '../domain/service-model';
+import { bindMessageModels, templateGovernanceFields, type MessageModels, type TemplateGovernanceFields } from './message-models';
 
 export interface ComponentDoc {
   componentId: string;
   name: string;
   service: string;
   description?: string;
+  /** Components this one cannot work without: an outage there reaches this one too. */
+  dependsOn?: string[];
+  createdAt?: Date;
 }
 
 export interface CustomerDoc {
@@ -16,6 +22,15 @@ export interface CustomerDoc {
   locale: string;
   emails: string[];
   subscriptions: string[];
+  webhooks?: { url: string; secret: string }[];
+  /** E.164; top-tier accounts get direct outreach. */
+  phone?: string;
+  accountManager?: { name: string; email: string };
+  contract?: Contract;
+  preferences?: Preferences;
+  /** The bulk import that wrote this record, so a failed import can remove exactly what it wrote. */
+  importId?: string;
+  createdAt?: Date;
 }
 
 export interface DeliveryDoc {
@@ -44,13 +59,16 @@ export interface StatusEntryDoc {
   nextUpdateAt?: Date;
 }
 
-export type TemplateDoc = MessageTemplate;
+/** Builtin templates carry no governance fields; the registry's latest versions do. */
+export type TemplateDoc = MessageTemplate & Partial<TemplateGovernanceFields>;
 
 const component = new Schema<ComponentDoc>({
   componentId: { type: String, required: true, unique: true },
   name: { type: String, required: true },
   service: { type: String, required: true },
   description: String,
+  dependsOn: { type: [String], default: [] },
+  createdAt: { type: Date, default: () => new Date() },
 });
 
 const customer = new Schema<CustomerDoc>({
@@ -60,6 +78,13 @@ const customer = new Schema<CustomerDoc>({
   locale: { type: String, default: 'en' },
   emails: [String],
   subscriptions: { type: [String], index: true },
+  webhooks: { type: [{ _id: false, url: String, secret: String }], default: undefined },
+  phone: String,
+  accountManager: { type: { _id: false, name: String, email: String }, default: undefined },
+  contract: { type: Schema.Types.Mixed, default: undefined },
+  preferences: { type: Schema.Types.Mixed, default: undefined },
+  importId: { type: String, index: true },
+  createdAt: { type: Date, default: () => new Date() },
 });
 
 const template = new Schema<TemplateDoc>({
@@ -70,7 +95,8 @@ const template = new Schema<TemplateDoc>({
   locale: { type: String, default: 'en' },
   subject: { type: String, required: true },
   body: { type: String, required: true },
-});
+  ...templateGovernanceFields,
+}, { minimize: false });
 
 const audit = new Schema<ChainedAuditRecord>(
   {
@@ -115,13 +141,134 @@ const statusEntry = new Schema<StatusEntryDoc>({
 });
 statusEntry.index({ incidentId: 1, version: 1 }, { unique: true });
 
-export interface Models {
+export type InquiryDoc = InquiryRecord;
+
+const inquiry = new Schema<InquiryDoc>({
+  inquiryId: { type: String, required: true, unique: true },
+  incidentId: { type: String, required: true, index: true },
+  source: { type: String, required: true },
+  customerId: String,
+  text: { type: String, required: true },
+  internalNote: String,
+  redactions: { type: Schema.Types.Mixed, default: {} },
+  receivedAt: { type: Date, required: true },
+  receivedBy: { type: String, required: true },
+}, { minimize: false });
+
+export interface PlaybookVersionDoc {
+  playbookId: string;
+  version: number;
+  /** The validated playbook, exactly as it applies from this version on. */
+  playbook: Record<string, unknown>;
+  hash: string;
+  source: 'file' | 'api';
+  createdBy: string;
+  createdAt: Date;
+  note?: string;
+}
+
+const playbookVersion = new Schema<PlaybookVersionDoc>({
+  playbookId: { type: String, required: true },
+  version: { type: Number, required: true },
+  playbook: { type: Schema.Types.Mixed, required: true },
+  hash: { type: String, required: true },
+  source: { type: String, required: true },
+  createdBy: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+  note: String,
+}, { minimize: false });
+// Two concurrent edits cannot both become version n+1: the second insert fails and answers 409.
+playbookVersion.index({ playbookId: 1, version: 1 }, { unique: true });
+
+/**
+ * The frozen audience of one broadcast (incident, version, channel), written once when it is
+ * planned. Keyed by `_id`: FerretDB answers `_id` lookups without scanning the collection.
+ */
+export interface BroadcastDoc {
+  _id: string;
+  incidentId: string;
+  version: number;
+  channel: string;
+  recipients: number;
+  batchSize: number;
+  batches: number;
+  plannedAt: Date;
+}
+
+const broadcast = new Schema<BroadcastDoc>({
+  _id: { type: String, required: true },
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  channel: { type: String, required: true },
+  recipients: { type: Number, required: true },
+  batchSize: { type: Number, required: true },
+  batches: { type: Number, required: true },
+  plannedAt: { type: Date, required: true },
+});
+
+export interface BroadcastBatchDoc {
+  /** `${broadcastId}#${batchIndex}` */
+  _id: string;
+  broadcastId: string;
+  batchIndex: number;
+  recipients: { email: string; customerId: string; locale: string }[];
+}
+
+const broadcastBatch = new Schema<BroadcastBatchDoc>({
+  _id: { type: String, required: true },
+  broadcastId: { type: String, required: true },
+  batchIndex: { type: Number, required: true },
+  recipients: { type: [{ _id: false, email: String, customerId: String, locale: String }], default: [] },
+});
+
+/**
+ * A provider's acceptance of one delivery (or its permanent refusal), keyed by the delivery key.
+ * Fan-out records outcomes as inserts beside the Delivery claim rather than updating it: FerretDB
+ * v1 rewrites an update by scanning the collection, tens of updates a second at broadcast scale.
+ */
+export interface DeliveryReceiptDoc {
+  _id: string;
+  incidentId: string;
+  version: number;
+  channel: string;
+  recipient: string;
+  outcome: 'sent' | 'failed';
+  provider?: string;
+  messageId?: string;
+  providerMessageId?: string;
+  /** Found at the provider by its Message-ID after a crash, rather than sent by this attempt. */
+  verified?: boolean;
+  error?: string;
+  at: Date;
+}
+
+const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
+  _id: { type: String, required: true },
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  channel: { type: String, required: true },
+  recipient: { type: String, required: true },
+  outcome: { type: String, required: true },
+  provider: String,
+  messageId: String,
+  providerMessageId: String,
+  verified: Boolean,
+  error: String,
+  at: { type: Date, required: true },
+});
+
+export interface Models extends MessageModels {
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
   AuditRecord: Model<ChainedAuditRecord>;
   Delivery: Model<DeliveryDoc>;
   StatusEntry: Model<StatusEntryDoc>;
+  Inquiry: Model<InquiryDoc>;
+  PlaybookVersion: Model<PlaybookVersionDoc>;
+  Broadcast: Model<BroadcastDoc>;
+  BroadcastBatch: Model<BroadcastBatchDoc>;
+  DeliveryReceipt: Model<DeliveryReceiptDoc>;
 }
 
 /** Binds Herald's collections to one connection (tests give each file its own database). */
@@ -133,5 +280,11 @@ export function bindModels(conn: Connection): Models {
     AuditRecord: conn.model('AuditRecord', audit, 'audit'),
     Delivery: conn.model('Delivery', delivery, 'deliveries'),
     StatusEntry: conn.model('StatusEntry', statusEntry, 'status_entries'),
+    Inquiry: conn.model('Inquiry', inquiry, 'inquiries'),
+    PlaybookVersion: conn.model('PlaybookVersion', playbookVersion, 'playbook_versions'),
+    Broadcast: conn.model('Broadcast', broadcast, 'broadcasts'),
+    BroadcastBatch: conn.model('BroadcastBatch', broadcastBatch, 'broadcast_batches'),
+    DeliveryReceipt: conn.model('DeliveryReceipt', deliveryReceipt, 'delivery_receipts'),
+    ...bindMessageModels(conn),
   };
 }

@@ -9,6 +9,7 @@ async function main() {
     taskQueue: env.HERALD_TASK_QUEUE,
     mongoUri: env.MONGODB_URI,
     smtpUrl: env.SMTP_URL,
+    maxCachedWorkflows: env.HERALD_WORKFLOW_CACHE_SIZE,
     config: {
       fromAddress: env.HERALD_FROM_ADDRESS,
       publicUrl: env.HERALD_PUBLIC_URL,

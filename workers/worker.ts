@@ -15,6 +15,7 @@ export interface HeraldWorkerOptions {
   config: ActivityConfig;
   /** A prebuilt bundle, so tests bundle workflow code once per file. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  maxCachedWorkflows?: number;
 }
 
 export interface RunningWorker {
@@ -37,6 +38,7 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
     connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     activities: createActivities({ store, mailer, config: opts.config }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });

@@ -477,7 +477,8 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
       emailRecipients: recipients, holdingStatement: !!opts.holdingStatement, nextUpdateAt: iso(nextDue), channels: choices,
     });
     s.meetStep('first-external-message');
-    if (d.status !== 'resolving') d.status = 'published';
+    // A holding statement buys time; the real draft still waits for its approvers.
+    if (d.status !== 'resolving' && !opts.holdingStatement) d.status = 'published';
   } catch (err) {
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublicationBlocked') {
       s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
@@ -546,7 +547,19 @@ async function drain(s: IncidentState): Promise<void> {
   }
 }
 
+/** What the incident looks like before its playbook is loaded (the first seconds of the first run). */
+function declaringView(input: IncidentInput): IncidentView {
+  return {
+    id: input.id, title: input.title, category: input.category, severity: input.severity, tags: input.tags ?? [],
+    scope: input.scope ?? 'single', components: input.components, summary: input.summary, status: 'drafting',
+    detectedAt: input.detectedAt, declaredBy: input.declaredBy, firstMessageDueAt: input.detectedAt, roles: {},
+    requiredApprovers: [], approvals: [], published: [], escalations: [], deadlines: [], decisions: [], handoffs: [],
+    held: [], overrides: [], alerts: [], reviews: [], internalUpdates: 0, briefings: 0, run: 1,
+  };
+}
+
 async function declare(input: IncidentInput): Promise<IncidentState> {
+  setHandler(incidentStateQuery, () => declaringView(input));
   const playbook = await resolvePlaybook({ category: input.category, severity: input.severity, scope: input.scope ?? 'single', components: input.components });
   const s = IncidentState.start(input, playbook);
   registerHandlers(s);

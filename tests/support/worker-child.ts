@@ -16,19 +16,20 @@ function withDatabase(uri: string, dbName: string): string {
 }
 
 /** Herald's real worker entry point (workers/main.ts) in a child process, so a test can kill it. */
-export async function startWorkerChild(opts: { taskQueue: string; dbName: string; escalationEmails?: string }): Promise<WorkerChild> {
+export async function startWorkerChild(opts: { taskQueue: string; dbName: string; escalationEmails?: string; temporalAddress?: string; env?: Record<string, string> }): Promise<WorkerChild> {
   const env = testEnv();
   const root = path.resolve(__dirname, '../..');
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: env.temporalAddress,
+      TEMPORAL_ADDRESS: opts.temporalAddress ?? env.temporalAddress,
       HERALD_TASK_QUEUE: opts.taskQueue,
       MONGODB_URI: withDatabase(env.mongoUri, opts.dbName),
       SMTP_URL: env.smtpUrl,
       HERALD_PUBLIC_URL: 'http://status.herald.test',
       HERALD_ESCALATION_EMAILS: opts.escalationEmails ?? 'escalation@herald.test',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

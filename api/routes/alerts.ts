@@ -1,0 +1,149 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { alertRules, alertSecret } from '../../config/alerts';
+import {
+  AlertmanagerPayloadSchema,
+  alertFromGeneric,
+  alertIncidentId,
+  alertsFromAlertmanager,
+  GenericAlertSchema,
+  incidentFromAlert,
+  mapAlert,
+  verifyAlertSignature,
+  type ReceivedAlert,
+} from '../../domain/alerts';
+import { workflowIdFor } from '../../domain/incident';
+import { alertSignal, type AlertNotice } from '../../workflows/messages';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { defineRoute, type Route } from '../route';
+
+const outcomes = ['opened', 'joined', 'recorded', 'ignored', 'closed', 'unmapped'] as const;
+type Outcome = (typeof outcomes)[number];
+
+const AlertOutcome = z.object({
+  fingerprint: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  incidentId: z.string(),
+  workflowId: z.string(),
+  outcome: z.enum(outcomes).describe(
+    'opened: a new incident; joined: signalled the open one; recorded: a resolved alert noted on the open incident; ' +
+      'ignored: resolved, with no open incident; closed: the incident was already resolved; unmapped: no known component',
+  ),
+  rule: z.string(),
+  unknownComponents: z.array(z.string()).optional(),
+});
+type AlertOutcome = z.infer<typeof AlertOutcome>;
+
+const Received = z.object({
+  incidents: z.array(z.string()).describe('Incidents opened or joined by this delivery'),
+  alerts: z.array(AlertOutcome),
+});
+const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
+const responses = {
+  202: { description: 'Received; each alert opened, joined or was recorded on an incident', schema: Received },
+  400: { description: 'Not a valid payload, with the validation issues', schema: ErrorSchema },
+  401: { description: 'Missing or wrong signature / shared secret', schema: ErrorSchema },
+};
+
+function verifyRequest(req: { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer }): void {
+  const verdict = verifyAlertSignature(req.headers, req.rawBody, alertSecret());
+  if (!verdict.ok) throw new HttpError(401, verdict.reason);
+}
+
+async function isRunning(deps: ApiDeps, workflowId: string): Promise<boolean> {
+  try {
+    return (await deps.temporal.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/**
+ * One alert into its incident. A firing alert opens the incident or joins it in one atomic call
+ * (signal-with-start), so repeats never open a second workflow; a resolved alert is only noted
+ * on an incident that is still open, and never resolves it.
+ */
+async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string): Promise<AlertOutcome> {
+  const mapping = mapAlert(alertRules(), alert);
+  const incidentId = alertIncidentId(alert.fingerprint);
+  const workflowId = workflowIdFor(incidentId);
+  const result = (outcome: Outcome, extra: Partial<AlertOutcome> = {}): AlertOutcome => ({
+    fingerprint: alert.fingerprint, status: alert.status, incidentId, workflowId, outcome, rule: mapping.rule, ...extra,
+  });
+  const known = await deps.store.models.Component.find({ componentId: { $in: mapping.components } }, { componentId: 1 }).lean();
+  const components = mapping.components.filter((c) => known.some((k) => k.componentId === c));
+  const unknownComponents = mapping.components.filter((c) => !components.includes(c));
+  const unknown = unknownComponents.length ? { unknownComponents } : {};
+  const notice: AlertNotice = {
+    source: alert.source, fingerprint: alert.fingerprint, status: alert.status, alertName: alert.alertName,
+    severity: mapping.severity, components, receivedAt, labels: alert.labels,
+  };
+
+  if (alert.status === 'resolved') {
+    try {
+      await deps.temporal.workflow.getHandle(workflowId).signal(alertSignal, notice);
+      return result('recorded', unknown);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return result('ignored', unknown);
+      throw err;
+    }
+  }
+
+  if (!components.length) return result('unmapped', unknown);
+  const wasRunning = await isRunning(deps, workflowId);
+  try {
+    await deps.temporal.workflow.signalWithStart('incidentWorkflow', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [incidentFromAlert(alert, { ...mapping, components }, receivedAt)],
+      signal: alertSignal,
+      signalArgs: [notice],
+      // A resolved incident stays closed; its audit chain is never restarted under the same ID.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return result('closed', unknown);
+    throw err;
+  }
+  return result(wasRunning ? 'joined' : 'opened', unknown);
+}
+
+/** Alerts one by one, in the order sent, so two alerts for one fingerprint in a delivery open one incident. */
+async function receiveAll(deps: ApiDeps, alerts: ReceivedAlert[]) {
+  const receivedAt = new Date().toISOString();
+  const results: AlertOutcome[] = [];
+  for (const alert of alerts) results.push(await receive(deps, alert, receivedAt));
+  const incidents = [...new Set(results.filter((r) => r.outcome === 'opened' || r.outcome === 'joined').map((r) => r.incidentId))];
+  return { status: 202, body: { incidents, alerts: results } };
+}
+
+const signed = 'Authenticated by `X-Herald-Signature: sha256=<HMAC-SHA256 of the raw body>` or `Authorization: Bearer <shared secret>` (HERALD_ALERT_SECRET), not by an API key.';
+
+export const alertRoutes: Route[] = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/alerts/alertmanager',
+    summary: `Prometheus Alertmanager webhook (version 4): opens or joins one incident per alert fingerprint. ${signed}`,
+    tags: ['alerts'],
+    verifyRequest,
+    body: AlertmanagerPayloadSchema,
+    responses,
+    async handler({ body, deps }) {
+      return receiveAll(deps, alertsFromAlertmanager(body));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/alerts/generic',
+    summary: `A generic JSON alert: opens or joins the incident for its fingerprint. ${signed}`,
+    tags: ['alerts'],
+    verifyRequest,
+    body: GenericAlertSchema,
+    responses,
+    async handler({ body, deps }) {
+      return receiveAll(deps, [alertFromGeneric(body)]);
+    },
+  }),
+];

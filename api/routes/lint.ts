@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defaultGatePolicy } from '../../domain/gate';
+import { defaultLintOptions, lintPlainLanguage } from '../../domain/plain-language';
+import { findSensitive } from '../../domain/redaction';
+import { defineRoute } from '../route';
+import { commonErrors } from './templates';
+
+const Finding = z.object({ kind: z.string(), start: z.number(), end: z.number(), text: z.string(), suggestion: z.string() });
+
+export const lintRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/lint',
+    summary: 'Check a draft for jargon, acronyms, internal names, codenames and readability, and preview what the gate would redact',
+    tags: ['messages'],
+    roles: ['responder'],
+    body: z.object({
+      text: z.string().min(1).max(20_000),
+      locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en'),
+      minReadingEase: z.number().min(-100).max(130).optional().describe("The playbook's minimum reading ease for this audience"),
+    }),
+    responses: {
+      200: {
+        description: 'Findings with positions and suggestions',
+        schema: z.object({
+          score: z.number().nullable(), formula: z.string().nullable(), passes: z.boolean(), findings: z.array(Finding),
+          sensitive: z.array(z.object({ kind: z.string(), start: z.number(), end: z.number() })),
+        }),
+      },
+      ...commonErrors,
+    },
+    async handler({ body }) {
+      const result = lintPlainLanguage(body.text, { ...defaultLintOptions(body.locale), minReadingEase: body.minReadingEase });
+      // Positions only: the lint answer must not echo a secret back into chat tools and logs.
+      const sensitive = findSensitive(body.text, defaultGatePolicy.redaction).map(({ kind, start, end }) => ({ kind, start, end }));
+      return { body: { ...result, sensitive } };
+    },
+  }),
+];

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import { categories, severities } from '../../domain/incident';
+import { diffVersions } from '../../domain/messages/diff';
+import { reviewProblems, templateUsable } from '../../domain/messages/governance';
+import { checkTemplateSource, MissingVariablesError, renderDeclared } from '../../domain/messages/template-schema';
+import { templatePhases } from '../../domain/templates';
+import { latestVersion, RegistryConflict, RegistryNotFound, recordReview, saveTemplate, templateHistory } from '../../store/templates';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { defineRoute } from '../route';
+
+/** Registry failures as HTTP answers: 409 with the current version to rebase on, 404, 400. */
+export async function registryCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof RegistryConflict) {
+      throw new HttpError(409, err.message, err.current ? { currentVersion: err.current.version, currentHash: err.current.contentHash } : undefined);
+    }
+    if (err instanceof RegistryNotFound) throw new HttpError(404, err.message);
+    if (err instanceof MissingVariablesError) throw new HttpError(400, err.message, { missing: err.missing });
+    throw err;
+  }
+}
+
+export const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional(), details: z.any().optional() });
+export const commonErrors = {
+  400: { description: 'Invalid input, with the validation issues', schema: ErrorSchema },
+  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
+  403: { description: 'The key lacks the role or right for this action', schema: ErrorSchema },
+};
+
+const readers = ['viewer', 'responder', 'approver', 'manager'] as const;
+const editors = ['manager', 'admin'] as const;
+
+const TemplateParams = z.object({ templateId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters') });
+
+const VariableDeclarationSchema = z.object({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/),
+  required: z.boolean().default(true),
+  description: z.string().max(300).optional(),
+});
+
+const TemplateFields = z.object({
+  category: z.enum([...categories, '*']),
+  phase: z.enum(templatePhases),
+  severities: z.array(z.enum(severities)).max(4).default([]).describe('Empty means every severity'),
+  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as en, de or fr-CA').default('en'),
+  tags: z.array(z.string().min(1).max(50)).max(20).default([]),
+  description: z.string().max(500).optional(),
+  subject: z.string().min(1).max(300),
+  body: z.string().min(1).max(10_000),
+  variables: z.array(VariableDeclarationSchema).max(20).describe('Every variable the template uses, and whether it is required'),
+});
+
+type TemplateFieldsInput = z.infer<typeof TemplateFields>;
+
+/** The save-time check: an undeclared, unknown or unguarded variable is a 400, never a blank later. */
+function sourceChecked<T extends z.ZodType<TemplateFieldsInput>>(schema: T) {
+  return schema.superRefine((t, ctx) => {
+    for (const p of checkTemplateSource(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  });
+}
+
+const CreateTemplate = sourceChecked(TemplateFields.extend({ templateId: TemplateParams.shape.templateId }));
+const UpdateTemplate = sourceChecked(
+  TemplateFields.extend({ baseVersion: z.number().int().min(1).describe('The version this edit was made against; anything but the latest is a 409') }),
+);
+
+const TemplateView = z.object({
+  templateId: z.string(), version: z.number(), category: z.string(), phase: z.string(), locale: z.string(),
+  subject: z.string(), body: z.string(), contentHash: z.string(), review: z.any(),
+}).passthrough();
+
+const LegalApprovalBody = z.object({ version: z.number().int().min(1) });
+const DataProtectionBody = z.object({
+  version: z.number().int().min(1),
+  expiresAt: z.iso.datetime({ offset: true }).describe('When the review lapses and must be renewed'),
+  regimes: z.array(z.enum(['GDPR', 'CCPA'])).min(1).default(['GDPR', 'CCPA']),
+}).refine((b) => Date.parse(b.expiresAt) > Date.now(), { path: ['expiresAt'], message: 'a review must expire in the future' });
+
+const tagList = z
+  .string()
+  .max(500)
+  .default('')
+  .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean));
+
+async function mustFind(deps: ApiDeps, templateId: string) {
+  const t = await latestVersion(deps.store.models, templateId);
+  if (!t) throw new HttpError(404, `template ${templateId} not found`);
+  return t;
+}
+
+export const templateRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/templates',
+    summary: 'The latest version of every template, filtered by phase, category, locale or tag',
+    tags: ['templates'],
+    roles: [...readers],
+    query: z.object({
+      phase: z.enum(templatePhases).optional(),
+      category: z.enum([...categories, '*']).optional(),
+      locale: z.string().max(10).optional(),
+      tag: z.string().max(50).optional(),
+    }),
+    responses: { 200: { description: 'Templates', schema: z.object({ templates: z.array(z.any()) }) }, ...commonErrors },
+    async handler({ query, deps }) {
+      const filter = Object.fromEntries(Object.entries({ phase: query.phase, category: query.category, locale: query.locale, tags: query.tag }).filter(([, v]) => v));
+      const templates = await deps.store.models.Template.find(filter, { _id: 0, __v: 0 }).sort({ templateId: 1 }).lean();
+      return { body: { templates } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/templates',
+    summary: 'Create a template (version 1); its variables are checked against its declaration',
+    tags: ['templates'],
+    roles: [...editors],
+    body: CreateTemplate,
+    responses: { 201: { description: 'Created', schema: TemplateView }, ...commonErrors, 409: { description: 'The template exists', schema: ErrorSchema } },
+    async handler({ body, principal, deps }) {
+      const { templateId, ...draft } = body;
+      const saved = await registryCall(() => saveTemplate(deps.store.models, templateId, draft, { author: principal!.name, at: new Date().toISOString() }));
+      return { status: 201, body: saved, headers: { Location: `/v1/templates/${templateId}` } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/templates/:templateId',
+    summary: 'The latest version of a template with its review state',
+    tags: ['templates'],
+    roles: [...readers],
+    params: TemplateParams,
+    responses: { 200: { description: 'The template', schema: TemplateView }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    async handler({ params, deps }) {
+      const t = await mustFind(deps, params.templateId);
+      return { body: { ...t, reviewProblems: reviewProblems(t, new Date()) } };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/v1/templates/:templateId',
+    summary: 'Save a new version of a template, made against the latest version',
+    tags: ['templates'],
+    roles: [...editors],
+    params: TemplateParams,
+    body: UpdateTemplate,
+    responses: {
+      200: { description: 'The new version', schema: TemplateView }, ...commonErrors,
+      404: { description: 'Unknown template', schema: ErrorSchema },
+      409: { description: 'The edit was made against an older version; details carry the current one', schema: ErrorSchema },
+    },
+    async handler({ params, body, principal, deps }) {
+      const { baseVersion, ...draft } = body;
+      const saved = await registryCall(() =>
+        saveTemplate(deps.store.models, params.templateId, draft, { author: principal!.name, at: new Date().toISOString(), baseVersion }),
+      );
+      return { body: saved };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/templates/:templateId/versions',
+    summary: "A template's history: every version with its number, hash, parent, author and time",
+    tags: ['templates'],
+    roles: [...readers],
+    params: TemplateParams,
+    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ templateId: z.string(), versions: z.array(TemplateView) }) }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    async handler({ params, deps }) {
+      const versions = await templateHistory(deps.store.models, params.templateId);
+      if (!versions.length) throw new HttpError(404, `template ${params.templateId} not found`);
+      return { body: { templateId: params.templateId, versions } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/templates/:templateId/diff',
+    summary: 'A line diff of two versions of a template (subject and body)',
+    tags: ['templates'],
+    roles: [...readers],
+    params: TemplateParams,
+    query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+    responses: { 200: { description: 'The diff', schema: z.object({ from: z.number(), to: z.number(), subject: z.any(), body: z.any() }) }, ...commonErrors, 404: { description: 'Unknown template or version', schema: ErrorSchema } },
+    async handler({ params, query, deps }) {
+      const versions = await templateHistory(deps.store.models, params.templateId);
+      const pick = (n: number) => {
+        const v = versions.find((x) => x.version === n);
+        if (!v) throw new HttpError(404, `template ${params.templateId} has no version ${n}`);
+        return v;
+      };
+      const [a, b] = [pick(query.from), pick(query.to)];
+      return { body: { from: a.version, to: b.version, subject: diffVersions(a.subject, b.subject), body: diffVersions(a.body, b.body) } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/templates/:templateId/legal-approval',
+    summary: 'Approve the wording of the latest version (needs the legal right)',
+    tags: ['templates'],
+    roles: ['approver'],
+    params: TemplateParams,
+    body: LegalApprovalBody,
+    responses: { 200: { description: 'Approved', schema: TemplateView }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema }, 409: { description: 'Not the latest version', schema: ErrorSchema } },
+    async handler({ params, body, principal, deps }) {
+      if (!principal!.approverRoles?.includes('legal')) throw new HttpError(403, 'approving template wording needs the legal right');
+      const t = await registryCall(() =>
+        recordReview(deps.store.models, params.templateId, body.version, { legal: { approvedBy: principal!.name, at: new Date().toISOString() } }),
+      );
+      return { body: t };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/templates/:templateId/data-protection-review',
+    summary: 'Record the data-protection (GDPR/CCPA) review of the latest version, with its expiry (needs the dpo right)',
+    tags: ['templates'],
+    roles: ['approver'],
+    params: TemplateParams,
+    body: DataProtectionBody,
+    responses: { 200: { description: 'Reviewed', schema: TemplateView }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema }, 409: { description: 'Not the latest version', schema: ErrorSchema } },
+    async handler({ params, body, principal, deps }) {
+      if (!principal!.approverRoles?.includes('dpo')) throw new HttpError(403, 'a data-protection review needs the dpo right');
+      const at = new Date().toISOString();
+      const t = await registryCall(() =>
+        recordReview(deps.store.models, params.templateId, body.version, {
+          dataProtection: { reviewedBy: principal!.name, at, expiresAt: new Date(body.expiresAt).toISOString(), regimes: body.regimes },
+        }),
+      );
+      return { body: t };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/templates/:templateId/usability',
+    summary: 'Whether the latest version may be published for an incident with the given tags',
+    tags: ['templates'],
+    roles: [...readers],
+    params: TemplateParams,
+    query: z.object({ tags: tagList.describe('Comma-separated incident tags, e.g. data-exposure,regulated-customer') }),
+    responses: { 200: { description: 'The verdict', schema: z.object({ templateId: z.string(), version: z.number(), ok: z.boolean(), reasons: z.array(z.string()) }) }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    async handler({ params, query, deps }) {
+      const t = await mustFind(deps, params.templateId);
+      return { body: { templateId: t.templateId, version: t.version, ...templateUsable(t, { tags: query.tags, now: new Date() }) } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/templates/:templateId/preview',
+    summary: 'Render the latest version with sample values: subject, plain text and HTML',
+    tags: ['templates'],
+    roles: ['responder', 'approver', 'manager'],
+    params: TemplateParams,
+    body: z.object({ variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/), z.string().max(5000)) }),
+    responses: { 200: { description: 'Rendered', schema: z.object({ subject: z.string(), text: z.string(), html: z.string(), hash: z.string() }) }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    async handler({ params, body, deps }) {
+      const t = await mustFind(deps, params.templateId);
+      return { body: await registryCall(async () => renderDeclared(t, body.variables)) };
+    },
+  }),
+];

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { incidentIdPattern, workflowIdFor } from '../../domain/incident';
+import { clickSummary, readTrackingToken, statusPageDestination, trackedLink, type ClickCount } from '../../domain/tracking';
+import { linkSecret } from '../../config/tracking';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { defineRoute } from '../route';
+import { commonErrors, ErrorSchema } from './templates';
+
+export const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
+
+/** 404 for an incident Herald never ran (the workflow lookup throws WorkflowNotFoundError). */
+export async function assertIncidentExists(deps: ApiDeps, incidentId: string): Promise<void> {
+  await deps.temporal.workflow.getHandle(workflowIdFor(incidentId)).describe();
+}
+
+const label = z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'letters, digits, dot, dash or underscore; up to 50');
+
+export const trackingRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/r/:token',
+    summary: 'Tracked status-page link: counts the click and forwards to the page with UTM parameters (public)',
+    tags: ['tracking'],
+    params: z.object({ token: z.string().max(600).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a tracking token') }),
+    responses: { 302: { description: 'Forward to the status page' }, 400: commonErrors[400], 404: { description: 'Not a link Herald made', schema: ErrorSchema } },
+    async handler({ params, deps }) {
+      const ctx = readTrackingToken(params.token, linkSecret());
+      if (!ctx) throw new HttpError(404, 'this link was not made by Herald');
+      const now = new Date();
+      const key = { incidentId: ctx.incidentId, version: ctx.version, channel: ctx.channel, segment: ctx.segment };
+      const count = () => deps.store.models.LinkClick.updateOne(key, { $inc: { count: 1 }, $set: { lastAt: now }, $setOnInsert: { firstAt: now } }, { upsert: true });
+      // Two first clicks racing both try to insert; the loser's retry finds the row and increments it.
+      await count().catch(async (err: { code?: number }) => {
+        if (err.code !== 11000) throw err;
+        await count();
+      });
+      const location = statusPageDestination(`${deps.publicUrl}/status`, ctx);
+      return { status: 302, headers: { Location: location }, body: `Found. Redirecting to ${location}`, contentType: 'text/plain' };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/incidents/:id/tracked-links',
+    summary: 'Make a tracked status-page link for a channel, segment and message version',
+    tags: ['tracking'],
+    roles: ['responder'],
+    params: IncidentParams,
+    body: z.object({ channel: label, segment: label, version: z.number().int().min(1) }),
+    responses: { 201: { description: 'The link', schema: z.object({ url: z.string() }) }, ...commonErrors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    async handler({ params, body, deps }) {
+      await assertIncidentExists(deps, params.id);
+      return { status: 201, body: { url: trackedLink(deps.publicUrl, { incidentId: params.id, ...body }, linkSecret()) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id/clicks',
+    summary: 'Status-page link clicks of an incident, per message version, channel and segment',
+    tags: ['tracking'],
+    roles: ['manager'],
+    params: IncidentParams,
+    responses: {
+      200: {
+        description: 'Click counts',
+        schema: z.object({
+          incidentId: z.string(), total: z.number(), byVersion: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()),
+          bySegment: z.record(z.string(), z.number()), rows: z.array(z.object({ version: z.number(), channel: z.string(), segment: z.string(), count: z.number() })),
+        }),
+      },
+      ...commonErrors,
+      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    async handler({ params, deps }) {
+      const rows = await deps.store.models.LinkClick.find({ incidentId: params.id }, { _id: 0, incidentId: 1, version: 1, channel: 1, segment: 1, count: 1 })
+        .sort({ version: 1, channel: 1, segment: 1 })
+        .lean<ClickCount[]>();
+      if (!rows.length) await assertIncidentExists(deps, params.id);
+      return { body: { incidentId: params.id, ...clickSummary(rows), rows: rows.map(({ version, channel, segment, count }) => ({ version, channel, segment, count })) } };
+    },
+  }),
+];

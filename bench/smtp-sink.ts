@@ -1,0 +1,128 @@
+import net from 'node:net';
+
+/**
+ * A minimal SMTP server that accepts and discards, counting each accepted message per
+ * recipient: the far end for the fan-out benchmark, and a relay tests can make refuse.
+ * Speaks EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP and QUIT (RFC 5321), without pipelining.
+ */
+export interface SmtpSinkOptions {
+  /** A reply for RCPT TO instead of 250, e.g. { code: 550, text: 'no such user' }. */
+  refuseRecipient?: (address: string) => { code: number; text: string } | undefined;
+}
+
+export interface SmtpSink {
+  port: number;
+  url: string;
+  /** Accepted messages per recipient address (lower case). */
+  counts: Map<string, number>;
+  accepted(): number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const terminator = Buffer.from('\r\n.\r\n');
+
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const counts = new Map<string, number>();
+  let total = 0;
+  let queueId = 0;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.setNoDelay(true);
+    let recipients: string[] = [];
+    let sender = false;
+    let inData = false;
+    let pending: Buffer = Buffer.alloc(0);
+    const reply = (line: string) => socket.write(`${line}\r\n`);
+
+    function command(line: string) {
+      const verb = line.slice(0, 4).toUpperCase();
+      switch (verb) {
+        case 'EHLO':
+          return reply('250-herald-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 52428800');
+        case 'HELO':
+          return reply('250 herald-sink');
+        case 'MAIL':
+          sender = true;
+          recipients = [];
+          return reply('250 2.1.0 Ok');
+        case 'RCPT': {
+          if (!sender) return reply('503 5.5.1 MAIL first');
+          const address = (/<([^>]*)>/.exec(line)?.[1] ?? line.slice(8).trim()).toLowerCase();
+          const refusal = opts.refuseRecipient?.(address);
+          if (refusal) return reply(`${refusal.code} ${refusal.text}`);
+          recipients.push(address);
+          return reply('250 2.1.5 Ok');
+        }
+        case 'DATA':
+          if (recipients.length === 0) return reply('503 5.5.1 RCPT first');
+          inData = true;
+          // The CRLF that ended the DATA line also starts the terminator of an empty body.
+          pending = Buffer.concat([Buffer.from('\r\n'), pending]);
+          return reply('354 End data with <CR><LF>.<CR><LF>');
+        case 'RSET':
+          sender = false;
+          recipients = [];
+          return reply('250 2.0.0 Ok');
+        case 'NOOP':
+          return reply('250 2.0.0 Ok');
+        case 'QUIT':
+          reply('221 2.0.0 Bye');
+          return socket.end();
+        default:
+          return reply('502 5.5.2 Command not recognized');
+      }
+    }
+
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        if (inData) {
+          const end = pending.indexOf(terminator);
+          if (end < 0) {
+            // Keep only what could begin the terminator.
+            pending = pending.subarray(Math.max(0, pending.length - 4));
+            return;
+          }
+          pending = pending.subarray(end + terminator.length);
+          for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
+          total++;
+          queueId++;
+          inData = false;
+          sender = false;
+          recipients = [];
+          reply(`250 2.0.0 Ok: queued as S${queueId.toString(16).toUpperCase()}`);
+          continue;
+        }
+        const eol = pending.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = pending.subarray(0, eol).toString('utf8');
+        pending = pending.subarray(eol + 2);
+        command(line);
+      }
+    });
+    reply('220 herald-sink ESMTP');
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    counts,
+    accepted: () => total,
+    reset() {
+      counts.clear();
+      total = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

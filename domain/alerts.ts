@@ -1,0 +1,192 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson, sha256 } from './audit';
+import { categories, severities, type Category, type IncidentInput, type Severity } from './incident';
+
+const labelSet = z.record(z.string(), z.string());
+// Alertmanager writes Go timestamps: nanoseconds, any offset, and 0001-01-01 for "no end yet".
+const goTime = z.iso.datetime({ offset: true });
+const alertStatus = z.enum(['firing', 'resolved']);
+
+export const AlertmanagerAlertSchema = z.object({
+  status: alertStatus,
+  labels: labelSet,
+  annotations: labelSet.default({}),
+  startsAt: goTime,
+  endsAt: goTime,
+  generatorURL: z.string(),
+  fingerprint: z.string().min(1).max(256),
+});
+
+/** Prometheus Alertmanager's webhook payload, version 4. */
+export const AlertmanagerPayloadSchema = z.object({
+  version: z.literal('4'),
+  groupKey: z.string(),
+  truncatedAlerts: z.number().int().nonnegative().default(0),
+  status: alertStatus,
+  receiver: z.string(),
+  groupLabels: labelSet,
+  commonLabels: labelSet,
+  commonAnnotations: labelSet,
+  externalURL: z.string(),
+  alerts: z.array(AlertmanagerAlertSchema).min(1).max(1000),
+});
+export type AlertmanagerPayload = z.infer<typeof AlertmanagerPayloadSchema>;
+
+/** A monitoring alert from any sender that can post JSON. */
+export const GenericAlertSchema = z.object({
+  fingerprint: z.string().min(1).max(256).optional().describe('Identifies the problem across repeats; derived from title and labels when absent'),
+  title: z.string().trim().min(3).max(200),
+  description: z.string().trim().min(1).max(5000).optional(),
+  severity: z.enum(severities).optional().describe('Overrides the mapping rules'),
+  status: alertStatus,
+  labels: labelSet.default({}),
+  components: z.array(z.string().min(1).max(100)).min(1).max(200).optional().describe('Overrides the mapping rules'),
+});
+export type GenericAlert = z.infer<typeof GenericAlertSchema>;
+
+/** An alert in one shape, whichever sender it came from. */
+export interface ReceivedAlert {
+  source: 'alertmanager' | 'generic';
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  alertName: string;
+  title: string;
+  summary: string;
+  labels: Record<string, string>;
+  severity?: Severity;
+  components?: string[];
+  startsAt?: string;
+}
+
+export function alertsFromAlertmanager(payload: AlertmanagerPayload): ReceivedAlert[] {
+  return payload.alerts.map((a) => {
+    const alertName = a.labels.alertname ?? payload.commonLabels.alertname ?? 'alert';
+    const title = (a.annotations.summary ?? payload.commonAnnotations.summary ?? `Alert: ${alertName}`).slice(0, 200);
+    return {
+      source: 'alertmanager',
+      fingerprint: a.fingerprint,
+      status: a.status,
+      alertName,
+      title: title.length >= 3 ? title : `Alert: ${alertName}`,
+      summary: a.annotations.description ?? payload.commonAnnotations.description ?? title,
+      labels: a.labels,
+      startsAt: a.startsAt,
+    };
+  });
+}
+
+export function alertFromGeneric(alert: GenericAlert): ReceivedAlert {
+  return {
+    source: 'generic',
+    fingerprint: alert.fingerprint ?? sha256(canonicalJson({ title: alert.title, labels: alert.labels })),
+    status: alert.status,
+    alertName: alert.labels.alertname ?? alert.title,
+    title: alert.title,
+    summary: alert.description ?? alert.title,
+    labels: alert.labels,
+    severity: alert.severity,
+    components: alert.components,
+  };
+}
+
+/** Repeats of one alert always land on one incident: its ID is a function of the fingerprint alone. */
+export function alertIncidentId(fingerprint: string): string {
+  return `ALERT-${sha256(fingerprint).slice(0, 16)}`;
+}
+
+export const AlertRulesSchema = z.object({
+  rules: z.array(
+    z.object({
+      name: z.string().min(1),
+      match: labelSet.describe('Every label named here must have exactly this value'),
+      category: z.enum(categories),
+      severity: z.enum(severities).optional(),
+      components: z.array(z.string().min(1)).min(1).optional(),
+    }),
+  ),
+  severityLabel: z.string().default('severity'),
+  severityByLabel: z.record(z.string(), z.enum(severities)).default({}),
+  componentLabels: z.array(z.string()).default(['component']),
+  defaults: z.object({ category: z.enum(categories), severity: z.enum(severities) }),
+});
+export type AlertRules = z.infer<typeof AlertRulesSchema>;
+
+export interface AlertMapping {
+  category: Category;
+  severity: Severity;
+  components: string[];
+  /** The rule that matched, or "default". */
+  rule: string;
+}
+
+/**
+ * Category, severity and components for an alert. The first rule whose labels all match
+ * decides the category. Severity: what the sender stated, else the rule's, else the severity
+ * label translated, else the default. Components: what the sender listed, else the component
+ * labels (comma-separated), else the rule's.
+ */
+export function mapAlert(rules: AlertRules, alert: ReceivedAlert): AlertMapping {
+  const rule = rules.rules.find((r) => Object.entries(r.match).every(([k, v]) => alert.labels[k] === v));
+  const fromLabels = rules.componentLabels
+    .flatMap((l) => (alert.labels[l] ?? '').split(','))
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const components = alert.components ?? (fromLabels.length ? fromLabels : (rule?.components ?? []));
+  return {
+    category: rule?.category ?? rules.defaults.category,
+    severity: alert.severity ?? rule?.severity ?? rules.severityByLabel[alert.labels[rules.severityLabel] ?? ''] ?? rules.defaults.severity,
+    components: [...new Set(components)],
+    rule: rule?.name ?? 'default',
+  };
+}
+
+/** The incident a firing alert opens: detected when the alert started firing, declared by the monitoring source. */
+export function incidentFromAlert(alert: ReceivedAlert, mapping: AlertMapping, receivedAt: string): IncidentInput {
+  const started = alert.startsAt ? Date.parse(alert.startsAt) : NaN;
+  const detectedAt = Number.isFinite(started) && started <= Date.parse(receivedAt) ? new Date(started).toISOString() : receivedAt;
+  return {
+    id: alertIncidentId(alert.fingerprint),
+    title: alert.title,
+    category: mapping.category,
+    severity: mapping.severity,
+    components: mapping.components,
+    summary: alert.summary.slice(0, 5000),
+    declaredBy: alert.source,
+    detectedAt,
+  };
+}
+
+export type SignatureVerdict = { ok: true; method: 'bearer' | 'hmac' } | { ok: false; reason: string };
+
+function sameSecret(a: Buffer, b: Buffer): boolean {
+  // Digests first, so the comparison takes the same time whatever the lengths.
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/**
+ * Accepts `X-Herald-Signature: sha256=<hex HMAC-SHA256 of the raw body>` or
+ * `Authorization: Bearer <shared secret>`; both compared in constant time.
+ */
+export function verifyAlertSignature(
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: Buffer | undefined,
+  secret: string,
+): SignatureVerdict {
+  const signature = headers['x-herald-signature'];
+  if (typeof signature === 'string') {
+    const m = /^sha256=([0-9a-fA-F]{64})$/.exec(signature.trim());
+    if (!m) return { ok: false, reason: 'X-Herald-Signature must be "sha256=<64 hex digits>"' };
+    const expected = createHmac('sha256', secret).update(rawBody ?? Buffer.alloc(0)).digest();
+    return timingSafeEqual(expected, Buffer.from(m[1], 'hex'))
+      ? { ok: true, method: 'hmac' }
+      : { ok: false, reason: 'the signature does not match the body' };
+  }
+  const auth = headers['authorization'];
+  if (typeof auth === 'string' && /^bearer /i.test(auth)) {
+    return sameSecret(Buffer.from(auth.slice(7).trim()), Buffer.from(secret))
+      ? { ok: true, method: 'bearer' }
+      : { ok: false, reason: 'the shared secret is not valid' };
+  }
+  return { ok: false, reason: 'a signature (X-Herald-Signature) or the shared secret (Authorization: Bearer) is required' };
+}

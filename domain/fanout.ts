@@ -1,0 +1,130 @@
+import type { Recipient } from './audience';
+import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from './message';
+import type { OutboundEmail } from './providers';
+
+/**
+ * Fan-out of one approved message version to a large audience, exactly once per recipient (M7.3, X2).
+ *
+ * The audience is frozen when the broadcast is planned: resolved once, sorted by address and
+ * stored in batches, so every retry of a batch sees the same recipients in the same order even
+ * while customers are edited. Each batch is one activity; inside it, each recipient's delivery is
+ * claimed under its deterministic key before the provider sees the message, and a receipt is
+ * written as soon as the provider accepts it.
+ */
+
+export interface BatchPlan {
+  batchIndex: number;
+  /** Index of the first recipient of the batch in the frozen audience. */
+  start: number;
+  /** One past the last. */
+  end: number;
+}
+
+export function planBatches(recipientCount: number, batchSize: number): BatchPlan[] {
+  if (!Number.isInteger(recipientCount) || recipientCount < 0) throw new RangeError('recipientCount must be a whole number');
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be at least 1');
+  const out: BatchPlan[] = [];
+  for (let start = 0, i = 0; start < recipientCount; start += batchSize, i++) {
+    out.push({ batchIndex: i, start, end: Math.min(recipientCount, start + batchSize) });
+  }
+  return out;
+}
+
+/** Addresses in code-unit order, case-insensitively: the same on every machine, unlike localeCompare. */
+export function byAddress(a: Recipient, b: Recipient): number {
+  const x = a.email.toLowerCase();
+  const y = b.email.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** One broadcast per incident, version and channel: planning it twice finds the first plan. */
+export function broadcastIdFor(incidentId: string, version: number, channel: string): string {
+  return `${incidentId}|v${version}|${channel}`;
+}
+
+export function batchIdFor(broadcastId: string, batchIndex: number): string {
+  return `${broadcastId}#${batchIndex}`;
+}
+
+/**
+ * Where a retried batch picks up: the position its last heartbeat reported, which only ever
+ * counts recipients whose outcome is durable. Anything unreadable starts the batch over, which
+ * is safe because every delivery is claimed by key.
+ */
+export function resumePoint(heartbeatDetails: unknown, batchLength: number): number {
+  const next = (heartbeatDetails as { next?: unknown } | undefined)?.next;
+  return typeof next === 'number' && Number.isInteger(next) && next >= 0 ? Math.min(next, batchLength) : 0;
+}
+
+/**
+ * The lowest position not yet settled. Sends complete out of order, but progress is reported
+ * as a prefix: everything before `next` is settled for good.
+ */
+export class SettledPrefix {
+  private readonly settled = new Set<number>();
+  constructor(public next: number) {}
+
+  settle(position: number): number {
+    this.settled.add(position);
+    while (this.settled.delete(this.next)) this.next++;
+    return this.next;
+  }
+}
+
+/**
+ * THE AMBIGUOUS CLAIM. A delivery claimed by an earlier attempt with no receipt means that
+ * attempt died somewhere between claiming and recording the provider's acceptance: before the
+ * provider saw the message, or after it accepted it. The receipt is written the moment the
+ * provider accepts (the SMTP 250, the HTTP 202/201), so the window is one database write, but a
+ * crash can still land in it. Policy:
+ * - ask every provider of the chain that can look a message up by its deterministic Message-ID;
+ *   if one has it, record the receipt (verified) and do not send;
+ * - otherwise send. A provider that cannot be asked may then deliver a second copy: Herald
+ *   prefers a rare duplicate to a customer who never hears about the incident. The duplicate
+ *   carries the same Message-ID, so mail clients that thread by it show it once.
+ */
+export type LookupAnswer = 'found' | 'not-found' | 'cannot-tell';
+
+export function decideAmbiguousClaim(answers: LookupAnswer[]): 'record-as-sent' | 'send' {
+  return answers.includes('found') ? 'record-as-sent' : 'send';
+}
+
+export interface BroadcastEmailConfig {
+  fromAddress: string;
+  publicUrl: string;
+  messageIdDomain: string;
+}
+
+export interface BroadcastDelivery {
+  key: string;
+  email: OutboundEmail;
+}
+
+/** The email one recipient gets for one message version, with its idempotency key. */
+export function broadcastEmail(
+  meta: MessageMetadata,
+  message: Pick<MessageVersion, 'subject' | 'text' | 'html'>,
+  recipient: string,
+  config: BroadcastEmailConfig,
+): BroadcastDelivery {
+  const statusLink = `${config.publicUrl}/status#${encodeURIComponent(meta.incidentId)}`;
+  const headers = metadataHeaders(meta);
+  return {
+    key: deliveryKey(meta.incidentId, meta.version, 'email', recipient),
+    email: {
+      from: config.fromAddress,
+      to: recipient,
+      subject: message.subject,
+      text: `${message.text}\n\nFollow this incident: ${statusLink}`,
+      html: `${message.html}\n<p><a href="${statusLink}">Follow this incident on our status page</a></p>`,
+      messageId: messageIdFor(meta, recipient, config.messageIdDomain),
+      headers: { ...headers, 'List-Unsubscribe': `<${config.publicUrl}/v1/unsubscribe?email=${encodeURIComponent(recipient)}>` },
+      metadata: {
+        incident_id: meta.incidentId,
+        severity: meta.severity,
+        category: meta.category,
+        message_version: String(meta.version),
+      },
+    },
+  };
+}

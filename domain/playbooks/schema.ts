@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { categories, severities, type Severity } from '../incident';
+
+/** How far an incident reaches; a playbook is written for one tier. */
+export const scopeTiers = ['single', 'multi-region', 'global'] as const;
+export type ScopeTier = (typeof scopeTiers)[number];
+
+export const channels = ['email', 'status-page', 'webhook', 'in-app', 'sms', 'slack', 'internal-email'] as const;
+export type Channel = (typeof channels)[number];
+
+export const audiences = [
+  'customers',
+  'partners',
+  'regulators',
+  'internal-support',
+  'account-management',
+  'engineering',
+  'executives',
+  'legal',
+  'pr',
+  'dpo',
+] as const;
+export type Audience = (typeof audiences)[number];
+
+/** Audiences outside the company: what reaches them must be approved, redacted and pre-cleared language. */
+export const externalAudiences: readonly Audience[] = ['customers', 'partners', 'regulators'];
+
+export const approverRoles = ['legal', 'pr', 'executive', 'dpo'] as const;
+export type ApproverRole = (typeof approverRoles)[number];
+
+export const incidentRoles = ['communication-lead', 'drafter', 'reviewer', 'approver'] as const;
+export type IncidentRole = (typeof incidentRoles)[number];
+
+/** The steps of the first minutes of an incident, each with a deadline measured from detection. */
+export const deadlineSteps = [
+  'first-internal-notice',
+  'draft-ready',
+  'review-complete',
+  'approval',
+  'first-external-message',
+] as const;
+export type DeadlineStep = (typeof deadlineSteps)[number];
+
+/** What a blackout may hold back until remediation is done. */
+export const heldDuringBlackout = ['internal-notifications', 'scheduled-updates'] as const;
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes; 2 to 63 characters');
+const minutes = z.number().int().positive();
+const email = z.email();
+
+const bySeverity = <T extends z.ZodType>(value: T) => z.record(z.enum(severities), value);
+
+const OnCall = z.object({
+  onCall: email.describe('Who takes the role by default'),
+  backup: email.describe('Who is told when the role misses a deadline or times out'),
+});
+
+const AudienceRule = z.object({
+  audience: z.enum(audiences),
+  primaryChannel: z.enum(channels),
+  secondaryChannel: z.enum(channels).describe('Used when the primary channel is down or affected by the incident'),
+  severities: z.array(z.enum(severities)).min(1).optional().describe('Told only at these severities; absent means every severity'),
+});
+
+const EscalationRule = z
+  .object({
+    id: slug,
+    description: z.string().min(1),
+    severities: z.array(z.enum(severities)).min(1).optional(),
+    categories: z.array(z.enum(categories)).min(1).optional(),
+    anyTags: z.array(slug).min(1).optional().describe('Fires when the incident carries at least one of these tags'),
+    minutesOpenAtLeast: z.number().int().nonnegative().optional(),
+    customersAffectedAtLeast: z.number().int().positive().optional(),
+    notify: z.array(z.enum(audiences)).min(1),
+    requireApprovers: z.array(z.enum(approverRoles)).default([]),
+  })
+  .describe('Fires when every condition it states holds');
+
+const ApprovalRule = z.object({
+  approver: z.enum(approverRoles),
+  severities: z.array(z.enum(severities)).min(1).optional(),
+  categories: z.array(z.enum(categories)).min(1).optional(),
+  anyTags: z.array(slug).min(1).optional(),
+  reason: z.string().min(1),
+});
+
+const Deadline = z.object({
+  step: z.enum(deadlineSteps),
+  role: z.enum(incidentRoles),
+  minutesFromDetection: bySeverity(minutes),
+});
+
+const CadenceInterval = z.object({
+  untilMinute: minutes.optional().describe('This interval applies to updates published before this minute from detection'),
+  everyMinutes: minutes,
+});
+
+const Cadence = z.object({
+  intervals: z.array(CadenceInterval).min(1),
+  reminderMinutesBefore: minutes.describe('The communication lead is reminded this long before an update is due'),
+});
+
+const TagRequirements = z.object({
+  description: z.string().min(1),
+  templates: z.array(slug).default([]),
+  requiredFields: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a camelCase field name')).default([]),
+  approvers: z.array(z.enum(approverRoles)).default([]),
+});
+
+const CommunicationOwner = z.object({
+  serviceDomain: slug,
+  owner: email,
+  backup: email,
+});
+
+export const PlaybookSchema = z
+  .object({
+    id: slug,
+    name: z.string().trim().min(3).max(120),
+    description: z.string().trim().min(1).max(2000),
+    category: z.enum(categories),
+    scope: z.enum(scopeTiers),
+    severities: z.array(z.enum(severities)).min(1).optional().describe('Severities this playbook is written for; absent means all'),
+    audiences: z.array(AudienceRule).min(1),
+    escalationRules: z.array(EscalationRule).default([]),
+    roles: z.record(z.enum(incidentRoles), OnCall),
+    approverContacts: z.record(z.enum(approverRoles), OnCall),
+    approvalTimeoutMinutes: bySeverity(minutes).describe("After this long without a sign-off, the approver's backup is asked"),
+    deadlines: z.array(Deadline).min(1),
+    approvalMatrix: z.array(ApprovalRule).default([]),
+    cadence: bySeverity(Cadence),
+    holdingStatement: z.object({
+      autoPublish: z.boolean().describe('Publish the pre-approved statement when the first external message is late'),
+      subject: z.string().min(3).max(200),
+      text: z.string().min(10).max(5000).describe('Handlebars text; may use {{components}} and {{nextUpdate}}'),
+    }),
+    blackout: z.object({
+      holds: z.array(z.enum(heldDuringBlackout)).min(1),
+      overrideRoles: z.array(z.enum(incidentRoles)).min(1).describe('Who may send a critical message through a blackout'),
+      maxMinutes: minutes.describe('A blackout longer than this is escalated to the backup communication lead'),
+    }),
+    handoff: z.object({
+      acknowledgeWithinMinutes: minutes,
+      fatigueLimitHours: z.number().positive().max(72),
+    }),
+    briefings: z.object({
+      firstAfterHours: z.number().positive(),
+      intervalHours: z.number().positive(),
+      lists: z.record(z.enum(['internal-support', 'account-management']), z.array(email).min(1)),
+      escalationPath: z.string().min(1),
+    }),
+    classificationTags: z.record(slug, TagRequirements).default({}),
+    communicationOwners: z.array(CommunicationOwner).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+    const seenAudiences = new Set<string>();
+    p.audiences.forEach((a, i) => {
+      if (seenAudiences.has(a.audience)) issue(['audiences', i, 'audience'], `audience "${a.audience}" is listed twice`);
+      seenAudiences.add(a.audience);
+      if (a.primaryChannel === a.secondaryChannel) {
+        issue(['audiences', i, 'secondaryChannel'], 'the secondary channel must differ from the primary one');
+      }
+    });
+
+    const ruleIds = new Set<string>();
+    p.escalationRules.forEach((r, i) => {
+      if (ruleIds.has(r.id)) issue(['escalationRules', i, 'id'], `rule id "${r.id}" is used twice`);
+      ruleIds.add(r.id);
+      r.notify.forEach((target, j) => {
+        if (!seenAudiences.has(target)) {
+          issue(['escalationRules', i, 'notify', j], `"${target}" is not an audience of this playbook, so it has no channel`);
+        }
+      });
+    });
+
+    const steps = new Set<string>();
+    p.deadlines.forEach((d, i) => {
+      if (steps.has(d.step)) issue(['deadlines', i, 'step'], `step "${d.step}" has two deadlines`);
+      steps.add(d.step);
+    });
+    if (!steps.has('first-external-message')) issue(['deadlines'], 'a deadline for "first-external-message" is required');
+
+    for (const severity of severities) {
+      const c = p.cadence[severity];
+      if (!c) continue;
+      c.intervals.forEach((interval, i) => {
+        const last = i === c.intervals.length - 1;
+        const path = ['cadence', severity, 'intervals', i, 'untilMinute'];
+        if (last && interval.untilMinute !== undefined) issue(path, 'the last interval must be open-ended (no untilMinute)');
+        if (!last && interval.untilMinute === undefined) issue(path, 'only the last interval may be open-ended');
+        const prev = c.intervals[i - 1]?.untilMinute;
+        if (prev !== undefined && interval.untilMinute !== undefined && interval.untilMinute <= prev) {
+          issue(path, 'untilMinute must increase from one interval to the next');
+        }
+      });
+      const shortest = Math.min(...c.intervals.map((x) => x.everyMinutes));
+      if (c.reminderMinutesBefore >= shortest) {
+        issue(['cadence', severity, 'reminderMinutesBefore'], `the reminder must come before the update is due (shortest interval ${shortest} minutes)`);
+      }
+    }
+
+    const domains = new Set<string>();
+    p.communicationOwners.forEach((o, i) => {
+      if (domains.has(o.serviceDomain)) issue(['communicationOwners', i, 'serviceDomain'], `service domain "${o.serviceDomain}" has two owners`);
+      domains.add(o.serviceDomain);
+    });
+  });
+
+export type Playbook = z.output<typeof PlaybookSchema>;
+export type PlaybookInput = z.input<typeof PlaybookSchema>;
+export type AudienceRule = Playbook['audiences'][number];
+export type EscalationRule = Playbook['escalationRules'][number];
+export type ApprovalRule = Playbook['approvalMatrix'][number];
+export type CadenceRule = Playbook['cadence'][Severity];
+export type CommunicationOwner = Playbook['communicationOwners'][number];
+
+/** Sorts approver roles in the matrix's canonical order, each once. */
+export function orderedApprovers(roles: Iterable<ApproverRole>): ApproverRole[] {
+  const set = new Set(roles);
+  return approverRoles.filter((r) => set.has(r));
+}

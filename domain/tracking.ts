@@ -1,0 +1,79 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Tracking (M2.6): status-page links in outgoing messages go through Herald's redirect, whose
+ * token names the incident, channel, segment and message version. The token is signed, so clicks
+ * cannot be forged for another incident; the redirect counts the click and forwards to the page
+ * with standard UTM parameters.
+ */
+
+export interface LinkContext {
+  incidentId: string;
+  /** email, webhook, in-app, sms, … */
+  channel: string;
+  /** The audience segment the message went to: enterprise, tier-2, eu-customers, … */
+  segment: string;
+  version: number;
+}
+
+const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
+
+function sign(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
+}
+
+export function trackingToken(ctx: LinkContext, secret: string): string {
+  const payload = b64url(JSON.stringify([ctx.incidentId, ctx.channel, ctx.segment, ctx.version]));
+  return `${payload}.${sign(payload, secret)}`;
+}
+
+/** The redirect URL to put in a message instead of the bare status-page link. */
+export function trackedLink(baseUrl: string, ctx: LinkContext, secret: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/r/${trackingToken(ctx, secret)}`;
+}
+
+/** The link context a token names, or undefined when it is malformed or not signed by us. */
+export function readTrackingToken(token: string, secret: string): LinkContext | undefined {
+  const [payload, mac, ...rest] = token.split('.');
+  if (!payload || !mac || rest.length) return undefined;
+  const expected = Buffer.from(sign(payload, secret));
+  const given = Buffer.from(mac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    const [incidentId, channel, segment, version] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown[];
+    if (typeof incidentId !== 'string' || typeof channel !== 'string' || typeof segment !== 'string' || !Number.isInteger(version)) return undefined;
+    return { incidentId, channel, segment, version: version as number };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a click lands: the incident on the status page, with the UTM parameters analytics tools read. */
+export function statusPageDestination(statusPageUrl: string, ctx: LinkContext): string {
+  const url = new URL(statusPageUrl);
+  url.searchParams.set('utm_source', ctx.channel);
+  url.searchParams.set('utm_medium', ctx.segment);
+  url.searchParams.set('utm_campaign', ctx.incidentId);
+  url.searchParams.set('utm_content', `v${ctx.version}`);
+  url.hash = ctx.incidentId;
+  return url.toString();
+}
+
+export interface ClickCount extends LinkContext {
+  count: number;
+}
+
+/** Click counts rolled up per message version, channel and segment. */
+export function clickSummary(rows: ClickCount[]) {
+  const roll = (key: (r: ClickCount) => string) => {
+    const out: Record<string, number> = {};
+    for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + r.count;
+    return out;
+  };
+  return {
+    total: rows.reduce((n, r) => n + r.count, 0),
+    byVersion: roll((r) => `v${r.version}`),
+    byChannel: roll((r) => r.channel),
+    bySegment: roll((r) => r.segment),
+  };
+}

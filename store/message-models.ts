@@ -1,0 +1,138 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { NearMissKind } from '../domain/messages/near-misses';
+import type { TemplateReview } from '../domain/messages/governance';
+import type { VariableDeclaration } from '../domain/messages/template-schema';
+import type { MessageTemplate } from '../domain/templates';
+
+/** Collections for messages' safety: template history, snippets, near misses, link clicks. */
+
+/** What the registry adds to a template; the `templates` collection holds each template's latest version. */
+export interface TemplateGovernanceFields {
+  version: number;
+  parent?: number;
+  tags: string[];
+  description?: string;
+  variables: VariableDeclaration[];
+  contentHash: string;
+  review: TemplateReview;
+  author: string;
+  savedAt: string;
+}
+
+export type TemplateVersionDoc = MessageTemplate & TemplateGovernanceFields;
+
+export interface SnippetDoc {
+  snippetId: string;
+  title: string;
+  text: string;
+  locale: string;
+  tags: string[];
+  version: number;
+  contentHash: string;
+  updatedBy: string;
+  updatedAt: string;
+  /** Legal approval of exactly this wording; an edit clears it. */
+  approval?: { approvedBy: string; at: string; contentHash: string };
+}
+
+export interface NearMissDoc {
+  /** Repeating the same report (an activity retried) finds the first one. */
+  key?: string;
+  incidentId: string;
+  kind: NearMissKind;
+  details: Record<string, unknown>;
+  at: Date;
+  actor?: string;
+}
+
+export interface LinkClickDoc {
+  incidentId: string;
+  version: number;
+  channel: string;
+  segment: string;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+export const templateGovernanceFields = {
+  version: Number,
+  parent: Number,
+  tags: { type: [String], default: undefined },
+  description: String,
+  variables: { type: [{ _id: false, name: String, required: Boolean, description: String }], default: undefined },
+  contentHash: String,
+  review: { type: Schema.Types.Mixed, default: undefined },
+  author: String,
+  savedAt: String,
+};
+
+const templateVersion = new Schema<TemplateVersionDoc>(
+  {
+    templateId: { type: String, required: true },
+    category: { type: String, required: true },
+    phase: { type: String, required: true },
+    severities: [String],
+    locale: { type: String, default: 'en' },
+    subject: { type: String, required: true },
+    body: { type: String, required: true },
+    ...templateGovernanceFields,
+    version: { type: Number, required: true },
+    review: { type: Schema.Types.Mixed, default: {} },
+  },
+  { minimize: false },
+);
+// Two saves racing for the same version number: the unique index lets exactly one win.
+templateVersion.index({ templateId: 1, version: 1 }, { unique: true });
+
+const snippet = new Schema<SnippetDoc>({
+  snippetId: { type: String, required: true, unique: true },
+  title: { type: String, required: true },
+  text: { type: String, required: true },
+  locale: { type: String, default: 'en' },
+  tags: [String],
+  version: { type: Number, required: true },
+  contentHash: { type: String, required: true },
+  updatedBy: String,
+  updatedAt: String,
+  approval: { type: { _id: false, approvedBy: String, at: String, contentHash: String }, default: undefined },
+});
+
+const nearMiss = new Schema<NearMissDoc>(
+  {
+    key: { type: String, index: true },
+    incidentId: { type: String, required: true, index: true },
+    kind: { type: String, required: true },
+    details: { type: Schema.Types.Mixed, default: {} },
+    at: { type: Date, required: true },
+    actor: String,
+  },
+  { minimize: false },
+);
+
+const linkClick = new Schema<LinkClickDoc>({
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  channel: { type: String, required: true },
+  segment: { type: String, required: true },
+  count: { type: Number, default: 0 },
+  firstAt: Date,
+  lastAt: Date,
+});
+linkClick.index({ incidentId: 1, version: 1, channel: 1, segment: 1 }, { unique: true });
+
+export interface MessageModels {
+  TemplateVersion: Model<TemplateVersionDoc>;
+  Snippet: Model<SnippetDoc>;
+  NearMiss: Model<NearMissDoc>;
+  LinkClick: Model<LinkClickDoc>;
+}
+
+export function bindMessageModels(conn: Connection): MessageModels {
+  return {
+    TemplateVersion: conn.model('TemplateVersion', templateVersion, 'template_versions'),
+    Snippet: conn.model('Snippet', snippet, 'snippets'),
+    NearMiss: conn.model('NearMiss', nearMiss, 'near_misses'),
+    LinkClick: conn.model('LinkClick', linkClick, 'link_clicks'),
+  };
+}

@@ -1,0 +1,103 @@
+import { mailpitMessageLog, smtpProvider } from '../../activities/providers/smtp';
+import { failoverChain } from '../../activities/providers/failover';
+import { broadcastEmail } from '../../domain/fanout';
+import { Mailpit } from '../support/mailpit';
+import {
+  exactlyOnceReport,
+  incidentFixture,
+  messageFixture,
+  receivedPerRecipient,
+  seedAudience,
+  startFanoutHarness,
+} from '../support/fanout';
+import { workerConfig } from '../support/harness';
+
+let h: Awaited<ReturnType<typeof startFanoutHarness>>;
+let mailpit: Mailpit;
+let taskQueue: string;
+beforeAll(async () => {
+  h = await startFanoutHarness();
+  mailpit = new Mailpit(h.env.mailpitApiUrl);
+  const email = failoverChain([smtpProvider({ transport: h.mailer, lookupMessageId: mailpitMessageLog(h.env.mailpitApiUrl) })]);
+  taskQueue = await h.startWorker({ email });
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('batched fan-out of one approved message', () => {
+  const audience = { domain: '', emails: [] as string[] };
+  const incident = incidentFixture(['payments']);
+  beforeAll(async () => {
+    audience.domain = `a-${h.domain}`;
+    audience.emails = await seedAudience(h.store, audience.domain, 600, 'payments');
+    // Subscribers of other components are not part of this incident's audience.
+    await seedAudience(h.store, `other-${h.domain}`, 30, 'dashboard');
+  });
+
+  it('[M7.3, X2] reaches every subscriber exactly once, in batches, with a few history events per batch', async () => {
+    const handle = await h.client.workflow.start('broadcastWorkflow', {
+      taskQueue, workflowId: `broadcast-${incident.id}-v1`,
+      args: [{ incident, message: messageFixture(1), batchSize: 100, maxInFlight: 4 }],
+    });
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({ recipients: 600, batches: 6, sent: 600, alreadySent: 0, verified: 0, failed: 0, byProvider: { smtp: 600 } });
+
+    await mailpit.waitFor(audience.domain, (m) => m.length >= 600);
+    const report = exactlyOnceReport(audience.emails, await receivedPerRecipient(mailpit, audience.domain));
+    expect(report).toEqual({ missing: [], duplicated: [], unexpected: [] });
+    expect(await mailpit.toDomain(`other-${h.domain}`)).toHaveLength(0);
+
+    const events = (await handle.fetchHistory()).events?.length ?? 0;
+    // Six batches: bounded by the batch count, nowhere near one event per recipient.
+    expect(events).toBeLessThan(6 * 8 + 20);
+
+    const first = (await mailpit.toDomain(audience.domain)).find((m) => m.To[0].Address === audience.emails[0])!;
+    const headers = await mailpit.headers(first.ID);
+    expect(headers['X-Herald-Incident-Id']).toEqual([incident.id]);
+    expect(headers['X-Herald-Message-Version']).toEqual(['1']);
+    expect(first.MessageID).toBe(`${incident.id}.v1.${audience.emails[0].replace('@', '_')}@herald.test`);
+
+    const receipts = await h.store.models.DeliveryReceipt.countDocuments({ incidentId: incident.id, version: 1, outcome: 'sent' });
+    expect(receipts).toBe(600);
+  });
+
+  it('[X2] the same broadcast run again finds every receipt and sends nothing', async () => {
+    const outcome = await h.client.workflow.execute('broadcastWorkflow', {
+      taskQueue, workflowId: `broadcast-${incident.id}-v1-again`,
+      args: [{ incident, message: messageFixture(1), batchSize: 100 }],
+    });
+    expect(outcome).toMatchObject({ recipients: 600, sent: 0, alreadySent: 600 });
+    await new Promise((r) => setTimeout(r, 300));
+    const report = exactlyOnceReport(audience.emails, await receivedPerRecipient(mailpit, audience.domain));
+    expect(report).toEqual({ missing: [], duplicated: [], unexpected: [] });
+  });
+});
+
+describe('a claim left by a crashed attempt', () => {
+  it('[X2] is not resent when the relay already has the message, and is sent when it does not', async () => {
+    const domain = `amb-${h.domain}`;
+    const emails = await seedAudience(h.store, domain, 9, 'eu-region');
+    const incident = incidentFixture(['eu-region']);
+    const message = messageFixture(1);
+    const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: 1 };
+    const [accepted, lost] = [emails[2], emails[5]].map((e) => broadcastEmail(meta, message, e, workerConfig('http://status.herald.test')));
+    // A dead attempt claimed both; the relay accepted the first before the process died.
+    for (const d of [accepted, lost]) {
+      await h.store.models.Delivery.collection.insertOne({
+        key: d.key, incidentId: incident.id, version: 1, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
+      });
+    }
+    await h.mailer.sendMail({ ...accepted.email });
+
+    const outcome = await h.client.workflow.execute('broadcastWorkflow', {
+      taskQueue, workflowId: `broadcast-${incident.id}`, args: [{ incident, message, batchSize: 4 }],
+    });
+    expect(outcome).toMatchObject({ recipients: 9, batches: 3, sent: 8, verified: 1, alreadySent: 0 });
+    await mailpit.waitFor(domain, (m) => m.length >= 9);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(exactlyOnceReport(emails, await receivedPerRecipient(mailpit, domain))).toEqual({ missing: [], duplicated: [], unexpected: [] });
+    const receipt = await h.store.models.DeliveryReceipt.findById(accepted.key).lean();
+    expect(receipt).toMatchObject({ outcome: 'sent', verified: true, provider: 'smtp' });
+  });
+});

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+
+export { startSmtpSink, type SmtpSink } from '../../bench/smtp-sink';
+
+/**
+ * Local stand-ins for the third-party providers that cannot run here. Each checks the provider's
+ * wire format exactly as its documentation states, answers as the provider does, records what it
+ * accepted and what it refused, and can be told to fail.
+ */
+export interface Receiver<T> {
+  url: string;
+  accepted: { at: number; body: T; headers: http.IncomingHttpHeaders }[];
+  /** Requests refused for their format or credentials: a correct adapter leaves this empty. */
+  refused: { status: number; reason: string }[];
+  /** Answer the next `count` requests with this status (a provider outage or throttling). */
+  failNext(count: number, status: number): void;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+async function serve<T>(handle: (req: http.IncomingMessage, raw: string) => { reply: Reply; accepted?: T; refusal?: string }): Promise<Receiver<T>> {
+  const accepted: Receiver<T>['accepted'] = [];
+  const refused: Receiver<T>['refused'] = [];
+  let failures: { count: number; status: number } = { count: 0, status: 503 };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let reply: Reply;
+      if (failures.count > 0) {
+        failures = { ...failures, count: failures.count - 1 };
+        reply = { status: failures.status, body: { errors: [{ message: 'injected failure', field: null, help: null }] } };
+      } else {
+        const out = handle(req, Buffer.concat(chunks).toString('utf8'));
+        reply = out.reply;
+        if (out.accepted !== undefined) accepted.push({ at: Date.now(), body: out.accepted, headers: req.headers });
+        if (out.refusal) refused.push({ status: reply.status, reason: out.refusal });
+      }
+      res.writeHead(reply.status, { ...(reply.body !== undefined ? { 'content-type': 'application/json' } : {}), ...reply.headers });
+      res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    accepted,
+    refused,
+    failNext(count, status) {
+      failures = { count, status };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const issuesOf = (err: z.ZodError) => err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
+// SendGrid v3 Mail Send, as documented: https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send
+const sgAddress = z.object({ email: z.email(), name: z.string().optional() }).strict();
+const sgStringMap = z.record(z.string(), z.string());
+const reservedHeaders = ['x-sg-id', 'x-sg-eid', 'received', 'dkim-signature', 'content-type', 'content-transfer-encoding', 'to', 'from', 'subject', 'reply-to', 'cc', 'bcc'];
+export const SendGridMail = z
+  .object({
+    personalizations: z
+      .array(
+        z.object({
+          to: z.array(sgAddress).min(1),
+          cc: z.array(sgAddress).optional(),
+          bcc: z.array(sgAddress).optional(),
+          subject: z.string().optional(),
+          headers: sgStringMap.optional(),
+          custom_args: sgStringMap.optional(),
+          send_at: z.number().int().optional(),
+        }).strict(),
+      )
+      .min(1)
+      .max(1000),
+    from: sgAddress,
+    reply_to: sgAddress.optional(),
+    subject: z.string().min(1),
+    content: z
+      .array(z.object({ type: z.string().min(1), value: z.string().min(1) }).strict())
+      .min(1)
+      .refine((c) => !c.some((p) => p.type === 'text/plain') || c[0].type === 'text/plain', 'text/plain must come first'),
+    headers: sgStringMap
+      .refine((h) => !Object.keys(h).some((k) => reservedHeaders.includes(k.toLowerCase())), 'reserved header')
+      .optional(),
+    custom_args: sgStringMap.refine((a) => JSON.stringify(a).length < 10_000, 'custom_args must be under 10,000 bytes').optional(),
+    categories: z.array(z.string()).max(10).optional(),
+  })
+  .strict();
+export type SendGridMail = z.infer<typeof SendGridMail>;
+
+export function startSendGridReceiver(apiKey: string): Promise<Receiver<SendGridMail>> {
+  return serve<SendGridMail>((req, raw) => {
+    const error = (status: number, message: string, field: string | null = null) => ({
+      reply: { status, body: { errors: [{ message, field, help: null }] } },
+      refusal: message,
+    });
+    if (req.method !== 'POST' || req.url !== '/v3/mail/send') return error(404, `no route ${req.method} ${req.url}`);
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return error(401, 'The provided authorization grant is invalid, expired, or revoked');
+    if (!req.headers['content-type']?.startsWith('application/json')) return error(415, 'Content-Type must be application/json');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return error(400, 'Bad Request: body is not JSON');
+    }
+    const parsed = SendGridMail.safeParse(json);
+    if (!parsed.success) return error(400, issuesOf(parsed.error));
+    return {
+      reply: { status: 202, headers: { 'x-message-id': randomBytes(11).toString('base64url') } },
+      accepted: parsed.data,
+    };
+  });
+}
+
+// Twilio Messages API, as documented: https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
+export const TwilioMessageForm = z
+  .object({
+    To: z.string().regex(/^\+[1-9]\d{7,14}$/, 'not a valid E.164 phone number'),
+    From: z.string().min(1),
+    Body: z.string().min(1).max(1600),
+    StatusCallback: z.url().optional(),
+  })
+  .strict();
+export type TwilioMessageForm = z.infer<typeof TwilioMessageForm>;
+
+export function startTwilioReceiver(accountSid: string, authToken: string): Promise<Receiver<TwilioMessageForm>> {
+  const path = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+  const basic = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+  return serve<TwilioMessageForm>((req, raw) => {
+    const error = (status: number, code: number, message: string) => ({
+      reply: { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } },
+      refusal: message,
+    });
+    if (req.method !== 'POST' || req.url !== path) return error(404, 20404, `The requested resource ${req.url} was not found`);
+    if (req.headers.authorization !== basic) return error(401, 20003, 'Authenticate');
+    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return error(400, 20001, 'Content-Type must be application/x-www-form-urlencoded');
+    const parsed = TwilioMessageForm.safeParse(Object.fromEntries(new URLSearchParams(raw)));
+    if (!parsed.success) return error(400, 21211, issuesOf(parsed.error));
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    const now = new Date().toUTCString().replace('GMT', '+0000');
+    return {
+      reply: {
+        status: 201,
+        body: {
+          account_sid: accountSid, api_version: '2010-04-01', body: parsed.data.Body, date_created: now, date_sent: null,
+          date_updated: now, direction: 'outbound-api', error_code: null, error_message: null, from: parsed.data.From,
+          messaging_service_sid: null, num_media: '0', num_segments: String(Math.ceil(parsed.data.Body.length / 153)),
+          price: null, price_unit: 'USD', sid, status: 'queued', to: parsed.data.To,
+          subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
+          uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+        },
+      },
+      accepted: parsed.data,
+    };
+  });
+}

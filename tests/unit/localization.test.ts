@@ -1,0 +1,43 @@
+import { checkLocaleConsistency, requiredLocalesPresent } from '../../domain/localization';
+
+describe('localization', () => {
+  it('[M2.5] finds the same facts consistent across locales whatever their number, time and date formats', () => {
+    const r = checkLocaleConsistency({
+      en: 'About 1,250 customers saw errors from 2:30 PM to 14:45 on 05/01/2024. 99.5% are back. See https://status.example.com/en/incidents/42?lang=en',
+      de: 'Etwa 1.250 Kunden sahen Fehler von 14:30 bis 14:45 Uhr am 01.05.2024. 99,5 % sind zurück. Siehe https://status.example.com/de/incidents/42?lang=de',
+      fr: 'Environ 1 250 clients ont vu des erreurs de 14h30 à 14h45 le 01/05/2024. 99,5 % sont rétablis. Voir https://status.example.com/fr/incidents/42',
+    });
+    expect(r).toEqual({ consistent: true, reference: 'en', disagreements: [] });
+    // The same digits mean another number in a decimal-comma locale.
+    expect(checkLocaleConsistency({ en: 'about 1,250 customers', de: 'etwa 1,250 Kunden' }).disagreements).toEqual([
+      { kind: 'number', locale: 'de', values: { en: ['1250'], de: ['1.25'] } },
+    ]);
+  });
+
+  it('[M2.5] reports each kind of disagreement with the values on both sides', () => {
+    const r = checkLocaleConsistency({
+      en: { text: 'Fixed at 14:30 UTC for 3 regions. https://status.example.com/i/1', variables: { components: 'Payments' } },
+      de: { text: 'Behoben um 15:30 UTC für 4 Regionen. https://status.example.com/i/2', variables: { components: 'Zahlungen' } },
+    });
+    expect(r.consistent).toBe(false);
+    expect(r.disagreements).toEqual([
+      { kind: 'number', locale: 'de', values: { en: ['3'], de: ['4'] } },
+      { kind: 'time', locale: 'de', values: { en: ['14:30'], de: ['15:30'] } },
+      { kind: 'link', locale: 'de', values: { en: ['https://status.example.com/i/1'], de: ['https://status.example.com/i/2'] } },
+      { kind: 'variable', locale: 'de', values: { en: ['components=Payments'], de: ['components=Zahlungen'] } },
+    ]);
+    const localized = checkLocaleConsistency(
+      { en: { text: 'ok', variables: { components: 'Payments' } }, de: { text: 'ok', variables: { components: 'Zahlungen' } } },
+      { localizedVariables: ['components'] },
+    );
+    expect(localized.consistent).toBe(true);
+  });
+
+  it('[M2.5] requires every audience locale, or a named fallback that is recorded', () => {
+    expect(requiredLocalesPresent(['en', 'de', 'fr'], ['en', 'de', 'fr'])).toEqual({ ok: true, missing: [], served: { de: 'de', en: 'en', fr: 'fr' }, fallbackUsed: [] });
+    expect(requiredLocalesPresent(['en', 'de', 'fr'], ['en', 'de'])).toMatchObject({ ok: false, missing: ['fr'] });
+    expect(requiredLocalesPresent(['en', 'de', 'fr'], ['en', 'de'], 'en')).toEqual({ ok: true, missing: [], served: { de: 'de', en: 'en', fr: 'en' }, fallbackUsed: ['fr'] });
+    expect(requiredLocalesPresent(['de-AT'], ['de'])).toMatchObject({ ok: true, served: { 'de-AT': 'de' }, fallbackUsed: [] });
+    expect(requiredLocalesPresent(['fr'], ['de'], 'en')).toMatchObject({ ok: false, missing: ['fr'] });
+  });
+});
