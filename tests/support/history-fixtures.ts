@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,5 +13,5 @@ export async function saveHistoryFixture(name: string, handle: WorkflowHandle): 
   if (process.env.HERALD_RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(path.join(historiesDir, `${name}.json`), JSON.stringify(history));
+  writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(history));
 }

@@ -1,0 +1,55 @@
+import { workflowIdFor } from '../../domain/incident';
+import type { incidentWorkflow } from '../../workflows/incident';
+import { editDraftUpdate, incidentStateQuery, publishUpdate, resolveUpdate } from '../../workflows/messages';
+import { eventually, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+
+let t: TimeSkippingSuite;
+beforeAll(async () => {
+  t = await startTimeSkippingSuite();
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+const days = Number(process.env.HERALD_LONG_INCIDENT_DAYS ?? 7);
+const updates = days * 24 * 4;
+
+describe('a long incident keeps its history bounded', () => {
+  it(`[X1] a ${days}-day incident with an update every 15 minutes continues as new and no run exceeds 10,000 events`, async () => {
+    await t.withWorker(async (taskQueue) => {
+      // eu-region has no subscribers in the fixtures, so each update costs no email.
+      const input = await t.incident('SEV4', { components: ['eu-region'] });
+      const workflowId = workflowIdFor(input.id);
+      const first = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId, args: [input] });
+      const handle = t.env.client.workflow.getHandle(workflowId);
+      await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
+      let version = 1;
+      for (let i = 1; i <= updates; i++) {
+        const edit = await handle.executeUpdate(editDraftUpdate, {
+          args: [{ baseVersion: version, subject: `Update ${i}`, text: `Still working on it (update ${i}).`, phase: 'identified', author: 'lead' }],
+        });
+        version = edit.version;
+        await handle.executeUpdate(publishUpdate, { args: [{ version, by: 'lead' }] });
+        await t.env.sleep('15 minutes');
+      }
+      const state = await eventually(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === version));
+      expect(state.run).toBeGreaterThan(1);
+      await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'Done.', resolvedBy: 'lead' }] });
+      const final = await handle.result();
+      expect(final.status).toBe('resolved');
+
+      // Follow the chain of runs from the first and measure each one's history.
+      const sizes: number[] = [];
+      let runId: string | undefined = first.firstExecutionRunId;
+      while (runId) {
+        const events = (await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+        sizes.push(events.length);
+        runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+      }
+      expect(sizes.length).toBe(final.run);
+      expect(Math.max(...sizes)).toBeLessThan(10_000);
+      // Roughly 50 events per update: seven days in one run would have passed 10,000 long ago.
+      expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(updates * 30);
+    });
+  }, 1_200_000);
+});
