@@ -1,22 +1,5 @@
-import { heartbeat } from '@temporalio/activity';
-import { emailRecipients, type Recipient } from '../domain/audience';
-import type { IncidentInput } from '../domain/incident';
-import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../domain/message';
-import { gateDispatch } from '../store/near-misses';
+import { deliveryKey } from '../domain/message';
 import type { ActivityDeps } from './index';
-
-export interface EmailBroadcast {
-  incident: IncidentInput;
-  message: MessageVersion;
-  /** Every external update says when the next one will come. */
-  nextUpdateAt?: string;
-}
-
-export interface BroadcastResult {
-  recipients: number;
-  sent: number;
-  alreadySent: number;
-}
 
 export interface InternalNotice {
   incidentId: string;
@@ -28,10 +11,8 @@ export interface InternalNotice {
   text: string;
 }
 
-const concurrency = 8;
-
 export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
-  const { Customer, Delivery } = store.models;
+  const { Delivery } = store.models;
 
   /**
    * Sends one email at most once per key: the key is claimed before sending and marked sent
@@ -54,57 +35,6 @@ export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
   }
 
   return {
-    /** Emails a message version to every subscriber of the affected components, each once. */
-    async sendIncidentEmail({ incident, message, nextUpdateAt }: EmailBroadcast): Promise<BroadcastResult> {
-      // The one gate: redacted content or a PublicationBlocked failure, before any address is read.
-      const safe = await gateDispatch(
-        store.models,
-        { incidentId: incident.id, version: message.version, channel: 'email' },
-        { subject: message.subject, text: message.text, html: message.html },
-      );
-      const subscribers = await Customer.find({ subscriptions: { $in: incident.components } }).lean();
-      const recipients = emailRecipients(
-        subscribers.map((c) => ({ ...c, customerId: c.customerId, emails: c.emails ?? [] })),
-        incident.components,
-      );
-      const meta: MessageMetadata = {
-        incidentId: incident.id,
-        severity: incident.severity,
-        category: incident.category,
-        version: message.version,
-      };
-      const statusLink = `${config.publicUrl}/status#${encodeURIComponent(incident.id)}`;
-      const next = nextUpdateAt && message.phase !== 'resolved' ? `Next update by ${nextUpdateAt.replace('T', ' ').slice(0, 16)} UTC.` : '';
-      let sent = 0;
-      let alreadySent = 0;
-      const queue: Recipient[] = [...recipients];
-      async function worker() {
-        for (let r = queue.shift(); r; r = queue.shift()) {
-          const outcome = await sendOnce(
-            deliveryKey(incident.id, message.version, 'email', r.email),
-            { incidentId: incident.id, version: message.version, channel: 'email', recipient: r.email },
-            {
-              from: config.fromAddress,
-              to: r.email,
-              subject: safe.subject,
-              text: `${safe.text}\n\n${next ? `${next}\n` : ''}Follow this incident: ${statusLink}`,
-              html: `${safe.html}\n${next ? `<p>${next}</p>\n` : ''}<p><a href="${statusLink}">Follow this incident on our status page</a></p>`,
-              messageId: messageIdFor(meta, r.email, config.messageIdDomain),
-              headers: {
-                ...metadataHeaders(meta),
-                'List-Unsubscribe': `<${config.publicUrl}/v1/unsubscribe?email=${encodeURIComponent(r.email)}>`,
-              },
-            },
-          );
-          if (outcome === 'sent') sent++;
-          else alreadySent++;
-          heartbeat({ done: sent + alreadySent });
-        }
-      }
-      await Promise.all(Array.from({ length: concurrency }, worker));
-      return { recipients: recipients.length, sent, alreadySent };
-    },
-
     /** An internal notice (escalation, reminder) to staff addresses. */
     async sendInternalNotice(n: InternalNotice): Promise<{ sent: number }> {
       let sent = 0;

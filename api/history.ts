@@ -39,6 +39,10 @@ export function describeEvent(event: HistoryEvent, activityNames: Map<number, st
   if (e.workflowExecutionUpdateAcceptedEventAttributes) return `Accepted "${e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name}" request`;
   if (e.workflowExecutionUpdateCompletedEventAttributes) return 'Request completed';
   if (e.workflowExecutionSignaledEventAttributes) return `Received signal "${e.workflowExecutionSignaledEventAttributes.signalName}"`;
+  if (e.startChildWorkflowExecutionInitiatedEventAttributes) return `Started child workflow "${e.startChildWorkflowExecutionInitiatedEventAttributes.workflowType?.name}" (${e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId})`;
+  if (e.childWorkflowExecutionStartedEventAttributes) return `Child workflow ${e.childWorkflowExecutionStartedEventAttributes.workflowExecution?.workflowId} running`;
+  if (e.childWorkflowExecutionCompletedEventAttributes) return `Child workflow ${e.childWorkflowExecutionCompletedEventAttributes.workflowExecution?.workflowId} completed`;
+  if (e.childWorkflowExecutionFailedEventAttributes) return `Child workflow ${e.childWorkflowExecutionFailedEventAttributes.workflowExecution?.workflowId} failed: ${e.childWorkflowExecutionFailedEventAttributes.failure?.message}`;
   if (e.workflowExecutionCompletedEventAttributes) return 'Incident workflow completed';
   if (e.workflowExecutionFailedEventAttributes) return `Incident workflow failed: ${e.workflowExecutionFailedEventAttributes.failure?.message}`;
   if (e.workflowExecutionContinuedAsNewEventAttributes) return 'Continued as a new run to keep history small';

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fanoutBench } from './fanout';
+import { firstMessageBench } from './first-message';
+import { openIncidentsBench } from './open-incidents';
 
 export interface BenchEnv {
   temporalAddress: string;
@@ -18,6 +20,8 @@ export interface BenchEnv {
 
 const benches: Record<string, (env: BenchEnv) => Promise<Record<string, unknown>>> = {
   fanout: fanoutBench,
+  'first-message': firstMessageBench,
+  'open-incidents': openIncidentsBench,
 };
 
 async function main() {

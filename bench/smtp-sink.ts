@@ -8,6 +8,8 @@ import net from 'node:net';
 export interface SmtpSinkOptions {
   /** A reply for RCPT TO instead of 250, e.g. { code: 550, text: 'no such user' }. */
   refuseRecipient?: (address: string) => { code: number; text: string } | undefined;
+  /** Called as each message is accepted (after the final 250 is decided), with its recipients. */
+  onAccepted?: (recipients: string[]) => void;
 }
 
 export interface SmtpSink {
@@ -90,6 +92,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           }
           pending = pending.subarray(end + terminator.length);
           for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
+          opts.onAccepted?.(recipients);
           total++;
           queueId++;
           inData = false;

@@ -1,6 +1,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -10,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import type { IncidentInput } from '../domain/incident';
+import { broadcastWorkflow } from './broadcast';
 import { nextUpdateDueMinutes, selectChannels } from '../domain/rules';
 import { minute, iso, IncidentState, type Deadline, type Draft, type IncidentData, type WorkItem } from './incident-state';
 import {
@@ -39,7 +42,7 @@ const { recordAudit, draftMessage, publishStatusPage, resolvePlaybook, probeChan
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-const { sendIncidentEmail, sendInternalNotice } = proxyActivities<HeraldActivities>({
+const { sendInternalNotice } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
@@ -467,7 +470,13 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     if (!customers || customers.channel === 'email' || customers.channel === null || customers.fellBack) {
       // Email stays the broadcast of record unless the email channel itself is what is down.
       if (health.health.email !== false && !(customers?.fellBack && customers.reason?.startsWith('email'))) {
-        const email = await sendIncidentEmail({ incident, message: draft, nextUpdateAt: iso(nextDue) });
+        // Batched fan-out as a child workflow: a few events per batch, never one per recipient.
+        const footer = draft.phase === 'resolved' ? '' : `Next update by ${iso(nextDue).replace('T', ' ').slice(0, 16)} UTC.`;
+        const outgoing = footer ? { ...draft, text: `${draft.text}\n\n${footer}`, html: `${draft.html}\n<p>${footer}</p>` } : draft;
+        const email = await executeChild(broadcastWorkflow, {
+          workflowId: `broadcast-${d.input.id}-v${draft.version}-email`,
+          args: [{ incident, message: outgoing }],
+        });
         recipients = email.recipients;
         await recordStep(s, 'published', 'herald', { channel: 'email', version: draft.version, hash: draft.hash, recipients });
       }
@@ -480,14 +489,24 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     // A holding statement buys time; the real draft still waits for its approvers.
     if (d.status !== 'resolving' && !opts.holdingStatement) d.status = 'published';
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublicationBlocked') {
+    const blocked = blockedBy(err);
+    if (blocked) {
       s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
       d.status = 'drafting';
-      await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: err.cause.message });
+      await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: blocked.message });
       return;
     }
     throw err;
   }
+}
+
+/** The gate's refusal, wherever it sits in an activity's or child workflow's chain of causes. */
+function blockedBy(err: unknown): ApplicationFailure | undefined {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof ApplicationFailure && e.type === 'PublicationBlocked') return e;
+    if (!(e instanceof ActivityFailure) && !(e instanceof ChildWorkflowFailure) && !(e instanceof ApplicationFailure)) break;
+  }
+  return undefined;
 }
 
 async function recordStep(s: IncidentState, step: Parameters<IncidentState['audit']>[0], actor: string, details: Record<string, unknown>): Promise<void> {

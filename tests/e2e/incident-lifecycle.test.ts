@@ -96,7 +96,7 @@ describe('one incident end to end through the HTTP API', () => {
     const descriptions: string[] = history.body.events.map((e: any) => e.description);
     expect(descriptions[0]).toBe('Incident workflow started (incidentWorkflow)');
     expect(descriptions).toContain('Accepted "resolve" request');
-    expect(descriptions).toContain('Scheduled step "sendIncidentEmail"');
+    expect(descriptions).toContain(`Started child workflow "broadcastWorkflow" (broadcast-${body.id}-v1-email)`);
     expect(descriptions.at(-1)).toBe('Incident workflow completed');
   });
 

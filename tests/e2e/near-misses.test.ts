@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createEmailActivities } from '../../activities/email';
+import { createFanoutActivities } from '../../activities/fanout';
 import type { ActivityDeps } from '../../activities/index';
 import { createStatusPageActivities } from '../../activities/status-page';
 import type { IncidentInput } from '../../domain/incident';
@@ -142,9 +142,12 @@ describe('the one gate on every channel', () => {
     };
     try {
       const env = new MockActivityEnvironment();
-      const email = createEmailActivities(deps);
+      const fanout = createFanoutActivities(deps);
       const statusPage = createStatusPageActivities(deps);
-      for (const run of [() => env.run(email.sendIncidentEmail, { incident, message }), () => env.run(statusPage.publishStatusPage, { incident, message, publishedAt: new Date().toISOString() })]) {
+      for (const run of [async () => {
+        await env.run(fanout.planBroadcast, { incident, message, batchSize: 50 });
+        return env.run(fanout.sendEmailBatch, { incident, message, batchIndex: 0, batchSize: 50 });
+      }, () => env.run(statusPage.publishStatusPage, { incident, message, publishedAt: new Date().toISOString() })]) {
         const err = await run().then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(ApplicationFailure);
         expect(err).toMatchObject({ type: 'PublicationBlocked', nonRetryable: true });

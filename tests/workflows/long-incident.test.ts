@@ -1,3 +1,4 @@
+import type { temporal } from '@temporalio/proto';
 import { workflowIdFor } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { editDraftUpdate, incidentStateQuery, publishUpdate, resolveUpdate } from '../../workflows/messages';
@@ -42,9 +43,10 @@ describe('a long incident keeps its history bounded', () => {
       const sizes: number[] = [];
       let runId: string | undefined = first.firstExecutionRunId;
       while (runId) {
-        const events = (await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+        const events: temporal.api.history.v1.IHistoryEvent[] = (await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
         sizes.push(events.length);
-        runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+        const next: string | null | undefined = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+        runId = next ?? undefined;
       }
       expect(sizes.length).toBe(final.run);
       expect(Math.max(...sizes)).toBeLessThan(10_000);
