@@ -38,6 +38,30 @@ function alertmanagerPayload(fingerprint: string) {
   };
 }
 
+/**
+ * Where one incident's time went until its workflow started the email: each activity and child
+ * workflow, from scheduling to completion, in ms after the workflow started (server clock).
+ */
+async function timeline(client: Client, workflowId: string) {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+  const origin = ms(events[0]);
+  const steps: { step: string; from: number; to?: number }[] = [];
+  const byEventId = new Map<string, (typeof steps)[number]>();
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name;
+    if (scheduled) {
+      const step = { step: scheduled, from: ms(e) - origin };
+      steps.push(step);
+      byEventId.set(String(e.eventId), step);
+    }
+    const done = e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.childWorkflowExecutionCompletedEventAttributes?.initiatedEventId;
+    const step = done !== undefined && done !== null ? byEventId.get(String(done)) : undefined;
+    if (step) step.to = ms(e) - origin;
+  }
+  return steps.map((x) => `${x.step} ${x.from}-${x.to ?? '…'}`);
+}
+
 async function statusShows(baseUrl: string, incidentId: string, deadline: number): Promise<number> {
   for (;;) {
     const res = await fetch(`${baseUrl}/status.json`);
@@ -109,7 +133,7 @@ export async function firstMessageBench(env: BenchEnv) {
     // Each incident is closed before the next opens, so every one meets an idle worker.
     await terminateAll(stack.client, [workflowIdFor(incidentId)], 'bench done');
     open.delete(workflowIdFor(incidentId));
-    return { email: emailAt - t0, status: statusAt - t0, both: Math.max(emailAt, statusAt) - t0, webhook: answered - t0 };
+    return { workflowId: workflowIdFor(incidentId), email: emailAt - t0, status: statusAt - t0, both: Math.max(emailAt, statusAt) - t0, webhook: answered - t0 };
   }
 
   async function baselineOnce(i: number) {
@@ -139,6 +163,8 @@ export async function firstMessageBench(env: BenchEnv) {
       if ((i + 1) % 50 === 0) console.log(`first-message: ${i + 1}/${incidents}`);
     }
     const firstMessage = summary(herald.map((h) => h.both));
+    // The incident nearest the median, step by step.
+    const median = [...herald].sort((x, y) => Math.abs(x.both - firstMessage.p50) - Math.abs(y.both - firstMessage.p50))[0];
     const base = summary(baseline);
     return {
       incidents,
@@ -149,6 +175,11 @@ export async function firstMessageBench(env: BenchEnv) {
         emailAccepted: summary(herald.map((h) => h.email)),
         statusApiShows: summary(herald.map((h) => h.status)),
         webhookAnswered: summary(herald.map((h) => h.webhook)),
+        medianIncident: {
+          firstMessage: median.both, email: median.email, statusApi: median.status,
+          steps: await timeline(stack.client, median.workflowId),
+          stepsAre: 'activity or child workflow, scheduled-completed, ms after the workflow started (Temporal server clock)',
+        },
         alert: 'Alertmanager v4, HighErrorRate severity=warning component=api: SEV3 outage, playbook outage-single, no approvers (auto-publish), 1 subscriber',
       },
       baseline: {

@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { recordNearMiss } from '../../store/near-misses';
 import type { ApiDeps } from '../deps';
 import type { Principal } from '../route';
 
@@ -8,11 +9,10 @@ import type { Principal } from '../route';
  * post-incident review (M5.6). The workflow's validator leaves no trace in history, so the API
  * records it; a failure to record never hides the refusal itself.
  */
-export async function recordNearMissSafely(deps: ApiDeps, incidentId: string, kind: string, err: unknown, who: Principal): Promise<void> {
+export async function recordNearMissSafely(deps: ApiDeps, incidentId: string, kind: 'unapproved-publish-attempt', err: unknown, who: Principal): Promise<void> {
   if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return;
   if (err.cause.type !== 'StaleVersion' && err.cause.type !== 'AlreadyPublished') return;
-  await deps.store.conn
-    .collection('near_misses')
-    .insertOne({ incidentId, kind, at: new Date(), actor: who.name, details: { reason: err.cause.message, type: err.cause.type } })
-    .catch(() => undefined);
+  await recordNearMiss(deps.store.models, {
+    incidentId, kind, actor: who.name, details: { reason: err.cause.message, type: err.cause.type, at: new Date().toISOString() },
+  }).catch(() => undefined);
 }
