@@ -6,7 +6,7 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/data/'],
   watchman: false,
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
   setupFiles: ['<rootDir>/tests/support/setup.ts'],
 };

@@ -1,3 +1,5 @@
+// herald:internal-only — these notices go to staff addresses from the playbook (leads, backups,
+// approvers, briefing lists), never to customers; customer email leaves through activities/fanout.ts.
 import { deliveryKey } from '../domain/message';
 import type { ActivityDeps } from './index';
 

@@ -82,7 +82,7 @@ export interface IncidentData {
   leadSince: number;
   draft?: Draft;
   /** Earlier versions, without their bodies once they are old (the archive keeps every word). */
-  versionLog: { version: number; hash: string; phase: Phase; author: string; createdAt: string; parent?: number }[];
+  versionLog: { version: number; hash: string; phase: Phase; author: string; createdAt: string; parent?: number; subject?: string; text?: string }[];
   versionCounter: number;
   requiredApprovers: ApproverRole[];
   signoffs: Signoff[];
@@ -111,6 +111,7 @@ export interface IncidentData {
 
 const keepPublished = 50;
 const keepAlerts = 50;
+const keepVersionBodies = 20;
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -334,8 +335,15 @@ export class IncidentState {
 
   setDraft(draft: Draft): void {
     if (this.d.draft) {
-      const { version, hash, phase, author, createdAt, parent } = this.d.draft;
-      this.d.versionLog.push({ version, hash, phase, author, createdAt, parent });
+      const { version, hash, phase, author, createdAt, parent, subject, text } = this.d.draft;
+      this.d.versionLog.push({ version, hash, phase, author, createdAt, parent, subject, text });
+      // Bodies of old versions are dropped so a long incident's state stays small; the audit
+      // archive and the status entries keep every published word.
+      const withText = this.d.versionLog.filter((v) => v.text !== undefined);
+      for (const v of withText.slice(0, Math.max(0, withText.length - keepVersionBodies))) {
+        v.text = undefined;
+        v.subject = undefined;
+      }
     }
     this.d.draft = draft;
   }
@@ -427,6 +435,13 @@ export class IncidentState {
   recordAlert(a: AlertNotice): void {
     this.d.alerts.push({ fingerprint: a.fingerprint, status: a.status, alertName: a.alertName, receivedAt: a.receivedAt });
     if (this.d.alerts.length > keepAlerts) this.d.alerts.splice(0, this.d.alerts.length - keepAlerts);
+  }
+
+  /** A version's subject and text while the incident still holds them. */
+  versionBody(version: number): { subject: string; text: string } | undefined {
+    if (this.d.draft?.version === version) return { subject: this.d.draft.subject, text: this.d.draft.text };
+    const v = this.d.versionLog.find((x) => x.version === version);
+    return v?.text !== undefined ? { subject: v.subject ?? '', text: v.text } : undefined;
   }
 
   view(): IncidentView {

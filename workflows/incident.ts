@@ -32,6 +32,7 @@ import {
   resolveUpdate,
   startBlackoutUpdate,
   technicalReviewUpdate,
+  versionBodiesQuery,
   type DraftEdit,
   type IncidentView,
   type PublishRequest,
@@ -66,6 +67,13 @@ function registerHandlers(s: IncidentState): void {
   };
 
   setHandler(incidentStateQuery, () => s.view());
+  setHandler(versionBodiesQuery, ({ from, to }) => {
+    const body = (version: number) => {
+      const b = s.versionBody(version);
+      return b && { version, ...b };
+    };
+    return { from: body(from), to: body(to) };
+  });
 
   setHandler(alertSignal, (alert) => {
     s.recordAlert(alert);

@@ -188,6 +188,14 @@ export interface IncidentView {
 }
 
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');
+/** Two versions' wording, for a diff; absent when the incident no longer holds a version's body. */
+export const versionBodiesQuery = defineQuery<{ from?: VersionBody; to?: VersionBody }, [{ from: number; to: number }]>('versionBodies');
+
+export interface VersionBody {
+  version: number;
+  subject: string;
+  text: string;
+}
 export const approveUpdate = defineUpdate<ApprovalReceipt, [ApprovalRequest]>('approve');
 export const editDraftUpdate = defineUpdate<DraftReceipt, [DraftEdit]>('editDraft');
 export const publishUpdate = defineUpdate<{ version: number; status: 'publishing' | 'awaiting-approval' | 'held' }, [PublishRequest]>('publish');

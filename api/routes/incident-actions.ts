@@ -7,6 +7,8 @@ import {
   assignRoleUpdate,
   changeClassificationUpdate,
   editDraftUpdate,
+  incidentStateQuery,
+  versionBodiesQuery,
   endBlackoutUpdate,
   handOffUpdate,
   internalUpdateUpdate,
@@ -20,6 +22,8 @@ import type { Role } from '../../config/api-keys';
 import type { Principal } from '../route';
 import { defineRoute, type Route } from '../route';
 import { recordNearMissSafely } from './near-miss-hook';
+import { diffVersions } from '../../domain/messages/diff';
+import { HttpError } from '../errors';
 
 const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
 const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
@@ -189,5 +193,31 @@ export const incidentActionRoutes: Route[] = [
     body: z.object({ version: z.number().int().positive(), verdict: z.enum(['accurate', 'needs-changes']), notes: z.string().max(5000).optional() }),
     update: technicalReviewUpdate,
     toArgs: (b, who) => ({ ...b, reviewer: who.email }),
+  }),
+  defineRoute<z.infer<typeof IncidentParams>, { from?: number; to?: number }>({
+    method: 'get',
+    path: '/v1/incidents/:id/diff',
+    summary: 'Line diff of two message versions (default: the latest against its parent)',
+    tags: ['incident actions'],
+    roles: ['viewer', 'responder', 'approver', 'manager'],
+    params: IncidentParams,
+    query: z.object({ from: z.coerce.number().int().positive().optional(), to: z.coerce.number().int().positive().optional() }),
+    responses: { 200: { description: 'The two versions and their line diff' }, ...errors },
+    async handler({ params, query, deps }) {
+      const handle = deps.temporal.workflow.getHandle(workflowIdFor(params.id));
+      const latest = (await handle.query(incidentStateQuery)).currentDraft;
+      const to = query.to ?? latest?.version;
+      const from = query.from ?? (query.to ? query.to - 1 : latest?.parent);
+      if (!to || !from) throw new HttpError(409, 'the incident has only one version so far');
+      const bodies = await handle.query(versionBodiesQuery, { from, to });
+      if (!bodies.from || !bodies.to) throw new HttpError(404, `version ${!bodies.from ? from : to} is not held by the incident`);
+      return {
+        body: {
+          from: bodies.from, to: bodies.to,
+          subject: diffVersions(bodies.from.subject, bodies.to.subject),
+          text: diffVersions(bodies.from.text, bodies.to.text),
+        },
+      };
+    },
   }),
 ];

@@ -24,7 +24,7 @@ function declaration(severity: string, extra: Record<string, unknown> = {}) {
 }
 
 async function waitForState(id: string, predicate: (s: any) => boolean) {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     const res = await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer });
     if (res.status === 200 && predicate(res.body)) return res.body;
     await new Promise((r) => setTimeout(r, 200));
@@ -144,6 +144,32 @@ describe('one incident end to end through the HTTP API', () => {
       ['Avery Approver', 'executive', waiting.currentDraft.hash],
     ]);
     expect(audit.body.verdict.valid).toBe(true);
+  });
+});
+
+describe('drafts and versions over HTTP', () => {
+  it('[M3.6] edits the draft as a new version, refuses an edit of a stale base with the current version, and diffs two versions', async () => {
+    const body = declaration('SEV4');
+    expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
+    const first = await waitForState(body.id, (s) => s.status === 'published');
+    const edit = await h.request('POST', `/v1/incidents/${body.id}/drafts`, {
+      key: keys.responder,
+      body: { baseVersion: 1, subject: 'Checkout API errors: identified', text: `${first.currentDraft.text.split('\n')[0]}\n\nWe found the cause and are rolling back.`, phase: 'identified' },
+    });
+    expect(edit.status).toBe(201);
+    expect(edit.body).toMatchObject({ version: 2, parent: 1, voidedApprovals: 0 });
+    const stale = await h.request('POST', `/v1/incidents/${body.id}/drafts`, {
+      key: keys.responder, body: { baseVersion: 1, subject: 'Another edit', text: 'Racing edit.' },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.details).toEqual({ currentVersion: 2, currentHash: edit.body.hash });
+    const diff = await h.request('GET', `/v1/incidents/${body.id}/diff`, { key: keys.viewer });
+    expect(diff.status).toBe(200);
+    expect(diff.body.from.version).toBe(1);
+    expect(diff.body.to.version).toBe(2);
+    expect(diff.body.text.hunks.filter((x: any) => x.kind === 'added').flatMap((x: any) => x.lines)).toContain('We found the cause and are rolling back.');
+    expect(diff.body.text.unchanged).toBeGreaterThanOrEqual(1);
+    expect((await h.request('GET', `/v1/incidents/${body.id}/diff?from=1&to=9`, { key: keys.viewer })).status).toBe(404);
   });
 });
 

@@ -38,7 +38,7 @@ export class Mailpit {
   }
 
   /** Waits until `predicate` holds for the messages to a domain, or fails after the timeout. */
-  async waitFor(domain: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 30_000): Promise<MailpitMessage[]> {
+  async waitFor(domain: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const msgs = await this.toDomain(domain);

@@ -74,7 +74,7 @@ export async function startTimeSkippingSuite(): Promise<TimeSkippingSuite> {
 }
 
 /** Polls a read (a Query, usually) until the predicate holds; a read that fails is tried again. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
