@@ -6,6 +6,14 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
+/**
+ * Records are keyed by incident and position, so the link to the previous record is read by
+ * primary key (FerretDB scans for anything else) and a retried append lands on its own record.
+ */
+export function auditId(incidentId: string, seq: number): string {
+  return `${incidentId}#${seq}`;
+}
+
 export function createAuditActivities({ store }: ActivityDeps) {
   const { AuditRecord } = store.models;
   return {
@@ -16,17 +24,17 @@ export function createAuditActivities({ store }: ActivityDeps) {
     async recordAudit(entry: AuditEntry): Promise<{ seq: number; hash: string }> {
       let prevHash = genesisHash;
       if (entry.seq > 1) {
-        const prev = await AuditRecord.findOne({ incidentId: entry.incidentId, seq: entry.seq - 1 }).lean();
+        const prev = await AuditRecord.collection.findOne({ _id: auditId(entry.incidentId, entry.seq - 1) as never });
         if (!prev) throw new Error(`audit record ${entry.seq - 1} of ${entry.incidentId} is not written yet`);
         prevHash = prev.hash;
       }
       const record = chainRecord(entry, prevHash);
       try {
-        await AuditRecord.create(record);
+        await AuditRecord.collection.insertOne({ _id: auditId(entry.incidentId, entry.seq) as never, ...record });
         return { seq: record.seq, hash: record.hash };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        const existing = await AuditRecord.findOne({ incidentId: entry.incidentId, seq: entry.seq }).lean();
+        const existing = await AuditRecord.collection.findOne({ _id: auditId(entry.incidentId, entry.seq) as never });
         if (existing && existing.step === entry.step) return { seq: existing.seq, hash: existing.hash };
         throw ApplicationFailure.nonRetryable(
           `audit position ${entry.seq} of ${entry.incidentId} already holds a different record`,

@@ -25,14 +25,16 @@ export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
     meta: { incidentId: string; version: number; channel: string; recipient: string },
     mail: Parameters<ActivityDeps['mailer']['sendMail']>[0],
   ): Promise<'sent' | 'already-sent'> {
-    const claimed = await Delivery.findOneAndUpdate(
-      { key },
+    // Keyed by primary key: FerretDB answers those without scanning the collection.
+    const id = { _id: key as never };
+    const claimed = await Delivery.collection.findOneAndUpdate(
+      id,
       { $setOnInsert: { key, ...meta, status: 'sending' }, $inc: { attempts: 1 } },
-      { upsert: true, new: true },
-    ).lean();
+      { upsert: true, returnDocument: 'after' },
+    );
     if (claimed?.status === 'sent') return 'already-sent';
     await mailer.sendMail(mail);
-    await Delivery.updateOne({ key }, { $set: { status: 'sent', sentAt: new Date(), messageId: mail.messageId } });
+    await Delivery.collection.updateOne(id, { $set: { status: 'sent', sentAt: new Date(), messageId: mail.messageId } });
     return 'sent';
   }
 

@@ -15,11 +15,12 @@ import { startRemoteSink } from './sink-client';
  * time, each recording a decision on a random incident: round-trip p50/p99. The process's RSS
  * (worker, client and this driver together) is sampled every 100 ms for the peak. The database
  * has no customers, so only internal notices reach the (discarding) SMTP sink.
+ * Incidents are opened in waves (BENCH_OPEN_INCIDENTS_WAVE, default 25), each published before the next.
  * Baseline, after Herald's incidents are gone: as many workflows of bench/noop-workflow.ts that
  * only wait on a timer and answer an Update, on a worker of their own, the same Updates.
  */
 const declareInFlight = 16;
-const readyTimeoutMs = 10 * 60_000;
+const readyTimeoutMs = 15 * 60_000;
 
 function incident(id: string): IncidentInput {
   return {
@@ -29,9 +30,8 @@ function incident(id: string): IncidentInput {
 }
 
 /** Polls until `isReady` holds for every workflow, asking only about those not yet ready. */
-async function waitUntil(ids: string[], isReady: (id: string) => Promise<boolean>): Promise<void> {
+async function waitUntil(ids: string[], isReady: (id: string) => Promise<boolean>, deadline: number): Promise<void> {
   let pending = ids;
-  const deadline = Date.now() + readyTimeoutMs;
   while (pending.length) {
     const still: string[] = [];
     await inPool(pending, declareInFlight, async (id) => {
@@ -40,7 +40,22 @@ async function waitUntil(ids: string[], isReady: (id: string) => Promise<boolean
     pending = still;
     if (!pending.length) break;
     if (Date.now() > deadline) throw new Error(`${pending.length} workflows not ready after ${readyTimeoutMs} ms`);
-    await sleep(1000);
+    await sleep(250);
+  }
+}
+
+/**
+ * Starts the workflows a wave at a time, each wave ready before the next: FerretDB on SQLite
+ * turns a thousand simultaneous declarations into minutes of "database is locked" retries, and
+ * what is measured is the steady state with all of them open, not a declaration storm.
+ */
+async function openInWaves(ids: string[], wave: number, start: (id: string, i: number) => Promise<void>, isReady: (id: string) => Promise<boolean>) {
+  const deadline = Date.now() + readyTimeoutMs;
+  for (let from = 0; from < ids.length; from += wave) {
+    const batch = ids.slice(from, from + wave);
+    await inPool(batch, declareInFlight, (id, i) => start(id, from + i));
+    await waitUntil(batch, isReady, deadline);
+    if ((from + wave) % 200 === 0) console.log(`open-incidents: ${from + wave}/${ids.length} open`);
   }
 }
 
@@ -60,6 +75,7 @@ const mib = () => round(process.memoryUsage().rss / 2 ** 20);
 export async function openIncidentsBench(env: BenchEnv) {
   const count = Number(process.env.BENCH_OPEN_INCIDENTS ?? 1000);
   const updates = Number(process.env.BENCH_OPEN_INCIDENTS_UPDATES ?? 200);
+  const wave = Number(process.env.BENCH_OPEN_INCIDENTS_WAVE ?? 25);
   const runId = `${process.pid}-${Date.now().toString(36)}`;
   const sink = await startRemoteSink();
   // One client for both sides, apart from the workers it drives.
@@ -75,11 +91,15 @@ export async function openIncidentsBench(env: BenchEnv) {
         const rss = sampleRss();
         const ids = Array.from({ length: count }, (_, i) => workflowIdFor(`BENCH-OPEN-${runId}-${i}`));
         const declareStart = Date.now();
-        await inPool(ids, declareInFlight, async (workflowId, i) => {
-          await client.workflow.start('incidentWorkflow', { taskQueue: stack.taskQueue, workflowId, args: [incident(`BENCH-OPEN-${runId}-${i}`)] });
-          open.push(workflowId);
-        });
-        await waitUntil(ids, async (id) => (await client.workflow.getHandle(id).query(incidentStateQuery)).status === 'published');
+        await openInWaves(
+          ids,
+          wave,
+          async (workflowId, i) => {
+            await client.workflow.start('incidentWorkflow', { taskQueue: stack.taskQueue, workflowId, args: [incident(`BENCH-OPEN-${runId}-${i}`)] });
+            open.push(workflowId);
+          },
+          async (id) => (await client.workflow.getHandle(id).query(incidentStateQuery)).status === 'published',
+        );
         const openSeconds = (Date.now() - declareStart) / 1000;
         console.log(`open-incidents: ${count} Herald incidents published in ${openSeconds.toFixed(1)} s`);
         const rssOpen = mib();
@@ -111,12 +131,16 @@ export async function openIncidentsBench(env: BenchEnv) {
         const rssAtStart = mib();
         const rss = sampleRss();
         const ids = Array.from({ length: count }, (_, i) => `bench-open-noop-${runId}-${i}`);
-        await inPool(ids, declareInFlight, async (workflowId) => {
-          await client.workflow.start('openBaselineWorkflow', { taskQueue: baselineQueue, workflowId, args: [] });
-          open.push(workflowId);
-        });
         // Open means its first task ran and its timer is set (history: started, task x3, timer).
-        await waitUntil(ids, async (id) => (await client.workflow.getHandle(id).describe()).historyLength >= 5);
+        await openInWaves(
+          ids,
+          wave,
+          async (workflowId) => {
+            await client.workflow.start('openBaselineWorkflow', { taskQueue: baselineQueue, workflowId, args: [] });
+            open.push(workflowId);
+          },
+          async (id) => (await client.workflow.getHandle(id).describe()).historyLength >= 5,
+        );
         const times = await roundTrips(ids, updates, (id, i) => client.workflow.getHandle(id).executeUpdate(noteUpdate, { args: [`note ${i}`] }));
         const peak = rss.stop();
         await terminateAll(client, ids, 'bench done');
@@ -137,6 +161,7 @@ export async function openIncidentsBench(env: BenchEnv) {
     return {
       openIncidents: count,
       updates,
+      openedInWavesOf: wave,
       unit: 'milliseconds per Update round trip (executeUpdate to its result), one at a time, random incident; memory in MiB',
       herald: {
         what: 'incidentWorkflow, SEV3 outage on "api", first message published, cadence timers pending; recordDecision Update',

@@ -535,6 +535,7 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
       break;
     case 'notice':
       await sendInternalNotice({ incidentId: d.input.id, noticeId: item.noticeId, to: item.to, subject: item.subject, text: item.text });
+      if (item.noticeId === 'declared') s.meetStep('first-internal-notice');
       break;
     case 'publish': {
       const draft = d.draft;
@@ -591,20 +592,6 @@ async function declare(input: IncidentInput): Promise<IncidentState> {
   const s = IncidentState.start(input, playbook);
   registerHandlers(s);
   const d = s.d;
-  s.audit('declared', input.declaredBy, {
-    title: input.title, category: input.category, severity: input.severity, components: input.components, tags: d.tags,
-    playbook: { id: playbook.id, version: playbook.version },
-  });
-  const missing = s.requiredFieldsMissing();
-  if (missing.length) s.audit('fields-missing', 'herald', { fields: missing });
-  const reviewers = playbook.reviewers ?? [];
-  if (reviewers.length) d.roles.reviewer = reviewers;
-  else s.meetStep('review-complete');
-  s.notice('declared', [s.lead, ...reviewers], `[${d.severity}] Incident declared: ${input.title}`, `Incident ${input.id} was declared by ${input.declaredBy}. You are the communication lead${reviewers.length ? ' / technical reviewer' : ''}.\nPlaybook: ${playbook.id} v${playbook.version}.\n\n${input.summary}`, { holdable: false });
-  s.evaluateEscalations('herald');
-  await drain(s);
-  s.meetStep('first-internal-notice');
-
   d.versionCounter += 1;
   const first = await draftMessage({
     incident: { ...input, severity: d.severity }, phase: 'investigating', version: d.versionCounter, author: 'herald',
@@ -612,9 +599,21 @@ async function declare(input: IncidentInput): Promise<IncidentState> {
     nextUpdateAt: iso(s.detectedAt + nextUpdateDueMinutes(s.pb, d.severity, s.minutesOpen()) * minute),
   });
   s.setDraft({ ...first, decisionIds: [] });
+  s.audit('declared', input.declaredBy, {
+    title: input.title, category: input.category, severity: input.severity, components: input.components, tags: d.tags,
+    playbook: { id: playbook.id, version: playbook.version },
+  });
+  const missing = s.requiredFieldsMissing();
+  if (missing.length) s.audit('fields-missing', 'herald', { fields: missing });
   s.audit('drafted', 'herald', { version: first.version, hash: first.hash, phase: first.phase, templateId: first.templateId });
   s.meetStep('draft-ready');
+  const reviewers = playbook.reviewers ?? [];
+  if (reviewers.length) d.roles.reviewer = reviewers;
+  else s.meetStep('review-complete');
+  // The first external message is queued ahead of the internal notices: customers wait on it.
   requestPublication(s, first.version);
+  s.notice('declared', [s.lead, ...reviewers], `[${d.severity}] Incident declared: ${input.title}`, `Incident ${input.id} was declared by ${input.declaredBy}. You are the communication lead${reviewers.length ? ' / technical reviewer' : ''}.\nPlaybook: ${playbook.id} v${playbook.version}.\n\n${input.summary}`, { holdable: false });
+  s.evaluateEscalations('herald');
   return s;
 }
 

@@ -94,6 +94,7 @@ describe('monitoring alerts open incidents with no human step', () => {
     expect(repeat.status).toBe(202);
     expect(repeat.body.alerts[0]).toMatchObject({ incidentId, outcome: 'joined' });
     expect((await h.client.workflow.getHandle(workflowId).describe()).runId).toBe(runId);
+    for (let i = 0; i < 50 && (await signalsReceived(workflowId)).length < 2; i++) await new Promise((r) => setTimeout(r, 200));
     expect(await signalsReceived(workflowId)).toEqual(['alert', 'alert']);
     for (let i = 0; i < 50 && (await executions(workflowId)) < 1; i++) await new Promise((r) => setTimeout(r, 200));
     expect(await executions(workflowId)).toBe(1);
@@ -105,6 +106,7 @@ describe('monitoring alerts open incidents with no human step', () => {
     const resolved = await post('/v1/alerts/alertmanager', alertmanager(fingerprint, title, { status: 'resolved' }));
     expect(resolved.status).toBe(202);
     expect(resolved.body).toEqual({ incidents: [], alerts: [expect.objectContaining({ incidentId, status: 'resolved', outcome: 'recorded' })] });
+    for (let i = 0; i < 50 && (await signalsReceived(workflowId)).length < 3; i++) await new Promise((r) => setTimeout(r, 200));
     expect(await signalsReceived(workflowId)).toEqual(['alert', 'alert', 'alert']);
     const after = await h.request('GET', `/v1/incidents/${incidentId}`, { key: keys.viewer });
     expect(after.body.status).toBe('published');

@@ -36,7 +36,9 @@ describe('first-message deadlines on the time-skipping server', () => {
         expect(Math.abs(Date.parse(m.firedAt) - (detected + min * minute))).toBeLessThan(1000);
       }
       expect(state.published[0]).toMatchObject({ holdingStatement: true, subject: 'We are investigating a service disruption', emailRecipients: 3 });
-      expect(Math.abs(Date.parse(state.published[0].publishedAt) - (detected + 15 * minute))).toBeLessThan(1000);
+      // The deadline fires on the minute (above); rendering and gating the statement takes real time after it.
+      expect(Date.parse(state.published[0].publishedAt)).toBeGreaterThanOrEqual(detected + 15 * minute);
+      expect(Date.parse(state.published[0].publishedAt) - (detected + 15 * minute)).toBeLessThan(30_000);
       // The real draft still waits for its approvers; the holding statement did not approve it.
       expect(state.status).toBe('awaiting-approval');
       expect(state.currentDraft!.version).toBe(1);
