@@ -20,7 +20,8 @@ import { startRemoteSink } from './sink-client';
  * only wait on a timer and answer an Update, on a worker of their own, the same Updates.
  */
 const declareInFlight = 16;
-const readyTimeoutMs = 15 * 60_000;
+/** A wave not open after this long is stuck, not slow. */
+const waveTimeoutMs = 5 * 60_000;
 
 function incident(id: string): IncidentInput {
   return {
@@ -39,7 +40,7 @@ async function waitUntil(ids: string[], isReady: (id: string) => Promise<boolean
     });
     pending = still;
     if (!pending.length) break;
-    if (Date.now() > deadline) throw new Error(`${pending.length} workflows not ready after ${readyTimeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${pending.length} workflows not ready after ${waveTimeoutMs} ms`);
     await sleep(250);
   }
 }
@@ -50,12 +51,12 @@ async function waitUntil(ids: string[], isReady: (id: string) => Promise<boolean
  * what is measured is the steady state with all of them open, not a declaration storm.
  */
 async function openInWaves(ids: string[], wave: number, start: (id: string, i: number) => Promise<void>, isReady: (id: string) => Promise<boolean>) {
-  const deadline = Date.now() + readyTimeoutMs;
+  const began = Date.now();
   for (let from = 0; from < ids.length; from += wave) {
     const batch = ids.slice(from, from + wave);
     await inPool(batch, declareInFlight, (id, i) => start(id, from + i));
-    await waitUntil(batch, isReady, deadline);
-    if ((from + wave) % 200 === 0) console.log(`open-incidents: ${from + wave}/${ids.length} open`);
+    await waitUntil(batch, isReady, Date.now() + waveTimeoutMs);
+    if ((from + wave) % 200 === 0) console.log(`open-incidents: ${from + wave}/${ids.length} open after ${Math.round((Date.now() - began) / 1000)} s`);
   }
 }
 

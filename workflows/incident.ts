@@ -295,11 +295,11 @@ function registerHandlers(s: IncidentState): void {
       // Engineering sees the internals; everyone else the summary only (M4.2).
       const engineering = `${u.summary}\n\nTechnical details:\n${u.technicalDetails ?? '(none)'}`;
       const audiences = u.level === 'engineering' ? ['engineering'] : u.level === 'executive' ? ['executives'] : ['internal-support', 'account-management'];
+      s.audit('internal-update', u.by, { level: u.level, audiences });
       for (const audience of audiences) {
         const to = audience === 'engineering' ? [s.lead, ...(d.roles.reviewer ?? [])] : audience === 'executives' ? [s.pb.approverContacts.executive.onCall] : s.pb.briefings.lists[audience as 'internal-support'] ?? [];
         s.notice(`internal-update-${n}-${audience}`, to, `[${d.severity}] ${d.input.title}: update for ${audience}`, audience === 'engineering' ? engineering : u.summary);
       }
-      s.audit('internal-update', u.by, { level: u.level, audiences });
       return { queued: true as const };
     },
     { validator: open },
@@ -366,9 +366,8 @@ function endBlackout(s: IncidentState, by: string): number {
   s.meet((dl) => dl.id === b.deadlineId);
   s.d.blackout = undefined;
   const held = s.d.held.splice(0);
-  // Released in the order they were held.
-  s.d.work.unshift(...held.map((h) => h.item));
-  s.audit('blackout-ended', by, { released: held.length });
+  // The end is recorded first, then what was held goes out in the order it was held.
+  s.d.work.unshift({ kind: 'audit', step: 'blackout-ended', actor: by, details: { released: held.length } }, ...held.map((h) => h.item));
   s.dirty = true;
   return held.length;
 }

@@ -1,0 +1,214 @@
+import { workflowIdFor, type IncidentInput, type Severity } from '../../domain/incident';
+import type { incidentWorkflow } from '../../workflows/incident';
+import type { IncidentView } from '../../workflows/messages';
+import {
+  changeClassificationUpdate,
+  editDraftUpdate,
+  incidentStateQuery,
+  internalUpdateUpdate,
+  publishUpdate,
+  requestBriefingUpdate,
+  technicalReviewUpdate,
+} from '../../workflows/messages';
+import { auditTrail, expectAt, incidentsInFlight, refusal, sleepUntil } from '../support/clock';
+import type { MailpitMessage } from '../support/mailpit';
+import { eventually, missed, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+
+let t: TimeSkippingSuite;
+beforeAll(async () => {
+  t = await startTimeSkippingSuite();
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+const incidents = incidentsInFlight();
+afterEach(() => incidents.terminateAll());
+
+const lead = 'comms-lead@herald.internal';
+const exec = 'exec-oncall@herald.internal';
+const supportList = 'support-leads@herald.internal';
+const accountList = 'account-managers@herald.internal';
+const escalationPath = 'Customer questions you cannot answer from the talking points go to the incident channel; contractual or legal questions go to legal-oncall@herald.internal.';
+
+async function declare(taskQueue: string, severity: Severity, until: (s: IncidentView) => boolean, extra: Partial<IncidentInput> = {}) {
+  const input = await t.incident(severity, extra);
+  const handle = incidents.add(await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] }));
+  const state = await eventually(() => handle.query(incidentStateQuery), until);
+  return { input, handle, state, detected: Date.parse(input.detectedAt) };
+}
+
+/** Internal mail to one address about one incident (its unique title is in every subject). */
+function mailTo(address: string, title: string, ok: (m: MailpitMessage[]) => boolean = (m) => m.length > 0) {
+  return eventually(() => t.mailpit.search(`to:"${address}" subject:"${title}"`), ok);
+}
+
+describe('escalation rules', () => {
+  it('[M1.2] raising a SEV2 to SEV1 notifies the executives and makes them approvers; the two-hour rule fires at exactly detection + 120 min', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const { input, handle, state, detected } = await declare(taskQueue, 'SEV2', (s) => s.status === 'awaiting-approval');
+      expect(state.requiredApprovers).toEqual(['pr']);
+      expect(state.escalations).toEqual([]);
+      const check = state.deadlines.find((d) => d.kind === 'escalation-check' && d.state === 'open')!;
+      expectAt(check.dueAt, detected + 120 * minute);
+
+      await t.env.sleep('3 minutes');
+      const raisedAt = await t.env.currentTimeMs();
+      const raised = await handle.executeUpdate(changeClassificationUpdate, { args: [{ severity: 'SEV1', by: lead }] });
+      expect(raised).toEqual({ severity: 'SEV1', tags: [], requiredApprovers: ['pr', 'executive'] });
+      const after = await handle.query(incidentStateQuery);
+      expect(after.escalations).toEqual([{ reason: 'A SEV1 outage pulls executives in at once', at: expect.any(String), notified: ['executives'] }]);
+      expectAt(after.escalations[0].at, raisedAt);
+      // The draft already awaiting approval now waits for the executive too.
+      expect(after.status).toBe('awaiting-approval');
+      expect(after.deadlines.filter((d) => d.kind === 'approval-timeout' && d.state === 'open').map((d) => d.owner).sort()).toEqual([exec, 'pr-oncall@herald.internal']);
+
+      const execMail = await mailTo(exec, input.title, (m) => m.some((x) => x.Subject === `[SEV1] Escalation: ${input.title}`));
+      expect(await t.mailpit.text(execMail.find((x) => x.Subject === `[SEV1] Escalation: ${input.title}`)!.ID)).toContain('A SEV1 outage pulls executives in at once');
+
+      await sleepUntil(t.env, detected + 119 * minute);
+      expect((await handle.query(incidentStateQuery)).escalations.map((e) => e.reason)).not.toContain('A major outage still open after two hours');
+      await sleepUntil(t.env, detected + 121 * minute);
+      const long = await eventually(() => handle.query(incidentStateQuery), (s) => s.escalations.some((e) => e.reason === 'A major outage still open after two hours'));
+      const fired = long.escalations.find((e) => e.reason === 'A major outage still open after two hours')!;
+      expect([...fired.notified].sort()).toEqual(['account-management', 'executives']);
+      expectAt(fired.at, detected + 120 * minute);
+      const checked = long.deadlines.find((d) => d.kind === 'escalation-check' && d.firedAt)!;
+      expectAt(checked.dueAt, detected + 120 * minute);
+      expectAt(checked.firedAt, detected + 120 * minute);
+
+      const accounts = await mailTo(accountList, input.title);
+      expect(accounts.map((x) => x.Subject)).toEqual([`[SEV1] Escalation: ${input.title}`]);
+      expect(await t.mailpit.text(accounts[0].ID)).toContain('A major outage still open after two hours');
+      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).length === 2);
+      expect(audit.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).map((r) => [r.actor, r.details.rules])).toEqual([
+        [lead, ['sev1-executives']],
+        ['herald', ['long-running']],
+      ]);
+    });
+  });
+
+  it('[M1.2] fifty or more affected customers notifies the executives and adds PR as an approver of a SEV3', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const { input, handle, state } = await declare(taskQueue, 'SEV3', (s) => s.status === 'published');
+      expect(state.requiredApprovers).toEqual([]);
+      expect((await handle.executeUpdate(changeClassificationUpdate, { args: [{ customersAffected: 49, by: lead }] })).requiredApprovers).toEqual([]);
+      const many = await handle.executeUpdate(changeClassificationUpdate, { args: [{ customersAffected: 50, by: lead }] });
+      expect(many).toEqual({ severity: 'SEV3', tags: [], requiredApprovers: ['pr'] });
+      const after = await handle.query(incidentStateQuery);
+      expect(after.escalations.map((e) => [e.reason, e.notified])).toEqual([['Fifty or more customers affected', ['executives']]]);
+
+      const edit = await handle.executeUpdate(editDraftUpdate, {
+        args: [{ baseVersion: 1, subject: 'Search: wider impact', text: 'More customers are affected than we first thought.', phase: 'identified', author: lead }],
+      });
+      expect(await handle.executeUpdate(publishUpdate, { args: [{ version: edit.version, by: lead }] })).toEqual({ version: edit.version, status: 'awaiting-approval' });
+      expect(await mailTo(exec, input.title, (m) => m.some((x) => x.Subject === `[SEV3] Escalation: ${input.title}`))).toHaveLength(1);
+    });
+  });
+});
+
+describe('briefings for support and account management', () => {
+  it('[M4.1] a briefing on demand carries the talking points, what not to say and the escalation path; a scheduled one follows at detection + 24 h', async () => {
+    await t.withWorker(async (taskQueue) => {
+      // eu-region has no subscribers: a day of SEV4 cadence sends no customer email.
+      const { input, handle, state, detected } = await declare(taskQueue, 'SEV4', (s) => s.status === 'published', { components: ['eu-region'] });
+      const briefingDl = state.deadlines.find((d) => d.kind === 'briefing' && d.state === 'open')!;
+      expectAt(briefingDl.dueAt, detected + 24 * 60 * minute);
+
+      expect(await handle.executeUpdate(requestBriefingUpdate, { args: [{ by: lead }] })).toEqual({ queued: true });
+      const onDemand = await mailTo(supportList, input.title, (m) => m.length === 1);
+      expect(onDemand[0].Subject).toBe(`[SEV4] Briefing #1: ${input.title}`);
+      const text = await t.mailpit.text(onDemand[0].ID);
+      expect(text).toContain('Approved talking points:');
+      expect(text).toContain(state.published[0].subject);
+      expect(text).toContain('What to say:');
+      expect(text).toContain('What not to say:');
+      expect(text).toContain(`Escalation path: ${escalationPath}`);
+      expect((await mailTo(accountList, input.title, (m) => m.length === 1))[0].Subject).toBe(`[SEV4] Briefing #1: ${input.title}`);
+
+      await sleepUntil(t.env, detected + 24 * 60 * minute - minute);
+      expect((await handle.query(incidentStateQuery)).briefings).toBe(1);
+      await sleepUntil(t.env, detected + 24 * 60 * minute + minute);
+      const later = await eventually(() => handle.query(incidentStateQuery), (s) => s.briefings === 2);
+      const fired = later.deadlines.find((d) => d.id === briefingDl.id)!;
+      expectAt(fired.firedAt, detected + 24 * 60 * minute);
+      expectAt(later.deadlines.find((d) => d.kind === 'briefing' && d.state === 'open')?.dueAt, detected + 48 * 60 * minute);
+
+      const scheduled = await mailTo(supportList, input.title, (m) => m.length === 2);
+      expect(scheduled.map((x) => x.Subject).sort()).toEqual([`[SEV4] Briefing #1: ${input.title}`, `[SEV4] Briefing #2: ${input.title}`]);
+      expect(await t.mailpit.text(scheduled.find((x) => x.Subject.includes('#2'))!.ID)).toContain(`Escalation path: ${escalationPath}`);
+      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'briefing').length === 2);
+      expect(audit.filter((r) => r.step === 'briefing').map((r) => [r.actor, r.details.number, r.details.lists])).toEqual([
+        [lead, 1, [supportList, accountList]],
+        ['herald', 2, [supportList, accountList]],
+      ]);
+    });
+  });
+});
+
+describe('internal updates by audience level', () => {
+  it('[M4.2] the executive level gets the summary only; the engineering level gets the technical details', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const { input, handle } = await declare(taskQueue, 'SEV3', (s) => s.status === 'published');
+      const summary = 'Search is failing for about a third of customers; a fix is being rolled out.';
+      const technicalDetails = 'Shard es-prod-7 OOM-killed after heap 31g; reindex job pinned to node pool B.';
+      await handle.executeUpdate(internalUpdateUpdate, { args: [{ level: 'executive', summary, technicalDetails, by: lead }] });
+      await handle.executeUpdate(internalUpdateUpdate, { args: [{ level: 'engineering', summary, technicalDetails, by: lead }] });
+      await handle.executeUpdate(internalUpdateUpdate, { args: [{ level: 'internal', summary, technicalDetails, by: lead }] });
+      expect((await handle.query(incidentStateQuery)).internalUpdates).toBe(3);
+
+      const execMail = await mailTo(exec, input.title);
+      expect(execMail.map((x) => x.Subject)).toEqual([`[SEV3] ${input.title}: update for executives`]);
+      const execText = await t.mailpit.text(execMail[0].ID);
+      expect(execText).toContain(summary);
+      expect(execText).not.toContain('es-prod-7');
+      expect(execText).not.toContain('Technical details');
+
+      const engMail = await mailTo(lead, input.title, (m) => m.some((x) => x.Subject.endsWith('update for engineering')));
+      const engText = await t.mailpit.text(engMail.find((x) => x.Subject.endsWith('update for engineering'))!.ID);
+      expect(engText).toContain(summary);
+      expect(engText).toMatch(/Technical details:\s+Shard es-prod-7/);
+      expect(engText).toContain(technicalDetails);
+
+      const supportMail = await mailTo(supportList, input.title);
+      const supportText = await t.mailpit.text(supportMail[0].ID);
+      expect(supportText).toContain(summary);
+      expect(supportText).not.toContain('es-prod-7');
+
+      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'internal-update').length === 3);
+      expect(audit.filter((r) => r.step === 'internal-update').map((r) => r.details)).toEqual([
+        { level: 'executive', audiences: ['executives'] },
+        { level: 'engineering', audiences: ['engineering'] },
+        { level: 'internal', audiences: ['internal-support', 'account-management'] },
+      ]);
+    });
+  });
+});
+
+describe('technical review by the service domain owner', () => {
+  it('[M7.4] an incident on the api component gets the platform communication owner as reviewer, whose "accurate" verdict completes the review step', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const { input, handle, state, detected } = await declare(taskQueue, 'SEV3', (s) => s.status === 'published');
+      const reviewer = 'platform-comms@herald.internal';
+      expect(state.roles.reviewer).toEqual([reviewer]);
+      const step = state.deadlines.find((d) => d.kind === 'step:review-complete')!;
+      expect(step.state).toBe('open');
+      expectAt(step.dueAt, detected + 45 * minute);
+      const declared = await mailTo(reviewer, input.title);
+      expect(await t.mailpit.text(declared[0].ID)).toContain('technical reviewer');
+
+      const stale = await refusal(handle.executeUpdate(technicalReviewUpdate, { args: [{ version: 9, reviewer, verdict: 'accurate' }] }));
+      expect(stale.type).toBe('StaleVersion');
+      await handle.executeUpdate(technicalReviewUpdate, { args: [{ version: 1, reviewer, verdict: 'needs-changes', notes: 'Say "search", not "the ES cluster".' }] });
+      expect((await handle.query(incidentStateQuery)).deadlines.find((d) => d.id === step.id)?.state).toBe('open');
+      expect(await handle.executeUpdate(technicalReviewUpdate, { args: [{ version: 1, reviewer, verdict: 'accurate' }] })).toEqual({ recorded: true });
+      const reviewed = await handle.query(incidentStateQuery);
+      expect(reviewed.deadlines.find((d) => d.id === step.id)?.state).toBe('met');
+      expect(reviewed.reviews.map((r) => [r.reviewer, r.verdict])).toEqual([[reviewer, 'needs-changes'], [reviewer, 'accurate']]);
+
+      // Past the step's deadline nobody is chased: the review was done in time.
+      await sleepUntil(t.env, detected + 46 * minute);
+      expect(missed(await handle.query(incidentStateQuery), 'step:review-complete')).toEqual([]);
+      expect(await t.mailpit.search(`to:"engineering-manager@herald.internal" subject:"${input.title}"`)).toEqual([]);
+    });
+  });
+});
