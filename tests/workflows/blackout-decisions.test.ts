@@ -12,6 +12,9 @@ import {
 import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, refusal, sleepUntil } from '../support/clock';
 import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
 
+// Hours and days of incident time pass here; on a loaded 2-core machine that takes minutes.
+jest.setTimeout(300_000);
+
 let t: TimeSkippingSuite;
 beforeAll(async () => {
   t = await startTimeSkippingSuite();

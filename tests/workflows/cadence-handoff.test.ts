@@ -6,6 +6,9 @@ import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, refusal, s
 import type { MailpitMessage } from '../support/mailpit';
 import { eventually, missed, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
 
+// Hours and days of incident time pass here; on a loaded 2-core machine that takes minutes.
+jest.setTimeout(300_000);
+
 let t: TimeSkippingSuite;
 beforeAll(async () => {
   t = await startTimeSkippingSuite();
