@@ -8,11 +8,10 @@ import {
   internalUpdateUpdate,
   publishUpdate,
   requestBriefingUpdate,
-  technicalReviewUpdate,
 } from '../../workflows/messages';
-import { auditTrail, expectAt, incidentsInFlight, refusal, sleepUntil } from '../support/clock';
+import { auditTrail, expectAt, incidentsInFlight, sleepUntil } from '../support/clock';
 import type { MailpitMessage } from '../support/mailpit';
-import { eventually, missed, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
 
 // Hours and days of incident time pass here; on a loaded 2-core machine that takes minutes.
 jest.setTimeout(300_000);
@@ -175,31 +174,3 @@ describe('internal updates by audience level', () => {
   });
 });
 
-describe('technical review by the service domain owner', () => {
-  it('[M7.4] an incident on the api component gets the platform communication owner as reviewer, whose "accurate" verdict completes the review step', async () => {
-    await t.withWorker(async (taskQueue) => {
-      const { input, handle, state, detected } = await declare(taskQueue, 'SEV3', (s) => s.status === 'published');
-      const reviewer = 'platform-comms@herald.internal';
-      expect(state.roles.reviewer).toEqual([reviewer]);
-      const step = state.deadlines.find((d) => d.kind === 'step:review-complete')!;
-      expect(step.state).toBe('open');
-      expectAt(step.dueAt, detected + 45 * minute);
-      const declared = await mailTo(reviewer, input.title);
-      expect(await t.mailpit.text(declared[0].ID)).toContain('technical reviewer');
-
-      const stale = await refusal(handle.executeUpdate(technicalReviewUpdate, { args: [{ version: 9, reviewer, verdict: 'accurate' }] }));
-      expect(stale.type).toBe('StaleVersion');
-      await handle.executeUpdate(technicalReviewUpdate, { args: [{ version: 1, reviewer, verdict: 'needs-changes', notes: 'Say "search", not "the ES cluster".' }] });
-      expect((await handle.query(incidentStateQuery)).deadlines.find((d) => d.id === step.id)?.state).toBe('open');
-      expect(await handle.executeUpdate(technicalReviewUpdate, { args: [{ version: 1, reviewer, verdict: 'accurate' }] })).toEqual({ recorded: true });
-      const reviewed = await handle.query(incidentStateQuery);
-      expect(reviewed.deadlines.find((d) => d.id === step.id)?.state).toBe('met');
-      expect(reviewed.reviews.map((r) => [r.reviewer, r.verdict])).toEqual([[reviewer, 'needs-changes'], [reviewer, 'accurate']]);
-
-      // Past the step's deadline nobody is chased: the review was done in time.
-      await sleepUntil(t.env, detected + 46 * minute);
-      expect(missed(await handle.query(incidentStateQuery), 'step:review-complete')).toEqual([]);
-      expect(await t.mailpit.search(`to:"engineering-manager@herald.internal" subject:"${input.title}"`)).toEqual([]);
-    });
-  });
-});
