@@ -11,6 +11,30 @@ export interface MessageVersion {
   templateId: string;
   createdAt: string;
   author: string;
+  /** The locale subject and text are written in; 'en' when absent. */
+  locale?: string;
+  /** The same version in other locales (M2.5): every locale of a version publishes together. */
+  translations?: Record<string, LocalizedText>;
+}
+
+/** One locale of a message version, rendered. */
+export interface LocalizedText {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The subject, text and HTML a reader in this locale gets: their locale, else its language, else the primary. */
+export function inLocale(m: MessageVersion, locale: string | undefined): LocalizedText & { locale: string } {
+  const primary = m.locale ?? 'en';
+  if (locale && locale !== primary) {
+    const exact = m.translations?.[locale];
+    if (exact) return { ...exact, locale };
+    const language = locale.split('-')[0];
+    const byLanguage = Object.entries(m.translations ?? {}).find(([l]) => l.split('-')[0] === language);
+    if (byLanguage && language !== primary.split('-')[0]) return { ...byLanguage[1], locale: byLanguage[0] };
+  }
+  return { subject: m.subject, text: m.text, html: m.html, locale: primary };
 }
 
 /** The standard metadata that travels with every message and record (M7.6). */

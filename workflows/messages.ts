@@ -19,6 +19,23 @@ export interface DraftEdit {
   rootCause?: RootCauseStatement;
   /** Decisions from the war-room log this message relies on. */
   decisionIds?: string[];
+  /**
+   * The same version in other locales (M2.5). They belong to the version: its hash covers them,
+   * so attaching or changing one makes a new version and voids earlier approvals.
+   */
+  translations?: Record<string, Translation>;
+}
+
+/** One locale of a message version. */
+export interface Translation {
+  subject: string;
+  text: string;
+}
+
+/** Marks the incident's root cause confirmed, so messages may state it as confirmed (M2.4). */
+export interface RootCauseConfirmation {
+  statement: string;
+  by: string;
 }
 
 export interface DraftReceipt {
@@ -166,7 +183,13 @@ export interface IncidentView {
   currentDraft?: {
     version: number; hash: string; parent?: number; phase: Phase; subject: string; text: string; author: string;
     createdAt: string; rootCause?: RootCauseStatement; decisionIds: string[];
+    /** The primary locale of the version (the playbook's, 'en' unless it says otherwise). */
+    locale?: string;
+    translations?: Record<string, Translation>;
+    templateId?: string;
   };
+  /** The incident's confirmed root cause, once someone confirmed it (M2.4). */
+  rootCause?: { statement: string; confirmedBy: string; confirmedAt: string };
   requiredApprovers: ApproverRole[];
   approvals: Signoff[];
   publishRequested?: number;
@@ -209,6 +232,7 @@ export const endBlackoutUpdate = defineUpdate<{ released: number }, [{ by: strin
 export const changeClassificationUpdate = defineUpdate<{ severity: Severity; tags: string[]; requiredApprovers: ApproverRole[] }, [ClassificationChange]>('changeClassification');
 export const internalUpdateUpdate = defineUpdate<{ queued: true }, [InternalUpdate]>('postInternalUpdate');
 export const requestBriefingUpdate = defineUpdate<{ queued: true }, [{ by: string }]>('requestBriefing');
+export const confirmRootCauseUpdate = defineUpdate<{ confirmedAt: string }, [RootCauseConfirmation]>('confirmRootCause');
 export const technicalReviewUpdate = defineUpdate<{ recorded: true }, [TechnicalReview]>('technicalReview');
 
 /** A monitoring alert that opened or joined this incident (signal-with-start; fire and forget). */

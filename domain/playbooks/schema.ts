@@ -107,6 +107,47 @@ const TagRequirements = z.object({
   approvers: z.array(z.enum(approverRoles)).default([]),
 });
 
+/** How a playbook's messages are written: locales, custom narratives, who may disclose a hypothesis (M2.2, M2.4, M2.5). */
+const MessagePolicy = z.object({
+  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en').describe('The locale drafts are written in'),
+  fallbackLocale: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+    .optional()
+    .describe('When a required locale is missing, readers in it get this one (and the fallback is recorded); absent means a missing locale blocks publication'),
+  customNarratives: z
+    .object({
+      allowed: z.boolean().default(true),
+      extraApprovals: z.array(z.enum(approverRoles)).default([]).describe('Sign-offs a custom (non-template) text needs on top of the matrix'),
+    })
+    .prefault({}),
+  disclosureApprovers: z
+    .array(z.enum(approverRoles))
+    .min(1)
+    .default(['legal', 'executive'])
+    .describe('Approver roles that hold the disclosure right: a root-cause hypothesis goes out only with one of their sign-offs'),
+});
+
+/** Who else hears, and how often (M3.3, M3.4, M3.5, M1.4). */
+const Distribution = z.object({
+  emailMinutesPerRecipient: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(30)
+    .describe('At most one email per recipient per this many minutes, except status changes; updates inside it fold into a digest (0 = no limit)'),
+  slackWebhooks: z.array(z.url({ protocol: /^https?$/ })).default([]).describe('Slack-compatible incoming webhooks of staff channels'),
+  distributionLists: z.array(email).default([]).describe('Internal lists that get every published version'),
+  outreach: z
+    .object({
+      tiers: z.array(z.enum(['enterprise', 'business', 'standard'])).default(['enterprise']),
+      timing: z.enum(['before-broadcast', 'with-broadcast']).default('with-broadcast'),
+      withinMinutes: minutes.default(30).describe('How long the account manager has to make the call'),
+    })
+    .prefault({}),
+  contractWarningMinutes: minutes.default(10).describe('How long before a contractual notification deadline an unmet one escalates'),
+});
+
 const CommunicationOwner = z.object({
   serviceDomain: slug,
   owner: email,
@@ -151,6 +192,8 @@ export const PlaybookSchema = z
     }),
     classificationTags: z.record(slug, TagRequirements).default({}),
     communicationOwners: z.array(CommunicationOwner).default([]),
+    messages: MessagePolicy.prefault({}),
+    distribution: Distribution.prefault({}),
   })
   .superRefine((p, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
