@@ -16,8 +16,11 @@ export interface AudiencePlan {
   customers: number;
   byTier: Record<Tier, number>;
   byChannel: Record<CustomerChannel, number>;
-  deadlines: ContractDeadline[];
+  /** Deadline groups; customerIds holds at most the first 50 of a group, `customers` counts them all. */
+  deadlines: (ContractDeadline & { customers: number })[];
 }
+
+const idsPerGroup = 50;
 
 export function createAudienceActivities({ store }: ActivityDeps) {
   return {
@@ -35,7 +38,12 @@ export function createAudienceActivities({ store }: ActivityDeps) {
         customers: audience.length,
         byTier,
         byChannel,
-        deadlines: contractDeadlines(audience, req.severity, req.detectedAt),
+        // Bounded, so a large audience never makes a payload too big for workflow history.
+        deadlines: contractDeadlines(audience, req.severity, req.detectedAt).map((g) => ({
+          ...g,
+          customers: g.customerIds.length,
+          customerIds: g.customerIds.slice(0, idsPerGroup),
+        })),
       };
     },
   };

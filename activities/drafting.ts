@@ -1,5 +1,7 @@
 import type { IncidentInput, Phase } from '../domain/incident';
-import type { MessageVersion } from '../domain/message';
+import { impactedComponents } from '../domain/audience';
+import { localizedContentHash } from '../domain/content-hash';
+import type { LocalizedText, MessageVersion } from '../domain/message';
 import { renderTemplate } from '../domain/render';
 import { builtinTemplates, selectTemplate, type MessageTemplate } from '../domain/templates';
 import type { ActivityDeps } from './index';
@@ -15,6 +17,8 @@ export interface DraftRequest {
   createdAt: string;
   /** A playbook's own text (the holding statement) instead of the template registry. */
   template?: { templateId: string; subject: string; body: string };
+  /** The locale the version is written in (the playbook's); 'en' when absent. */
+  locale?: string;
 }
 
 function formatTime(iso: string): string {
@@ -22,7 +26,16 @@ function formatTime(iso: string): string {
 }
 
 export function createDraftActivities({ store }: ActivityDeps) {
-  const { Template, Component } = store.models;
+  const { Template, Component, Customer } = store.models;
+
+  /** The locales of the customers an incident reaches, through the dependency graph (M2.5). */
+  async function audienceLocales(components: readonly string[]): Promise<string[]> {
+    const graph = await Component.find({}, { _id: 0, componentId: 1, dependsOn: 1 }).lean();
+    const impacted = [...impactedComponents(graph, components)];
+    const locales = (await Customer.distinct('locale', { subscriptions: { $in: impacted } })) as string[];
+    return locales.filter((l) => typeof l === 'string' && l.length > 0).sort();
+  }
+
   return {
     /** Renders a message version from the most specific template for the incident and phase. */
     async draftMessage(req: DraftRequest): Promise<MessageVersion> {
@@ -34,17 +47,35 @@ export function createDraftActivities({ store }: ActivityDeps) {
       if (!template) throw new Error(`no template for ${req.incident.category}/${req.phase}`);
       const known = await Component.find({ componentId: { $in: req.incident.components } }).lean();
       const names = req.incident.components.map((id) => known.find((c) => c.componentId === id)?.name ?? id);
-      const rendered = renderTemplate(template, {
+      const vars = {
         title: req.incident.title,
         severity: req.incident.severity,
         category: req.incident.category,
         components: names.join(', '),
         summary: req.summary ?? req.incident.summary,
         nextUpdate: req.nextUpdateAt ? formatTime(req.nextUpdateAt) : 'the next significant change',
-      });
+      };
+      const rendered = renderTemplate(template, vars);
+      // Every other locale of the audience that has a template of its own gets the same version
+      // in its language; the rest are left to translators or the playbook's fallback (M2.5).
+      const primary = req.locale ?? 'en';
+      const translations: Record<string, LocalizedText> = {};
+      if (!req.template) {
+        for (const locale of await audienceLocales(req.incident.components)) {
+          if (locale === primary) continue;
+          const candidates = [...stored, ...builtinTemplates].filter((t) => t.locale === locale);
+          const localized = selectTemplate(candidates, { ...query, locale });
+          if (!localized) continue;
+          const r = renderTemplate(localized, vars);
+          translations[locale] = { subject: r.subject, text: r.text, html: r.html };
+        }
+      }
+      const hasTranslations = Object.keys(translations).length > 0;
       return {
         version: req.version,
-        hash: rendered.hash,
+        hash: hasTranslations ? localizedContentHash(rendered.subject, rendered.text, translations) : rendered.hash,
+        locale: primary,
+        ...(hasTranslations ? { translations } : {}),
         phase: req.phase,
         subject: rendered.subject,
         text: rendered.text,

@@ -1,23 +1,31 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { emailRecipients } from '../domain/audience';
+import { withHeldUpdates } from '../domain/digests';
 import {
   batchIdFor,
   broadcastEmail,
   broadcastIdFor,
   byAddress,
-  decideAmbiguousClaim,
   planBatches,
   resumePoint,
   SettledPrefix,
+  type BroadcastDelivery,
 } from '../domain/fanout';
 import type { IncidentInput } from '../domain/incident';
-import type { MessageMetadata, MessageVersion } from '../domain/message';
-import { ProviderError, type OutboundEmail } from '../domain/providers';
+import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/message';
+import type { OutboundEmail } from '../domain/providers';
 import type { DeliveryReceiptDoc } from '../store/models';
+import type { DigestEntryDoc } from '../store/digests';
 import { gateDispatch } from '../store/near-misses';
+import { deliverOnce, inLanes, insertNew, receiptLog, type ReceiptFields } from './delivery-log';
+import { createDigestActivities } from './digests';
+import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
 import type { ActivityDeps } from './index';
 import { failoverChain, type FailoverSender } from './providers/failover';
 import { smtpProvider } from './providers/smtp';
+import { emailSegment, emailStatusLinks } from './tracked-links';
+
+export type { EmailRateLimit } from './email-limit';
 
 export interface BroadcastPlanRequest {
   incident: IncidentInput;
@@ -37,6 +45,8 @@ export interface EmailBatchRequest {
   message: MessageVersion;
   batchIndex: number;
   batchSize: number;
+  /** The per-recipient email limit (M3.4); absent, every recipient is emailed now. */
+  rateLimit?: EmailRateLimit;
 }
 
 export interface EmailBatchResult {
@@ -54,6 +64,10 @@ export interface EmailBatchResult {
   /** Sends that went to a later provider because an earlier one failed. */
   failedOver: number;
   byProvider: Record<string, number>;
+  /** Recipients emailed less than a window ago: no email now, the update waits for their digest (M3.4). */
+  deferred: number;
+  /** The latest window end among the deferred recipients (ISO): when sendDigests should run. */
+  digestDueAt?: string;
 }
 
 export interface FanoutProviders {
@@ -65,63 +79,33 @@ const claimWindow = 100;
 /** Sends in flight per batch; the SMTP pool queues what exceeds its connections. */
 const sendsInFlight = 16;
 
-function writeErrorsOf(err: unknown): { index: number; code?: number }[] | undefined {
-  const e = err as { code?: number; writeErrors?: unknown };
-  if (e?.writeErrors === undefined) return undefined;
-  return ([] as { index: number; code?: number }[]).concat(e.writeErrors as never);
+/** What one position of a batch does, decided when its claim window is planned. */
+type Slot =
+  | { held: true; dueAt: Date }
+  | { held: false; delivery: BroadcastDelivery; carries: DigestEntryDoc[] };
+
+/** Every locale of a version through the one gate, once per batch: a version publishes in all of them or in none. */
+async function gateEveryLocale(
+  models: ActivityDeps['store']['models'],
+  incidentId: string,
+  message: MessageVersion,
+): Promise<Map<string, LocalizedText>> {
+  const locales = [message.locale ?? 'en', ...Object.keys(message.translations ?? {})];
+  const gated = await Promise.all(
+    locales.map(async (locale) => {
+      const { subject, text, html } = inLocale(message, locale);
+      return [locale, await gateDispatch(models, { incidentId, version: message.version, channel: 'email' }, { subject, text, html })] as const;
+    }),
+  );
+  return new Map(gated);
 }
 
-/** The one driver call fan-out writes with: inserts only, see DeliveryReceiptDoc for why. */
-interface InsertTarget {
-  insertMany(docs: never[], options: { ordered: boolean }): Promise<unknown>;
-}
-
-/** Inserts what is new, and answers which positions already existed under the unique key. */
-async function insertNew(collection: InsertTarget, docs: object[]): Promise<Set<number>> {
-  if (docs.length === 0) return new Set();
-  try {
-    await collection.insertMany(docs as never[], { ordered: false });
-    return new Set();
-  } catch (err) {
-    const writeErrors = writeErrorsOf(err);
-    if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw err;
-    return new Set(writeErrors.map((w) => w.index));
-  }
-}
-
-/**
- * Receipts are written the moment a provider accepts. Receipts that arrive while a write is in
- * flight go together in the next one (group commit), so under load the database sees a few
- * writes per batch of acceptances instead of one per message, and when idle a receipt goes alone.
- */
-function receiptLog(collection: InsertTarget) {
-  let pending: { doc: DeliveryReceiptDoc; done: (err?: unknown) => void }[] = [];
-  let writing = false;
-  async function drain() {
-    writing = true;
-    while (pending.length > 0) {
-      const group = pending;
-      pending = [];
-      try {
-        await insertNew(collection, group.map((g) => g.doc));
-        for (const g of group) g.done();
-      } catch (err) {
-        for (const g of group) g.done(err);
-      }
-    }
-    writing = false;
-  }
-  return (doc: DeliveryReceiptDoc) =>
-    new Promise<void>((resolve, reject) => {
-      pending.push({ doc, done: (err) => (err ? reject(err as Error) : resolve()) });
-      if (!writing) void drain();
-    });
-}
-
-export function createFanoutActivities({ store, mailer, config }: ActivityDeps, providers?: FanoutProviders) {
+export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutProviders) {
+  const { store, config } = deps;
   const { Customer, Delivery, DeliveryReceipt, Broadcast, BroadcastBatch } = store.models;
-  const email = providers?.email ?? failoverChain([smtpProvider({ transport: mailer })]);
+  const email = providers?.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
   const recordReceipt = receiptLog(DeliveryReceipt.collection);
+  const findReceipt = (key: string) => DeliveryReceipt.collection.findOne<DeliveryReceiptDoc>({ _id: key as never });
 
   return {
     /**
@@ -139,8 +123,10 @@ export function createFanoutActivities({ store, mailer, config }: ActivityDeps, 
         return { broadcastId, recipients: existing.recipients, batchSize, batches: existing.batches };
       }
       const subscribers = await Customer.find({ subscriptions: { $in: incident.components } })
-        .select({ customerId: 1, name: 1, locale: 1, emails: 1, subscriptions: 1 })
+        .select({ customerId: 1, name: 1, tier: 1, locale: 1, emails: 1, subscriptions: 1 })
         .lean();
+      // The tier travels with each recipient so that every email's tracked link names its segment (M2.6).
+      const tierOf = new Map(subscribers.map((c) => [c.customerId, c.tier]));
       const recipients = emailRecipients(
         subscribers.map((c) => ({ ...c, emails: c.emails ?? [] })),
         incident.components,
@@ -153,7 +139,9 @@ export function createFanoutActivities({ store, mailer, config }: ActivityDeps, 
         _id: batchIdFor(broadcastId, b.batchIndex),
         broadcastId,
         batchIndex: b.batchIndex,
-        recipients: recipients.slice(b.start, b.end).map((r) => ({ email: r.email, customerId: r.customerId, locale: r.locale })),
+        recipients: recipients
+          .slice(b.start, b.end)
+          .map((r) => ({ email: r.email, customerId: r.customerId, locale: r.locale, tier: tierOf.get(r.customerId) })),
       }));
       for (let i = 0; i < chunks.length; i += 50) await BroadcastBatch.collection.insertMany(chunks.slice(i, i + 50) as never[]);
       const header = {
@@ -169,13 +157,16 @@ export function createFanoutActivities({ store, mailer, config }: ActivityDeps, 
      * every delivery is claimed under its key before the provider sees it, a receipt is written
      * on acceptance, and the heartbeat carries the settled prefix so a retry resumes there. A
      * claim left by an earlier attempt without a receipt is ambiguous; see decideAmbiguousClaim.
+     * Each recipient reads the version in their locale (M2.5) with a tracked status-page link
+     * (M2.6); under a rate limit (M3.4) a recipient emailed less than a window ago gets nothing
+     * now and the update is held for their digest.
      */
-    async sendEmailBatch({ incident, message, batchIndex, batchSize }: EmailBatchRequest): Promise<EmailBatchResult> {
+    async sendEmailBatch({ incident, message, batchIndex, batchSize, rateLimit }: EmailBatchRequest): Promise<EmailBatchResult> {
       const ctx = Context.current();
       const broadcastId = broadcastIdFor(incident.id, message.version, 'email');
       const chunk = await BroadcastBatch.collection.findOne({ _id: batchIdFor(broadcastId, batchIndex) as never });
       if (!chunk) throw ApplicationFailure.nonRetryable(`batch ${batchIndex} of ${broadcastId} is not planned`, 'BatchNotPlanned');
-      const recipients = chunk.recipients as { email: string }[];
+      const recipients = chunk.recipients as PlannedRecipient[];
       if (recipients.length > batchSize) {
         throw ApplicationFailure.nonRetryable(`batch ${batchIndex} of ${broadcastId} holds more than ${batchSize}`, 'BatchSizeMismatch');
       }
@@ -184,104 +175,134 @@ export function createFanoutActivities({ store, mailer, config }: ActivityDeps, 
       };
       const result: EmailBatchResult = {
         batchIndex, recipients: recipients.length, resumedFrom: 0,
-        sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, byProvider: {},
+        sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, byProvider: {}, deferred: 0,
       };
       const resumedFrom = resumePoint(ctx.info.heartbeatDetails, recipients.length);
       result.resumedFrom = resumedFrom;
-      const progress = new SettledPrefix(resumedFrom);
-      const beat = () => ctx.heartbeat({ next: progress.next });
-      const beating = setInterval(beat, Math.max(100, Math.min(1000, (ctx.info.heartbeatTimeoutMs ?? 4000) / 4)));
 
-      // The one path out (M5.5): the version is gated once per batch, before any recipient sees it.
-      const safe = await gateDispatch(store.models, { incidentId: incident.id, version: message.version, channel: 'email' }, {
-        subject: message.subject, text: message.text, html: message.html,
-      });
-      const deliveries = recipients.map((r) => broadcastEmail(meta, safe, r.email, config));
-      const claims = new Map<number, Promise<Set<number>>>();
-      const claimed = (w: number) => {
-        let c = claims.get(w);
-        if (!c) {
-          const from = Math.max(resumedFrom, w * claimWindow);
-          const docs = deliveries.slice(from, (w + 1) * claimWindow).map((d) => ({
-            key: d.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: d.email.to,
-            status: 'sending', messageId: d.email.messageId, attempts: ctx.info.attempt,
-          }));
-          c = insertNew(Delivery.collection, docs).then((dups) => new Set([...dups].map((i) => i + from)));
-          claims.set(w, c);
-        }
-        return c;
+      // The one path out (M5.5): every locale of the version is gated once per batch, before any
+      // recipient sees it. Links and held-update lists are added after the gate, which therefore
+      // never mistakes a tracking token for a secret.
+      const gated = await gateEveryLocale(store.models, incident.id, message);
+      const readerText = (r: PlannedRecipient) => {
+        const locale = inLocale(message, r.locale).locale;
+        return { locale, content: gated.get(locale)! };
       };
-      const receipt = (position: number, fields: Partial<DeliveryReceiptDoc> & Pick<DeliveryReceiptDoc, 'outcome'>) =>
-        recordReceipt({
-          _id: deliveries[position].key, incidentId: incident.id, version: message.version, channel: 'email',
-          recipient: deliveries[position].email.to, messageId: deliveries[position].email.messageId, at: new Date(), ...fields,
-        });
+      const statusLink = emailStatusLinks(config, incident.id);
+      const limiter = await emailLimiter(store.models, incident, message, rateLimit);
 
-      async function deliver(position: number): Promise<boolean> {
-        const { key, email: mail } = deliveries[position];
-        const window = Math.floor(position / claimWindow);
-        const earlierClaim = (await claimed(window)).has(position);
-        if (position % claimWindow === 0 || position === resumedFrom) void claimed(window + 1).catch(() => undefined);
-        if (earlierClaim) {
-          const existing = await DeliveryReceipt.collection.findOne({ _id: key as never });
-          if (existing) {
-            if (existing.outcome === 'failed') result.failed++;
-            else result.alreadySent++;
-            return true;
-          }
-          const answers = await email.lookup(mail);
-          if (decideAmbiguousClaim(answers.map((a) => a.answer)) === 'record-as-sent') {
-            await receipt(position, { outcome: 'sent', provider: answers.find((a) => a.answer === 'found')!.provider, verified: true });
-            result.verified++;
-            return true;
-          }
+      const windows = new Map<number, Promise<{ slots: Slot[]; from: number; earlierClaims: Set<number> }>>();
+      const planned = (w: number) => {
+        let p = windows.get(w);
+        if (!p) {
+          const from = Math.max(resumedFrom, w * claimWindow);
+          p = (async () => {
+            const group = recipients.slice(from, (w + 1) * claimWindow);
+            const decisions = limiter ? await limiter.decide(group, new Date()) : undefined;
+            const slots = group.map((r, i): Slot => {
+              const d = decisions?.[i];
+              if (d?.held) return { held: true, dueAt: d.dueAt };
+              const { locale, content } = readerText(r);
+              const carries = d?.carries ?? [];
+              const body = withHeldUpdates(content, carries.map((e) => ({ version: e.version, subject: e.subject, at: e.approvedAt })));
+              const delivery = broadcastEmail(meta, body, r.email, config, { statusLink: statusLink(emailSegment(r.tier), message.version), locale });
+              return { held: false, delivery, carries };
+            });
+            if (limiter && decisions) {
+              await limiter.hold(
+                group.flatMap((r, i) => {
+                  const d = decisions[i];
+                  if (!d.held || d.alreadyHeld) return [];
+                  return [{ recipient: r, segment: emailSegment(r.tier), subject: readerText(r).content.subject, lastEmailAt: d.lastEmailAt, dueAt: d.dueAt }];
+                }),
+              );
+            }
+            const claims = slots.flatMap((s, i) =>
+              s.held
+                ? []
+                : [{
+                    position: from + i,
+                    doc: {
+                      key: s.delivery.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: s.delivery.email.to,
+                      status: 'sending', messageId: s.delivery.email.messageId, attempts: ctx.info.attempt,
+                    },
+                  }],
+            );
+            const dups = await insertNew(Delivery.collection, claims.map((c) => c.doc));
+            return { slots, from, earlierClaims: new Set([...dups].map((i) => claims[i].position)) };
+          })();
+          windows.set(w, p);
         }
-        let accepted: Awaited<ReturnType<typeof email.send>>;
-        try {
-          accepted = await email.send(mail);
-        } catch (err) {
-          if (!(err instanceof ProviderError) || err.kind !== 'permanent') return false;
-          await receipt(position, { outcome: 'failed', provider: err.provider, error: err.message });
-          result.failed++;
+        return p;
+      };
+
+      let latestDue = -Infinity;
+      async function deliver(position: number): Promise<boolean> {
+        const window = Math.floor(position / claimWindow);
+        const plan = await planned(window);
+        if (position % claimWindow === 0 || position === resumedFrom) void planned(window + 1).catch(() => undefined);
+        const slot = plan.slots[position - plan.from];
+        if (slot.held) {
+          result.deferred++;
+          latestDue = Math.max(latestDue, slot.dueAt.getTime());
           return true;
         }
-        await receipt(position, { outcome: 'sent', provider: accepted.provider, providerMessageId: accepted.providerMessageId });
-        result.sent++;
-        result.byProvider[accepted.provider] = (result.byProvider[accepted.provider] ?? 0) + 1;
-        if (accepted.failedOver.length > 0) result.failedOver++;
+        const { delivery } = slot;
+        const record = (fields: ReceiptFields) =>
+          recordReceipt({
+            _id: delivery.key, incidentId: incident.id, version: message.version, channel: 'email',
+            recipient: delivery.email.to, messageId: delivery.email.messageId, at: new Date(), ...fields,
+          });
+        const outcome = await deliverOnce({ sender: email, delivery, earlierClaim: plan.earlierClaims.has(position), findReceipt, record });
+        switch (outcome.kind) {
+          case 'unsettled':
+            return false;
+          case 'failed':
+            result.failed++;
+            return true;
+          case 'recorded':
+            if (outcome.receipt.outcome === 'failed') {
+              result.failed++;
+              return true;
+            }
+            result.alreadySent++;
+            break;
+          case 'verified':
+            result.verified++;
+            break;
+          case 'sent':
+            result.sent++;
+            result.byProvider[outcome.provider] = (result.byProvider[outcome.provider] ?? 0) + 1;
+            if (outcome.failedOver) result.failedOver++;
+            break;
+        }
+        if (limiter) await limiter.carried(slot.carries, delivery.key);
         return true;
       }
 
-      // On the first error or a cancellation every lane stops before its next send, and the
-      // activity returns only when none is still sending: a retry never races this attempt.
-      let cursor = resumedFrom;
-      let unsettled = 0;
-      let failure: unknown;
-      await Promise.all(
-        Array.from({ length: sendsInFlight }, async () => {
-          for (let p = cursor++; p < deliveries.length && failure === undefined; p = cursor++) {
-            if (ctx.cancellationSignal.aborted) {
-              failure = ctx.cancellationSignal.reason;
-              break;
-            }
-            try {
-              if (await deliver(p)) progress.settle(p);
-              else unsettled++;
-            } catch (err) {
-              failure ??= err;
-            }
-          }
-        }),
-      );
-      clearInterval(beating);
-      beat();
-      if (failure !== undefined) throw failure;
+      const progress = new SettledPrefix(resumedFrom);
+      const beat = () => ctx.heartbeat({ next: progress.next });
+      const beating = setInterval(beat, Math.max(100, Math.min(1000, (ctx.info.heartbeatTimeoutMs ?? 4000) / 4)));
+      let unsettled: number;
+      try {
+        unsettled = await inLanes(resumedFrom, recipients.length, sendsInFlight, ctx.cancellationSignal, async (p) => {
+          const settled = await deliver(p);
+          if (settled) progress.settle(p);
+          return settled;
+        });
+      } finally {
+        clearInterval(beating);
+        beat();
+      }
       if (unsettled > 0) {
         // The next attempt resumes at the first unsettled recipient and finds its claim ambiguous.
         throw ApplicationFailure.retryable(`${unsettled} deliveries of batch ${batchIndex} failed on every provider`, 'ProvidersUnavailable');
       }
+      if (result.deferred > 0) result.digestDueAt = new Date(latestDue).toISOString();
       return result;
     },
+
+    ...createDigestActivities(deps, email),
   };
 }
 

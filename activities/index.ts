@@ -9,6 +9,9 @@ import { createPlaybookActivities } from './playbooks';
 import { createStatusPageActivities } from './status-page';
 import { createWebhookActivities } from './webhooks';
 import { createAudienceActivities } from './audience';
+import { createOutreachActivities } from './outreach';
+import { createPublicationActivities } from './publication';
+import { createChannelDispatchActivities } from './channels-dispatch';
 
 export interface ActivityDeps {
   store: Store;
@@ -25,6 +28,8 @@ export interface ActivityConfig {
   messageIdDomain: string;
   /** Internal addresses told when a deadline is missed (the backup communication lead). */
   escalationEmails: string[];
+  /** Signs tracked status-page links in email (M2.6); HERALD_LINK_SECRET via config/tracking.ts when absent. */
+  linkSecret?: string;
 }
 
 /** Every activity Herald's workflows call, bound to their adapters. */
@@ -39,6 +44,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createStatusPageActivities(deps),
     ...createWebhookActivities(deps),
     ...createAudienceActivities(deps),
+    ...createOutreachActivities(deps),
+    ...createPublicationActivities(deps),
+    ...createChannelDispatchActivities(deps),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/message';
+import { recordChannelDelivery } from '../store/channel-deliveries';
 import { gateDispatch } from '../store/near-misses';
 import type { ActivityDeps } from './index';
 
@@ -40,6 +41,11 @@ export function createStatusPageActivities({ store }: ActivityDeps) {
         },
         { upsert: true },
       );
+      // The page and the status API read the same entry, so both carried the version from now on (M3.3).
+      const deliveredAt = new Date();
+      for (const channel of ['status-page', 'status-api'] as const) {
+        await recordChannelDelivery(store.models, { incidentId: p.incident.id, version: p.message.version, channel, deliveredAt, count: 1 });
+      }
       return { publishedAt: p.publishedAt };
     },
   };

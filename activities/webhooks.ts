@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { passExternalGate } from '../domain/gate';
 import type { Category, Severity } from '../domain/incident';
-import { deliveryKey } from '../domain/message';
+import { deliveryKey, metadataHeaders } from '../domain/message';
 import { webhookHeaders, webhookIdFor } from '../domain/webhooks';
+import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { postWithRetry, singleRequest, type PostHooks, type RetryPolicy } from './http-delivery';
 import type { ActivityDeps } from './index';
 
 /** One message version to one customer endpoint. The secret is looked up here, so it never enters workflow history. */
@@ -18,71 +20,88 @@ export interface WebhookDelivery {
   publishedAt: string;
   customerId: string;
   endpointUrl: string;
+  /** The locale subject and text are in, when the customer reads another than the message's primary one. */
+  locale?: string;
 }
 
 export type WebhookOutcome = 'sent' | 'already-sent' | 'endpoint-removed';
 
-const requestTimeoutMs = 15_000;
+/** How one signed delivery ended: refused by the gate, or still failing after the policy's requests. */
+export type WebhookSendResult =
+  | { outcome: 'sent' | 'already-sent'; webhookId: string }
+  | { outcome: 'blocked'; webhookId: string; reasons: string[] }
+  | { outcome: 'failed'; webhookId: string; status?: number; error?: string };
+
+/**
+ * The one path a customer webhook takes: claims the delivery under its key (one sent per
+ * incident, version and endpoint), passes the text through the external gate, and POSTs a signed
+ * `incident.updated` event (Standard Webhooks) with the metadata headers. Every request carries
+ * the same webhook-id and body; the signature covers the request's own timestamp.
+ */
+export async function sendWebhook(
+  { store, config }: Pick<ActivityDeps, 'store' | 'config'>,
+  d: WebhookDelivery,
+  secret: string,
+  policy: RetryPolicy,
+  hooks: PostHooks,
+): Promise<WebhookSendResult> {
+  const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
+  const key = deliveryKey(d.incidentId, d.version, 'webhook', `${d.customerId} ${d.endpointUrl}`);
+  const claim = await claimDelivery(store.models, key, { incidentId: d.incidentId, version: d.version, channel: 'webhook', recipient: d.endpointUrl });
+  if (claim.status === 'sent') return { outcome: 'already-sent', webhookId };
+
+  // The last look before text leaves: redact what may be redacted, refuse what may not.
+  const gate = passExternalGate({ subject: d.subject, text: d.text, html: '' });
+  if (!gate.allowed) {
+    await settleDelivery(store.models, claim, { status: 'failed' });
+    return { outcome: 'blocked', webhookId, reasons: gate.blockReasons };
+  }
+  const body = JSON.stringify({
+    type: 'incident.updated',
+    timestamp: d.publishedAt,
+    data: {
+      incidentId: d.incidentId,
+      severity: d.severity,
+      category: d.category,
+      version: d.version,
+      phase: d.phase,
+      subject: gate.content.subject,
+      text: gate.content.text,
+      ...(d.locale ? { locale: d.locale } : {}),
+      statusPageUrl: `${config.publicUrl}/status#${encodeURIComponent(d.incidentId)}`,
+    },
+  });
+  const metadata = metadataHeaders(d);
+  const sent = await postWithRetry(d.endpointUrl, () => ({
+    // The timestamp is the request's, as the specification asks, so a retry is not refused as stale.
+    headers: { 'content-type': 'application/json', ...metadata, ...webhookHeaders(secret, webhookId, Math.floor(Date.now() / 1000), body) },
+    body,
+  }), policy, hooks);
+  if (!sent.ok) {
+    await settleDelivery(store.models, claim, { status: 'failed' });
+    return { outcome: 'failed', webhookId, status: sent.status, error: sent.error };
+  }
+  await settleDelivery(store.models, claim, { status: 'sent', messageId: webhookId });
+  return { outcome: 'sent', webhookId };
+}
 
 export function createWebhookActivities({ store, config }: ActivityDeps) {
-  const { Customer, Delivery } = store.models;
+  const { Customer } = store.models;
   return {
     /**
-     * POSTs a signed `incident.updated` event (Standard Webhooks). A non-2xx answer throws, so
-     * Temporal retries with backoff; every attempt carries the same webhook-id and body, and a
-     * delivery already recorded as sent is not repeated.
+     * One endpoint, one request: a failure throws, so Temporal retries with backoff; every
+     * attempt carries the same webhook-id and body, and a delivery already sent is not repeated.
      */
     async deliverWebhook(d: WebhookDelivery): Promise<{ outcome: WebhookOutcome; webhookId: string }> {
-      const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
-      const key = deliveryKey(d.incidentId, d.version, 'webhook', `${d.customerId} ${d.endpointUrl}`);
       const customer = await Customer.findOne({ customerId: d.customerId }, { webhooks: 1 }).lean();
       const endpoint = customer?.webhooks?.find((w) => w.url === d.endpointUrl);
-      if (!endpoint) return { outcome: 'endpoint-removed', webhookId };
-      const claimed = await Delivery.findOneAndUpdate(
-        { key },
-        {
-          $setOnInsert: { key, incidentId: d.incidentId, version: d.version, channel: 'webhook', recipient: d.endpointUrl, status: 'sending' },
-          $inc: { attempts: 1 },
-        },
-        { upsert: true, new: true },
-      ).lean();
-      if (claimed?.status === 'sent') return { outcome: 'already-sent', webhookId };
-
-      // The last look before text leaves: redact what may be redacted, refuse what may not.
-      const gate = passExternalGate({ subject: d.subject, text: d.text, html: '' });
-      if (!gate.allowed) {
-        await Delivery.updateOne({ key }, { $set: { status: 'failed' } });
-        throw ApplicationFailure.nonRetryable('the external gate blocked this webhook', 'BlockedByGate', gate.blockReasons);
+      if (!endpoint) return { outcome: 'endpoint-removed', webhookId: webhookIdFor(d.incidentId, d.version, d.endpointUrl) };
+      const r = await sendWebhook({ store, config }, d, endpoint.secret, singleRequest, { sleep: async () => undefined });
+      if (r.outcome === 'blocked') throw ApplicationFailure.nonRetryable('the external gate blocked this webhook', 'BlockedByGate', r.reasons);
+      if (r.outcome === 'failed') {
+        throw ApplicationFailure.retryable(r.status ? `webhook endpoint answered ${r.status}` : `webhook endpoint unreachable: ${r.error}`, 'WebhookRejected');
       }
-      const body = JSON.stringify({
-        type: 'incident.updated',
-        timestamp: d.publishedAt,
-        data: {
-          incidentId: d.incidentId,
-          severity: d.severity,
-          category: d.category,
-          version: d.version,
-          phase: d.phase,
-          subject: gate.content.subject,
-          text: gate.content.text,
-          statusPageUrl: `${config.publicUrl}/status#${encodeURIComponent(d.incidentId)}`,
-        },
-      });
-      // The timestamp is the attempt's, as the specification asks, so a retry is not refused as stale.
-      const timestamp = Math.floor(Date.now() / 1000);
-      const res = await fetch(d.endpointUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...webhookHeaders(endpoint.secret, webhookId, timestamp, body) },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      });
-      await res.body?.cancel();
-      if (res.status < 200 || res.status > 299) {
-        throw ApplicationFailure.retryable(`webhook endpoint answered ${res.status}`, 'WebhookRejected');
-      }
-      await Delivery.updateOne({ key }, { $set: { status: 'sent', sentAt: new Date(), messageId: webhookId } });
-      return { outcome: 'sent', webhookId };
+      return { outcome: r.outcome, webhookId: r.webhookId };
     },
   };
 }

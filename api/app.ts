@@ -15,9 +15,13 @@ import { inquiryRoutes } from './routes/inquiries';
 import { serviceModelRoutes } from './routes/service-model';
 import { statuspageRoutes } from './routes/statuspage';
 import { messageSafetyRoutes } from './routes/message-safety';
+import { translationRoutes } from './routes/translations';
+import { outreachRoutes } from './routes/outreach';
+import { componentMarkerRoutes } from './routes/component-markers';
+import { channelRoutes } from './routes/channels';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson, sha256 } from './audit';
 import { categories, severities, type Category, type IncidentInput, type Severity } from './incident';
+import { componentStatuses, type ComponentStatus } from './status-page';
 
 const labelSet = z.record(z.string(), z.string());
 // Alertmanager writes Go timestamps: nanoseconds, any offset, and 0001-01-01 for "no end yet".
@@ -103,6 +104,14 @@ export const AlertRulesSchema = z.object({
       category: z.enum(categories),
       severity: z.enum(severities).optional(),
       components: z.array(z.string().min(1)).min(1).optional(),
+      componentStatus: z
+        .enum(componentStatuses)
+        .optional()
+        .describe("A firing alert marks each of its components with this status until it resolves (M3.1); the marker writes no text"),
+      openIncident: z
+        .boolean()
+        .optional()
+        .describe('false: the alert only sets its markers and opens no incident, leaving the words to people (default true)'),
     }),
   ),
   severityLabel: z.string().default('severity'),
@@ -118,6 +127,10 @@ export interface AlertMapping {
   components: string[];
   /** The rule that matched, or "default". */
   rule: string;
+  /** The status a firing alert marks its components with (M3.1); absent when the rule names none. */
+  componentStatus?: ComponentStatus;
+  /** false when the rule only marks components and opens no incident. */
+  openIncident?: false;
 }
 
 /**
@@ -138,6 +151,8 @@ export function mapAlert(rules: AlertRules, alert: ReceivedAlert): AlertMapping 
     severity: alert.severity ?? rule?.severity ?? rules.severityByLabel[alert.labels[rules.severityLabel] ?? ''] ?? rules.defaults.severity,
     components: [...new Set(components)],
     rule: rule?.name ?? 'default',
+    ...(rule?.componentStatus ? { componentStatus: rule.componentStatus } : {}),
+    ...(rule?.openIncident === false ? { openIncident: false as const } : {}),
   };
 }
 

@@ -31,6 +31,11 @@ export const auditSteps = [
   'channel-fallback',
   'publication-blocked',
   'fields-missing',
+  'root-cause-confirmed',
+  'outreach',
+  'digest',
+  'contract-deadline',
+  'channels-delivered',
 ] as const;
 export type AuditStep = (typeof auditSteps)[number];
 

@@ -100,24 +100,47 @@ export interface BroadcastDelivery {
   email: OutboundEmail;
 }
 
-/** The email one recipient gets for one message version, with its idempotency key. */
+/** Per-recipient parts of an email, added after the gate has passed its content. */
+export interface EmailExtras {
+  /** The status-page link to carry (M2.6: a tracked redirect); the bare page when absent. */
+  statusLink?: string;
+  /** The locale the content is written in, sent as Content-Language (M2.5). */
+  locale?: string;
+  /** A digest (M3.4) of these versions, in order: its own key and Message-ID, by the first of them. */
+  digestOf?: number[];
+}
+
+/** Digests go to a recipient under their own channel, so an update and a digest never share a key. */
+export const digestChannel = 'email-digest';
+
+/** The email one recipient gets for one message version (or digest), with its idempotency key. */
 export function broadcastEmail(
   meta: MessageMetadata,
   message: Pick<MessageVersion, 'subject' | 'text' | 'html'>,
   recipient: string,
   config: BroadcastEmailConfig,
+  extras: EmailExtras = {},
 ): BroadcastDelivery {
-  const statusLink = `${config.publicUrl}/status#${encodeURIComponent(meta.incidentId)}`;
-  const headers = metadataHeaders(meta);
+  const statusLink = extras.statusLink ?? `${config.publicUrl}/status#${encodeURIComponent(meta.incidentId)}`;
+  const digestFrom = extras.digestOf?.[0];
+  const headers: Record<string, string> = {
+    ...metadataHeaders(meta),
+    ...(extras.locale ? { 'Content-Language': extras.locale } : {}),
+    ...(extras.digestOf ? { 'X-Herald-Digest-Versions': extras.digestOf.join(',') } : {}),
+  };
   return {
-    key: deliveryKey(meta.incidentId, meta.version, 'email', recipient),
+    key: digestFrom === undefined
+      ? deliveryKey(meta.incidentId, meta.version, 'email', recipient)
+      : deliveryKey(meta.incidentId, digestFrom, digestChannel, recipient),
     email: {
       from: config.fromAddress,
       to: recipient,
       subject: message.subject,
       text: `${message.text}\n\nFollow this incident: ${statusLink}`,
       html: `${message.html}\n<p><a href="${statusLink}">Follow this incident on our status page</a></p>`,
-      messageId: messageIdFor(meta, recipient, config.messageIdDomain),
+      messageId: digestFrom === undefined
+        ? messageIdFor(meta, recipient, config.messageIdDomain)
+        : messageIdFor({ ...meta, incidentId: `${meta.incidentId}.digest`, version: digestFrom }, recipient, config.messageIdDomain),
       headers: { ...headers, 'List-Unsubscribe': `<${config.publicUrl}/v1/unsubscribe?email=${encodeURIComponent(recipient)}>` },
       metadata: {
         incident_id: meta.incidentId,

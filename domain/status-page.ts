@@ -1,6 +1,14 @@
 import type { Severity } from './incident';
 
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage';
+/** Statuspage's component statuses, from best to worst: a component shows the worst that applies. */
+export const componentStatuses = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
+export type ComponentStatus = (typeof componentStatuses)[number];
+
+/** A status that monitoring set on a component by itself (M3.1): it shows, but it says nothing in words. */
+export interface MonitoringMarker {
+  componentId: string;
+  status: ComponentStatus;
+}
 
 export interface StatusEntry {
   incidentId: string;
@@ -43,9 +51,9 @@ const impact: Record<Severity, ComponentStatus> = {
   SEV3: 'degraded_performance',
   SEV4: 'degraded_performance',
 };
-const rank: ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
+const rank: readonly ComponentStatus[] = componentStatuses;
 
-const worst = (a: ComponentStatus, b: ComponentStatus) => (rank.indexOf(a) >= rank.indexOf(b) ? a : b);
+export const worst = (a: ComponentStatus, b: ComponentStatus) => (rank.indexOf(a) >= rank.indexOf(b) ? a : b);
 
 /** Groups published entries into incidents, newest update first. */
 export function incidentsFrom(entries: StatusEntry[]): StatusIncident[] {
@@ -74,23 +82,38 @@ export function incidentsFrom(entries: StatusEntry[]): StatusIncident[] {
   return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
-/** The public picture: each component's status from the open incidents that touch it. */
+/**
+ * The public picture: each component's status is the worst of what the open incidents that touch
+ * it imply and of the markers monitoring set on it; the overall status is the worst of them all.
+ */
 export function statusSnapshot(
   components: { componentId: string; name: string }[],
   entries: StatusEntry[],
+  markers: readonly MonitoringMarker[] = [],
 ): StatusSnapshot {
   const incidents = incidentsFrom(entries);
   const active = incidents.filter((i) => i.phase !== 'resolved');
   const componentStatus = components.map((c) => ({
     id: c.componentId,
     name: c.name,
-    status: active
-      .filter((i) => i.components.includes(c.componentId))
-      .reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational'),
+    status: markers
+      .filter((m) => m.componentId === c.componentId)
+      .reduce<ComponentStatus>(
+        (acc, m) => worst(acc, m.status),
+        active
+          .filter((i) => i.components.includes(c.componentId))
+          .reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational'),
+      ),
   }));
-  const overall = active.reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational');
+  const overall = componentStatus.reduce<ComponentStatus>(
+    (acc, c) => worst(acc, c.status),
+    active.reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational'),
+  );
   const description =
-    overall === 'operational' ? 'All systems operational' : overall === 'major_outage' ? 'Major service outage' : overall === 'partial_outage' ? 'Partial service outage' : 'Degraded performance';
+    overall === 'operational' ? 'All systems operational'
+      : overall === 'major_outage' ? 'Major service outage'
+        : overall === 'partial_outage' ? 'Partial service outage'
+          : overall === 'under_maintenance' ? 'Service under maintenance' : 'Degraded performance';
   return {
     status: overall,
     description,

@@ -1,6 +1,6 @@
 import type { Severity } from './incident';
 import { escapeHtml } from './render';
-import { incidentsFrom, statusSnapshot, type ComponentStatus, type StatusEntry, type StatusIncident } from './status-page';
+import { incidentsFrom, statusSnapshot, type ComponentStatus, type MonitoringMarker, type StatusEntry, type StatusIncident } from './status-page';
 
 /**
  * The status page in Atlassian Statuspage's public v2 format (M7.6), so existing status
@@ -9,7 +9,8 @@ import { incidentsFrom, statusSnapshot, type ComponentStatus, type StatusEntry, 
  * channel says the same.
  */
 
-export type Indicator = 'none' | 'minor' | 'major' | 'critical';
+/** `maintenance` only for the page as a whole, when the worst it shows is a component under maintenance. */
+export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
 export interface SpPage {
   id: string;
@@ -76,6 +77,8 @@ export interface StatuspageSource {
   pageName: string;
   components: { componentId: string; name: string; description?: string; createdAt?: Date }[];
   entries: StatusEntry[];
+  /** Statuses monitoring set on components by itself (M3.1); they move a component, never an incident. */
+  markers?: (MonitoringMarker & { since?: Date })[];
   /** The moment of the request; the page's updated_at when nothing was ever published. */
   now: Date;
 }
@@ -92,6 +95,7 @@ const overall: Record<'operational' | ComponentStatus, { indicator: Indicator; d
   degraded_performance: { indicator: 'minor', description: 'Minor Service Outage' },
   partial_outage: { indicator: 'major', description: 'Partial System Outage' },
   major_outage: { indicator: 'critical', description: 'Major Service Outage' },
+  under_maintenance: { indicator: 'maintenance', description: 'Service Under Maintenance' },
 };
 
 const iso = (d: Date) => d.toISOString();
@@ -103,11 +107,14 @@ export function pageId(publicUrl: string): string {
 /** Everything the v2 endpoints serve, computed once per request. */
 export function statuspageDocument(src: StatuspageSource): StatuspageDocument {
   const page_id = pageId(src.publicUrl);
-  const snapshot = statusSnapshot(src.components, src.entries);
+  const snapshot = statusSnapshot(src.components, src.entries, src.markers);
   const epoch = new Date(0);
   const latestTouch = new Map<string, Date>();
   for (const e of src.entries) {
     for (const c of e.components) if ((latestTouch.get(c) ?? epoch) < e.publishedAt) latestTouch.set(c, e.publishedAt);
+  }
+  for (const m of src.markers ?? []) {
+    if (m.since && (latestTouch.get(m.componentId) ?? epoch) < m.since) latestTouch.set(m.componentId, m.since);
   }
   const components: SpComponent[] = src.components.map((c, i) => {
     const created = c.createdAt ?? epoch;

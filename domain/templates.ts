@@ -52,8 +52,9 @@ function t(
   severities: Severity[],
   subject: string,
   body: string,
+  locale = 'en',
 ): MessageTemplate {
-  return { templateId, category, phase, severities, locale: 'en', subject, body };
+  return { templateId, category, phase, severities, locale, subject, body };
 }
 
 /** The house templates Herald ships with; the store may hold newer versions. */
@@ -62,6 +63,15 @@ export const builtinTemplates: MessageTemplate[] = [
     'We are investigating an issue affecting {{components}}.\n\n{{summary}}\n\nWe will post the next update by {{nextUpdate}}.'),
   t('generic-resolved', '*', 'resolved', [], 'Resolved: {{title}}',
     'The issue affecting {{components}} has been resolved.\n\n{{summary}}\n\nThank you for your patience.'),
+  // The same words in the other languages Herald ships; the facts are the same variables.
+  t('generic-investigating-de', '*', 'investigating', [], '[{{severity}}] Wir untersuchen: {{title}}',
+    'Wir untersuchen ein Problem, das {{components}} betrifft.\n\n{{summary}}\n\nDas nächste Update folgt bis {{nextUpdate}}.', 'de'),
+  t('generic-resolved-de', '*', 'resolved', [], 'Behoben: {{title}}',
+    'Das Problem, das {{components}} betraf, ist behoben.\n\n{{summary}}\n\nVielen Dank für Ihre Geduld.', 'de'),
+  t('generic-investigating-fr', '*', 'investigating', [], '[{{severity}}] Enquête en cours : {{title}}',
+    'Nous enquêtons sur un problème qui affecte {{components}}.\n\n{{summary}}\n\nLa prochaine mise à jour sera publiée avant {{nextUpdate}}.', 'fr'),
+  t('generic-resolved-fr', '*', 'resolved', [], 'Résolu : {{title}}',
+    'Le problème qui affectait {{components}} est résolu.\n\n{{summary}}\n\nMerci de votre patience.', 'fr'),
   t('outage-investigating-major', 'outage', 'investigating', major, '[{{severity}}] Service disruption: {{title}}',
     'Some of our services are unavailable: {{components}}.\n\n{{summary}}\n\nOur engineers are working on it now. We will post the next update by {{nextUpdate}}.'),
   t('outage-investigating-minor', 'outage', 'investigating', minor, 'Partial disruption: {{title}}',

@@ -45,14 +45,18 @@ export interface NearMissDoc {
   actor?: string;
 }
 
+/**
+ * One click on a tracked link (M2.6), `_id` = `${incidentId}#${channel}#${segment}#${version}#${unique}`.
+ * A click is an insert, never an increment: FerretDB v1 applies `$inc` as read-modify-write and
+ * loses increments under concurrent clicks even on one `_id`. Counts are summed when read.
+ */
 export interface LinkClickDoc {
+  _id: string;
   incidentId: string;
   version: number;
   channel: string;
   segment: string;
-  count: number;
-  firstAt: Date;
-  lastAt: Date;
+  at: Date;
 }
 
 export const templateGovernanceFields = {
@@ -111,15 +115,13 @@ const nearMiss = new Schema<NearMissDoc>(
 );
 
 const linkClick = new Schema<LinkClickDoc>({
-  incidentId: { type: String, required: true },
+  _id: { type: String, required: true },
+  incidentId: { type: String, required: true, index: true },
   version: { type: Number, required: true },
   channel: { type: String, required: true },
   segment: { type: String, required: true },
-  count: { type: Number, default: 0 },
-  firstAt: Date,
-  lastAt: Date,
+  at: { type: Date, required: true },
 });
-linkClick.index({ incidentId: 1, version: 1, channel: 1, segment: 1 }, { unique: true });
 
 export interface MessageModels {
   TemplateVersion: Model<TemplateVersionDoc>;
@@ -133,6 +135,6 @@ export function bindMessageModels(conn: Connection): MessageModels {
     TemplateVersion: conn.model('TemplateVersion', templateVersion, 'template_versions'),
     Snippet: conn.model('Snippet', snippet, 'snippets'),
     NearMiss: conn.model('NearMiss', nearMiss, 'near_misses'),
-    LinkClick: conn.model('LinkClick', linkClick, 'link_clicks'),
+    LinkClick: conn.model('LinkClick', linkClick, 'link_click_events'),
   };
 }

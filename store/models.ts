@@ -4,6 +4,10 @@ import type { MessageTemplate } from '../domain/templates';
 import type { InquiryRecord } from '../domain/inquiries';
 import type { Contract, Preferences } from '../domain/service-model';
 import { bindMessageModels, templateGovernanceFields, type MessageModels, type TemplateGovernanceFields } from './message-models';
+import { bindOutreachModels, type OutreachModels } from './outreach';
+import { bindComponentMarkerModels, type ComponentMarkerModels } from './component-markers';
+import { bindChannelDeliveryModels, type ChannelDeliveryModels } from './channel-deliveries';
+import { bindDigestModels, type DigestModels } from './digests';
 
 export interface ComponentDoc {
   componentId: string;
@@ -211,14 +215,15 @@ export interface BroadcastBatchDoc {
   _id: string;
   broadcastId: string;
   batchIndex: number;
-  recipients: { email: string; customerId: string; locale: string }[];
+  /** `tier` is the customer's, for tracked-link segments (M2.6); plans made before it lack it. */
+  recipients: { email: string; customerId: string; locale: string; tier?: string }[];
 }
 
 const broadcastBatch = new Schema<BroadcastBatchDoc>({
   _id: { type: String, required: true },
   broadcastId: { type: String, required: true },
   batchIndex: { type: Number, required: true },
-  recipients: { type: [{ _id: false, email: String, customerId: String, locale: String }], default: [] },
+  recipients: { type: [{ _id: false, email: String, customerId: String, locale: String, tier: String }], default: [] },
 });
 
 /**
@@ -239,6 +244,8 @@ export interface DeliveryReceiptDoc {
   /** Found at the provider by its Message-ID after a crash, rather than sent by this attempt. */
   verified?: boolean;
   error?: string;
+  /** A digest's folded versions (M3.4), so a retry marks done exactly what it carried. */
+  folded?: number[];
   at: Date;
 }
 
@@ -254,10 +261,11 @@ const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   providerMessageId: String,
   verified: Boolean,
   error: String,
+  folded: { type: [Number], default: undefined },
   at: { type: Date, required: true },
 });
 
-export interface Models extends MessageModels {
+export interface Models extends MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels {
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
@@ -286,5 +294,9 @@ export function bindModels(conn: Connection): Models {
     BroadcastBatch: conn.model('BroadcastBatch', broadcastBatch, 'broadcast_batches'),
     DeliveryReceipt: conn.model('DeliveryReceipt', deliveryReceipt, 'delivery_receipts'),
     ...bindMessageModels(conn),
+    ...bindOutreachModels(conn),
+    ...bindComponentMarkerModels(conn),
+    ...bindChannelDeliveryModels(conn),
+    ...bindDigestModels(conn),
   };
 }

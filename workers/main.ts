@@ -1,4 +1,5 @@
 import { loadEnv } from '../config/env';
+import { linkSecret } from '../config/tracking';
 import { createHeraldWorker } from './worker';
 
 async function main() {
@@ -15,6 +16,7 @@ async function main() {
       publicUrl: env.HERALD_PUBLIC_URL,
       messageIdDomain: env.HERALD_MESSAGE_ID_DOMAIN,
       escalationEmails: env.HERALD_ESCALATION_EMAILS.split(',').map((s) => s.trim()).filter(Boolean),
+      linkSecret: linkSecret(),
     },
   });
   console.log(`herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);

@@ -13,6 +13,8 @@ export interface BroadcastRequest {
   maxInFlight?: number;
   /** How soon a batch whose worker died is retried elsewhere (default 30 seconds). */
   batchHeartbeatTimeout?: ActivityOptions['heartbeatTimeout'];
+  /** Per-recipient email limit (M3.4): updates inside the window fold into a digest unless the status changed. */
+  rateLimit?: { minutes: number; statusChange: boolean };
   /** Carried across continue-as-new; callers leave it out. */
   progress?: { plan: BroadcastPlan; nextBatch: number; totals: BroadcastOutcome };
 }
@@ -31,6 +33,9 @@ export interface BroadcastOutcome {
   /** Recipients settled by attempts that died before reporting (skipped by the resume point). */
   settledByEarlierAttempts: number;
   byProvider: Record<string, number>;
+  /** Recipients whose update waits for a digest (rate limit), and when the last window ends. */
+  deferred?: number;
+  digestDueAt?: string;
 }
 
 function add(totals: BroadcastOutcome, r: EmailBatchResult): void {
@@ -42,6 +47,10 @@ function add(totals: BroadcastOutcome, r: EmailBatchResult): void {
   if (r.resumedFrom > 0) totals.resumedBatches++;
   totals.settledByEarlierAttempts += r.resumedFrom;
   for (const [name, n] of Object.entries(r.byProvider)) totals.byProvider[name] = (totals.byProvider[name] ?? 0) + n;
+  if (r.deferred) {
+    totals.deferred = (totals.deferred ?? 0) + r.deferred;
+    if (r.digestDueAt && (!totals.digestDueAt || r.digestDueAt > totals.digestDueAt)) totals.digestDueAt = r.digestDueAt;
+  }
 }
 
 /**
@@ -79,7 +88,7 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
     Array.from({ length: maxInFlight }, async () => {
       while (next < plan.batches && !handOver()) {
         const batchIndex = next++;
-        add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex, batchSize }));
+        add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex, batchSize, ...(req.rateLimit ? { rateLimit: req.rateLimit } : {}) }));
       }
     }),
   );

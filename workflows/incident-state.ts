@@ -1,5 +1,6 @@
 import type { AuditStep } from '../domain/audit';
-import { contentHash, textToHtml } from '../domain/content-hash';
+import { contentHash, localizedContentHash, textToHtml } from '../domain/content-hash';
+import { isRestricted } from '../domain/messages/governance';
 import { requiresApproval, type IncidentInput, type Phase, type Severity } from '../domain/incident';
 import type { MessageVersion } from '../domain/message';
 import type { ApproverRole, Audience, IncidentRole, Playbook } from '../domain/playbooks/schema';
@@ -37,7 +38,11 @@ export type DeadlineKind =
   | 'fatigue'
   | 'briefing'
   | 'escalation-check'
-  | 'blackout-end';
+  | 'blackout-end'
+  | 'outreach'
+  | 'digest'
+  | 'contract-warning'
+  | 'contract-breach';
 
 /** A durable deadline: the workflow sleeps until the earliest open one. */
 export interface Deadline {
@@ -52,6 +57,10 @@ export interface Deadline {
   role?: IncidentRole | ApproverRole;
   holdingStatement?: boolean;
   version?: number;
+  /** Contract deadlines: the tiers and number of customers whose notice is due, and when. */
+  tiers?: string[];
+  customers?: number;
+  contractDueAt?: number;
 }
 
 export interface Draft extends MessageVersion {
@@ -67,7 +76,10 @@ export type WorkItem =
   | { kind: 'publish'; version: number; by: string; critical: boolean }
   | { kind: 'holding-statement' }
   | { kind: 'briefing'; by: string }
-  | { kind: 'escalation-check'; actor: string };
+  | { kind: 'escalation-check'; actor: string }
+  | { kind: 'plan-audience' }
+  | { kind: 'outreach-check' }
+  | { kind: 'digest' };
 
 /** Everything an incident knows; plain data, so continue-as-new can carry it whole. */
 export interface IncidentData {
@@ -107,6 +119,12 @@ export interface IncidentData {
   resolution?: ResolveRequest;
   resolvedAt?: string;
   work: WorkItem[];
+  /**
+   * Runs started by this code (patched 'herald-v2'): publication checks, translations, every
+   * channel, outreach, digests and contract timers. Older runs replay without them.
+   */
+  v2?: boolean;
+  rootCause?: { statement: string; confirmedBy: string; confirmedAt: string };
 }
 
 const keepPublished = 50;
@@ -299,9 +317,52 @@ export class IncidentState {
     const facts = { ...this.classification(), minutesOpen: this.minutesOpen(), customersAffected: this.d.customersAffected };
     const set = new Set<ApproverRole>([...requiredApprovals(this.pb, facts), ...evaluateEscalations(this.pb, facts).requiredApprovers]);
     if (set.size === 0 && requiresApproval(this.d.severity)) set.add('executive');
+    for (const role of this.draftApprovers(set)) set.add(role);
     const order: ApproverRole[] = ['legal', 'pr', 'executive', 'dpo'];
     this.d.requiredApprovers = order.filter((r) => set.has(r));
     return this.d.requiredApprovers;
+  }
+
+  /**
+   * What the current draft itself asks for (v2 runs): a root-cause hypothesis needs a sign-off
+   * with the disclosure right (M2.4); a custom narrative the playbook's extra approvals, and legal
+   * for a data-exposure or regulated incident (M2.2, M2.3).
+   */
+  draftApprovers(already: ReadonlySet<ApproverRole> = new Set(this.d.requiredApprovers)): ApproverRole[] {
+    const draft = this.d.draft;
+    if (!this.d.v2 || !draft) return [];
+    const policy = this.messagePolicy;
+    const out: ApproverRole[] = [];
+    if (draft.rootCause?.status === 'hypothesis' && !policy.disclosureApprovers.some((r) => already.has(r))) {
+      out.push(policy.disclosureApprovers[0]);
+    }
+    if (draft.templateId === 'custom') {
+      out.push(...policy.customNarratives.extraApprovals);
+      if (isRestricted(this.d.tags)) out.push('legal');
+    }
+    return out;
+  }
+
+  /** The playbook's message policy; snapshots taken before it existed get the defaults. */
+  get messagePolicy(): Playbook['messages'] {
+    const m = this.pb.messages as Partial<Playbook['messages']> | undefined;
+    return {
+      locale: m?.locale ?? 'en',
+      fallbackLocale: m?.fallbackLocale,
+      customNarratives: { allowed: m?.customNarratives?.allowed ?? true, extraApprovals: m?.customNarratives?.extraApprovals ?? [] },
+      disclosureApprovers: m?.disclosureApprovers?.length ? m.disclosureApprovers : ['legal', 'executive'],
+    };
+  }
+
+  get distribution(): Playbook['distribution'] {
+    const x = this.pb.distribution as Partial<Playbook['distribution']> | undefined;
+    return {
+      emailMinutesPerRecipient: x?.emailMinutesPerRecipient ?? 30,
+      slackWebhooks: x?.slackWebhooks ?? [],
+      distributionLists: x?.distributionLists ?? [],
+      outreach: { tiers: x?.outreach?.tiers ?? ['enterprise'], timing: x?.outreach?.timing ?? 'with-broadcast', withinMinutes: x?.outreach?.withinMinutes ?? 30 },
+      contractWarningMinutes: x?.contractWarningMinutes ?? 10,
+    };
   }
 
   pendingApprovers(version = this.d.draft?.version): ApproverRole[] {
@@ -354,14 +415,27 @@ export class IncidentState {
     this.d.versionCounter += 1;
     const text = e.text.trim();
     const subject = e.subject.trim();
+    const v2 = !!this.d.v2;
+    // Attaching a translation keeps the wording, so the version keeps its template (M2.3).
+    const sameWords = subject === parent.subject && text === parent.text && parent.phase === e.phase;
+    // New wording drops translations of the old wording unless the edit brings its own.
+    const given = e.translations ?? (sameWords ? parent.translations : undefined);
+    const translations = v2 && given && Object.keys(given).length
+      ? Object.fromEntries(Object.keys(given).sort().map((l) => {
+        const t = given[l];
+        return [l, { subject: t.subject.trim(), text: t.text.trim(), html: textToHtml(t.text.trim()) }];
+      }))
+      : undefined;
     const draft: Draft = {
       version: this.d.versionCounter,
-      hash: contentHash(subject, text),
+      hash: v2 ? localizedContentHash(subject, text, translations) : contentHash(subject, text),
       phase: e.phase,
       subject,
       text,
       html: textToHtml(text),
-      templateId: 'custom',
+      templateId: v2 && sameWords ? parent.templateId : 'custom',
+      ...(v2 ? { locale: parent.locale ?? this.messagePolicy.locale } : {}),
+      ...(translations ? { translations } : {}),
       createdAt: iso(Date.now()),
       author: e.author,
       parent: parent.version,
@@ -465,7 +539,10 @@ export class IncidentState {
       currentDraft: draft && {
         version: draft.version, hash: draft.hash, parent: draft.parent, phase: draft.phase, subject: draft.subject, text: draft.text,
         author: draft.author, createdAt: draft.createdAt, rootCause: draft.rootCause, decisionIds: draft.decisionIds,
+        locale: draft.locale, templateId: draft.templateId,
+        translations: draft.translations && Object.fromEntries(Object.entries(draft.translations).map(([l, t]) => [l, { subject: t.subject, text: t.text }])),
       },
+      rootCause: this.d.rootCause,
       requiredApprovers: this.d.requiredApprovers,
       approvals: this.d.signoffs,
       publishRequested: this.d.publishRequested,

@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -21,6 +22,7 @@ import {
   approveUpdate,
   assignRoleUpdate,
   changeClassificationUpdate,
+  confirmRootCauseUpdate,
   editDraftUpdate,
   endBlackoutUpdate,
   handOffUpdate,
@@ -42,6 +44,20 @@ const { recordAudit, draftMessage, publishStatusPage, resolvePlaybook, probeChan
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+
+const { checkPublication, planAudience, createOutreachTasks, escalateOutreach } = proxyActivities<HeraldActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const { deliverChannels, sendDigests } = proxyActivities<HeraldActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
+});
+
+/** Locales look like "de" or "pt-BR". */
+const localePattern = /^[a-z]{2}(-[A-Z]{2})?$/;
 
 const { sendInternalNotice } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '10 minutes',
@@ -130,6 +146,7 @@ function registerHandlers(s: IncidentState): void {
       const wasRequested = d.publishRequested === d.draft!.version;
       const draft = s.edit(e);
       d.signoffs = d.signoffs.filter((x) => x.version !== draft.parent);
+      if (d.v2) s.recomputeApprovers();
       if (voided) s.audit('approvals-voided', e.author, { version: draft.parent, voided });
       s.audit('drafted', e.author, {
         version: draft.version, hash: draft.hash, parent: draft.parent, phase: draft.phase, rootCause: draft.rootCause?.status, decisions: draft.decisionIds,
@@ -147,6 +164,19 @@ function registerHandlers(s: IncidentState): void {
         }
         const unknown = (e.decisionIds ?? []).filter((id) => !d.decisions.some((x) => x.id === id));
         if (unknown.length) reject('UnknownDecision', `unknown decisions: ${unknown.join(', ')}`);
+        if (d.v2) {
+          const policy = s.messagePolicy;
+          const primary = current.locale ?? policy.locale;
+          for (const [locale, t] of Object.entries(e.translations ?? {})) {
+            if (!localePattern.test(locale)) reject('InvalidLocale', `"${locale}" is not a locale such as "de" or "pt-BR"`);
+            if (locale === primary) reject('InvalidLocale', `"${locale}" is the version's own locale; edit the text instead`);
+            if (!t.subject?.trim() || !t.text?.trim()) reject('InvalidTranslation', `the ${locale} translation needs a subject and a text`);
+          }
+          const rewords = e.subject.trim() !== current.subject || e.text.trim() !== current.text || e.phase !== current.phase;
+          if (rewords && !policy.customNarratives.allowed) {
+            reject('CustomNarrativeNotAllowed', `playbook ${d.playbook.id} allows only template wording; custom narratives are not allowed`);
+          }
+        }
       },
     },
   );
@@ -282,6 +312,8 @@ function registerHandlers(s: IncidentState): void {
       if (c.customersAffected !== undefined) d.customersAffected = c.customersAffected;
       s.audit('reclassified', c.by, { severity: d.severity, tags: d.tags, customersAffected: d.customersAffected });
       s.evaluateEscalations(c.by);
+      // A new severity has other contractual deadlines (M1.4).
+      if (d.v2 && c.severity) s.queue({ kind: 'plan-audience' });
       return { severity: d.severity, tags: d.tags, requiredApprovers: d.requiredApprovers };
     },
     { validator: open },
@@ -310,6 +342,18 @@ function registerHandlers(s: IncidentState): void {
     ({ by }) => {
       s.queue({ kind: 'briefing', by });
       return { queued: true as const };
+    },
+    { validator: open },
+  );
+
+  setHandler(
+    confirmRootCauseUpdate,
+    (c) => {
+      const at = iso(Date.now());
+      d.rootCause = { statement: c.statement, confirmedBy: c.by, confirmedAt: at };
+      s.audit('root-cause-confirmed', c.by, { statement: c.statement });
+      s.dirty = true;
+      return { confirmedAt: at };
     },
     { validator: open },
   );
@@ -434,6 +478,31 @@ function fire(s: IncidentState, dl: Deadline): void {
       dl.state = 'met';
       if (d.blackout) endBlackout(s, 'herald');
       break;
+    case 'outreach':
+      dl.state = 'met';
+      s.queue({ kind: 'outreach-check' });
+      break;
+    case 'digest':
+      dl.state = 'met';
+      s.queue({ kind: 'digest' });
+      break;
+    case 'contract-warning':
+    case 'contract-breach': {
+      if (d.publishedCount > 0) {
+        dl.state = 'met';
+        break;
+      }
+      const breach = dl.kind === 'contract-breach';
+      const who = `${dl.customers} ${dl.tiers?.join('/')} customer(s)`;
+      const reason = breach
+        ? `contractual notice to ${who} was due at ${iso(dl.contractDueAt!)} and nothing has been published`
+        : `contractual notice to ${who} is due at ${iso(dl.contractDueAt!)}; nothing has been published yet`;
+      const to = [s.lead, s.leadBackup, ...(s.pb.briefings.lists['account-management'] ?? []), ...(breach ? [s.pb.approverContacts.executive.onCall] : [])];
+      d.escalations.push({ reason, at: iso(Date.now()), notified: [...new Set(to)] });
+      s.notice(`${dl.kind}-${dl.id}`, to, `${tag}: ${breach ? 'contract breached' : 'contract deadline approaching'}`, `Incident ${d.input.id}: ${reason}. Publish the first customer message now (the holding statement counts).`, { holdable: false });
+      s.audit('contract-deadline', 'herald', { breached: breach, dueAt: iso(dl.contractDueAt!), tiers: dl.tiers, customers: dl.customers });
+      break;
+    }
   }
 }
 
@@ -458,18 +527,41 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
   const publishedAt = Date.now();
   const nextDue = s.scheduleCadence(publishedAt);
   const incident = { ...d.input, severity: d.severity };
-  const [health] = await Promise.all([probeChannels({ components: d.input.components })]);
+  const approvals = d.signoffs.filter((x) => x.version === draft.version && x.decision === 'approve').map((x) => ({ approver: x.by, role: x.role, hash: x.hash }));
+  const [health, check] = await Promise.all([
+    probeChannels({ components: d.input.components }),
+    // The one place a version is checked before it leaves: disclosure, wording, locales (M2.2–M2.5).
+    d.v2
+      ? checkPublication({
+        incident: { id: d.input.id, severity: d.severity, category: d.input.category, tags: d.tags, components: d.input.components },
+        message: draft, approvals, rootCauseConfirmed: !!d.rootCause, policy: s.messagePolicy, holdingStatement: !!opts.holdingStatement, at: iso(publishedAt),
+      })
+      : undefined,
+  ]);
+  if (check && !check.ok) {
+    s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
+    d.status = 'drafting';
+    await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: check.problems.map((p) => p.reason).join('; '), problems: check.problems });
+    return;
+  }
   const choices = selectChannels(s.pb, {
     severity: d.severity,
     channelHealth: health.health,
     affectedComponents: d.input.components,
     channelDependencies: health.dependencies,
   });
+  const outreachFirst = d.v2 && s.distribution.outreach.timing === 'before-broadcast';
   try {
+    if (outreachFirst) await outreach(s, draft, publishedAt);
     // The status page first, so every other channel points at a page that already says the same.
     await publishStatusPage({ incident, message: draft, publishedAt: iso(publishedAt), nextUpdateAt: iso(nextDue) });
-    await recordStep(s, 'published', 'herald', { channel: 'status-page', version: draft.version, hash: draft.hash });
+    await recordStep(s, 'published', 'herald', {
+      channel: 'status-page', version: draft.version, hash: draft.hash,
+      ...(check ? { locales: check.availableLocales, requiredLocales: check.requiredLocales, fallback: check.fallback } : {}),
+    });
+    if (d.v2) s.meet((dl) => dl.kind === 'contract-warning' || dl.kind === 'contract-breach');
     let recipients = 0;
+    let emailDelivered: string | undefined;
     const customers = choices.find((c) => c.audience === 'customers');
     if (customers?.fellBack) {
       await recordStep(s, 'channel-fallback', 'herald', { audience: 'customers', channel: customers.channel, reason: customers.reason });
@@ -480,13 +572,31 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
         // Batched fan-out as a child workflow: a few events per batch, never one per recipient.
         const footer = draft.phase === 'resolved' ? '' : `Next update by ${iso(nextDue).replace('T', ' ').slice(0, 16)} UTC.`;
         const outgoing = footer ? { ...draft, text: `${draft.text}\n\n${footer}`, html: `${draft.html}\n<p>${footer}</p>` } : draft;
+        const lastPhase = d.published[d.published.length - 1]?.phase;
+        const rateLimit = d.v2 ? { minutes: s.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase } : undefined;
         const email = await executeChild(broadcastWorkflow, {
           workflowId: `broadcast-${d.input.id}-v${draft.version}-email`,
-          args: [{ incident, message: outgoing }],
+          args: [{ incident, message: outgoing, ...(rateLimit ? { rateLimit } : {}) }],
         });
         recipients = email.recipients;
+        emailDelivered = iso(Date.now());
+        if (email.deferred && email.digestDueAt) {
+          s.audit('digest', 'herald', { version: draft.version, deferred: email.deferred, dueAt: email.digestDueAt });
+          const due = Date.parse(email.digestDueAt);
+          if (!d.deadlines.some((dl) => dl.kind === 'digest' && dl.state === 'open' && dl.dueAt <= due)) s.addDeadline({ kind: 'digest', dueAt: due });
+        }
         await recordStep(s, 'published', 'herald', { channel: 'email', version: draft.version, hash: draft.hash, recipients });
       }
+    }
+    if (d.v2) {
+      if (!outreachFirst) await outreach(s, draft, publishedAt);
+      // Every other channel, once the page and the email carry the version (M3.3).
+      const channels = await deliverChannels({
+        incident, message: draft, publishedAt: iso(publishedAt),
+        delivered: emailDelivered ? [{ channel: 'email', deliveredAt: emailDelivered, count: recipients }] : [],
+        internal: { slackWebhooks: s.distribution.slackWebhooks, distributionLists: s.distribution.distributionLists },
+      });
+      s.audit('channels-delivered', 'herald', { version: draft.version, ...channels });
     }
     s.recordPublished({
       version: draft.version, hash: draft.hash, phase: draft.phase, subject: draft.subject, publishedAt: iso(publishedAt),
@@ -505,6 +615,24 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     }
     throw err;
   }
+}
+
+/** Direct outreach to top-tier accounts, with a deadline that escalates when missed (M3.5). */
+async function outreach(s: IncidentState, draft: Draft, at: number): Promise<void> {
+  const d = s.d;
+  const o = s.distribution.outreach;
+  const res = await createOutreachTasks({
+    incident: { ...d.input, severity: d.severity }, version: draft.version, talkingPoints: { subject: draft.subject, text: draft.text },
+    tiers: o.tiers, createdAt: iso(at), dueAt: iso(at + o.withinMinutes * minute),
+  });
+  if (res.created || res.updated) s.audit('outreach', 'herald', { version: draft.version, created: res.created, updated: res.updated, open: res.open });
+  scheduleOutreachCheck(s, res.open, res.earliestDueAt);
+}
+
+function scheduleOutreachCheck(s: IncidentState, open: number, dueAt: string | undefined): void {
+  if (!open || !dueAt) return;
+  const due = Date.parse(dueAt);
+  if (!s.d.deadlines.some((dl) => dl.kind === 'outreach' && dl.state === 'open' && dl.dueAt <= due)) s.addDeadline({ kind: 'outreach', dueAt: due });
 }
 
 /** The gate's refusal, wherever it sits in an activity's or child workflow's chain of causes. */
@@ -564,6 +692,36 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
     case 'escalation-check':
       s.evaluateEscalations(item.actor);
       break;
+    case 'plan-audience': {
+      // Contractual notice deadlines become durable timers per group of customers (M1.4).
+      const plan = await planAudience({ components: d.input.components, severity: d.severity, detectedAt: d.input.detectedAt });
+      s.meet((dl) => dl.kind === 'contract-warning' || dl.kind === 'contract-breach');
+      if (d.publishedCount > 0) break;
+      const warn = s.distribution.contractWarningMinutes * minute;
+      for (const g of plan.deadlines) {
+        const due = Date.parse(g.dueAt);
+        const group = { tiers: g.tiers, customers: g.customers, contractDueAt: due };
+        s.addDeadline({ kind: 'contract-warning', dueAt: Math.max(Date.now(), due - warn), ...group });
+        s.addDeadline({ kind: 'contract-breach', dueAt: due, ...group });
+      }
+      break;
+    }
+    case 'outreach-check': {
+      const lists = s.pb.briefings.lists['account-management'] ?? [];
+      const res = await escalateOutreach({ incidentId: d.input.id, at: iso(Date.now()), escalateTo: [...new Set([s.lead, s.leadBackup, ...lists])] });
+      if (res.escalated) {
+        d.escalations.push({ reason: `${res.escalated} outreach call(s) to top-tier accounts not made in time`, at: iso(Date.now()), notified: [s.lead, s.leadBackup, ...lists] });
+        await recordStep(s, 'escalated', 'herald', { reason: 'outreach overdue', escalated: res.escalated, open: res.open });
+      }
+      scheduleOutreachCheck(s, res.open, res.nextDueAt);
+      break;
+    }
+    case 'digest': {
+      const res = await sendDigests({ incident: { ...d.input, severity: d.severity }, at: iso(Date.now()), rateLimitMinutes: s.distribution.emailMinutesPerRecipient });
+      if (res.sent) await recordStep(s, 'digest', 'herald', { sent: res.sent, remaining: res.remaining });
+      if (res.remaining && res.nextDueAt) s.addDeadline({ kind: 'digest', dueAt: Date.parse(res.nextDueAt) });
+      break;
+    }
   }
 }
 
@@ -585,10 +743,11 @@ function declaringView(input: IncidentInput): IncidentView {
   };
 }
 
-async function declare(input: IncidentInput): Promise<IncidentState> {
+async function declare(input: IncidentInput, v2: boolean): Promise<IncidentState> {
   setHandler(incidentStateQuery, () => declaringView(input));
   const playbook = await resolvePlaybook({ category: input.category, severity: input.severity, scope: input.scope ?? 'single', components: input.components });
   const s = IncidentState.start(input, playbook);
+  if (v2) s.d.v2 = true;
   registerHandlers(s);
   const d = s.d;
   d.versionCounter += 1;
@@ -613,16 +772,19 @@ async function declare(input: IncidentInput): Promise<IncidentState> {
   requestPublication(s, first.version);
   s.notice('declared', [s.lead, ...reviewers], `[${d.severity}] Incident declared: ${input.title}`, `Incident ${input.id} was declared by ${input.declaredBy}. You are the communication lead${reviewers.length ? ' / technical reviewer' : ''}.\nPlaybook: ${playbook.id} v${playbook.version}.\n\n${input.summary}`, { holdable: false });
   s.evaluateEscalations('herald');
+  if (v2) s.queue({ kind: 'plan-audience' });
   return s;
 }
 
 export async function incidentWorkflow(input: IncidentInput, carried?: IncidentData): Promise<IncidentView> {
+  // Everything this release added runs only in runs that start with it; older histories replay as they were.
+  const v2 = patched('herald-v2');
   let s: IncidentState;
   if (carried) {
-    s = new IncidentState({ ...carried, run: carried.run + 1 });
+    s = new IncidentState({ ...carried, run: carried.run + 1, ...(v2 ? { v2: true } : {}) });
     registerHandlers(s);
   } else {
-    s = await declare(input);
+    s = await declare(input, v2);
   }
 
   for (;;) {

@@ -13,12 +13,14 @@ import {
   type ReceivedAlert,
 } from '../../domain/alerts';
 import { workflowIdFor } from '../../domain/incident';
+import { componentStatuses } from '../../domain/status-page';
+import { clearMarkers, setMarkers } from '../../store/component-markers';
 import { alertSignal, type AlertNotice } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute, type Route } from '../route';
 
-const outcomes = ['opened', 'joined', 'recorded', 'ignored', 'closed', 'unmapped'] as const;
+const outcomes = ['opened', 'joined', 'recorded', 'ignored', 'closed', 'unmapped', 'marked'] as const;
 type Outcome = (typeof outcomes)[number];
 
 const AlertOutcome = z.object({
@@ -28,10 +30,16 @@ const AlertOutcome = z.object({
   workflowId: z.string(),
   outcome: z.enum(outcomes).describe(
     'opened: a new incident; joined: signalled the open one; recorded: a resolved alert noted on the open incident; ' +
-      'ignored: resolved, with no open incident; closed: the incident was already resolved; unmapped: no known component',
+      'ignored: resolved, with no open incident; closed: the incident was already resolved; unmapped: no known component; ' +
+      'marked: the rule only marks components (openIncident false), so no incident was opened',
   ),
   rule: z.string(),
   unknownComponents: z.array(z.string()).optional(),
+  markers: z
+    .array(z.object({ componentId: z.string(), status: z.enum(componentStatuses) }))
+    .optional()
+    .describe('Component statuses this firing alert set by itself (M3.1): shown on the status page, with no text'),
+  markersCleared: z.number().optional().describe('Markers this resolved alert removed'),
 });
 type AlertOutcome = z.infer<typeof AlertOutcome>;
 
@@ -82,16 +90,27 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string):
   };
 
   if (alert.status === 'resolved') {
+    // Monitoring lifts its own markers; the incident's words stay with the people writing them.
+    const cleared = await clearMarkers(deps.store.models, alert.fingerprint);
+    const extra = { ...unknown, ...(cleared ? { markersCleared: cleared } : {}) };
     try {
       await deps.temporal.workflow.getHandle(workflowId).signal(alertSignal, notice);
-      return result('recorded', unknown);
+      return result('recorded', extra);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return result('ignored', unknown);
+      if (err instanceof WorkflowNotFoundError) return result('ignored', extra);
       throw err;
     }
   }
 
   if (!components.length) return result('unmapped', unknown);
+  const marked = mapping.componentStatus
+    ? await setMarkers(deps.store.models, {
+      fingerprint: alert.fingerprint, status: mapping.componentStatus, components, source: alert.source,
+      alertName: alert.alertName, rule: mapping.rule, at: new Date(receivedAt),
+    })
+    : [];
+  const markers = marked.length ? { markers: marked.map((m) => ({ componentId: m.componentId, status: m.status })) } : {};
+  if (mapping.openIncident === false) return result('marked', { ...unknown, ...markers });
   const wasRunning = await isRunning(deps, workflowId);
   try {
     await deps.temporal.workflow.signalWithStart('incidentWorkflow', {
@@ -104,10 +123,10 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string):
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return result('closed', unknown);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return result('closed', { ...unknown, ...markers });
     throw err;
   }
-  return result(wasRunning ? 'joined' : 'opened', unknown);
+  return result(wasRunning ? 'joined' : 'opened', { ...unknown, ...markers });
 }
 
 /** Alerts one by one, in the order sent, so two alerts for one fingerprint in a delivery open one incident. */

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { escapeHtml } from '../../domain/render';
 import { statusSnapshot, type StatusEntry, type StatusSnapshot } from '../../domain/status-page';
+import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
 import { defineRoute } from '../route';
 
 export async function loadSnapshot(deps: ApiDeps): Promise<StatusSnapshot> {
-  const [components, entries] = await Promise.all([
+  const [components, entries, markers] = await Promise.all([
     deps.store.models.Component.find({}, { componentId: 1, name: 1 }).sort({ name: 1 }).lean(),
     deps.store.models.StatusEntry.find({}).lean<StatusEntry[]>(),
+    loadMarkers(deps.store.models),
   ]);
-  return statusSnapshot(components, entries);
+  return statusSnapshot(components, entries, markers);
 }
 
 const label: Record<string, string> = {
@@ -17,6 +19,7 @@ const label: Record<string, string> = {
   degraded_performance: 'Degraded performance',
   partial_outage: 'Partial outage',
   major_outage: 'Major outage',
+  under_maintenance: 'Under maintenance',
 };
 
 function renderIncident(i: StatusSnapshot['activeIncidents'][number]): string {
@@ -33,7 +36,7 @@ export function renderStatusPage(s: StatusSnapshot): string {
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Status</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}li{margin:.3rem 0}.operational span{color:#137333}.degraded_performance span{color:#b06000}.partial_outage span,.major_outage span{color:#c5221f}article{border-left:4px solid #c5221f;padding-left:1rem}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}li{margin:.3rem 0}.operational span{color:#137333}.degraded_performance span,.under_maintenance span{color:#b06000}.partial_outage span,.major_outage span{color:#c5221f}article{border-left:4px solid #c5221f;padding-left:1rem}</style>
 </head><body><h1>${escapeHtml(s.description)}</h1>
 <h2>Components</h2><ul>${components}</ul>
 <h2>Active incidents</h2>${s.activeIncidents.map(renderIncident).join('') || '<p>No active incidents.</p>'}

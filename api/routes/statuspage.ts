@@ -1,29 +1,32 @@
 import { z } from 'zod';
-import type { StatusEntry } from '../../domain/status-page';
+import { componentStatuses, type StatusEntry } from '../../domain/status-page';
 import { historyAtom, statuspageDocument, type StatuspageDocument } from '../../domain/statuspage-format';
+import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
 import { defineRoute } from '../route';
 
 /** Public and unauthenticated, like Statuspage's own: aggregators poll these without a key. */
 
 async function loadDocument(deps: ApiDeps): Promise<StatuspageDocument> {
-  const [components, entries] = await Promise.all([
+  const [components, entries, markers] = await Promise.all([
     deps.store.models.Component.find({}, { componentId: 1, name: 1, description: 1, createdAt: 1 }).sort({ name: 1 }).lean(),
     deps.store.models.StatusEntry.find({}).lean<StatusEntry[]>(),
+    loadMarkers(deps.store.models),
   ]);
   return statuspageDocument({
     publicUrl: deps.publicUrl,
     pageName: new URL(deps.publicUrl).hostname,
     components,
     entries,
+    markers: markers.map((m) => ({ componentId: m.componentId, status: m.status, since: m.setAt })),
     now: new Date(),
   });
 }
 
 const nullableString = z.string().nullable();
 const Page = z.object({ id: z.string(), name: z.string(), url: z.string(), time_zone: z.string(), updated_at: z.string() });
-const Status = z.object({ indicator: z.enum(['none', 'minor', 'major', 'critical']), description: z.string() });
-const componentStatus = z.enum(['operational', 'degraded_performance', 'partial_outage', 'major_outage']);
+const Status = z.object({ indicator: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']), description: z.string() });
+const componentStatus = z.enum(componentStatuses);
 const Component = z.object({
   id: z.string(), name: z.string(), status: componentStatus, created_at: z.string(), updated_at: z.string(), position: z.number(),
   description: nullableString, showcase: z.boolean(), start_date: nullableString, group_id: nullableString, page_id: z.string(),

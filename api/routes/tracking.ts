@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { incidentIdPattern, workflowIdFor } from '../../domain/incident';
-import { clickSummary, readTrackingToken, statusPageDestination, trackedLink, type ClickCount } from '../../domain/tracking';
+import { clickSummary, readTrackingToken, statusPageDestination, trackedLink } from '../../domain/tracking';
 import { linkSecret } from '../../config/tracking';
+import { clickCounts, recordClick } from '../../store/tracking';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
@@ -27,14 +28,7 @@ export const trackingRoutes = [
     async handler({ params, deps }) {
       const ctx = readTrackingToken(params.token, linkSecret());
       if (!ctx) throw new HttpError(404, 'this link was not made by Herald');
-      const now = new Date();
-      const key = { incidentId: ctx.incidentId, version: ctx.version, channel: ctx.channel, segment: ctx.segment };
-      const count = () => deps.store.models.LinkClick.updateOne(key, { $inc: { count: 1 }, $set: { lastAt: now }, $setOnInsert: { firstAt: now } }, { upsert: true });
-      // Two first clicks racing both try to insert; the loser's retry finds the row and increments it.
-      await count().catch(async (err: { code?: number }) => {
-        if (err.code !== 11000) throw err;
-        await count();
-      });
+      await recordClick(deps.store.models, ctx);
       const location = statusPageDestination(`${deps.publicUrl}/status`, ctx);
       return { status: 302, headers: { Location: location }, body: `Found. Redirecting to ${location}`, contentType: 'text/plain' };
     },
@@ -72,9 +66,7 @@ export const trackingRoutes = [
       404: { description: 'Unknown incident', schema: ErrorSchema },
     },
     async handler({ params, deps }) {
-      const rows = await deps.store.models.LinkClick.find({ incidentId: params.id }, { _id: 0, incidentId: 1, version: 1, channel: 1, segment: 1, count: 1 })
-        .sort({ version: 1, channel: 1, segment: 1 })
-        .lean<ClickCount[]>();
+      const rows = await clickCounts(deps.store.models, params.id);
       if (!rows.length) await assertIncidentExists(deps, params.id);
       return { body: { incidentId: params.id, ...clickSummary(rows), rows: rows.map(({ version, channel, segment, count }) => ({ version, channel, segment, count })) } };
     },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { verifyWebhook, type WebhookVerdict } from '../../domain/webhooks';
 
 export { startSmtpSink, type SmtpSink } from '../../bench/smtp-sink';
 
@@ -15,8 +16,10 @@ export interface Receiver<T> {
   accepted: { at: number; body: T; headers: http.IncomingHttpHeaders }[];
   /** Requests refused for their format or credentials: a correct adapter leaves this empty. */
   refused: { status: number; reason: string }[];
-  /** Answer the next `count` requests with this status (a provider outage or throttling). */
-  failNext(count: number, status: number): void;
+  /** Answer the next `count` requests with this status (a provider outage or throttling), and these headers (Retry-After). */
+  failNext(count: number, status: number, headers?: Record<string, string>): void;
+  /** When each request arrived, injected failures included. */
+  requests: number[];
   close(): Promise<void>;
 }
 
@@ -24,25 +27,34 @@ interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A plain-text answer instead of JSON (Slack answers `ok`). */
+  text?: string;
 }
 
 async function serve<T>(handle: (req: http.IncomingMessage, raw: string) => { reply: Reply; accepted?: T; refusal?: string }): Promise<Receiver<T>> {
   const accepted: Receiver<T>['accepted'] = [];
   const refused: Receiver<T>['refused'] = [];
-  let failures: { count: number; status: number } = { count: 0, status: 503 };
+  let failures: { count: number; status: number; headers?: Record<string, string> } = { count: 0, status: 503 };
+  const requests: number[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      requests.push(Date.now());
       let reply: Reply;
       if (failures.count > 0) {
         failures = { ...failures, count: failures.count - 1 };
-        reply = { status: failures.status, body: { errors: [{ message: 'injected failure', field: null, help: null }] } };
+        reply = { status: failures.status, headers: failures.headers, body: { errors: [{ message: 'injected failure', field: null, help: null }] } };
       } else {
         const out = handle(req, Buffer.concat(chunks).toString('utf8'));
         reply = out.reply;
         if (out.accepted !== undefined) accepted.push({ at: Date.now(), body: out.accepted, headers: req.headers });
         if (out.refusal) refused.push({ status: reply.status, reason: out.refusal });
+      }
+      if (reply.text !== undefined) {
+        res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', ...reply.headers });
+        res.end(reply.text);
+        return;
       }
       res.writeHead(reply.status, { ...(reply.body !== undefined ? { 'content-type': 'application/json' } : {}), ...reply.headers });
       res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
@@ -53,8 +65,9 @@ async function serve<T>(handle: (req: http.IncomingMessage, raw: string) => { re
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     accepted,
     refused,
-    failNext(count, status) {
-      failures = { count, status };
+    requests,
+    failNext(count, status, headers) {
+      failures = { count, status, headers };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -162,5 +175,62 @@ export function startTwilioReceiver(accountSid: string, authToken: string): Prom
       },
       accepted: parsed.data,
     };
+  });
+}
+
+/** A signed delivery as a customer's endpoint received it, after verifying the raw body. */
+export interface ReceivedWebhook {
+  raw: string;
+  payload: { type: string; timestamp: string; data: Record<string, unknown> };
+  verdict: WebhookVerdict;
+}
+
+// A customer's Standard Webhooks endpoint (https://www.standardwebhooks.com): verifies the signature
+// of the raw body before it parses anything, refuses what does not verify with 401, answers 204.
+export function startWebhookReceiver(secret: string): Promise<Receiver<ReceivedWebhook>> {
+  return serve<ReceivedWebhook>((req, raw) => {
+    if (req.method !== 'POST') return { reply: { status: 405 }, refusal: `method ${req.method}` };
+    const verdict = verifyWebhook(secret, req.headers, raw, { toleranceSeconds: 300 });
+    if (!verdict.valid) return { reply: { status: 401 }, refusal: verdict.reason };
+    if (!req.headers['content-type']?.startsWith('application/json')) return { reply: { status: 415 }, refusal: 'not application/json' };
+    return { reply: { status: 204 }, accepted: { raw, payload: JSON.parse(raw) as ReceivedWebhook['payload'], verdict } };
+  });
+}
+
+// Slack incoming webhooks, as documented: https://api.slack.com/messaging/webhooks and the Block
+// Kit reference (header: plain_text up to 150 characters; section: text up to 3000; 50 blocks).
+const slackText = z.object({ type: z.literal('mrkdwn'), text: z.string().min(1).max(3000), verbatim: z.boolean().optional() }).strict();
+const slackPlain = z.object({ type: z.literal('plain_text'), text: z.string().min(1).max(150), emoji: z.boolean().optional() }).strict();
+export const SlackIncomingMessage = z
+  .object({
+    text: z.string().min(1),
+    blocks: z
+      .array(
+        z.discriminatedUnion('type', [
+          z.object({ type: z.literal('header'), text: slackPlain, block_id: z.string().max(255).optional() }).strict(),
+          z.object({ type: z.literal('section'), text: slackText, block_id: z.string().max(255).optional() }).strict(),
+          z.object({ type: z.literal('divider'), block_id: z.string().max(255).optional() }).strict(),
+        ]),
+      )
+      .max(50)
+      .optional(),
+  })
+  .strict();
+export type SlackIncomingMessage = z.infer<typeof SlackIncomingMessage>;
+
+export function startSlackReceiver(): Promise<Receiver<SlackIncomingMessage>> {
+  return serve<SlackIncomingMessage>((req, raw) => {
+    const error = (status: number, text: string) => ({ reply: { status, text }, refusal: text });
+    if (req.method !== 'POST') return error(405, 'invalid_method');
+    if (!req.headers['content-type']?.startsWith('application/json')) return error(400, 'invalid_payload');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return error(400, 'invalid_payload');
+    }
+    const parsed = SlackIncomingMessage.safeParse(json);
+    if (!parsed.success) return error(400, `invalid_blocks: ${issuesOf(parsed.error)}`);
+    return { reply: { status: 200, text: 'ok' }, accepted: parsed.data };
   });
 }

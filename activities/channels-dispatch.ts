@@ -1,0 +1,188 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { channelDeliveryId, isDeliveryChannel, type DeliveryChannel } from '../domain/channel-deliveries';
+import { passExternalGate } from '../domain/gate';
+import type { IncidentInput } from '../domain/incident';
+import { deliveryKey, inLocale, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../domain/message';
+import { slackIncidentMessage } from '../domain/slack';
+import { recordChannelDelivery } from '../store/channel-deliveries';
+import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { loadAudience } from '../store/service-model';
+import { sendOnce } from './email';
+import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
+import type { ActivityDeps } from './index';
+import { sendWebhook } from './webhooks';
+
+export interface ChannelDispatchRequest {
+  /** Severity already the current one. */
+  incident: IncidentInput;
+  /** May carry translations: each customer's webhook is in their locale. */
+  message: MessageVersion;
+  /** When the status page showed the version. */
+  publishedAt: string;
+  /** Deliveries the workflow already made, recorded in the channel log: e.g. { channel: 'email', deliveredAt, count }. */
+  delivered: { channel: string; deliveredAt: string; count: number }[];
+  /** From the playbook's distribution policy. */
+  internal: { slackWebhooks: string[]; distributionLists: string[] };
+}
+
+export interface ChannelDispatchResult {
+  webhooks: { endpoints: number; sent: number; alreadySent: number; failed: number };
+  inApp: { customers: number };
+  slack: { sent: number; failed: number };
+  internalEmail: { sent: number };
+}
+
+/** Receivers served at once; each may spend its retries without holding up the others. */
+const inFlight = 8;
+
+/**
+ * Runs `fn` over the items, `limit` at a time. After the first error no lane takes another item,
+ * and the error is thrown once every lane has stopped, so a retry never races this attempt.
+ */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (!failure && next < items.length) {
+        const item = items[next++];
+        await fn(item).catch((err: unknown) => {
+          failure ??= { err };
+        });
+      }
+    }),
+  );
+  if (failure) throw failure.err;
+}
+
+/** A Slack webhook URL is a credential: the delivery record names it by host and digest only. */
+function slackRecipient(url: string): string {
+  return `${new URL(url).host}#${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
+}
+
+export function createChannelDispatchActivities(deps: ActivityDeps) {
+  const { store, config } = deps;
+  const { Customer, ChannelDelivery } = store.models;
+  const statusPageUrl = (incidentId: string) => `${config.publicUrl}/status#${encodeURIComponent(incidentId)}`;
+
+  return {
+    /**
+     * Every channel after the status page and email (M3.3): customer webhooks, in-app notices,
+     * Slack-compatible staff channels and internal distribution lists, each recorded in the channel
+     * log with when it finished and how many it reached. A receiver that keeps failing is recorded
+     * and counted, never fatal; a store error throws and Temporal retries, the delivery keys
+     * making the retry send nothing twice.
+     */
+    async deliverChannels(req: ChannelDispatchRequest): Promise<ChannelDispatchResult> {
+      const unknown = req.delivered.filter((d) => !isDeliveryChannel(d.channel)).map((d) => d.channel);
+      if (unknown.length) throw ApplicationFailure.nonRetryable(`unknown channels: ${unknown.join(', ')}`, 'UnknownChannel');
+      const { incident, message } = req;
+      const meta: MessageMetadata = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: message.version };
+      const record = (channel: DeliveryChannel, deliveredAt: Date, count: number, failed = 0) =>
+        recordChannelDelivery(store.models, { incidentId: incident.id, version: message.version, channel, deliveredAt, count, failed });
+
+      for (const d of req.delivered) await record(d.channel as DeliveryChannel, new Date(d.deliveredAt), d.count);
+
+      const ctx = Context.current();
+      const hooks: PostHooks = { sleep: (ms) => ctx.sleep(ms), signal: ctx.cancellationSignal };
+      const result: ChannelDispatchResult = {
+        webhooks: { endpoints: 0, sent: 0, alreadySent: 0, failed: 0 },
+        inApp: { customers: 0 },
+        slack: { sent: 0, failed: 0 },
+        internalEmail: { sent: 0 },
+      };
+      const beating = setInterval(() => ctx.heartbeat(result), Math.max(100, Math.min(1000, (ctx.info.heartbeatTimeoutMs ?? 4000) / 4)));
+      try {
+        const { audience } = await loadAudience(store.models, incident);
+
+        // In-app notices are served from the status entry, so they became readable when the page did.
+        result.inApp.customers = audience.length;
+        if (audience.length) {
+          const page = await ChannelDelivery.findById(channelDeliveryId(incident.id, message.version, 'status-page')).lean();
+          await record('in-app', page?.deliveredAt ?? new Date(req.publishedAt), audience.length);
+        }
+
+        const webhooks = async () => {
+          const members = audience.filter((m) => m.channels.includes('webhook'));
+          const secrets = new Map<string, { url: string; secret: string }[]>();
+          for (let i = 0; i < members.length; i += 1000) {
+            const ids = members.slice(i, i + 1000).map((m) => m.customerId);
+            for (const c of await Customer.find({ customerId: { $in: ids } }, { _id: 0, customerId: 1, webhooks: 1 }).lean()) {
+              secrets.set(c.customerId, c.webhooks ?? []);
+            }
+          }
+          const targets = members.flatMap((m) => (secrets.get(m.customerId) ?? []).map((w) => ({ member: m, ...w })));
+          result.webhooks.endpoints = targets.length;
+          await eachLimited(targets, inFlight, async ({ member, url, secret }) => {
+            const localized = inLocale(message, member.locale);
+            const r = await sendWebhook(deps, {
+              ...meta, phase: message.phase, subject: localized.subject, text: localized.text, locale: localized.locale,
+              publishedAt: req.publishedAt, customerId: member.customerId, endpointUrl: url,
+            }, secret, receiverRetry, hooks);
+            if (r.outcome === 'sent') result.webhooks.sent++;
+            else if (r.outcome === 'already-sent') result.webhooks.alreadySent++;
+            else result.webhooks.failed++;
+          });
+          const reached = result.webhooks.sent + result.webhooks.alreadySent;
+          if (reached) await record('webhook', new Date(), reached, result.webhooks.failed);
+        };
+
+        // Staff channels show no more than customers see: the same gate, on the primary locale.
+        const gate = passExternalGate({ subject: message.subject, text: message.text, html: message.html, title: incident.title });
+
+        const slack = async () => {
+          const urls = [...new Set(req.internal.slackWebhooks)];
+          const body = JSON.stringify(slackIncidentMessage(meta, { title: gate.content.title, subject: gate.content.subject, text: gate.content.text, phase: message.phase }, statusPageUrl(incident.id)));
+          let already = 0;
+          await eachLimited(urls, inFlight, async (url) => {
+            const recipient = slackRecipient(url);
+            const claim = await claimDelivery(store.models, deliveryKey(incident.id, message.version, 'slack', recipient), {
+              incidentId: incident.id, version: message.version, channel: 'slack', recipient,
+            });
+            if (claim.status === 'sent') {
+              already++;
+              return;
+            }
+            const posted = gate.allowed && (await postWithRetry(url, () => ({ headers: { 'content-type': 'application/json' }, body }), receiverRetry, hooks)).ok;
+            await settleDelivery(store.models, claim, posted ? { status: 'sent' } : { status: 'failed' });
+            if (posted) result.slack.sent++;
+            else result.slack.failed++;
+          });
+          if (result.slack.sent + already) await record('slack', new Date(), result.slack.sent + already, result.slack.failed);
+        };
+
+        const lists = async () => {
+          if (!gate.allowed) return;
+          const addresses = [...new Map(req.internal.distributionLists.map((a) => [a.toLowerCase(), a])).values()];
+          const link = statusPageUrl(incident.id);
+          let reached = 0;
+          for (const to of addresses) {
+            const outcome = await sendOnce(
+              deps,
+              deliveryKey(incident.id, message.version, 'internal-email', to),
+              { incidentId: incident.id, version: message.version, channel: 'internal-email', recipient: to },
+              {
+                from: config.fromAddress,
+                to,
+                subject: gate.content.subject,
+                text: `${gate.content.text}\n\nStatus page: ${link}`,
+                html: `${gate.content.html}\n<p><a href="${link}">Status page</a></p>`,
+                messageId: messageIdFor(meta, `list.${to}`, config.messageIdDomain),
+                headers: { ...metadataHeaders(meta), 'X-Herald-Channel': 'internal-email' },
+              },
+            );
+            reached++;
+            if (outcome === 'sent') result.internalEmail.sent++;
+          }
+          if (reached) await record('internal-email', new Date(), reached);
+        };
+
+        await eachLimited([webhooks, slack, lists], 3, (run) => run());
+        return result;
+      } finally {
+        clearInterval(beating);
+      }
+    },
+  };
+}

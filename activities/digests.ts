@@ -1,0 +1,159 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { digestContent, heldVersionId } from '../domain/digests';
+import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/fanout';
+import type { IncidentInput } from '../domain/incident';
+import { inLocale, type LocalizedText, type MessageVersion } from '../domain/message';
+import type { OutboundEmail } from '../domain/providers';
+import { foldIntoDigests } from '../domain/rate-limit';
+import type { DigestEntryDoc, HeldVersionDoc } from '../store/digests';
+import type { DeliveryReceiptDoc } from '../store/models';
+import { gateDispatch } from '../store/near-misses';
+import { deliverOnce, inLanes, insertNew, receiptLog, type ReceiptFields } from './delivery-log';
+import { carriedLog } from './email-limit';
+import type { ActivityDeps } from './index';
+import type { FailoverSender } from './providers/failover';
+import { emailStatusLinks } from './tracked-links';
+
+export interface DigestRequest {
+  /** The incident as it stands now (title and severity head the digest). */
+  incident: IncidentInput;
+  /** The workflow's time: recipients whose window ended by then get their digest. */
+  at: string;
+  /** The playbook's `distribution.emailMinutesPerRecipient`. */
+  rateLimitMinutes: number;
+}
+
+export interface DigestResult {
+  /** Digests sent now, one per recipient. */
+  sent: number;
+  /** Digests an earlier attempt or run already delivered (or a provider confirmed); not sent again. */
+  alreadySent: number;
+  /** Recipients whose held updates still wait for their window to end. */
+  remaining: number;
+  /** When the next of them is due (ISO): when the workflow should call again. */
+  nextDueAt?: string;
+}
+
+const sendsInFlight = 16;
+const claimChunk = 100;
+
+interface Digest {
+  recipient: string;
+  entries: DigestEntryDoc[];
+  delivery: BroadcastDelivery;
+}
+
+/**
+ * Digests of held updates (M3.4), exactly once per recipient and set of held updates: the
+ * digest's key names the first update it folds, it is claimed before the provider sees it, and
+ * the updates are marked done only once its receipt is durable, so a rerun finds the receipt
+ * and sends nothing more.
+ */
+export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'store' | 'config'>, email: FailoverSender<OutboundEmail>) {
+  const { Delivery, DeliveryReceipt, DigestEntry, HeldVersion } = store.models;
+  const recordReceipt = receiptLog(DeliveryReceipt.collection);
+  const markCarried = carriedLog(store.models);
+  const findReceipt = (key: string) => DeliveryReceipt.collection.findOne<DeliveryReceiptDoc>({ _id: key as never });
+
+  return {
+    /** Sends one digest to every recipient whose window ended by `at`, carrying all their held updates. */
+    async sendDigests({ incident, at, rateLimitMinutes }: DigestRequest): Promise<DigestResult> {
+      const ctx = Context.current();
+      const result: DigestResult = { sent: 0, alreadySent: 0, remaining: 0 };
+      // Held entries are few next to deliveries, and this runs once per window: a scan by incident is fine.
+      const pending = await DigestEntry.collection.find<DigestEntryDoc>({ incidentId: incident.id, status: 'pending' }).toArray();
+      if (pending.length === 0) return result;
+      const byRecipient = new Map<string, DigestEntryDoc[]>();
+      const lastSentAt: Record<string, string> = {};
+      for (const e of pending) {
+        const key = e.recipient.toLowerCase();
+        byRecipient.set(key, [...(byRecipient.get(key) ?? []), e]);
+        const last = new Date(e.lastEmailAt).toISOString();
+        if (!lastSentAt[key] || last > lastSentAt[key]) lastSentAt[key] = last;
+      }
+      const plan = foldIntoDigests(
+        pending.map((e) => ({ recipient: e.recipient, incidentId: e.incidentId, version: e.version, at: e.approvedAt, statusChange: false, subject: e.subject })),
+        lastSentAt,
+        at,
+        rateLimitMinutes,
+      );
+      result.remaining = plan.held.length;
+      result.nextDueAt = plan.nextDigestAt;
+      if (plan.sendNow.length === 0) return result;
+
+      const due = plan.sendNow.map((d) => byRecipient.get(d.recipient.toLowerCase())!.sort((a, b) => a.version - b.version));
+      const latestVersions = [...new Set(due.map((entries) => entries.at(-1)!.version))];
+      const quoted = await HeldVersion.collection
+        .find<HeldVersionDoc>({ _id: { $in: latestVersions.map((v) => heldVersionId(incident.id, v)) } as never })
+        .toArray();
+      const messages = new Map<number, MessageVersion>(quoted.map((q) => [q.version, q.message]));
+
+      // Each distinct digest text passes the gate once, before anyone gets a digest.
+      const gates = new Map<string, Promise<LocalizedText>>();
+      const statusLink = emailStatusLinks(config, incident.id);
+      const digests = await Promise.all(
+        due.map(async (entries): Promise<Digest> => {
+          const latest = entries.at(-1)!;
+          const message = messages.get(latest.version);
+          if (!message) throw ApplicationFailure.nonRetryable(`version ${latest.version} of ${incident.id} was held but not stored`, 'HeldVersionMissing');
+          const localized = inLocale(message, latest.locale);
+          const updates = entries.map((e) => ({ version: e.version, subject: e.subject, at: e.approvedAt }));
+          const textKey = JSON.stringify([localized.locale, updates.map((u) => [u.version, u.subject])]);
+          let gate = gates.get(textKey);
+          if (!gate) {
+            const { subject, text, html } = digestContent(incident, localized, updates);
+            gate = gateDispatch(store.models, { incidentId: incident.id, version: latest.version, channel: 'email' }, { subject, text, html });
+            gates.set(textKey, gate);
+          }
+          const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: latest.version };
+          const delivery = broadcastEmail(meta, await gate, latest.recipient, config, {
+            statusLink: statusLink(latest.segment, latest.version), locale: localized.locale, digestOf: updates.map((u) => u.version),
+          });
+          return { recipient: latest.recipient, entries, delivery };
+        }),
+      );
+
+      const earlierClaims = new Set<number>();
+      for (let i = 0; i < digests.length; i += claimChunk) {
+        const docs = digests.slice(i, i + claimChunk).map(({ entries, delivery }) => ({
+          key: delivery.key, incidentId: incident.id, version: entries[0].version, channel: digestChannel, recipient: delivery.email.to,
+          status: 'sending', messageId: delivery.email.messageId, attempts: ctx.info.attempt,
+        }));
+        for (const dup of await insertNew(Delivery.collection, docs)) earlierClaims.add(i + dup);
+      }
+
+      const beating = setInterval(() => ctx.heartbeat(), 1000);
+      let unsettled: number;
+      try {
+        unsettled = await inLanes(0, digests.length, sendsInFlight, ctx.cancellationSignal, async (i) => {
+          const { entries, delivery } = digests[i];
+          const folded = entries.map((e) => e.version);
+          const record = (fields: ReceiptFields) =>
+            recordReceipt({
+              _id: delivery.key, incidentId: incident.id, version: folded[0], channel: digestChannel,
+              recipient: delivery.email.to, messageId: delivery.email.messageId, folded, at: new Date(), ...fields,
+            });
+          const outcome = await deliverOnce({ sender: email, delivery, earlierClaim: earlierClaims.has(i), findReceipt, record });
+          if (outcome.kind === 'unsettled') return false;
+          let carried = entries;
+          if (outcome.kind === 'recorded') {
+            // An earlier run's digest: exactly the updates it carried are done; newer ones wait for the next.
+            const was = new Set(outcome.receipt.folded ?? folded);
+            carried = entries.filter((e) => was.has(e.version));
+            if (outcome.receipt.outcome === 'sent') result.alreadySent++;
+          } else if (outcome.kind === 'verified') {
+            result.alreadySent++;
+          } else if (outcome.kind === 'sent') {
+            result.sent++;
+          }
+          await markCarried({ ids: carried.map((e) => e._id), carriedBy: delivery.key, at: new Date() });
+          return true;
+        });
+      } finally {
+        clearInterval(beating);
+      }
+      if (unsettled > 0) throw ApplicationFailure.retryable(`${unsettled} digests failed on every provider`, 'ProvidersUnavailable');
+      return result;
+    },
+  };
+}

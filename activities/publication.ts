@@ -1,0 +1,166 @@
+import { checkDisclosure, type RootCauseStatement } from '../domain/disclosure';
+import type { Category, Severity } from '../domain/incident';
+import { requiredLocalesPresent } from '../domain/localization';
+import type { MessageVersion } from '../domain/message';
+import { customNarrativeUsable, isRestricted, templateUsable } from '../domain/messages/governance';
+import type { NearMissKind } from '../domain/messages/near-misses';
+import { versionConsistency } from '../domain/messages/version-locales';
+import type { ApproverRole, Playbook } from '../domain/playbooks/schema';
+import { builtinTemplates } from '../domain/templates';
+import { recordNearMiss } from '../store/near-misses';
+import { loadAudience } from '../store/service-model';
+import { latestVersion } from '../store/templates';
+import type { ActivityDeps } from './index';
+
+/**
+ * The last look before a version leaves (M2.2, M2.3, M2.4, M2.5, M5.3): disclosure of the root
+ * cause, template governance, the locales the audience reads, and whether those locales agree.
+ * Everything it stops is a near miss (M5.6), keyed by incident, version and check so a retried
+ * activity records it once.
+ */
+
+export interface PublicationCheckRequest {
+  incident: { id: string; severity: Severity; category: Category; tags: string[]; components: string[] };
+  message: MessageVersion & { rootCause?: RootCauseStatement };
+  /** Sign-offs given to this exact version (approve decisions only). */
+  approvals: { approver: string; role: ApproverRole; hash: string }[];
+  rootCauseConfirmed: boolean;
+  policy: Playbook['messages'];
+  /** The pre-approved holding statement skips governance and disclosure, but not locales. */
+  holdingStatement?: boolean;
+  /** The workflow's clock, ISO: reviews expire relative to it. */
+  at: string;
+}
+
+export type PublicationCheckName = 'disclosure' | 'governance' | 'locales' | 'consistency';
+
+export interface PublicationProblem {
+  kind: NearMissKind;
+  check: PublicationCheckName;
+  reason: string;
+  details?: Record<string, unknown>;
+}
+
+export interface PublicationCheckResult {
+  ok: boolean;
+  problems: PublicationProblem[];
+  /** The primary locale plus every locale of the affected audience. */
+  requiredLocales: string[];
+  availableLocales: string[];
+  /** Set when the playbook's fallback locale stands in for missing locales: recorded with the publication. */
+  fallback?: { locale: string; missing: string[] };
+}
+
+/** The near-miss key of one check of one version: the same check of the same version is one near miss. */
+export function publicationNearMissKey(incidentId: string, version: number, check: PublicationCheckName): string {
+  return `${incidentId}#v${version}#${check}`;
+}
+
+type Models = ActivityDeps['store']['models'];
+
+function disclosureProblem(req: PublicationCheckRequest): PublicationProblem | undefined {
+  const { message, policy } = req;
+  const verdict = checkDisclosure({
+    rootCause: message.rootCause,
+    incidentRootCauseConfirmed: req.rootCauseConfirmed,
+    approvals: req.approvals.map((a) => ({
+      approver: a.approver,
+      rights: policy.disclosureApprovers.includes(a.role) ? [a.role, 'disclosure'] : [a.role],
+      versionHash: a.hash,
+    })),
+    versionHash: message.hash,
+    audience: 'external',
+  });
+  if (verdict.ok) return undefined;
+  return {
+    kind: 'hypothesis-disclosure',
+    check: 'disclosure',
+    reason: verdict.reason,
+    details: { rootCauseStatus: message.rootCause?.status, disclosureApprovers: policy.disclosureApprovers },
+  };
+}
+
+async function governanceProblem(models: Models, req: PublicationCheckRequest): Promise<PublicationProblem | undefined> {
+  const { message, incident, policy } = req;
+  const blocked = (reason: string, details: Record<string, unknown>): PublicationProblem => ({
+    kind: 'blocked-publication', check: 'governance', reason, details: { templateId: message.templateId, ...details },
+  });
+  if (message.templateId === 'custom') {
+    const usable = customNarrativeUsable({
+      tags: incident.tags,
+      policy: policy.customNarratives,
+      approvals: req.approvals.map((a) => ({ approver: a.approver, rights: [a.role], versionHash: a.hash })),
+      versionHash: message.hash,
+    });
+    return usable.ok ? undefined : blocked(`custom narrative: ${usable.reasons.join('; ')}`, { reasons: usable.reasons, missingRights: usable.missingRights });
+  }
+  if (!isRestricted(incident.tags)) return undefined;
+  const template = await latestVersion(models, message.templateId);
+  if (!template) {
+    const builtin = builtinTemplates.some((t) => t.templateId === message.templateId);
+    const what = builtin ? `the built-in template "${message.templateId}"` : `template "${message.templateId}"`;
+    return blocked(`${what} is not in the template registry, so it has no legal or data-protection review; a restricted incident publishes only reviewed wording`, {
+      builtin, tags: incident.tags,
+    });
+  }
+  const usable = templateUsable(template, { tags: incident.tags, now: req.at });
+  return usable.ok
+    ? undefined
+    : blocked(`template "${message.templateId}" v${template.version}: ${usable.reasons.join('; ')}`, { templateVersion: template.version, reasons: usable.reasons, tags: incident.tags });
+}
+
+export function createPublicationActivities({ store }: ActivityDeps) {
+  return {
+    /** Whether a version may publish, and what would stop it; every problem is recorded as a near miss. */
+    async checkPublication(req: PublicationCheckRequest): Promise<PublicationCheckResult> {
+      const { message, incident, policy } = req;
+      const primary = message.locale ?? policy.locale;
+      const problems: PublicationProblem[] = [];
+
+      if (!req.holdingStatement) {
+        const disclosure = disclosureProblem(req);
+        if (disclosure) problems.push(disclosure);
+        const governance = await governanceProblem(store.models, req);
+        if (governance) problems.push(governance);
+      }
+
+      const { audience } = await loadAudience(store.models, incident);
+      const requiredLocales = [...new Set([primary, ...audience.map((m) => m.locale)])].sort();
+      const availableLocales = [...new Set([primary, ...Object.keys(message.translations ?? {})])].sort();
+      const coverage = requiredLocalesPresent(requiredLocales, availableLocales, policy.fallbackLocale);
+      if (!coverage.ok) {
+        problems.push({
+          kind: 'blocked-publication',
+          check: 'locales',
+          reason: `affected customers read ${coverage.missing.join(', ')}, which this version lacks; ${
+            policy.fallbackLocale ? `the fallback locale ${policy.fallbackLocale} is missing too` : 'the playbook names no fallback locale'
+          }`,
+          details: { missing: coverage.missing, required: requiredLocales, available: availableLocales },
+        });
+      }
+      const fallback = coverage.fallbackUsed.length && policy.fallbackLocale ? { locale: policy.fallbackLocale, missing: coverage.fallbackUsed } : undefined;
+
+      const consistency = versionConsistency(message, policy.locale);
+      if (!consistency.consistent) {
+        const locales = [...new Set(consistency.disagreements.map((d) => d.locale))].sort();
+        problems.push({
+          kind: 'locale-inconsistency',
+          check: 'consistency',
+          reason: `${locales.join(', ')} state${locales.length > 1 ? '' : 's'} other ${[...new Set(consistency.disagreements.map((d) => d.kind))].join(', ')} facts than ${consistency.reference}`,
+          details: { reference: consistency.reference, disagreements: consistency.disagreements },
+        });
+      }
+
+      for (const p of problems) {
+        await recordNearMiss(store.models, {
+          incidentId: incident.id,
+          kind: p.kind,
+          key: publicationNearMissKey(incident.id, message.version, p.check),
+          at: req.at,
+          details: { check: p.check, version: message.version, hash: message.hash, reason: p.reason, ...p.details },
+        });
+      }
+      return { ok: problems.length === 0, problems, requiredLocales, availableLocales, ...(fallback ? { fallback } : {}) };
+    },
+  };
+}

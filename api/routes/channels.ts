@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { channelLagReport } from '../../domain/channel-deliveries';
+import { defineRoute } from '../route';
+import { commonErrors, ErrorSchema } from './templates';
+import { assertIncidentExists, IncidentParams } from './tracking';
+
+const ChannelLagSchema = z.object({
+  channel: z.string(),
+  deliveredAt: z.string(),
+  count: z.number().describe('Recipients the channel reached: entries, customers, endpoints or lists'),
+  failed: z.number().optional().describe('Recipients it could not reach after its retries'),
+  lagMs: z.number().describe("Milliseconds behind the version's first channel"),
+});
+
+const VersionLagSchema = z.object({
+  version: z.number(),
+  firstChannel: z.string(),
+  firstAt: z.string(),
+  maxLagMs: z.number(),
+  channels: z.array(ChannelLagSchema),
+});
+
+export const channelRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id/channels',
+    summary: 'When each channel carried each published version, and how far it lagged behind the first (M3.3)',
+    tags: ['incidents'],
+    roles: ['viewer', 'responder', 'approver', 'manager', 'admin'],
+    params: IncidentParams,
+    responses: {
+      200: { description: 'Channel deliveries per version, oldest version first', schema: z.object({ incidentId: z.string(), versions: z.array(VersionLagSchema) }) },
+      ...commonErrors,
+      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    async handler({ params, deps }) {
+      const rows = await deps.store.models.ChannelDelivery.find({ incidentId: params.id }, { _id: 0, version: 1, channel: 1, deliveredAt: 1, count: 1, failed: 1 }).lean();
+      if (!rows.length) await assertIncidentExists(deps, params.id);
+      return { body: { incidentId: params.id, versions: channelLagReport(rows) } };
+    },
+  }),
+];

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { isOverdue, outreachOutcomes, outreachStatuses, outreachTaskId, type OutreachTask } from '../../domain/outreach';
+import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../../store/outreach';
+import { HttpError, notFound } from '../errors';
+import { defineRoute } from '../route';
+import { commonErrors, ErrorSchema } from './templates';
+import { assertIncidentExists, IncidentParams } from './tracking';
+
+/** Direct outreach to top-tier accounts (M3.5): the calls account managers owe, and recording them. */
+
+const TaskView = z.object({
+  id: z.string(),
+  incidentId: z.string(),
+  customerId: z.string(),
+  customerName: z.string(),
+  tier: z.string(),
+  phone: z.string().optional(),
+  accountManager: z.object({ name: z.string(), email: z.string() }).optional(),
+  version: z.number(),
+  talkingPoints: z.object({ subject: z.string(), text: z.string() }),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  status: z.enum(outreachStatuses),
+  overdue: z.boolean().describe('Not done and past its deadline'),
+  completedAt: z.string().optional(),
+  completedBy: z.string().optional(),
+  outcome: z.enum(outreachOutcomes).optional(),
+  notes: z.string().optional(),
+  escalatedAt: z.string().optional(),
+  escalatedTo: z.array(z.string()).optional(),
+});
+
+const TaskParams = IncidentParams.extend({ customerId: z.string().min(1).max(64) });
+
+const Completion = z.object({
+  outcome: z.enum(outreachOutcomes).describe('reached: spoke to the customer; voicemail: left a message; unreachable: no way through'),
+  notes: z.string().trim().max(2000).optional(),
+});
+
+const view = (t: OutreachTask, now: Date) => ({ ...t, overdue: isOverdue(t, now) });
+
+export const outreachRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id/outreach',
+    summary: 'Direct outreach tasks of an incident: which top-tier accounts are to be called, by whom and by when, with overdue flags',
+    tags: ['outreach'],
+    roles: ['viewer', 'responder', 'approver', 'manager', 'admin'],
+    params: IncidentParams,
+    responses: {
+      200: {
+        description: 'Tasks, soonest deadline first',
+        schema: z.object({ incidentId: z.string(), open: z.number(), overdue: z.number(), tasks: z.array(TaskView) }),
+      },
+      ...commonErrors,
+      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    async handler({ params, deps }) {
+      const tasks = await incidentOutreach(deps.store.models, params.id);
+      if (!tasks.length) await assertIncidentExists(deps, params.id);
+      const now = new Date();
+      const views = tasks.map((t) => view(t, now));
+      return {
+        body: {
+          incidentId: params.id,
+          open: views.filter((t) => t.status !== 'done').length,
+          overdue: views.filter((t) => t.overdue).length,
+          tasks: views,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/incidents/:id/outreach/:customerId/complete',
+    summary: 'Record the outcome of a direct call (an escalated task can still be completed); 409 when it is already done',
+    tags: ['outreach'],
+    roles: ['responder', 'manager', 'admin'],
+    params: TaskParams,
+    body: Completion,
+    responses: {
+      200: { description: 'The completed task', schema: TaskView },
+      ...commonErrors,
+      404: { description: 'No such outreach task', schema: ErrorSchema },
+      409: { description: 'The task is already done', schema: ErrorSchema },
+    },
+    async handler({ params, body, principal, deps }) {
+      const { OutreachTask } = deps.store.models;
+      const _id = outreachTaskId(params.id, params.customerId) as never;
+      // The status in the filter makes two concurrent completions record exactly one outcome.
+      const res = await OutreachTask.collection.updateOne(
+        { _id, status: { $in: ['open', 'escalated'] } },
+        {
+          $set: {
+            status: 'done', completedAt: new Date(), completedBy: principal!.email, outcome: body.outcome,
+            ...(body.notes ? { notes: body.notes } : {}),
+          },
+        },
+      );
+      const doc = await OutreachTask.collection.findOne({ _id });
+      if (!doc) throw notFound(`outreach task for customer ${params.customerId} in incident ${params.id}`);
+      const task = toOutreachTask(doc as unknown as OutreachTaskDoc);
+      if (res.modifiedCount === 0) {
+        throw new HttpError(409, `the call to ${task.customerName} is already recorded (${task.outcome} by ${task.completedBy} at ${task.completedAt})`, { task });
+      }
+      return { body: view(task, new Date()) };
+    },
+  }),
+];

@@ -1,0 +1,60 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { channelDeliveryId, type DeliveryChannel } from '../domain/channel-deliveries';
+
+/**
+ * When a channel carried a message version (M3.3), one row per incident, version and channel,
+ * keyed by `_id` = `${incidentId}#v${version}#${channel}`. Insert-only: the first record stands,
+ * so a retried activity cannot move a delivery time.
+ */
+export interface ChannelDeliveryDoc {
+  _id: string;
+  incidentId: string;
+  version: number;
+  channel: DeliveryChannel;
+  deliveredAt: Date;
+  count: number;
+  failed?: number;
+}
+
+const channelDelivery = new Schema<ChannelDeliveryDoc>({
+  _id: { type: String, required: true },
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  channel: { type: String, required: true },
+  deliveredAt: { type: Date, required: true },
+  count: { type: Number, required: true },
+  failed: Number,
+});
+
+export interface ChannelDeliveryModels {
+  ChannelDelivery: Model<ChannelDeliveryDoc>;
+}
+
+export function bindChannelDeliveryModels(conn: Connection): ChannelDeliveryModels {
+  return { ChannelDelivery: conn.model('ChannelDelivery', channelDelivery, 'channel_deliveries') };
+}
+
+export interface ChannelDeliveryRecord {
+  incidentId: string;
+  version: number;
+  channel: DeliveryChannel;
+  deliveredAt: Date;
+  count: number;
+  failed?: number;
+}
+
+/** Records a channel's delivery; false when the channel was already recorded for the version. */
+export async function recordChannelDelivery(models: ChannelDeliveryModels, r: ChannelDeliveryRecord): Promise<boolean> {
+  const doc: ChannelDeliveryDoc = {
+    _id: channelDeliveryId(r.incidentId, r.version, r.channel),
+    incidentId: r.incidentId, version: r.version, channel: r.channel, deliveredAt: r.deliveredAt, count: r.count,
+    ...(r.failed ? { failed: r.failed } : {}),
+  };
+  try {
+    await models.ChannelDelivery.collection.insertOne(doc as never);
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,300 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Transporter } from 'nodemailer';
+import { createActivities, type HeraldActivities } from '../../activities';
+import type { ChannelDispatchRequest, ChannelDispatchResult } from '../../activities/channels-dispatch';
+import { deliveryChannels } from '../../domain/channel-deliveries';
+import type { IncidentInput } from '../../domain/incident';
+import type { MessageVersion } from '../../domain/message';
+import { newWebhookSecret, verifyWebhook } from '../../domain/webhooks';
+import { createMailer } from '../../workers/worker';
+import { testEnv, uniqueName } from '../support/env';
+import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { startSlackReceiver, startWebhookReceiver, type Receiver, type ReceivedWebhook, type SlackIncomingMessage } from '../support/receivers';
+
+let h: Harness;
+let mailer: Transporter;
+let activities: HeraldActivities;
+const secret = newWebhookSecret();
+const receivers: Receiver<unknown>[] = [];
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+  mailer = createMailer(testEnv().smtpUrl);
+  activities = createActivities({ store: h.store, mailer, config: workerConfig('http://status.herald.test') });
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  mailer?.close();
+  await h?.close();
+});
+
+async function webhookReceiver(): Promise<Receiver<ReceivedWebhook>> {
+  const r = await startWebhookReceiver(secret);
+  receivers.push(r as Receiver<unknown>);
+  return r;
+}
+
+async function slackReceiver(): Promise<Receiver<SlackIncomingMessage>> {
+  const r = await startSlackReceiver();
+  receivers.push(r as Receiver<unknown>);
+  return r;
+}
+
+/** A component of this test's own, so that its incident reaches only the customers the test adds. */
+async function component(): Promise<string> {
+  const componentId = uniqueName('comp');
+  await h.store.models.Component.create({ componentId, name: componentId, service: 'test', dependsOn: [] });
+  return componentId;
+}
+
+async function customer(componentId: string, opts: { locale?: string; webhooks?: string[] } = {}): Promise<string> {
+  const customerId = uniqueName('cust').toLowerCase();
+  await h.store.models.Customer.create({
+    customerId, name: customerId, tier: 'business', locale: opts.locale ?? 'en', emails: [], subscriptions: [componentId],
+    webhooks: opts.webhooks?.map((url) => ({ url, secret })),
+  });
+  return customerId;
+}
+
+function incidentOn(componentId: string): IncidentInput {
+  return {
+    id: uniqueName('INC-CH'), title: 'Checkout API errors', category: 'outage', severity: 'SEV2', components: [componentId],
+    summary: 'Some requests fail.', declaredBy: 'test', detectedAt: new Date().toISOString(),
+  };
+}
+
+function messageV(version: number, text = 'Some requests to the API fail. We are investigating.'): MessageVersion {
+  return {
+    version, hash: `hash-${version}`, phase: 'investigating', subject: `API errors (update ${version})`, text, html: `<p>${text}</p>`,
+    templateId: 'outage-investigating-major', createdAt: new Date().toISOString(), author: 'test', locale: 'en',
+    translations: { de: { subject: `API-Fehler (Update ${version})`, text: 'Einige Anfragen an die API schlagen fehl.', html: '<p>Einige Anfragen an die API schlagen fehl.</p>' } },
+  };
+}
+
+function request(incident: IncidentInput, message: MessageVersion, internal: Partial<ChannelDispatchRequest['internal']> = {}, delivered: ChannelDispatchRequest['delivered'] = []): ChannelDispatchRequest {
+  return {
+    incident, message, publishedAt: new Date().toISOString(), delivered,
+    internal: { slackWebhooks: internal.slackWebhooks ?? [], distributionLists: internal.distributionLists ?? [] },
+  };
+}
+
+const deliver = (req: ChannelDispatchRequest, env = new MockActivityEnvironment()): Promise<ChannelDispatchResult> => env.run(activities.deliverChannels, req);
+
+describe('channel dispatch after the status page (M3.3)', () => {
+  it('[M3.3] records every channel of a version after publishStatusPage and deliverChannels, and reports consistent lag figures', async () => {
+    const comp = await component();
+    const hook = await webhookReceiver();
+    const slack = await slackReceiver();
+    await customer(comp, { webhooks: [`${hook.url}/herald`] });
+    await customer(comp);
+    const incident = incidentOn(comp);
+    const message = messageV(1);
+    const publishedAt = new Date().toISOString();
+
+    await new MockActivityEnvironment().run(activities.publishStatusPage, { incident, message, publishedAt });
+    // The workflow's email fan-out finishes after the page and reports when.
+    const emailDoneAt = new Date(Date.now() + 5).toISOString();
+    const req = { ...request(incident, message, { slackWebhooks: [`${slack.url}/services/T0/B0/x`], distributionLists: [`staff-${uniqueName('l')}@${h.domain}`] }, [{ channel: 'email', deliveredAt: emailDoneAt, count: 3 }]), publishedAt };
+    const result = await deliver(req);
+    expect(result).toEqual({
+      webhooks: { endpoints: 1, sent: 1, alreadySent: 0, failed: 0 },
+      inApp: { customers: 2 },
+      slack: { sent: 1, failed: 0 },
+      internalEmail: { sent: 1 },
+    });
+
+    const rows = await h.store.models.ChannelDelivery.find({ incidentId: incident.id }).lean();
+    expect(rows.map((r) => r.channel).sort()).toEqual([...deliveryChannels].sort());
+    expect(rows.every((r) => r._id === `${incident.id}#v1#${r.channel}` && r.version === 1)).toBe(true);
+    const row = (channel: string) => rows.find((r) => r.channel === channel)!;
+    expect(row('email')).toMatchObject({ count: 3, deliveredAt: new Date(emailDoneAt) });
+    expect(row('in-app').count).toBe(2);
+    expect(row('webhook').count).toBe(1);
+    expect(row('status-api').deliveredAt).toEqual(row('status-page').deliveredAt);
+
+    const res = await h.request('GET', `/v1/incidents/${incident.id}/channels`, { key: keys.viewer });
+    expect(res.status).toBe(200);
+    expect(res.body.incidentId).toBe(incident.id);
+    expect(res.body.versions).toHaveLength(1);
+    const [v] = res.body.versions as { version: number; firstChannel: string; firstAt: string; maxLagMs: number; channels: { channel: string; deliveredAt: string; count: number; lagMs: number }[] }[];
+    expect(v.version).toBe(1);
+    expect(v.firstChannel).toBe('status-page');
+    expect(v.channels[0].channel).toBe('status-page');
+    expect(v.channels.map((c) => c.channel).sort()).toEqual([...deliveryChannels].sort());
+    for (const c of v.channels) {
+      expect(c.lagMs).toBeGreaterThanOrEqual(0);
+      expect(c.lagMs).toBe(Date.parse(c.deliveredAt) - Date.parse(v.firstAt));
+    }
+    const lag = (channel: string) => v.channels.find((c) => c.channel === channel)!.lagMs;
+    expect(lag('status-api')).toBe(0);
+    expect(lag('in-app')).toBe(0);
+    expect(v.maxLagMs).toBe(Math.max(...v.channels.map((c) => c.lagMs)));
+    expect(v.maxLagMs).toBeGreaterThanOrEqual(lag('webhook'));
+
+    // Every read role may look; an unknown incident is 404, a malformed ID 400, no key 401.
+    for (const key of [keys.responder, keys.approver, keys.manager, keys.admin]) {
+      expect((await h.request('GET', `/v1/incidents/${incident.id}/channels`, { key })).status).toBe(200);
+    }
+    expect((await h.request('GET', '/v1/incidents/INC-never-declared/channels', { key: keys.viewer })).status).toBe(404);
+    expect((await h.request('GET', '/v1/incidents/bad%20id!/channels', { key: keys.viewer })).status).toBe(400);
+    expect((await h.request('GET', `/v1/incidents/${incident.id}/channels`)).status).toBe(401);
+    const doc = await h.request('GET', '/openapi.json');
+    expect(doc.body.paths['/v1/incidents/{id}/channels']).toBeDefined();
+  });
+
+  it('[M3.3, X2] retries a failing webhook endpoint inside the activity and delivers it once; a rerun sends nothing twice; a dead endpoint is counted failed while the others get theirs', async () => {
+    const comp = await component();
+    const flaky = await webhookReceiver();
+    const steady = await webhookReceiver();
+    const dead = await webhookReceiver();
+    await customer(comp, { webhooks: [`${flaky.url}/a`, `${steady.url}/b`] });
+    const deadCustomer = await customer(comp, { webhooks: [`${dead.url}/c`] });
+    flaky.failNext(2, 503);
+    dead.failNext(1_000, 500);
+    const incident = incidentOn(comp);
+    const message = messageV(2);
+    await new MockActivityEnvironment().run(activities.publishStatusPage, { incident, message, publishedAt: new Date().toISOString() });
+
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const first = await deliver(request(incident, message), env);
+    expect(first.webhooks).toEqual({ endpoints: 3, sent: 2, alreadySent: 0, failed: 1 });
+    expect(beats.length).toBeGreaterThan(0);
+
+    expect(flaky.requests).toHaveLength(3);
+    expect(flaky.accepted).toHaveLength(1);
+    // Exponential backoff: about 0.5 s, then 1 s.
+    expect(flaky.requests[1] - flaky.requests[0]).toBeGreaterThanOrEqual(450);
+    expect(flaky.requests[2] - flaky.requests[1]).toBeGreaterThanOrEqual(950);
+    expect(steady.accepted).toHaveLength(1);
+    expect(dead.requests).toHaveLength(5);
+    expect(dead.accepted).toHaveLength(0);
+    for (const r of [flaky, steady, dead]) expect(r.refused).toEqual([]);
+
+    const deadKey = `${incident.id}|v2|webhook|${deadCustomer} ${dead.url}/c`;
+    expect(await h.store.models.Delivery.collection.findOne({ _id: deadKey as never })).toMatchObject({ status: 'failed', channel: 'webhook' });
+    const webhookRow = await h.store.models.ChannelDelivery.findById(`${incident.id}#v2#webhook`).lean();
+    expect(webhookRow).toMatchObject({ count: 2, failed: 1 });
+
+    // The dead endpoint recovers: a rerun (Temporal's retry of the activity) reaches it, and only it.
+    dead.failNext(0, 500);
+    const second = await deliver(request(incident, message));
+    expect(second.webhooks).toEqual({ endpoints: 3, sent: 1, alreadySent: 2, failed: 0 });
+    expect(dead.accepted).toHaveLength(1);
+    const third = await deliver(request(incident, message));
+    expect(third.webhooks).toEqual({ endpoints: 3, sent: 0, alreadySent: 3, failed: 0 });
+    expect([flaky.accepted.length, steady.accepted.length, dead.accepted.length]).toEqual([1, 1, 1]);
+    expect(flaky.requests).toHaveLength(3);
+    expect(steady.requests).toHaveLength(1);
+    // The log keeps the first record of the channel.
+    expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v2#webhook`).lean()).toEqual(webhookRow);
+    // Every request of one delivery carried the same webhook-id and body.
+    expect(new Set(flaky.accepted.map((a) => a.headers['webhook-id'])).size).toBe(1);
+  });
+
+  it('[M7.6] signs each webhook and carries incident ID, severity, category and version in the payload and the headers, in the customer\'s locale', async () => {
+    const comp = await component();
+    const hook = await webhookReceiver();
+    await customer(comp, { locale: 'de', webhooks: [`${hook.url}/de`] });
+    await customer(comp, { webhooks: [`${hook.url}/en`] });
+    const incident = incidentOn(comp);
+    const message = messageV(3);
+    const result = await deliver(request(incident, message));
+    expect(result.webhooks).toEqual({ endpoints: 2, sent: 2, alreadySent: 0, failed: 0 });
+    expect(hook.refused).toEqual([]);
+    expect(hook.accepted).toHaveLength(2);
+    for (const { body, headers } of hook.accepted) {
+      expect(body.verdict.valid).toBe(true);
+      expect(verifyWebhook(newWebhookSecret(), headers, body.raw).valid).toBe(false);
+      expect(body.payload).toMatchObject({
+        type: 'incident.updated',
+        data: { incidentId: incident.id, severity: 'SEV2', category: 'outage', version: 3, phase: 'investigating', statusPageUrl: `http://status.herald.test/status#${incident.id}` },
+      });
+      expect(headers).toMatchObject({
+        'x-herald-incident-id': incident.id, 'x-herald-severity': 'SEV2', 'x-herald-category': 'outage', 'x-herald-message-version': '3',
+      });
+    }
+    const byLocale = Object.fromEntries(hook.accepted.map((a) => [a.body.payload.data.locale, a.body.payload.data]));
+    expect(byLocale.de).toMatchObject({ subject: 'API-Fehler (Update 3)', text: 'Einige Anfragen an die API schlagen fehl.' });
+    expect(byLocale.en).toMatchObject({ subject: 'API errors (update 3)', text: message.text });
+  });
+
+  it('[M3.3] posts Slack-compatible {text, blocks} (header and mrkdwn sections within Block Kit limits), honours Retry-After, and posts once per URL', async () => {
+    const comp = await component();
+    const slack = await slackReceiver();
+    const gone = await slackReceiver();
+    gone.failNext(1_000, 404);
+    slack.failNext(1, 429, { 'retry-after': '1' });
+    const incident = { ...incidentOn(comp), title: 'Checkout <!channel> & payments' };
+    const long = Array.from({ length: 120 }, (_, i) => `Line ${i}: requests through db-7.corp fail for some customers & we are on it.`).join('\n');
+    const message = messageV(4, long);
+    const url = `${slack.url}/services/T000/B000/XXXX`;
+    const result = await deliver(request(incident, message, { slackWebhooks: [url, url, `${gone.url}/services/T1/B1/Y`] }));
+    expect(result.slack).toEqual({ sent: 1, failed: 1 });
+    expect(gone.requests).toHaveLength(1);
+
+    expect(slack.refused).toEqual([]);
+    expect(slack.accepted).toHaveLength(1);
+    expect(slack.requests).toHaveLength(2);
+    expect(slack.requests[1] - slack.requests[0]).toBeGreaterThanOrEqual(950);
+    const { body, headers } = slack.accepted[0];
+    expect(headers['content-type']).toMatch(/^application\/json/);
+    expect(typeof body.text).toBe('string');
+    expect(body.text.length).toBeGreaterThan(0);
+    const blocks = body.blocks!;
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: '[SEV2] Checkout <!channel> & payments' } });
+    const sections = blocks.slice(1) as { type: 'section'; text: { type: 'mrkdwn'; text: string } }[];
+    expect(sections.length).toBeGreaterThan(3);
+    for (const s of sections) {
+      expect(s.type).toBe('section');
+      expect(s.text.type).toBe('mrkdwn');
+      expect(s.text.text.length).toBeGreaterThan(0);
+      expect(s.text.text.length).toBeLessThanOrEqual(3000);
+    }
+    const all = sections.map((s) => s.text.text).join('\n');
+    expect(all).toContain('*Severity:* SEV2');
+    expect(all).toContain(`*Incident:* ${incident.id}`);
+    expect(all).toContain('*Version:* 4');
+    expect(all).toContain('API errors (update 4)');
+    expect(all).toContain(`<http://status.herald.test/status#${incident.id}|View on the status page>`);
+    // The gate ran (no internal host names) and Slack markup in the text is escaped.
+    expect(all).not.toContain('db-7.corp');
+    expect(all).toContain('&amp; we are on it');
+    expect(body.text).not.toContain('<!channel>');
+
+    const again = await deliver(request(incident, message, { slackWebhooks: [url] }));
+    expect(again.slack).toEqual({ sent: 0, failed: 0 });
+    expect(slack.requests).toHaveLength(2);
+    const record = await h.store.models.Delivery.findOne({ incidentId: incident.id, channel: 'slack', status: 'sent' }).lean();
+    expect(record?.recipient).toMatch(/^127\.0\.0\.1:\d+#[0-9a-f]{16}$/);
+    expect(record?.recipient).not.toContain('XXXX');
+  });
+
+  it('[M3.3, M7.6] emails each distribution list once, through Mailpit, with the X-Herald metadata headers and a deterministic Message-ID', async () => {
+    const comp = await component();
+    const incident = incidentOn(comp);
+    const message = messageV(5);
+    const list = `staff-${uniqueName('l').toLowerCase()}@${h.domain}`;
+    const result = await deliver(request(incident, message, { distributionLists: [list, list.toUpperCase()] }));
+    expect(result.internalEmail).toEqual({ sent: 1 });
+    const mine = (msgs: { To: { Address: string }[] }[]) => msgs.filter((m) => m.To.some((t) => t.Address.toLowerCase() === list));
+    const got = mine(await h.mailpit.waitFor(h.domain, (msgs) => mine(msgs).length >= 1));
+    expect(got).toHaveLength(1);
+    const msg = got[0] as (typeof got)[number] & { ID: string; MessageID: string; Subject: string };
+    expect(msg.Subject).toBe('API errors (update 5)');
+    const headers = await h.mailpit.headers(msg.ID);
+    expect(headers['X-Herald-Incident-Id']).toEqual([incident.id]);
+    expect(headers['X-Herald-Severity']).toEqual(['SEV2']);
+    expect(headers['X-Herald-Category']).toEqual(['outage']);
+    expect(headers['X-Herald-Message-Version']).toEqual(['5']);
+    expect(msg.MessageID).toBe(`${incident.id}.v5.list.${list.replace('@', '_')}@herald.test`);
+    expect(await h.mailpit.text(msg.ID)).toContain(`http://status.herald.test/status#${incident.id}`);
+
+    const again = await deliver(request(incident, message, { distributionLists: [list] }));
+    expect(again.internalEmail).toEqual({ sent: 0 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mine(await h.mailpit.toDomain(h.domain))).toHaveLength(1);
+    expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v5#internal-email`).lean()).toMatchObject({ count: 1 });
+  });
+});
