@@ -5,6 +5,7 @@ import {
   broadcastIdFor,
   byAddress,
   decideAmbiguousClaim,
+  digestChannel,
   planBatches,
   resumePoint,
   SettledPrefix,
@@ -105,5 +106,21 @@ describe('the broadcast email', () => {
     expect(a.email.headers['List-Unsubscribe']).toBe('<https://status.test/v1/unsubscribe?email=Ops%40Acme.test>');
     expect(a.email.metadata).toEqual({ incident_id: 'INC-9', severity: 'SEV2', category: 'outage', message_version: '4' });
     expect(a.email.text).toContain('https://status.test/status#INC-9');
+  });
+
+  it('[M2.5, M2.6, M3.4] carries the given link and locale, and gives a digest its own key and Message-ID', () => {
+    const meta = { incidentId: 'INC-9', severity: 'SEV2' as const, category: 'outage' as const, version: 6 };
+    const config = { fromAddress: 'Status <status@herald.test>', publicUrl: 'https://status.test', messageIdDomain: 'herald.test' };
+    const content = { subject: 'S', text: 'T', html: '<p>T</p>' };
+    const update = broadcastEmail(meta, content, 'ops@acme.test', config, { statusLink: 'https://status.test/r/abc.def', locale: 'de' });
+    expect(update.key).toBe(deliveryKey('INC-9', 6, 'email', 'ops@acme.test'));
+    expect(update.email.headers['Content-Language']).toBe('de');
+    expect(update.email.text).toBe('T\n\nFollow this incident: https://status.test/r/abc.def');
+    expect(update.email.html).toContain('<a href="https://status.test/r/abc.def">');
+    const digest = broadcastEmail(meta, content, 'ops@acme.test', config, { digestOf: [4, 5, 6] });
+    expect(digest.key).toBe(deliveryKey('INC-9', 4, digestChannel, 'ops@acme.test'));
+    expect(digest.email.messageId).toBe('<INC-9.digest.v4.ops_acme.test@herald.test>');
+    expect(digest.email.headers['X-Herald-Digest-Versions']).toBe('4,5,6');
+    expect(digest.email.headers['X-Herald-Message-Version']).toBe('6');
   });
 });
