@@ -1,3 +1,4 @@
+// herald:transport — posts bodies its callers built; every caller gates them first (see tests/unit/gate-channels.test.ts).
 /**
  * One HTTP POST to a receiver Herald does not control (a customer's webhook endpoint, a Slack
  * incoming webhook), retried with exponential backoff inside the activity, so one slow or broken

@@ -818,6 +818,8 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
   s.setDraft({ ...closing, decisionIds: [] });
   await recordStep(s, 'drafted', resolution.resolvedBy, { version: closing.version, hash: closing.hash, phase: 'resolved', templateId: closing.templateId });
   await publish(s, s.d.draft!);
+  // What publishing queued (channel and outreach records) is written before the incident closes.
+  if (d.v2) await drain(s);
   s.meet(() => true);
   d.resolvedAt = iso(Date.now());
   d.status = 'resolved';

@@ -85,10 +85,10 @@ describe('one incident end to end through the HTTP API', () => {
     expect(audit.status).toBe(200);
     const steps = audit.body.records.map((r: any) => `${r.step}${r.details.channel ? `:${r.details.channel}` : ''}`);
     expect(steps).toEqual([
-      'declared', 'drafted', 'published:status-page', 'published:email',
-      'drafted', 'published:status-page', 'published:email', 'resolved',
+      'declared', 'drafted', 'published:status-page', 'published:email', 'outreach', 'channels-delivered',
+      'drafted', 'published:status-page', 'published:email', 'outreach', 'channels-delivered', 'resolved',
     ]);
-    expect(audit.body.verdict).toEqual({ valid: true, records: 8 });
+    expect(audit.body.verdict).toEqual({ valid: true, records: 12 });
     expect(verifyChain(audit.body.records).valid).toBe(true);
 
     const history = await h.request('GET', `/v1/incidents/${body.id}/history`, { key: keys.manager });

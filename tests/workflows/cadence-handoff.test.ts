@@ -89,7 +89,7 @@ describe('handoffs of communication ownership', () => {
 
       const mail = await eventually(() => t.mailpit.search(`to:"${incoming}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.includes('time to hand off?')));
       expect(mail.filter((x) => x.Subject.includes('time to hand off?'))).toHaveLength(1);
-      const handoffMail = await eventually(() => t.mailpit.search(`to:"${incoming}" subject:"${input.id}"`), (m) => m.length > 0);
+      const handoffMail = await eventually(() => t.mailpit.search(`to:"${incoming}" subject:"Handoff" subject:"${input.id}"`), (m) => m.length > 0);
       expect(await t.mailpit.text(handoffMail[0].ID)).toContain(notes);
     });
   });

@@ -45,7 +45,7 @@ function mailTo(address: string, title: string, ok: (m: MailpitMessage[]) => boo
 }
 
 describe('escalation rules', () => {
-  it('[M1.2] raising a SEV2 to SEV1 notifies the executives and makes them approvers; the two-hour rule fires at exactly detection + 120 min', async () => {
+  it('[M1.2, M1.4] raising a SEV2 to SEV1 notifies the executives and makes them approvers; the two-hour rule fires at exactly detection + 120 min', async () => {
     await t.withWorker(async (taskQueue) => {
       const { input, handle, state, detected } = await declare(taskQueue, 'SEV2', (s) => s.status === 'awaiting-approval');
       expect(state.requiredApprovers).toEqual(['pr']);
@@ -79,8 +79,14 @@ describe('escalation rules', () => {
       expectAt(checked.firedAt, detected + 120 * minute);
 
       const accounts = await mailTo(accountList, input.title);
-      expect(accounts.map((x) => x.Subject)).toEqual([`[SEV1] Escalation: ${input.title}`]);
-      expect(await t.mailpit.text(accounts[0].ID)).toContain('A major outage still open after two hours');
+      const escalations = accounts.filter((x) => x.Subject.includes('Escalation:'));
+      expect(escalations.map((x) => x.Subject)).toEqual([`[SEV1] Escalation: ${input.title}`]);
+      expect(await t.mailpit.text(escalations[0].ID)).toContain('A major outage still open after two hours');
+      // Nothing was published, so the enterprise customer's contractual notice deadline escalated too (M1.4).
+      expect(accounts.map((x) => x.Subject).filter((x) => !x.includes('Escalation:')).sort()).toEqual([
+        `[SEV1] ${input.title}: contract breached`,
+        `[SEV1] ${input.title}: contract deadline approaching`,
+      ]);
       const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).length === 2);
       expect(audit.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).map((r) => [r.actor, r.details.rules])).toEqual([
         [lead, ['sev1-executives']],
