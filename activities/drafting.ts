@@ -63,8 +63,8 @@ export function createDraftActivities({ store }: ActivityDeps) {
       if (!req.template) {
         for (const locale of await audienceLocales(req.incident.components)) {
           if (locale === primary) continue;
-          const candidates = [...stored, ...builtinTemplates].filter((t) => t.locale === locale);
-          const localized = selectTemplate(candidates, { ...query, locale });
+          // The same template in another language (its id plus the locale), so both say the same facts.
+          const localized = [...stored, ...builtinTemplates].find((t) => t.locale === locale && t.templateId === `${template.templateId}-${locale}`);
           if (!localized) continue;
           const r = renderTemplate(localized, vars);
           translations[locale] = { subject: r.subject, text: r.text, html: r.html };

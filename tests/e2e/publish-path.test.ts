@@ -1,0 +1,147 @@
+import { uniqueName } from '../support/env';
+import { keys, startHarness, type Harness } from '../support/harness';
+import { saveHistoryFixture } from '../support/history-fixtures';
+import { workflowIdFor } from '../../domain/incident';
+
+/**
+ * The publish path of a running incident, end to end over HTTP with a real worker: every check a
+ * version passes before it leaves (M2.4, M2.5), and every channel it reaches after (M3.3, M3.5).
+ */
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.store.models.Customer.insertMany([
+    { customerId: 'brauhaus', name: 'Brauhaus', tier: 'business', locale: 'de', emails: [`betrieb@${h.domain}`], subscriptions: ['payments'] },
+    { customerId: 'sakura', name: 'Sakura', tier: 'standard', locale: 'ja', emails: [`ops-jp@${h.domain}`], subscriptions: ['payments'] },
+  ]);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function declare(severity: string, components: string[]) {
+  const body = {
+    id: uniqueName('INC'),
+    title: `Card payments failing ${uniqueName('t')}`,
+    category: 'outage',
+    severity,
+    components,
+    summary: 'Some card payments fail at checkout.',
+  };
+  expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
+  return body;
+}
+
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`never saw ${what}: ${JSON.stringify(await read()).slice(0, 1500)}`);
+}
+
+const state = (id: string) => h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer }).then((r) => r.body);
+const audit = (id: string) => h.request('GET', `/v1/incidents/${id}/audit`, { key: keys.manager }).then((r) => r.body.records as any[]);
+
+describe('the publish path of a running incident', () => {
+  it('[M2.4, M5.6] a hypothesis waits for a disclosure approver; a confirmed cause waits for the incident to confirm it', async () => {
+    const { id } = await declare('SEV4', ['api']);
+    const v1 = await waitFor(() => state(id), (s) => s.status === 'published', 'v1 published');
+    expect(v1.requiredApprovers).toEqual([]);
+
+    const hypothesis = { statement: 'A configuration change to the card router', status: 'hypothesis' };
+    const edit = await h.request('POST', `/v1/incidents/${id}/drafts`, {
+      key: keys.responder,
+      body: { baseVersion: 1, subject: 'Card payments failing', text: 'We believe a configuration change caused the failures and are rolling it back.', rootCause: hypothesis },
+    });
+    expect(edit.status).toBe(201);
+    const pub = await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 2 } });
+    expect(pub.body).toMatchObject({ version: 2, status: 'awaiting-approval' });
+    const waiting = await state(id);
+    // SEV4 needs nobody by the matrix; the hypothesis asks for the first disclosure approver.
+    expect(waiting.requiredApprovers).toEqual(['legal']);
+    expect(waiting.published.map((p: any) => p.version)).toEqual([1]);
+
+    const signed = await h.request('POST', `/v1/incidents/${id}/approvals`, { key: keys.legal, body: { version: 2, hash: waiting.currentDraft.hash } });
+    expect(signed.status).toBe(200);
+    await waitFor(() => state(id), (s) => s.published.some((p: any) => p.version === 2), 'v2 published');
+
+    // "Confirmed" before anyone confirmed it: blocked, recorded as a near miss.
+    const confirmed = { statement: 'A configuration change to the card router', status: 'confirmed' };
+    expect((await h.request('POST', `/v1/incidents/${id}/drafts`, {
+      key: keys.responder,
+      body: { baseVersion: 2, subject: 'Card payments failing', text: 'A configuration change caused the failures; it has been rolled back.', rootCause: confirmed },
+    })).status).toBe(201);
+    expect((await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 3 } })).body).toMatchObject({ status: 'publishing' });
+    const blocked = await waitFor(() => audit(id), (a) => a.some((r) => r.step === 'publication-blocked'), 'the block');
+    expect(blocked.find((r) => r.step === 'publication-blocked').details).toMatchObject({ version: 3, problems: [expect.objectContaining({ check: 'disclosure' })] });
+    const misses = await h.request('GET', `/v1/incidents/${id}/near-misses`, { key: keys.manager });
+    expect(misses.body.nearMisses.map((m: any) => m.kind)).toContain('hypothesis-disclosure');
+    expect((await state(id)).published.map((p: any) => p.version)).toEqual([1, 2]);
+
+    const rc = await h.request('POST', `/v1/incidents/${id}/root-cause`, { key: keys.responder, body: { statement: confirmed.statement } });
+    expect(rc.status).toBe(200);
+    expect((await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 3 } })).status).toBe(202);
+    const done = await waitFor(() => state(id), (s) => s.published.some((p: any) => p.version === 3), 'v3 published');
+    expect(done.rootCause).toMatchObject({ statement: confirmed.statement, confirmedBy: 'Riley Responder' });
+    // v2 and v3 went out inside the 30-minute email window with the same status: folded for a digest (M3.4).
+    const steps = await audit(id);
+    expect(steps.filter((r) => r.step === 'digest').map((r) => r.details.version)).toEqual([2, 3]);
+    await saveHistoryFixture('v2-disclosure-checks', h.client.workflow.getHandle(workflowIdFor(id)));
+  });
+
+  it('[M2.5, M3.3, M3.5] a version publishes in every audience locale at once, each channel records when it delivered, top-tier accounts get outreach', async () => {
+    const { id, title } = await declare('SEV4', ['payments']);
+    const v1 = await waitFor(() => state(id), (s) => s.status === 'published', 'v1 published');
+    // The German template rendered the same version; Japanese has none, so the playbook's fallback stood in.
+    expect(Object.keys(v1.currentDraft.translations)).toEqual(['de']);
+    expect(v1.currentDraft.translations.de.subject).toContain('Teilweise Störung');
+    const published = (await audit(id)).find((r) => r.step === 'published' && r.details.channel === 'status-page');
+    expect(published.details).toMatchObject({ version: 1, requiredLocales: ['de', 'en', 'ja'], fallback: { locale: 'en', missing: ['ja'] } });
+
+    const mail = await h.mailpit.waitFor(h.domain, (m) => m.some((x) => x.To[0].Address === `betrieb@${h.domain}`) && m.some((x) => x.To[0].Address === `ops-jp@${h.domain}`));
+    const german = mail.find((x) => x.To[0].Address === `betrieb@${h.domain}`)!;
+    expect(german.Subject).toContain('Teilweise Störung');
+    expect((await h.mailpit.headers(german.ID))['Content-Language']).toEqual(['de']);
+    expect(mail.find((x) => x.To[0].Address === `ops-jp@${h.domain}`)!.Subject).toContain('Partial disruption');
+
+    // M3.3: the page first, then email, in-app and the rest; the lag of each is readable.
+    const channels = await waitFor(
+      () => h.request('GET', `/v1/incidents/${id}/channels`, { key: keys.viewer }),
+      (r) => r.status === 200 && r.body.versions[0]?.channels.length >= 4,
+      'channel log',
+    );
+    const v = channels.body.versions[0];
+    expect(v).toMatchObject({ version: 1, firstChannel: 'status-page' });
+    expect(v.channels.map((c: any) => c.channel).sort()).toEqual(expect.arrayContaining(['email', 'in-app', 'status-api', 'status-page']));
+    for (const c of v.channels) expect(c.lagMs).toBeGreaterThanOrEqual(0);
+    expect(v.channels.find((c: any) => c.channel === 'email').count).toBe(4);
+    expect(v.maxLagMs).toBe(Math.max(...v.channels.map((c: any) => c.lagMs)));
+
+    // M3.5: acme is the enterprise account on payments; its call is a task with the approved words.
+    const outreach = await h.request('GET', `/v1/incidents/${id}/outreach`, { key: keys.viewer });
+    expect(outreach.status).toBe(200);
+    expect(outreach.body.tasks.map((t: any) => [t.customerId, t.status, t.version])).toEqual([['acme', 'open', 1]]);
+    const task = outreach.body.tasks[0];
+    expect(Date.parse(task.dueAt) - Date.parse(v1.published[0].publishedAt)).toBe(30 * 60_000);
+    expect(task.talkingPoints.text).toBe(v1.currentDraft.text);
+    const done = await h.request('POST', `/v1/incidents/${id}/outreach/acme/complete`, { key: keys.responder, body: { outcome: 'reached', notes: 'Spoke to their CTO.' } });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'done', outcome: 'reached' });
+
+    // A Japanese translation attached later keeps the template's wording, and then no fallback is needed.
+    const ja = { subject: `一部障害: ${title}`, text: v1.currentDraft.text };
+    const put = await h.request('PUT', `/v1/incidents/${id}/drafts/1/translations/ja`, { key: keys.responder, body: ja });
+    expect(put.status).toBe(201);
+    const v2 = await waitFor(() => state(id), (s) => s.currentDraft.version === 2, 'v2');
+    expect(v2.currentDraft).toMatchObject({ templateId: v1.currentDraft.templateId, translations: { de: v1.currentDraft.translations.de, ja } });
+    expect((await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 2 } })).status).toBe(202);
+    const after = await waitFor(() => audit(id), (a) => a.some((r) => r.step === 'published' && r.details.channel === 'status-page' && r.details.version === 2), 'v2 on the page');
+    const second = after.find((r) => r.step === 'published' && r.details.channel === 'status-page' && r.details.version === 2);
+    expect(second.details.fallback).toBeUndefined();
+    expect(second.details.locales).toEqual(['de', 'en', 'ja']);
+    await saveHistoryFixture('v2-locales-channels-outreach', h.client.workflow.getHandle(workflowIdFor(id)));
+  });
+});
