@@ -24,6 +24,33 @@ function seconds(d: { seconds?: unknown } | null | undefined): string {
   return `${Number(d?.seconds ?? 0)}s`;
 }
 
+type Marker = NonNullable<HistoryEvent['markerRecordedEventAttributes']>;
+
+/** The JSON of a marker's detail payload, when it has one. */
+function markerData(m: Marker, key: string): Record<string, unknown> | undefined {
+  const payload = m.details?.[key]?.payloads?.[0]?.data;
+  if (!payload) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local steps and code-version markers, as a manager reads them. */
+function describeMarker(m: Marker): string {
+  if (m.markerName === 'core_local_activity') {
+    const data = markerData(m, 'data');
+    const name = typeof data?.activity_type === 'string' ? data.activity_type : 'local step';
+    return m.failure ? `Step "${name}" failed: ${m.failure.message}` : `Step "${name}" completed (run in the worker)`;
+  }
+  if (m.markerName === 'core_patch') {
+    const data = markerData(m, 'patch-data');
+    return `Code version marker${typeof data?.id === 'string' ? ` "${data.id}"` : ''}`;
+  }
+  return `Marker "${m.markerName}"`;
+}
+
 /** A manager-readable line for each workflow history event: what happened, not the protobuf. */
 export function describeEvent(event: HistoryEvent, activityNames: Map<number, string>): string {
   const e = event;
@@ -47,6 +74,8 @@ export function describeEvent(event: HistoryEvent, activityNames: Map<number, st
   if (e.workflowExecutionFailedEventAttributes) return `Incident workflow failed: ${e.workflowExecutionFailedEventAttributes.failure?.message}`;
   if (e.workflowExecutionContinuedAsNewEventAttributes) return 'Continued as a new run to keep history small';
   if (e.workflowExecutionTerminatedEventAttributes) return `Terminated: ${e.workflowExecutionTerminatedEventAttributes.reason}`;
+  if (e.markerRecordedEventAttributes) return describeMarker(e.markerRecordedEventAttributes);
+  if (e.upsertWorkflowSearchAttributesEventAttributes) return 'Search attributes updated (code version markers)';
   if (e.workflowTaskScheduledEventAttributes) return 'Workflow task scheduled';
   if (e.workflowTaskStartedEventAttributes) return 'Workflow task started';
   if (e.workflowTaskCompletedEventAttributes) return 'Workflow task completed';

@@ -38,7 +38,15 @@ export interface BroadcastOutcome {
   digestDueAt?: string;
 }
 
-function add(totals: BroadcastOutcome, r: EmailBatchResult): void {
+/** The totals of a broadcast before any batch reported. */
+export function emptyOutcome(plan: BroadcastPlan): BroadcastOutcome {
+  return {
+    broadcastId: plan.broadcastId, recipients: plan.recipients, batches: plan.batches,
+    sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, resumedBatches: 0, settledByEarlierAttempts: 0, byProvider: {},
+  };
+}
+
+export function add(totals: BroadcastOutcome, r: EmailBatchResult): void {
   totals.sent += r.sent;
   totals.alreadySent += r.alreadySent;
   totals.verified += r.verified;
@@ -75,10 +83,7 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
   });
 
   const plan = req.progress?.plan ?? (await planBroadcast({ incident: req.incident, message: req.message, batchSize }));
-  const totals: BroadcastOutcome = req.progress?.totals ?? {
-    broadcastId: plan.broadcastId, recipients: plan.recipients, batches: plan.batches,
-    sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, resumedBatches: 0, settledByEarlierAttempts: 0, byProvider: {},
-  };
+  const totals: BroadcastOutcome = req.progress?.totals ?? emptyOutcome(plan);
 
   let next = req.progress?.nextBatch ?? 0;
   // Very large audiences hand over to a fresh run before history grows large; lanes finish the
