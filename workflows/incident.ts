@@ -15,7 +15,7 @@ import {
 import type { HeraldActivities } from '../activities';
 import type { IncidentInput } from '../domain/incident';
 import { add, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
-import { nextUpdateDueMinutes, selectChannels } from '../domain/rules';
+import { deadlinesFor, nextUpdateDueMinutes, selectChannels } from '../domain/rules';
 import { minute, iso, IncidentState, type Deadline, type Draft, type IncidentData, type WorkItem } from './incident-state';
 import {
   acknowledgeHandoffUpdate,
@@ -36,6 +36,7 @@ import {
   startBlackoutUpdate,
   technicalReviewUpdate,
   versionBodiesQuery,
+  versionsQuery,
   type DraftEdit,
   type IncidentView,
   type PublishRequest,
@@ -109,6 +110,17 @@ function registerHandlers(s: IncidentState): void {
   };
 
   setHandler(incidentStateQuery, () => s.view());
+  setHandler(versionsQuery, () => {
+    const publishedAt = (v: number) => d.published.find((p) => p.version === v)?.publishedAt;
+    const log = d.versionLog.map((v) => ({
+      version: v.version, hash: v.hash, phase: v.phase, author: v.author, createdAt: v.createdAt, parent: v.parent, subject: v.subject,
+      current: false, publishedAt: publishedAt(v.version),
+    }));
+    const x = d.draft;
+    return x
+      ? [...log, { version: x.version, hash: x.hash, phase: x.phase, author: x.author, createdAt: x.createdAt, parent: x.parent, subject: x.subject, current: true, publishedAt: publishedAt(x.version) }]
+      : log;
+  });
   setHandler(versionBodiesQuery, ({ from, to }) => {
     const body = (version: number) => {
       const b = s.versionBody(version);
@@ -338,8 +350,19 @@ function registerHandlers(s: IncidentState): void {
       if (c.customersAffected !== undefined) d.customersAffected = c.customersAffected;
       s.audit('reclassified', c.by, { severity: d.severity, tags: d.tags, customersAffected: d.customersAffected });
       s.evaluateEscalations(c.by);
-      // A new severity has other contractual deadlines (M1.4).
-      if (d.v2 && c.severity) s.queue({ kind: 'plan-audience' });
+      // A new severity has other contractual deadlines (M1.4), and a graver one shorter step deadlines (M1.5).
+      if (d.v2 && c.severity) {
+        s.queue({ kind: 'plan-audience' });
+        for (const rule of deadlinesFor(s.pb, d.severity)) {
+          const dl = d.deadlines.find((x) => x.kind === 'step' && x.step === rule.step && x.state === 'open');
+          const due = s.detectedAt + rule.minutesFromDetection * minute;
+          if (dl && due < dl.dueAt) {
+            dl.dueAt = Math.max(Date.now(), due);
+            dl.holdingStatement = rule.publishHoldingStatementOnMiss;
+            s.dirty = true;
+          }
+        }
+      }
       return { severity: d.severity, tags: d.tags, requiredApprovers: d.requiredApprovers };
     },
     { validator: open },

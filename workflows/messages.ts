@@ -219,6 +219,21 @@ export interface VersionBody {
   subject: string;
   text: string;
 }
+/** One entry of a version's lineage: who wrote it from which parent, and whether it went out. */
+export interface VersionSummary {
+  version: number;
+  hash: string;
+  phase: Phase;
+  author: string;
+  createdAt: string;
+  parent?: number;
+  subject?: string;
+  current: boolean;
+  publishedAt?: string;
+}
+/** Every version the incident still knows, oldest first (bodies of very old ones are in the audit archive). */
+export const versionsQuery = defineQuery<VersionSummary[]>('versions');
+
 export const approveUpdate = defineUpdate<ApprovalReceipt, [ApprovalRequest]>('approve');
 export const editDraftUpdate = defineUpdate<DraftReceipt, [DraftEdit]>('editDraft');
 export const publishUpdate = defineUpdate<{ version: number; status: 'publishing' | 'awaiting-approval' | 'held' }, [PublishRequest]>('publish');

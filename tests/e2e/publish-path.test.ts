@@ -144,4 +144,21 @@ describe('the publish path of a running incident', () => {
     expect(second.details.locales).toEqual(['de', 'en', 'ja']);
     await saveHistoryFixture('v2-locales-channels-outreach', h.client.workflow.getHandle(workflowIdFor(id)));
   });
+
+  it('[M1.5, M1.2] raising a SEV2 to SEV1 brings the open step deadlines forward to the SEV1 ones, never later', async () => {
+    const { id } = await declare('SEV2', ['api']);
+    const before = await waitFor(() => state(id), (s) => s.status === 'awaiting-approval', 'awaiting approval');
+    const detected = Date.parse(before.detectedAt);
+    const due = (s: any, kind: string) => s.deadlines.find((d: any) => d.kind === kind)?.dueAt;
+    expect(due(before, 'step:approval')).toBe(new Date(detected + 27 * 60_000).toISOString());
+    expect(due(before, 'step:first-external-message')).toBe(new Date(detected + 30 * 60_000).toISOString());
+    const res = await h.request('POST', `/v1/incidents/${id}/classification`, { key: keys.responder, body: { severity: 'SEV1' } });
+    expect(res.status).toBe(200);
+    const after = await state(id);
+    expect(after.severity).toBe('SEV1');
+    expect(due(after, 'step:approval')).toBe(new Date(detected + 14 * 60_000).toISOString());
+    expect(due(after, 'step:first-external-message')).toBe(new Date(detected + 15 * 60_000).toISOString());
+    // Steps already done stay done.
+    expect(after.deadlines.find((d: any) => d.kind === 'step:draft-ready').state).toBe('met');
+  });
 });
