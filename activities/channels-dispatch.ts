@@ -11,6 +11,7 @@ import { loadAudience } from '../store/service-model';
 import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
 import type { ActivityDeps } from './index';
+import { staffSegment, statusLinks } from './tracked-links';
 import { sendWebhook } from './webhooks';
 
 export interface ChannelDispatchRequest {
@@ -64,7 +65,8 @@ function slackRecipient(url: string): string {
 export function createChannelDispatchActivities(deps: ActivityDeps) {
   const { store, config } = deps;
   const { Customer, ChannelDelivery } = store.models;
-  const statusPageUrl = (incidentId: string) => `${config.publicUrl}/status#${encodeURIComponent(incidentId)}`;
+  /** A tracked status-page link for staff on one channel (M2.6), added after the gate so it is never redacted. */
+  const staffLink = (channel: 'slack' | 'internal-email', incidentId: string, version: number) => statusLinks(config, incidentId, channel)(staffSegment, version);
 
   return {
     /**
@@ -119,7 +121,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
             const r = await sendWebhook(deps, {
               ...meta, phase: message.phase, subject: localized.subject, text: localized.text, locale: localized.locale,
               publishedAt: req.publishedAt, customerId: member.customerId, endpointUrl: url,
-            }, secret, receiverRetry, hooks);
+            }, { secret, tier: member.tier }, receiverRetry, hooks);
             if (r.outcome === 'sent') result.webhooks.sent++;
             else if (r.outcome === 'already-sent') result.webhooks.alreadySent++;
             else result.webhooks.failed++;
@@ -133,7 +135,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
 
         const slack = async () => {
           const urls = [...new Set(req.internal.slackWebhooks)];
-          const body = JSON.stringify(slackIncidentMessage(meta, { title: gate.content.title, subject: gate.content.subject, text: gate.content.text, phase: message.phase }, statusPageUrl(incident.id)));
+          const body = JSON.stringify(slackIncidentMessage(meta, { title: gate.content.title, subject: gate.content.subject, text: gate.content.text, phase: message.phase }, staffLink('slack', incident.id, message.version)));
           let already = 0;
           await eachLimited(urls, inFlight, async (url) => {
             const recipient = slackRecipient(url);
@@ -155,7 +157,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         const lists = async () => {
           if (!gate.allowed) return;
           const addresses = [...new Map(req.internal.distributionLists.map((a) => [a.toLowerCase(), a])).values()];
-          const link = statusPageUrl(incident.id);
+          const link = staffLink('internal-email', incident.id, message.version);
           let reached = 0;
           for (const to of addresses) {
             const outcome = await sendOnce(

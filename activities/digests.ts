@@ -131,7 +131,7 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
           const record = (fields: ReceiptFields) =>
             recordReceipt({
               _id: delivery.key, incidentId: incident.id, version: folded[0], channel: digestChannel,
-              recipient: delivery.email.to, messageId: delivery.email.messageId, folded, at: new Date(), ...fields,
+              recipient: delivery.email.to, messageId: delivery.email.messageId, folded, at: new Date(), windowAt: new Date(at), ...fields,
             });
           const outcome = await deliverOnce({ sender: email, delivery, earlierClaim: earlierClaims.has(i), findReceipt, record });
           if (outcome.kind === 'unsettled') return false;

@@ -12,6 +12,11 @@ export interface EmailRateLimit {
   minutes: number;
   /** The version changes the public phase: it goes to everyone now, never into a digest. */
   statusChange: boolean;
+  /**
+   * The workflow's clock at publication. Windows are measured on it, so they agree with the
+   * workflow's digest timer even when the two clocks differ (a time-skipping test server).
+   */
+  at?: string;
 }
 
 /** A recipient of a planned batch. */
@@ -103,7 +108,7 @@ export async function emailLimiter(
             ...[...emailed.map((v) => deliveryKey(incident.id, v, 'email', r.email)), ...heldEarlier.map((v) => deliveryKey(incident.id, v, digestChannel, r.email))]
               .map((id) => receiptById.get(id))
               .filter((x): x is DeliveryReceiptDoc => x?.outcome === 'sent')
-              .map((x) => new Date(x.at).getTime()),
+              .map((x) => new Date(x.windowAt ?? x.at).getTime()),
           );
           if (last + windowMs > now.getTime()) return { held: true, lastEmailAt: new Date(last), dueAt: new Date(last + windowMs), alreadyHeld: false };
         }

@@ -198,7 +198,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
           const from = Math.max(resumedFrom, w * claimWindow);
           p = (async () => {
             const group = recipients.slice(from, (w + 1) * claimWindow);
-            const decisions = limiter ? await limiter.decide(group, new Date()) : undefined;
+            const decisions = limiter ? await limiter.decide(group, rateLimit?.at ? new Date(rateLimit.at) : new Date()) : undefined;
             const slots = group.map((r, i): Slot => {
               const d = decisions?.[i];
               if (d?.held) return { held: true, dueAt: d.dueAt };
@@ -251,7 +251,8 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
         const record = (fields: ReceiptFields) =>
           recordReceipt({
             _id: delivery.key, incidentId: incident.id, version: message.version, channel: 'email',
-            recipient: delivery.email.to, messageId: delivery.email.messageId, at: new Date(), ...fields,
+            recipient: delivery.email.to, messageId: delivery.email.messageId, at: new Date(),
+            ...(rateLimit?.at ? { windowAt: new Date(rateLimit.at) } : {}), ...fields,
           });
         const outcome = await deliverOnce({ sender: email, delivery, earlierClaim: plan.earlierClaims.has(position), findReceipt, record });
         switch (outcome.kind) {

@@ -28,7 +28,7 @@ export interface ActivityConfig {
   messageIdDomain: string;
   /** Internal addresses told when a deadline is missed (the backup communication lead). */
   escalationEmails: string[];
-  /** Signs tracked status-page links in email (M2.6); HERALD_LINK_SECRET via config/tracking.ts when absent. */
+  /** Signs tracked status-page links on every channel (M2.6); HERALD_LINK_SECRET via config/tracking.ts when absent. */
   linkSecret?: string;
 }
 

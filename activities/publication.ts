@@ -5,6 +5,7 @@ import type { MessageVersion } from '../domain/message';
 import { customNarrativeUsable, isRestricted, templateUsable } from '../domain/messages/governance';
 import type { NearMissKind } from '../domain/messages/near-misses';
 import { versionConsistency } from '../domain/messages/version-locales';
+import { defaultLintOptions, lintPlainLanguage, type LintFinding } from '../domain/plain-language';
 import type { ApproverRole, Playbook } from '../domain/playbooks/schema';
 import { builtinTemplates } from '../domain/templates';
 import { recordNearMiss } from '../store/near-misses';
@@ -13,8 +14,9 @@ import { latestVersion } from '../store/templates';
 import type { ActivityDeps } from './index';
 
 /**
- * The last look before a version leaves (M2.2, M2.3, M2.4, M2.5, M5.3): disclosure of the root
- * cause, template governance, the locales the audience reads, and whether those locales agree.
+ * The last look before a version leaves (M2.1, M2.2, M2.3, M2.4, M2.5, M5.3): disclosure of the
+ * root cause, template governance, plain language where the playbook enforces it, the locales the
+ * audience reads, and whether those locales agree.
  * Everything it stops is a near miss (M5.6), keyed by incident, version and check so a retried
  * activity records it once.
  */
@@ -26,13 +28,13 @@ export interface PublicationCheckRequest {
   approvals: { approver: string; role: ApproverRole; hash: string }[];
   rootCauseConfirmed: boolean;
   policy: Playbook['messages'];
-  /** The pre-approved holding statement skips governance and disclosure, but not locales. */
+  /** The pre-approved holding statement skips governance, disclosure and plain language, but not locales. */
   holdingStatement?: boolean;
   /** The workflow's clock, ISO: reviews expire relative to it. */
   at: string;
 }
 
-export type PublicationCheckName = 'disclosure' | 'governance' | 'locales' | 'consistency';
+export type PublicationCheckName = 'disclosure' | 'governance' | 'plain-language' | 'locales' | 'consistency';
 
 export interface PublicationProblem {
   kind: NearMissKind;
@@ -80,6 +82,47 @@ function disclosureProblem(req: PublicationCheckRequest): PublicationProblem | u
   };
 }
 
+/** Findings reported with a blocked version: enough to fix the text, bounded for the audit record. */
+const reportedFindings = 10;
+
+/**
+ * The playbook's plain-language bar (M2.1), applied to every locale of the version with that
+ * locale's glossary and reading-ease formula (a language without a formula has no score to fail).
+ */
+function plainLanguageProblem(req: PublicationCheckRequest, primary: string): PublicationProblem | undefined {
+  const bar = req.policy.plainLanguage;
+  if (!bar) return undefined;
+  const { message } = req;
+  const texts = [{ locale: primary, text: message.text }, ...Object.entries(message.translations ?? {}).map(([locale, t]) => ({ locale, text: t.text }))];
+  const scores: Record<string, number | null> = {};
+  const failing: { locale: string; findings: LintFinding[]; reasons: string[] }[] = [];
+  for (const { locale, text } of texts) {
+    const lint = lintPlainLanguage(text, { ...defaultLintOptions(locale), minReadingEase: bar.minReadingEase });
+    scores[locale] = lint.score;
+    const reasons: string[] = [];
+    if (bar.maxFindings !== undefined && lint.findings.length > bar.maxFindings) {
+      reasons.push(`${locale} has ${lint.findings.length} plain-language finding${lint.findings.length === 1 ? '' : 's'}, the playbook allows ${bar.maxFindings}`);
+    }
+    if (bar.minReadingEase !== undefined && lint.score !== null && lint.score < bar.minReadingEase) {
+      reasons.push(`${locale} reads at ${lint.score} (${lint.formula}), the playbook needs ${bar.minReadingEase}`);
+    }
+    if (reasons.length) failing.push({ locale, findings: lint.findings, reasons });
+  }
+  if (!failing.length) return undefined;
+  return {
+    kind: 'blocked-publication',
+    check: 'plain-language',
+    reason: `not plain enough: ${failing.flatMap((f) => f.reasons).join('; ')}`,
+    details: {
+      findings: failing.flatMap((f) => f.findings.map((x) => ({ locale: f.locale, ...x }))).slice(0, reportedFindings),
+      score: scores[primary],
+      scores,
+      minReadingEase: bar.minReadingEase,
+      maxFindings: bar.maxFindings,
+    },
+  };
+}
+
 async function governanceProblem(models: Models, req: PublicationCheckRequest): Promise<PublicationProblem | undefined> {
   const { message, incident, policy } = req;
   const blocked = (reason: string, details: Record<string, unknown>): PublicationProblem => ({
@@ -122,6 +165,8 @@ export function createPublicationActivities({ store }: ActivityDeps) {
         if (disclosure) problems.push(disclosure);
         const governance = await governanceProblem(store.models, req);
         if (governance) problems.push(governance);
+        const plain = plainLanguageProblem(req, primary);
+        if (plain) problems.push(plain);
       }
 
       const { audience } = await loadAudience(store.models, incident);

@@ -6,6 +6,7 @@ import { webhookHeaders, webhookIdFor } from '../domain/webhooks';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import { postWithRetry, singleRequest, type PostHooks, type RetryPolicy } from './http-delivery';
 import type { ActivityDeps } from './index';
+import { emailSegment, statusLinks } from './tracked-links';
 
 /** One message version to one customer endpoint. The secret is looked up here, so it never enters workflow history. */
 export interface WebhookDelivery {
@@ -32,16 +33,24 @@ export type WebhookSendResult =
   | { outcome: 'blocked'; webhookId: string; reasons: string[] }
   | { outcome: 'failed'; webhookId: string; status?: number; error?: string };
 
+/** The receiving customer's side of one delivery: the endpoint's signing secret and the customer's tier. */
+export interface WebhookReceiver {
+  secret: string;
+  /** The tracked link's segment (M2.6); 'subscriber' when unknown. */
+  tier?: string;
+}
+
 /**
  * The one path a customer webhook takes: claims the delivery under its key (one sent per
  * incident, version and endpoint), passes the text through the external gate, and POSTs a signed
- * `incident.updated` event (Standard Webhooks) with the metadata headers. Every request carries
- * the same webhook-id and body; the signature covers the request's own timestamp.
+ * `incident.updated` event (Standard Webhooks) with the metadata headers and a tracked
+ * status-page link (M2.6). Every request carries the same webhook-id and body; the signature
+ * covers the request's own timestamp.
  */
 export async function sendWebhook(
   { store, config }: Pick<ActivityDeps, 'store' | 'config'>,
   d: WebhookDelivery,
-  secret: string,
+  { secret, tier }: WebhookReceiver,
   policy: RetryPolicy,
   hooks: PostHooks,
 ): Promise<WebhookSendResult> {
@@ -68,7 +77,8 @@ export async function sendWebhook(
       subject: gate.content.subject,
       text: gate.content.text,
       ...(d.locale ? { locale: d.locale } : {}),
-      statusPageUrl: `${config.publicUrl}/status#${encodeURIComponent(d.incidentId)}`,
+      // Made by Herald after the gate, so it is never redacted.
+      statusPageUrl: statusLinks(config, d.incidentId, 'webhook')(emailSegment(tier), d.version),
     },
   });
   const metadata = metadataHeaders(d);
@@ -93,10 +103,10 @@ export function createWebhookActivities({ store, config }: ActivityDeps) {
      * attempt carries the same webhook-id and body, and a delivery already sent is not repeated.
      */
     async deliverWebhook(d: WebhookDelivery): Promise<{ outcome: WebhookOutcome; webhookId: string }> {
-      const customer = await Customer.findOne({ customerId: d.customerId }, { webhooks: 1 }).lean();
+      const customer = await Customer.findOne({ customerId: d.customerId }, { webhooks: 1, tier: 1 }).lean();
       const endpoint = customer?.webhooks?.find((w) => w.url === d.endpointUrl);
       if (!endpoint) return { outcome: 'endpoint-removed', webhookId: webhookIdFor(d.incidentId, d.version, d.endpointUrl) };
-      const r = await sendWebhook({ store, config }, d, endpoint.secret, singleRequest, { sleep: async () => undefined });
+      const r = await sendWebhook({ store, config }, d, { secret: endpoint.secret, tier: customer?.tier }, singleRequest, { sleep: async () => undefined });
       if (r.outcome === 'blocked') throw ApplicationFailure.nonRetryable('the external gate blocked this webhook', 'BlockedByGate', r.reasons);
       if (r.outcome === 'failed') {
         throw ApplicationFailure.retryable(r.status ? `webhook endpoint answered ${r.status}` : `webhook endpoint unreachable: ${r.error}`, 'WebhookRejected');

@@ -19,9 +19,10 @@ import { translationRoutes } from './routes/translations';
 import { outreachRoutes } from './routes/outreach';
 import { componentMarkerRoutes } from './routes/component-markers';
 import { channelRoutes } from './routes/channels';
+import { versionRoutes } from './routes/versions';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -246,6 +246,8 @@ export interface DeliveryReceiptDoc {
   error?: string;
   /** A digest's folded versions (M3.4), so a retry marks done exactly what it carried. */
   folded?: number[];
+  /** The workflow's clock when it was sent: rate-limit windows are measured on it (M3.4). */
+  windowAt?: Date;
   at: Date;
 }
 
@@ -262,6 +264,7 @@ const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   verified: Boolean,
   error: String,
   folded: { type: [Number], default: undefined },
+  windowAt: { type: Date, default: undefined },
   at: { type: Date, required: true },
 });
 

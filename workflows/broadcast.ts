@@ -14,7 +14,7 @@ export interface BroadcastRequest {
   /** How soon a batch whose worker died is retried elsewhere (default 30 seconds). */
   batchHeartbeatTimeout?: ActivityOptions['heartbeatTimeout'];
   /** Per-recipient email limit (M3.4): updates inside the window fold into a digest unless the status changed. */
-  rateLimit?: { minutes: number; statusChange: boolean };
+  rateLimit?: { minutes: number; statusChange: boolean; at?: string };
   /** Carried across continue-as-new; callers leave it out. */
   progress?: { plan: BroadcastPlan; nextBatch: number; totals: BroadcastOutcome };
 }

@@ -622,7 +622,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
         const footer = draft.phase === 'resolved' ? '' : `Next update by ${iso(nextDue).replace('T', ' ').slice(0, 16)} UTC.`;
         const outgoing = footer ? { ...draft, text: `${draft.text}\n\n${footer}`, html: `${draft.html}\n<p>${footer}</p>` } : draft;
         const lastPhase = d.published[d.published.length - 1]?.phase;
-        const rateLimit = d.v2 ? { minutes: s.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase } : undefined;
+        const rateLimit = d.v2 ? { minutes: s.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase, at: iso(publishedAt) } : undefined;
         const request: BroadcastRequest = { incident, message: outgoing, ...(rateLimit ? { rateLimit } : {}) };
         const workflowId = `broadcast-${d.input.id}-v${draft.version}-email`;
         const email = d.v2 ? await broadcast(request, workflowId) : await executeChild(broadcastWorkflow, { workflowId, args: [request] });

@@ -126,6 +126,13 @@ const MessagePolicy = z.object({
     .min(1)
     .default(['legal', 'executive'])
     .describe('Approver roles that hold the disclosure right: a root-cause hypothesis goes out only with one of their sign-offs'),
+  plainLanguage: z
+    .object({
+      minReadingEase: z.number().optional().describe("Below this reading ease (by the locale's formula) a version does not publish"),
+      maxFindings: z.number().int().nonnegative().optional().describe('More plain-language findings than this and a version does not publish (0 = none allowed)'),
+    })
+    .optional()
+    .describe('Plain language enforced before publication (M2.1); absent means the lint only advises'),
 });
 
 /** Who else hears, and how often (M3.3, M3.4, M3.5, M1.4). */

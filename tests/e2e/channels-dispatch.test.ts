@@ -9,6 +9,7 @@ import { newWebhookSecret, verifyWebhook } from '../../domain/webhooks';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from '../support/env';
 import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { expectTrackedClick } from '../support/tracked-links';
 import { startSlackReceiver, startWebhookReceiver, type Receiver, type ReceivedWebhook, type SlackIncomingMessage } from '../support/receivers';
 
 let h: Harness;
@@ -47,10 +48,10 @@ async function component(): Promise<string> {
   return componentId;
 }
 
-async function customer(componentId: string, opts: { locale?: string; webhooks?: string[] } = {}): Promise<string> {
+async function customer(componentId: string, opts: { locale?: string; webhooks?: string[]; tier?: 'enterprise' | 'business' | 'standard' } = {}): Promise<string> {
   const customerId = uniqueName('cust').toLowerCase();
   await h.store.models.Customer.create({
-    customerId, name: customerId, tier: 'business', locale: opts.locale ?? 'en', emails: [], subscriptions: [componentId],
+    customerId, name: customerId, tier: opts.tier ?? 'business', locale: opts.locale ?? 'en', emails: [], subscriptions: [componentId],
     webhooks: opts.webhooks?.map((url) => ({ url, secret })),
   });
   return customerId;
@@ -193,10 +194,10 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(new Set(flaky.accepted.map((a) => a.headers['webhook-id'])).size).toBe(1);
   });
 
-  it('[M7.6] signs each webhook and carries incident ID, severity, category and version in the payload and the headers, in the customer\'s locale', async () => {
+  it('[M7.6, M2.6] signs each webhook and carries incident ID, severity, category, version and a tracked status-page link in the payload and the headers, in the customer\'s locale', async () => {
     const comp = await component();
     const hook = await webhookReceiver();
-    await customer(comp, { locale: 'de', webhooks: [`${hook.url}/de`] });
+    await customer(comp, { locale: 'de', webhooks: [`${hook.url}/de`], tier: 'enterprise' });
     await customer(comp, { webhooks: [`${hook.url}/en`] });
     const incident = incidentOn(comp);
     const message = messageV(3);
@@ -209,7 +210,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
       expect(verifyWebhook(newWebhookSecret(), headers, body.raw).valid).toBe(false);
       expect(body.payload).toMatchObject({
         type: 'incident.updated',
-        data: { incidentId: incident.id, severity: 'SEV2', category: 'outage', version: 3, phase: 'investigating', statusPageUrl: `http://status.herald.test/status#${incident.id}` },
+        data: { incidentId: incident.id, severity: 'SEV2', category: 'outage', version: 3, phase: 'investigating', statusPageUrl: expect.stringMatching(/^http:\/\/status\.herald\.test\/r\//) },
       });
       expect(headers).toMatchObject({
         'x-herald-incident-id': incident.id, 'x-herald-severity': 'SEV2', 'x-herald-category': 'outage', 'x-herald-message-version': '3',
@@ -218,9 +219,12 @@ describe('channel dispatch after the status page (M3.3)', () => {
     const byLocale = Object.fromEntries(hook.accepted.map((a) => [a.body.payload.data.locale, a.body.payload.data]));
     expect(byLocale.de).toMatchObject({ subject: 'API-Fehler (Update 3)', text: 'Einige Anfragen an die API schlagen fehl.' });
     expect(byLocale.en).toMatchObject({ subject: 'API errors (update 3)', text: message.text });
+    // The link names the webhook channel and the customer's tier as the segment; following it counts a click.
+    await expectTrackedClick(h, byLocale.de.statusPageUrl, { incidentId: incident.id, channel: 'webhook', segment: 'enterprise', version: 3 });
+    await expectTrackedClick(h, byLocale.en.statusPageUrl, { incidentId: incident.id, channel: 'webhook', segment: 'business', version: 3 });
   });
 
-  it('[M3.3] posts Slack-compatible {text, blocks} (header and mrkdwn sections within Block Kit limits), honours Retry-After, and posts once per URL', async () => {
+  it('[M3.3, M2.6] posts Slack-compatible {text, blocks} (header and mrkdwn sections within Block Kit limits), with a tracked status-page link, honours Retry-After, and posts once per URL', async () => {
     const comp = await component();
     const slack = await slackReceiver();
     const gone = await slackReceiver();
@@ -257,7 +261,11 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(all).toContain(`*Incident:* ${incident.id}`);
     expect(all).toContain('*Version:* 4');
     expect(all).toContain('API errors (update 4)');
-    expect(all).toContain(`<http://status.herald.test/status#${incident.id}|View on the status page>`);
+    // The status-page link is a tracked one for staff on Slack, and following it counts a click.
+    const link = /<(http:\/\/status\.herald\.test\/r\/[^|>]+)\|View on the status page>/.exec(all)?.[1];
+    expect(link).toBeDefined();
+    expect(body.text).toContain(link);
+    await expectTrackedClick(h, link!, { incidentId: incident.id, channel: 'slack', segment: 'staff', version: 4 });
     // The gate ran (no internal host names) and Slack markup in the text is escaped.
     expect(all).not.toContain('db-7.corp');
     expect(all).toContain('&amp; we are on it');
@@ -271,7 +279,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(record?.recipient).not.toContain('XXXX');
   });
 
-  it('[M3.3, M7.6] emails each distribution list once, through Mailpit, with the X-Herald metadata headers and a deterministic Message-ID', async () => {
+  it('[M3.3, M7.6, M2.6] emails each distribution list once, through Mailpit, with the X-Herald metadata headers a deterministic Message-ID and a tracked status-page link', async () => {
     const comp = await component();
     const incident = incidentOn(comp);
     const message = messageV(5);
@@ -289,7 +297,10 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(headers['X-Herald-Category']).toEqual(['outage']);
     expect(headers['X-Herald-Message-Version']).toEqual(['5']);
     expect(msg.MessageID).toBe(`${incident.id}.v5.list.${list.replace('@', '_')}@herald.test`);
-    expect(await h.mailpit.text(msg.ID)).toContain(`http://status.herald.test/status#${incident.id}`);
+    // A tracked status-page link for staff on the internal email channel; following it counts a click.
+    const link = /Status page: (\S+)/.exec(await h.mailpit.text(msg.ID))?.[1];
+    expect(link).toBeDefined();
+    await expectTrackedClick(h, link!, { incidentId: incident.id, channel: 'internal-email', segment: 'staff', version: 5 });
 
     const again = await deliver(request(incident, message, { distributionLists: [list] }));
     expect(again.internalEmail).toEqual({ sent: 0 });

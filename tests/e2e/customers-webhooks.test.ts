@@ -5,6 +5,7 @@ import { createWebhookActivities, type WebhookDelivery } from '../../activities/
 import { newWebhookSecret, verifyWebhook, type WebhookVerdict } from '../../domain/webhooks';
 import { testEnv, uniqueName } from '../support/env';
 import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { expectTrackedClick } from '../support/tracked-links';
 
 let h: Harness;
 let receiver: Server;
@@ -66,7 +67,7 @@ async function runDelivery(d: WebhookDelivery) {
 }
 
 describe('customer webhooks (Standard Webhooks)', () => {
-  it('[M3.3, M7.6, X2] delivers a signed incident.updated event, retried by Temporal with the same webhook-id until the endpoint accepts it, and never twice', async () => {
+  it('[M3.3, M7.6, X2, M2.6] delivers a signed incident.updated event with a tracked status-page link, retried by Temporal with the same webhook-id until the endpoint accepts it, and never twice', async () => {
     script = [503, 500];
     const incidentId = uniqueName('INC-WH');
     const result = await runDelivery(delivery(incidentId));
@@ -86,9 +87,11 @@ describe('customer webhooks (Standard Webhooks)', () => {
       data: {
         incidentId, severity: 'SEV2', category: 'outage', version: 3, phase: 'identified',
         subject: 'API errors: identified', text: 'We found the cause & are fixing it.',
-        statusPageUrl: `http://status.herald.test/status#${incidentId}`,
+        statusPageUrl: expect.stringMatching(/^http:\/\/status\.herald\.test\/r\//),
       },
     });
+    // The link is tracked for the webhook channel, segmented by the customer's tier; following it counts a click.
+    await expectTrackedClick(h, JSON.parse(mine[0].body).data.statusPageUrl, { incidentId, channel: 'webhook', segment: 'business', version: 3 });
     // Another secret does not verify, and neither does a tampered body.
     expect(verifyWebhook(newWebhookSecret(), mine[2].headers, mine[2].body).valid).toBe(false);
     expect(verifyWebhook(secret, mine[2].headers, mine[2].body.replace('fixing', 'ignoring')).valid).toBe(false);
