@@ -351,6 +351,7 @@ export class IncidentState {
       fallbackLocale: m?.fallbackLocale,
       customNarratives: { allowed: m?.customNarratives?.allowed ?? true, extraApprovals: m?.customNarratives?.extraApprovals ?? [] },
       disclosureApprovers: m?.disclosureApprovers?.length ? m.disclosureApprovers : ['legal', 'executive'],
+      ...(m?.plainLanguage ? { plainLanguage: m.plainLanguage } : {}),
     };
   }
 
