@@ -43,7 +43,7 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: s
 }
 
 const state = (id: string) => h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer }).then((r) => r.body);
-const audit = (id: string) => h.request('GET', `/v1/incidents/${id}/audit`, { key: keys.manager }).then((r) => r.body.records as any[]);
+const audit = (id: string) => h.request('GET', `/v1/incidents/${id}/audit`, { key: keys.manager }).then((r) => (r.body.records ?? []) as any[]);
 
 describe('the publish path of a running incident', () => {
   it('[M2.4, M5.6] a hypothesis waits for a disclosure approver; a confirmed cause waits for the incident to confirm it', async () => {
@@ -160,5 +160,36 @@ describe('the publish path of a running incident', () => {
     expect(due(after, 'step:first-external-message')).toBe(new Date(detected + 15 * 60_000).toISOString());
     // Steps already done stay done.
     expect(after.deadlines.find((d: any) => d.kind === 'step:draft-ready').state).toBe('met');
+  });
+
+  it('[M2.1, M5.6] a playbook that asks for plain language keeps jargon from customers until the draft is rewritten', async () => {
+    // Last in this file: it raises the bar of the outage playbook for every later incident here.
+    const current = await h.request('GET', '/v1/playbooks/performance-degradation-single', { key: keys.manager });
+    expect(current.status).toBe(200);
+    const playbook = { ...current.body.playbook, messages: { ...current.body.playbook.messages, plainLanguage: { maxFindings: 0 } } };
+    const saved = await h.request('PUT', '/v1/playbooks/performance-degradation-single', { key: keys.manager, body: playbook });
+    expect(saved.status).toBe(200);
+
+    const body = {
+      id: uniqueName('INC'), title: `Slow dashboards ${uniqueName('t')}`, category: 'performance-degradation', severity: 'SEV4',
+      components: ['dashboard'], summary: 'Elevated p99 latency; RCA pending, ETA TBD after the k8s node pool failover.',
+    };
+    expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
+    const blocked = await waitFor(() => audit(body.id), (a) => a.some((r) => r.step === 'publication-blocked'), 'the block');
+    const problem = blocked.find((r) => r.step === 'publication-blocked').details.problems[0];
+    expect(problem).toMatchObject({ check: 'plain-language', kind: 'blocked-publication' });
+    expect(problem.details.findings.length).toBeGreaterThan(0);
+    const misses = await h.request('GET', `/v1/incidents/${body.id}/near-misses`, { key: keys.manager });
+    expect(misses.body.nearMisses.some((m: any) => m.details.check === 'plain-language')).toBe(true);
+    expect((await state(body.id)).published).toEqual([]);
+
+    const plain = await h.request('POST', `/v1/incidents/${body.id}/drafts`, {
+      key: keys.responder,
+      body: { baseVersion: 1, subject: 'Dashboards are slow', text: 'Dashboards load more slowly than usual. Your data is safe. We are moving the service to healthy servers and will update you within the hour.' },
+    });
+    expect(plain.status).toBe(201);
+    expect((await h.request('POST', `/v1/incidents/${body.id}/publish`, { key: keys.responder, body: { version: 2 } })).status).toBe(202);
+    const published = await waitFor(() => state(body.id), (s) => s.published.length === 1, 'the plain version published');
+    expect(published.published[0].version).toBe(2);
   });
 });
