@@ -9,7 +9,7 @@ import {
   publishUpdate,
   requestBriefingUpdate,
 } from '../../workflows/messages';
-import { auditTrail, expectAt, incidentsInFlight, sleepUntil } from '../support/clock';
+import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, sleepUntil } from '../support/clock';
 import type { MailpitMessage } from '../support/mailpit';
 import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
 
@@ -82,11 +82,13 @@ describe('escalation rules', () => {
       const escalations = accounts.filter((x) => x.Subject.includes('Escalation:'));
       expect(escalations.map((x) => x.Subject)).toEqual([`[SEV1] Escalation: ${input.title}`]);
       expect(await t.mailpit.text(escalations[0].ID)).toContain('A major outage still open after two hours');
-      // Nothing was published, so the enterprise customer's contractual notice deadline escalated too (M1.4).
-      expect(accounts.map((x) => x.Subject).filter((x) => !x.includes('Escalation:')).sort()).toEqual([
-        `[SEV1] ${input.title}: contract breached`,
-        `[SEV1] ${input.title}: contract deadline approaching`,
-      ]);
+      // As a SEV1 the first external message was due at 15 minutes: the holding statement went out
+      // then, before the enterprise customer's contractual deadline, so that never escalated (M1.4, M1.5).
+      expect(long.published[0]).toMatchObject({ holdingStatement: true });
+      expectShortlyAfter(long.published[0].publishedAt, detected + 15 * minute);
+      expect(long.deadlines.filter((d) => d.kind.startsWith('contract')).map((d) => d.state)).toEqual(expect.arrayContaining(['met']));
+      expect(long.deadlines.filter((d) => d.kind.startsWith('contract') && d.state === 'missed')).toEqual([]);
+      expect(accounts.map((x) => x.Subject).filter((x) => !x.includes('Escalation:'))).toEqual([]);
       const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).length === 2);
       expect(audit.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).map((r) => [r.actor, r.details.rules])).toEqual([
         [lead, ['sev1-executives']],
