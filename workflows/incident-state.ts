@@ -79,7 +79,8 @@ export type WorkItem =
   | { kind: 'escalation-check'; actor: string }
   | { kind: 'plan-audience' }
   | { kind: 'outreach-check' }
-  | { kind: 'digest' };
+  | { kind: 'digest' }
+  | { kind: 'resolution' };
 
 /** Everything an incident knows; plain data, so continue-as-new can carry it whole. */
 export interface IncidentData {
@@ -125,6 +126,8 @@ export interface IncidentData {
    */
   v2?: boolean;
   rootCause?: { statement: string; confirmedBy: string; confirmedAt: string };
+  /** The closing message's version (v2 runs): it goes through the same approvals as any other. */
+  resolutionVersion?: number;
 }
 
 const keepPublished = 50;

@@ -106,7 +106,9 @@ function needDraft(s: IncidentState): Draft {
 function registerHandlers(s: IncidentState): void {
   const d = s.d;
   const open = (..._args: unknown[]) => {
-    if (d.resolution) reject('IncidentClosed', 'the incident is resolved or being resolved');
+    // In v2 runs the closing message is drafted, approved and published like any other, so the
+    // incident stays open to edits and sign-offs until it is out.
+    if (d.resolution && (!d.v2 || d.resolvedAt)) reject('IncidentClosed', 'the incident is resolved or being resolved');
   };
 
   setHandler(incidentStateQuery, () => s.view());
@@ -248,6 +250,7 @@ function registerHandlers(s: IncidentState): void {
     resolveUpdate,
     (req) => {
       d.resolution = req;
+      if (d.v2) s.queue({ kind: 'resolution' });
       s.dirty = true;
       return { accepted: true as const };
     },
@@ -738,7 +741,7 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
       break;
     }
     case 'holding-statement': {
-      if (d.publishedCount > 0) return;
+      if (d.publishedCount > 0 || (d.v2 && d.resolution)) return;
       d.versionCounter += 1;
       const hs = s.pb.holdingStatement;
       const draft = await steps(s).draftMessage({
@@ -783,6 +786,25 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
       scheduleOutreachCheck(s, res.open, res.nextDueAt);
       break;
     }
+    case 'resolution': {
+      // The closing message: drafted now, published once its approvers (if any) signed it.
+      const r = d.resolution!;
+      if (d.blackout) endBlackout(s, r.resolvedBy);
+      d.status = 'resolving';
+      d.versionCounter += 1;
+      const closing = await steps(s).draftMessage({
+        incident: { ...d.input, severity: d.severity }, phase: 'resolved', version: d.versionCounter, author: r.resolvedBy,
+        summary: r.summary, createdAt: iso(Date.now()), locale: s.messagePolicy.locale,
+      });
+      s.setDraft({ ...closing, decisionIds: [] });
+      d.resolutionVersion = closing.version;
+      d.publishRequested = undefined;
+      s.meet((dl) => dl.kind === 'approval-timeout' && dl.version !== closing.version);
+      s.recomputeApprovers();
+      await recordStep(s, 'drafted', r.resolvedBy, { version: closing.version, hash: closing.hash, phase: 'resolved', templateId: closing.templateId });
+      requestPublication(s, closing.version, r.resolvedBy);
+      break;
+    }
     case 'digest': {
       const res = await sendDigests({ incident: { ...d.input, severity: d.severity }, at: iso(Date.now()), rateLimitMinutes: s.distribution.emailMinutesPerRecipient });
       if (res.sent) await recordStep(s, 'digest', 'herald', { sent: res.sent, remaining: res.remaining });
@@ -797,6 +819,12 @@ async function drain(s: IncidentState): Promise<void> {
     const item = s.d.work.shift()!;
     await runWork(s, item);
   }
+}
+
+/** Whether the closing message (or a later resolved version) is out. */
+function resolutionPublished(s: IncidentState): boolean {
+  const v = s.d.resolutionVersion;
+  return v !== undefined && s.d.published.some((p) => p.version >= v && p.phase === 'resolved');
 }
 
 /** What the incident looks like before its playbook is loaded (the first seconds of the first run). */
@@ -820,7 +848,7 @@ async function declare(input: IncidentInput, v2: boolean): Promise<IncidentState
   d.versionCounter += 1;
   const first = await steps(s).draftMessage({
     incident: { ...input, severity: d.severity }, phase: 'investigating', version: d.versionCounter, author: 'herald',
-    createdAt: iso(Date.now()),
+    createdAt: iso(Date.now()), ...(v2 ? { locale: s.messagePolicy.locale } : {}),
     nextUpdateAt: iso(s.detectedAt + nextUpdateDueMinutes(s.pb, d.severity, s.minutesOpen()) * minute),
   });
   s.setDraft({ ...first, decisionIds: [] });
@@ -856,7 +884,7 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
 
   for (;;) {
     await drain(s);
-    if (s.d.resolution) break;
+    if (s.d.resolution && (!s.d.v2 || resolutionPublished(s))) break;
     s.pruneDeadlines();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > historyEventBudget) {
@@ -874,6 +902,14 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
 
   const d = s.d;
   const resolution = d.resolution!;
+  if (d.v2) {
+    s.meet(() => true);
+    d.resolvedAt = iso(Date.now());
+    d.status = 'resolved';
+    await recordStep(s, 'resolved', resolution.resolvedBy, { version: d.resolutionVersion, summary: resolution.summary });
+    await condition(allHandlersFinished);
+    return s.view();
+  }
   d.status = 'resolving';
   if (d.blackout) endBlackout(s, resolution.resolvedBy);
   await drain(s);

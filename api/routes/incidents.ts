@@ -152,12 +152,12 @@ export const incidentRoutes = [
   defineRoute({
     method: 'post',
     path: '/v1/incidents/:id/resolve',
-    summary: 'Resolve the incident: send the resolution message and close its workflow',
+    summary: 'Resolve the incident: draft the resolution message, publish it once its approvers (the same matrix as any message) signed it, then close the workflow',
     tags: ['incidents'],
     roles: ['responder'],
     params: IncidentParams,
     body: ResolveBody,
-    responses: { 202: { description: 'Resolution accepted; the message goes out now', schema: z.object({ accepted: z.boolean() }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Already resolved', schema: ErrorSchema } },
+    responses: { 202: { description: 'Resolution accepted; the message goes out now, or after its sign-offs', schema: z.object({ accepted: z.boolean() }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Already resolved', schema: ErrorSchema } },
     async handler(ctx) {
       const result = await handleFor(ctx).executeUpdate(resolveUpdate, {
         args: [{ summary: ctx.body.summary, resolvedBy: ctx.principal!.name }],

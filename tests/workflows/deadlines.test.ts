@@ -48,7 +48,7 @@ describe('first-message deadlines on the time-skipping server', () => {
       const holding = await t.mailpit.waitFor(t.domain, (m) => m.filter((x) => x.Subject === 'We are investigating a service disruption').length >= 3);
       expect(holding.filter((x) => x.Subject === 'We are investigating a service disruption').length).toBeGreaterThanOrEqual(3);
       await handle.terminate('test over');
-      await saveHistoryFixture('sev1-deadlines-holding-statement', handle);
+      await saveHistoryFixture('v2-sev1-deadlines-holding-statement', handle);
     });
   }, 120_000);
 

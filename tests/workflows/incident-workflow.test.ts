@@ -29,7 +29,7 @@ describe('incident workflow on the time-skipping server', () => {
       const result = await handle.result();
       expect(result.status).toBe('resolved');
       expect(result.published.map((p) => p.phase)).toEqual(['investigating', 'resolved']);
-      await saveHistoryFixture('sev3-auto-publish', handle);
+      await saveHistoryFixture('v2-sev3-auto-publish', handle);
     });
   });
 
@@ -47,8 +47,15 @@ describe('incident workflow on the time-skipping server', () => {
       const published = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
       expect(published.published[0]).toMatchObject({ version: 1, hash: waiting.currentDraft!.hash, emailRecipients: 3 });
       await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'Fixed.', resolvedBy: 'lead' }] });
-      await handle.result();
-      await saveHistoryFixture('sev2-approval', handle);
+      // The resolution message of a SEV2 needs the same sign-off before it goes out.
+      const closing = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval' && s.currentDraft?.phase === 'resolved');
+      expect(closing.requiredApprovers).toEqual(['pr']);
+      expect(closing.published).toHaveLength(1);
+      await handle.executeUpdate(approveUpdate, { args: [{ version: closing.currentDraft!.version, hash: closing.currentDraft!.hash, approver: 'pr person', heldRoles: ['pr'] }] });
+      const final = await handle.result();
+      expect(final.status).toBe('resolved');
+      expect(final.published.map((p) => p.phase)).toEqual(['investigating', 'resolved']);
+      await saveHistoryFixture('v2-sev2-approval-and-resolution', handle);
     });
   });
 
