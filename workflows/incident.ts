@@ -639,16 +639,6 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
         await recordStep(s, 'published', 'herald', { channel: 'email', version: draft.version, hash: draft.hash, recipients });
       }
     }
-    if (d.v2) {
-      if (!outreachFirst) await outreach(s, draft, publishedAt);
-      // Every other channel, once the page and the email carry the version (M3.3).
-      const channels = await deliverChannels({
-        incident, message: draft, publishedAt: iso(publishedAt),
-        delivered: emailDelivered ? [{ channel: 'email', deliveredAt: emailDelivered, count: recipients }] : [],
-        internal: { slackWebhooks: s.distribution.slackWebhooks, distributionLists: s.distribution.distributionLists },
-      });
-      s.audit('channels-delivered', 'herald', { version: draft.version, ...channels });
-    }
     s.recordPublished({
       version: draft.version, hash: draft.hash, phase: draft.phase, subject: draft.subject, publishedAt: iso(publishedAt),
       emailRecipients: recipients, holdingStatement: !!opts.holdingStatement, nextUpdateAt: iso(nextDue), channels: choices,
@@ -656,8 +646,23 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     s.meetStep('first-external-message');
     // A holding statement buys time; the real draft still waits for its approvers.
     if (d.status !== 'resolving' && !opts.holdingStatement) d.status = 'published';
+    if (d.v2) {
+      // The version is out (page and email) and the incident says so; the other channels follow (M3.3).
+      if (!outreachFirst) await outreach(s, draft, publishedAt);
+      const channels = await deliverChannels({
+        incident, message: draft, publishedAt: iso(publishedAt),
+        delivered: emailDelivered ? [{ channel: 'email', deliveredAt: emailDelivered, count: recipients }] : [],
+        internal: { slackWebhooks: s.distribution.slackWebhooks, distributionLists: s.distribution.distributionLists },
+      });
+      s.audit('channels-delivered', 'herald', { version: draft.version, ...channels });
+    }
   } catch (err) {
     const blocked = blockedBy(err);
+    if (blocked && d.published.some((p) => p.version === draft.version)) {
+      // A later channel refused what the page already shows: recorded, the version stays published.
+      await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: blocked.message, after: 'status-page' });
+      return;
+    }
     if (blocked) {
       s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
       d.status = 'drafting';
