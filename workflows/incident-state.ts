@@ -1,7 +1,8 @@
 import type { AuditStep } from '../domain/audit';
 import { contentHash, localizedContentHash, textToHtml } from '../domain/content-hash';
 import { isRestricted } from '../domain/messages/governance';
-import { requiresApproval, type IncidentInput, type Phase, type Severity } from '../domain/incident';
+import type { IncidentInput } from '../domain/incident';
+import { requiresApproval, type Phase, type Severity } from '../domain/incident-core';
 import type { MessageVersion } from '../domain/message';
 import type { ApproverRole, Audience, IncidentRole, Playbook } from '../domain/playbooks/schema';
 import { applyTags, missingRequiredFields } from '../domain/playbooks/select';

@@ -1,48 +1,9 @@
 import { z } from 'zod';
 import { categories, severities, type Severity } from '../incident';
+import { approverRoles, audiences, channels, deadlineSteps, heldDuringBlackout, incidentRoles, scopeTiers } from './constants';
 
-/** How far an incident reaches; a playbook is written for one tier. */
-export const scopeTiers = ['single', 'multi-region', 'global'] as const;
-export type ScopeTier = (typeof scopeTiers)[number];
-
-export const channels = ['email', 'status-page', 'webhook', 'in-app', 'sms', 'slack', 'internal-email'] as const;
-export type Channel = (typeof channels)[number];
-
-export const audiences = [
-  'customers',
-  'partners',
-  'regulators',
-  'internal-support',
-  'account-management',
-  'engineering',
-  'executives',
-  'legal',
-  'pr',
-  'dpo',
-] as const;
-export type Audience = (typeof audiences)[number];
-
-/** Audiences outside the company: what reaches them must be approved, redacted and pre-cleared language. */
-export const externalAudiences: readonly Audience[] = ['customers', 'partners', 'regulators'];
-
-export const approverRoles = ['legal', 'pr', 'executive', 'dpo'] as const;
-export type ApproverRole = (typeof approverRoles)[number];
-
-export const incidentRoles = ['communication-lead', 'drafter', 'reviewer', 'approver'] as const;
-export type IncidentRole = (typeof incidentRoles)[number];
-
-/** The steps of the first minutes of an incident, each with a deadline measured from detection. */
-export const deadlineSteps = [
-  'first-internal-notice',
-  'draft-ready',
-  'review-complete',
-  'approval',
-  'first-external-message',
-] as const;
-export type DeadlineStep = (typeof deadlineSteps)[number];
-
-/** What a blackout may hold back until remediation is done. */
-export const heldDuringBlackout = ['internal-notifications', 'scheduled-updates'] as const;
+// The plain lists live in ./constants, so workflow code can use them without loading zod.
+export * from './constants';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes; 2 to 63 characters');
 const minutes = z.number().int().positive();
@@ -265,9 +226,3 @@ export type EscalationRule = Playbook['escalationRules'][number];
 export type ApprovalRule = Playbook['approvalMatrix'][number];
 export type CadenceRule = Playbook['cadence'][Severity];
 export type CommunicationOwner = Playbook['communicationOwners'][number];
-
-/** Sorts approver roles in the matrix's canonical order, each once. */
-export function orderedApprovers(roles: Iterable<ApproverRole>): ApproverRole[] {
-  const set = new Set(roles);
-  return approverRoles.filter((r) => set.has(r));
-}

@@ -1,5 +1,6 @@
 import type { Category, Severity } from '../incident';
-import { orderedApprovers, scopeTiers, type ApproverRole, type Playbook, type ScopeTier } from './schema';
+import { orderedApprovers, scopeTiers, type ApproverRole, type ScopeTier } from './constants';
+import type { Playbook } from './schema';
 
 export interface PlaybookQuery {
   category: Category;

@@ -1,6 +1,7 @@
 import type { Severity } from '../incident';
 import { applyTags } from '../playbooks/select';
-import { approverRoles, type ApproverRole, type Playbook } from '../playbooks/schema';
+import { approverRoles, type ApproverRole } from '../playbooks/constants';
+import type { Playbook } from '../playbooks/schema';
 import { matchesCriteria, type Classification } from './criteria';
 
 export interface ApprovalRequirement {

@@ -1,5 +1,6 @@
 import type { Severity } from '../incident';
-import { deadlineSteps, type DeadlineStep, type IncidentRole, type Playbook } from '../playbooks/schema';
+import { deadlineSteps, type DeadlineStep, type IncidentRole } from '../playbooks/constants';
+import type { Playbook } from '../playbooks/schema';
 
 export interface RoleDeadline {
   step: DeadlineStep;

@@ -1,4 +1,5 @@
-import { audiences, orderedApprovers, type ApproverRole, type Audience, type EscalationRule, type Playbook } from '../playbooks/schema';
+import { audiences, orderedApprovers, type ApproverRole, type Audience } from '../playbooks/constants';
+import type { EscalationRule, Playbook } from '../playbooks/schema';
 import { matchesCriteria, type Classification } from './criteria';
 
 export interface EscalationFacts extends Classification {
