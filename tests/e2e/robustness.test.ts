@@ -52,7 +52,8 @@ interface OpenApiDoc {
 
 const allowedStatuses = [200, 201, 202, 204, 302, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429];
 /** Any "at …:line:col" in an error answer; in a 200 only a real frame, as timestamps in content look alike. */
-const stackLine = /\bat .+:\d+:\d+/;
+// A frame names a source file and line:column ("at 06:09:44" in a message is a time, not a frame).
+const stackLine = /\bat \S.*\.(?:[cm]?[jt]s|tsx?):\d+:\d+/;
 const stackFrame = /\bat (?:[^\s()"]+ ){0,2}\(?(?:\/|[A-Za-z]:\\|node:|file:)[^\s()"]*:\d+:\d+/;
 const errorWithStack = /Error:[^\n]*\n\s+at /;
 const alertSecret = process.env.HERALD_ALERT_SECRET || 'dev-alert-secret';
