@@ -112,7 +112,20 @@ export function isHighEntropy(token: string): boolean {
   const count = (re: RegExp) => (token.match(re) ?? []).length;
   if (token.length >= 32 && /^[0-9a-f]+$/i.test(token) && count(/\d/g) >= 4 && count(/[a-f]/gi) >= 4) return true;
   if (count(/\d/g) < 2 || count(/[A-Z]/g) < 2 || count(/[a-z]/g) < 2) return false;
-  return shannon(token) >= 0.8 * Math.log2(Math.min(token.length, 64));
+  const ceiling = Math.log2(Math.min(token.length, 64));
+  const h = shannon(token);
+  if (h >= 0.8 * ceiling) return true;
+  // A random token can repeat a few characters by chance and fall under the bar above (about 3 in
+  // 10,000 random 20-64 character tokens do). What still marks it as machine-made is how often it
+  // switches between upper case, lower case and digits: words, even camel-cased, switch rarely.
+  return h >= 0.6 * ceiling && classSwitches(token) >= token.length / 4;
+}
+
+function classSwitches(token: string): number {
+  const cls = (c: string) => (c >= 'A' && c <= 'Z' ? 0 : c >= 'a' && c <= 'z' ? 1 : c >= '0' && c <= '9' ? 2 : 3);
+  let n = 0;
+  for (let i = 1; i < token.length; i++) if (cls(token[i]) !== cls(token[i - 1])) n++;
+  return n;
 }
 
 const ipv4Octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { defaultGatePolicy } from '../../domain/gate';
 import { findSensitive, isHighEntropy, maskSecret, redact, type RedactionConfig } from '../../domain/redaction';
 
@@ -40,6 +41,27 @@ describe('redaction engine', () => {
     expect(isHighEntropy('internationalization')).toBe(false);
     expect(isHighEntropy('123e4567-e89b-12d3-a456-426614174000')).toBe(false);
     expect(redacted('secret material q8Zr2LmX0pVt7Ws4Ky9Bn3Jd here')).toBe('secret material [redacted] here');
+  });
+
+  it('[M5.5] catches a random token that happens to repeat characters, and every random token of 20-64 characters', () => {
+    // Found by the generated gate test: its entropy is under the plain bar by chance.
+    expect(isHighEntropy('2VKvsTS0qsOwPmSTqu2Kv0uMs2vv0')).toBe(true);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const missed: string[] = [];
+    let tried = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const bytes = randomBytes(20 + (i % 45));
+      const token = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+      const count = (re: RegExp) => (token.match(re) ?? []).length;
+      if (count(/\d/g) < 2 || count(/[A-Z]/g) < 2 || count(/[a-z]/g) < 2) continue;
+      tried++;
+      if (!isHighEntropy(token)) missed.push(token);
+    }
+    expect(tried).toBeGreaterThan(40_000);
+    expect(missed).toEqual([]);
+    for (const word of ['internationalization', 'Incident-communication', 'ReadinessProbe', 'status_page_components']) {
+      expect(isHighEntropy(word)).toBe(false);
+    }
   });
 
   it('[M5.5] redacts staff addresses and internal service names, not allowed addresses or longer words', () => {
