@@ -1,12 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { channelDeliveryId, isDeliveryChannel, type DeliveryChannel } from '../domain/channel-deliveries';
-import { passExternalGate } from '../domain/gate';
 import type { IncidentInput } from '../domain/incident';
 import { deliveryKey, inLocale, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../domain/message';
 import { slackIncidentMessage } from '../domain/slack';
 import { recordChannelDelivery } from '../store/channel-deliveries';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { gateAndRecord } from '../store/near-misses';
 import { loadAudience } from '../store/service-model';
 import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
@@ -131,7 +131,11 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         };
 
         // Staff channels show no more than customers see: the same gate, on the primary locale.
-        const gate = passExternalGate({ subject: message.subject, text: message.text, html: message.html, title: incident.title });
+        const gate = await gateAndRecord(
+          store.models,
+          { incidentId: incident.id, version: message.version, channel: 'staff-channels' },
+          { subject: message.subject, text: message.text, html: message.html, title: incident.title },
+        );
 
         const slack = async () => {
           const urls = [...new Set(req.internal.slackWebhooks)];

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { passExternalGate } from '../domain/gate';
 import type { Category, Severity } from '../domain/incident';
 import { deliveryKey, metadataHeaders } from '../domain/message';
 import { webhookHeaders, webhookIdFor } from '../domain/webhooks';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { gateAndRecord } from '../store/near-misses';
 import { postWithRetry, singleRequest, type PostHooks, type RetryPolicy } from './http-delivery';
 import type { ActivityDeps } from './index';
 import { emailSegment, statusLinks } from './tracked-links';
@@ -60,7 +60,12 @@ export async function sendWebhook(
   if (claim.status === 'sent') return { outcome: 'already-sent', webhookId };
 
   // The last look before text leaves: redact what may be redacted, refuse what may not.
-  const gate = passExternalGate({ subject: d.subject, text: d.text, html: '' });
+  // What it stops or redacts is a near miss, recorded once per version, channel and locale.
+  const gate = await gateAndRecord(
+    store.models,
+    { incidentId: d.incidentId, version: d.version, channel: 'webhook', locale: d.locale },
+    { subject: d.subject, text: d.text, html: '' },
+  );
   if (!gate.allowed) {
     await settleDelivery(store.models, claim, { status: 'failed' });
     return { outcome: 'blocked', webhookId, reasons: gate.blockReasons };

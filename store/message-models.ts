@@ -36,6 +36,7 @@ export interface SnippetDoc {
 }
 
 export interface NearMissDoc {
+  _id: string;
   /** Repeating the same report (an activity retried) finds the first one. */
   key?: string;
   incidentId: string;
@@ -104,6 +105,9 @@ const snippet = new Schema<SnippetDoc>({
 
 const nearMiss = new Schema<NearMissDoc>(
   {
+    // The key is the _id: concurrent reports of one near miss (many customers of one locale)
+    // collide on the primary key, which FerretDB enforces as surely as MongoDB does.
+    _id: { type: String, required: true },
     key: { type: String, index: true },
     incidentId: { type: String, required: true, index: true },
     kind: { type: String, required: true },

@@ -308,4 +308,54 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(mine(await h.mailpit.toDomain(h.domain))).toHaveLength(1);
     expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v5#internal-email`).lean()).toMatchObject({ count: 1 });
   });
+  it('[M5.6, M5.5] a translation the gate blocks leaves its webhooks unsent and records one near miss for its locale; a redacted one and a blocked staff message are near misses too', async () => {
+    const comp = await component();
+    const hook = await webhookReceiver();
+    const slack = await slackReceiver();
+    await customer(comp, { locale: 'de', webhooks: [`${hook.url}/de1`] });
+    await customer(comp, { locale: 'de', webhooks: [`${hook.url}/de2`] });
+    await customer(comp, { locale: 'fr', webhooks: [`${hook.url}/fr`] });
+    await customer(comp, { webhooks: [`${hook.url}/en`] });
+    const incident = incidentOn(comp);
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA7x9'.repeat(4)}\n-----END RSA PRIVATE KEY-----`;
+    const message: MessageVersion = {
+      ...messageV(6),
+      translations: {
+        de: { subject: 'API-Fehler', text: `Einige Anfragen schlagen fehl.\n${key}`, html: '' },
+        fr: { subject: 'Erreurs API', text: 'Certaines requêtes vers db-7.corp échouent pour une partie des clients.', html: '' },
+      },
+    };
+    const result = await deliver(request(incident, message));
+    expect(result.webhooks).toEqual({ endpoints: 4, sent: 2, alreadySent: 0, failed: 2 });
+    const paths = hook.accepted.map((a) => a.body.payload.data.locale ?? 'en').sort();
+    expect(paths).toEqual(['en', 'fr']);
+    const fr = hook.accepted.find((a) => a.body.payload.data.locale === 'fr')!;
+    expect(fr.body.payload.data.text).not.toContain('db-7.corp');
+
+    const misses = await h.store.models.NearMiss.find({ incidentId: incident.id }).lean();
+    const blocked = misses.filter((m) => m.kind === 'blocked-publication');
+    // Two German customers, one record: keyed by version, channel and locale.
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0].details).toMatchObject({ channel: 'webhook', version: 6, locale: 'de' });
+    expect(JSON.stringify(blocked[0].details)).not.toContain('MIIEowIBAAKCAQEA7x9MIIE');
+    const redacted = misses.filter((m) => m.kind === 'redacted-disclosure');
+    expect(redacted).toHaveLength(1);
+    expect(redacted[0].details).toMatchObject({ channel: 'webhook', version: 6, locale: 'fr' });
+
+    // A rerun (Temporal's retry) records nothing twice.
+    await deliver(request(incident, message));
+    expect(await h.store.models.NearMiss.countDocuments({ incidentId: incident.id })).toBe(2);
+
+    // The staff channels share the primary text: a block there stops Slack and the lists, and is recorded.
+    const quiet = incidentOn(await component());
+    const list = `staff-${uniqueName('l').toLowerCase()}@${h.domain}`;
+    const staff = await deliver(request(quiet, { ...messageV(7, `Rotate this now: ${key}`), translations: {} }, { slackWebhooks: [`${slack.url}/services/T/B/Z`], distributionLists: [list] }));
+    expect(staff.slack).toEqual({ sent: 0, failed: 1 });
+    expect(staff.internalEmail).toEqual({ sent: 0 });
+    expect(slack.requests).toHaveLength(0);
+    const res = await h.request('GET', `/v1/incidents/${quiet.id}/near-misses`, { key: keys.manager });
+    expect(res.status).toBe(200);
+    expect(res.body.nearMisses).toHaveLength(1);
+    expect(res.body.nearMisses[0]).toMatchObject({ kind: 'blocked-publication', details: { channel: 'staff-channels', version: 7 } });
+  });
 });
