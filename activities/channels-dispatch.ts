@@ -5,6 +5,7 @@ import type { IncidentInput } from '../domain/incident';
 import { deliveryKey, inLocale, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../domain/message';
 import { slackIncidentMessage } from '../domain/slack';
 import { recordChannelDelivery } from '../store/channel-deliveries';
+import { isSecretRef, resolveSlackWebhooks } from '../store/channel-secrets';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import { gateAndRecord } from '../store/near-misses';
 import { loadAudience } from '../store/service-model';
@@ -57,7 +58,7 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
   if (failure) throw failure.err;
 }
 
-/** A Slack webhook URL is a credential: the delivery record names it by host and digest only. */
+/** A raw Slack webhook URL (an older playbook snapshot) is a credential: the delivery record names it by host and digest only. */
 function slackRecipient(url: string): string {
   return `${new URL(url).host}#${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
 }
@@ -138,11 +139,13 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         );
 
         const slack = async () => {
-          const urls = [...new Set(req.internal.slackWebhooks)];
+          // The playbook names its Slack webhooks by reference; the URLs live in the secret store.
+          const { resolved, missing } = await resolveSlackWebhooks(store.models, req.internal.slackWebhooks);
+          result.slack.failed += missing.length;
           const body = JSON.stringify(slackIncidentMessage(meta, { title: gate.content.title, subject: gate.content.subject, text: gate.content.text, phase: message.phase }, staffLink('slack', incident.id, message.version)));
           let already = 0;
-          await eachLimited(urls, inFlight, async (url) => {
-            const recipient = slackRecipient(url);
+          await eachLimited(resolved, inFlight, async ({ entry, url }) => {
+            const recipient = isSecretRef(entry) ? entry : slackRecipient(url);
             const claim = await claimDelivery(store.models, deliveryKey(incident.id, message.version, 'slack', recipient), {
               incidentId: incident.id, version: message.version, channel: 'slack', recipient,
             });

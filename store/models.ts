@@ -8,6 +8,7 @@ import { bindOutreachModels, type OutreachModels } from './outreach';
 import { bindComponentMarkerModels, type ComponentMarkerModels } from './component-markers';
 import { bindChannelDeliveryModels, type ChannelDeliveryModels } from './channel-deliveries';
 import { bindDigestModels, type DigestModels } from './digests';
+import { bindChannelSecretModels, type ChannelSecretModels } from './channel-secrets';
 
 export interface ComponentDoc {
   componentId: string;
@@ -268,7 +269,7 @@ const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   at: { type: Date, required: true },
 });
 
-export interface Models extends MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels {
+export interface Models extends ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels {
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
@@ -301,5 +302,6 @@ export function bindModels(conn: Connection): Models {
     ...bindComponentMarkerModels(conn),
     ...bindChannelDeliveryModels(conn),
     ...bindDigestModels(conn),
+    ...bindChannelSecretModels(conn),
   };
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { canonicalJson, sha256 } from '../domain/audit';
 import { PlaybookSchema, type Playbook } from '../domain/playbooks';
+import { sealPlaybookSecrets } from './channel-secrets';
 import type { Store } from './connect';
 import type { PlaybookVersionDoc } from './models';
 
@@ -56,8 +57,9 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11
 export async function seedPlaybooks(store: Store, playbooks: Playbook[]): Promise<number> {
   const { PlaybookVersion } = store.models;
   let inserted = 0;
-  for (const playbook of playbooks) {
-    if (await PlaybookVersion.exists({ playbookId: playbook.id })) continue;
+  for (const file of playbooks) {
+    if (await PlaybookVersion.exists({ playbookId: file.id })) continue;
+    const playbook = await sealPlaybookSecrets(store.models, file);
     try {
       await PlaybookVersion.create({
         playbookId: playbook.id, version: 1, playbook, hash: playbookHash(playbook),
@@ -139,6 +141,8 @@ export async function savePlaybook(
   playbook: Playbook,
   opts: { by: string; note?: string; baseVersion?: number },
 ): Promise<SaveOutcome> {
+  // A Slack webhook URL is a credential: the version keeps its reference, never the URL.
+  playbook = await sealPlaybookSecrets(store.models, playbook);
   const latest = await currentPlaybook(store, playbook.id);
   const latestVersion = latest?.version ?? 0;
   if (opts.baseVersion !== undefined && opts.baseVersion !== latestVersion) return { outcome: 'stale', latestVersion };

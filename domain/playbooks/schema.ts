@@ -104,7 +104,10 @@ const Distribution = z.object({
     .nonnegative()
     .default(30)
     .describe('At most one email per recipient per this many minutes, except status changes; updates inside it fold into a digest (0 = no limit)'),
-  slackWebhooks: z.array(z.url({ protocol: /^https?$/ })).default([]).describe('Slack-compatible incoming webhooks of staff channels'),
+  slackWebhooks: z
+    .array(z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^secret:slack\/[0-9a-f]{24}$/, 'a Slack webhook reference is secret:slack/ and 24 hex digits')]))
+    .default([])
+    .describe('Slack-compatible incoming webhooks of staff channels: a URL, which Herald stores as a secret and replaces with its reference on save, or such a reference'),
   distributionLists: z.array(email).default([]).describe('Internal lists that get every published version'),
   outreach: z
     .object({

@@ -6,6 +6,7 @@ import { deliveryChannels } from '../../domain/channel-deliveries';
 import type { IncidentInput } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/message';
 import { newWebhookSecret, verifyWebhook } from '../../domain/webhooks';
+import { slackRefFor } from '../../store/channel-secrets';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from '../support/env';
 import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
@@ -357,5 +358,18 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(res.status).toBe(200);
     expect(res.body.nearMisses).toHaveLength(1);
     expect(res.body.nearMisses[0]).toMatchObject({ kind: 'blocked-publication', details: { channel: 'staff-channels', version: 7 } });
+  });
+  it('[M3.3] posts to a Slack webhook named by reference through the secret store; an unknown reference is counted failed, never guessed', async () => {
+    const slack = await slackReceiver();
+    const incident = incidentOn(await component());
+    const url = `${slack.url}/services/T9/B9/by-reference`;
+    const ref = slackRefFor(url);
+    await h.store.models.ChannelSecret.create({ _id: ref, kind: 'slack-webhook', url, createdAt: new Date() });
+    const unknown = slackRefFor('https://hooks.example.invalid/services/T/B/gone');
+    const result = await deliver(request(incident, messageV(8), { slackWebhooks: [ref, unknown, ref] }));
+    expect(result.slack).toEqual({ sent: 1, failed: 1 });
+    expect(slack.accepted).toHaveLength(1);
+    expect(await h.store.models.Delivery.findOne({ incidentId: incident.id, channel: 'slack' }).lean()).toMatchObject({ recipient: ref, status: 'sent' });
+    expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v8#slack`).lean()).toMatchObject({ count: 1, failed: 1 });
   });
 });
