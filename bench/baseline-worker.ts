@@ -7,10 +7,10 @@ export const baselineActivities = {
 };
 
 /** A worker for bench/noop-workflow.ts alone, on its own task queue. */
-export async function startBaselineWorker(temporalAddress: string, taskQueue: string) {
+export async function startBaselineWorker(temporalAddress: string, taskQueue: string, opts: { debugMode?: boolean } = {}) {
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await Worker.create({
-    connection, taskQueue, activities: baselineActivities, workflowsPath: require.resolve('./noop-workflow'),
+    connection, taskQueue, activities: baselineActivities, workflowsPath: require.resolve('./noop-workflow'), debugMode: opts.debugMode,
   });
   const running = worker.run();
   return {

@@ -29,7 +29,7 @@ const publicUrl = 'https://status.bench.herald.example';
  */
 export async function startHeraldStack(
   env: BenchEnv,
-  opts: { name: string; smtpUrl: string; customers: CustomerDoc[]; api: boolean },
+  opts: { name: string; smtpUrl: string; customers: CustomerDoc[]; api: boolean; debugMode?: boolean },
 ): Promise<HeraldStack> {
   const taskQueue = `bench-${opts.name}`;
   const dbName = `herald_bench_${opts.name.replace(/[^a-zA-Z0-9]/g, '_')}`;
@@ -38,7 +38,7 @@ export async function startHeraldStack(
   await store.models.Template.insertMany(builtinTemplates);
   if (opts.customers.length) await store.models.Customer.insertMany(opts.customers);
   const worker = await createHeraldWorker({
-    temporalAddress: env.temporalAddress, taskQueue, mongoUri: env.mongoUri, dbName, smtpUrl: opts.smtpUrl,
+    temporalAddress: env.temporalAddress, taskQueue, mongoUri: env.mongoUri, dbName, smtpUrl: opts.smtpUrl, debugMode: opts.debugMode,
     config: { fromAddress: 'Herald Status <status@bench.herald.example>', publicUrl, messageIdDomain: 'bench.herald.example', escalationEmails: [] },
   });
   const running = worker.run();

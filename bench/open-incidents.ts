@@ -23,7 +23,7 @@ const declareInFlight = 16;
 /** A wave not open after this long is stuck, not slow. */
 const waveTimeoutMs = 5 * 60_000;
 
-function incident(id: string): IncidentInput {
+export function incident(id: string): IncidentInput {
   return {
     id, title: 'Public API errors', category: 'outage', severity: 'SEV3', components: ['api'],
     summary: 'Some API requests fail.', declaredBy: 'bench', detectedAt: new Date().toISOString(),
@@ -50,7 +50,7 @@ async function waitUntil(ids: string[], isReady: (id: string) => Promise<boolean
  * turns a thousand simultaneous declarations into minutes of "database is locked" retries, and
  * what is measured is the steady state with all of them open, not a declaration storm.
  */
-async function openInWaves(ids: string[], wave: number, start: (id: string, i: number) => Promise<void>, isReady: (id: string) => Promise<boolean>) {
+export async function openInWaves(ids: string[], wave: number, start: (id: string, i: number) => Promise<void>, isReady: (id: string) => Promise<boolean>) {
   const began = Date.now();
   for (let from = 0; from < ids.length; from += wave) {
     const batch = ids.slice(from, from + wave);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fanoutBench } from './fanout';
 import { firstMessageBench } from './first-message';
+import { incidentHeapBench } from './incident-heap';
 import { openIncidentsBench } from './open-incidents';
 
 export interface BenchEnv {
@@ -22,6 +23,7 @@ const benches: Record<string, (env: BenchEnv) => Promise<Record<string, unknown>
   fanout: fanoutBench,
   'first-message': firstMessageBench,
   'open-incidents': openIncidentsBench,
+  'incident-heap': incidentHeapBench,
 };
 
 async function main() {

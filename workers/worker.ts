@@ -16,6 +16,8 @@ export interface HeraldWorkerOptions {
   /** A prebuilt bundle, so tests bundle workflow code once per file. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxCachedWorkflows?: number;
+  /** Runs workflows on this thread (the SDK's debug mode): only the heap benchmark uses it, to weigh them. */
+  debugMode?: boolean;
 }
 
 export interface RunningWorker {
@@ -39,6 +41,7 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.debugMode ? { debugMode: true } : {}),
     activities: createActivities({ store, mailer, config: opts.config }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
