@@ -1,5 +1,6 @@
 import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
+import { waitFor } from '../support/wait';
 import { saveHistoryFixture } from '../support/history-fixtures';
 import { workflowIdFor } from '../../domain/incident';
 
@@ -31,15 +32,6 @@ async function declare(severity: string, components: string[]) {
   };
   expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
   return body;
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`never saw ${what}: ${JSON.stringify(await read()).slice(0, 1500)}`);
 }
 
 const state = (id: string) => h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer }).then((r) => r.body);

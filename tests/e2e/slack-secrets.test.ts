@@ -2,6 +2,7 @@ import { workflowIdFor } from '../../domain/incident';
 import { slackRefFor } from '../../store/channel-secrets';
 import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
+import { waitFor } from '../support/wait';
 import { startSlackReceiver, type Receiver, type SlackIncomingMessage } from '../support/receivers';
 
 /**
@@ -22,15 +23,6 @@ afterAll(async () => {
   await slack?.close();
   await h?.close();
 });
-
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`never saw ${what}: ${JSON.stringify(await read()).slice(0, 1500)}`);
-}
 
 /** Every string in a history, payload bytes decoded, so a search sees what the server stores. */
 function historyText(value: unknown, out: string[] = []): string[] {
