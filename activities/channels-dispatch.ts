@@ -13,7 +13,7 @@ import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
 import type { ActivityDeps } from './index';
 import { staffSegment, statusLinks } from './tracked-links';
-import { sendWebhook } from './webhooks';
+import { sendWebhook, WebhookGateMemo } from './webhooks';
 
 export interface ChannelDispatchRequest {
   /** Severity already the current one. */
@@ -117,12 +117,13 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
           }
           const targets = members.flatMap((m) => (secrets.get(m.customerId) ?? []).map((w) => ({ member: m, ...w })));
           result.webhooks.endpoints = targets.length;
+          const gates = new WebhookGateMemo();
           await eachLimited(targets, inFlight, async ({ member, url, secret }) => {
             const localized = inLocale(message, member.locale);
             const r = await sendWebhook(deps, {
               ...meta, phase: message.phase, subject: localized.subject, text: localized.text, locale: localized.locale,
               publishedAt: req.publishedAt, customerId: member.customerId, endpointUrl: url,
-            }, { secret, tier: member.tier }, receiverRetry, hooks);
+            }, { secret, tier: member.tier }, receiverRetry, hooks, gates);
             if (r.outcome === 'sent') result.webhooks.sent++;
             else if (r.outcome === 'already-sent') result.webhooks.alreadySent++;
             else result.webhooks.failed++;

@@ -33,6 +33,24 @@ export type WebhookSendResult =
   | { outcome: 'blocked'; webhookId: string; reasons: string[] }
   | { outcome: 'failed'; webhookId: string; status?: number; error?: string };
 
+/**
+ * The gate's verdict per distinct content, for one dispatch to many endpoints: every customer of
+ * a locale reads the same text, so it is gated (and its near misses recorded) once.
+ */
+export class WebhookGateMemo {
+  private readonly verdicts = new Map<string, ReturnType<typeof gateAndRecord>>();
+  verdict(key: string, pass: () => ReturnType<typeof gateAndRecord>): ReturnType<typeof gateAndRecord> {
+    let v = this.verdicts.get(key);
+    if (!v) {
+      v = pass();
+      // A store error is not a verdict: the next endpoint tries again.
+      v.catch(() => this.verdicts.delete(key));
+      this.verdicts.set(key, v);
+    }
+    return v;
+  }
+}
+
 /** The receiving customer's side of one delivery: the endpoint's signing secret and the customer's tier. */
 export interface WebhookReceiver {
   secret: string;
@@ -53,6 +71,7 @@ export async function sendWebhook(
   { secret, tier }: WebhookReceiver,
   policy: RetryPolicy,
   hooks: PostHooks,
+  gates?: WebhookGateMemo,
 ): Promise<WebhookSendResult> {
   const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
   const key = deliveryKey(d.incidentId, d.version, 'webhook', `${d.customerId} ${d.endpointUrl}`);
@@ -61,11 +80,9 @@ export async function sendWebhook(
 
   // The last look before text leaves: redact what may be redacted, refuse what may not.
   // What it stops or redacts is a near miss, recorded once per version, channel and locale.
-  const gate = await gateAndRecord(
-    store.models,
-    { incidentId: d.incidentId, version: d.version, channel: 'webhook', locale: d.locale },
-    { subject: d.subject, text: d.text, html: '' },
-  );
+  const pass = () =>
+    gateAndRecord(store.models, { incidentId: d.incidentId, version: d.version, channel: 'webhook', locale: d.locale }, { subject: d.subject, text: d.text, html: '' });
+  const gate = await (gates ? gates.verdict(`${d.locale ?? ''}\u0000${d.subject}\u0000${d.text}`, pass) : pass());
   if (!gate.allowed) {
     await settleDelivery(store.models, claim, { status: 'failed' });
     return { outcome: 'blocked', webhookId, reasons: gate.blockReasons };
