@@ -79,8 +79,10 @@ describe('the publish path of a running incident', () => {
     const done = await waitFor(() => state(id), (s) => s.published.some((p: any) => p.version === 3), 'v3 published');
     expect(done.rootCause).toMatchObject({ statement: confirmed.statement, confirmedBy: 'Riley Responder' });
     // v2 and v3 went out inside the 30-minute email window with the same status: folded for a digest (M3.4).
-    const steps = await audit(id);
-    expect(steps.filter((r) => r.step === 'digest').map((r) => r.details.version)).toEqual([2, 3]);
+    // The digest of v3 is audited after the state shows v3 published: wait for the record.
+    const digests = (a: any[]) => a.filter((r) => r.step === 'digest').map((r) => r.details.version);
+    const steps = await waitFor(() => audit(id), (a) => digests(a).length >= 2, 'the digest records of v2 and v3');
+    expect(digests(steps)).toEqual([2, 3]);
     await saveHistoryFixture('v2-disclosure-checks', h.client.workflow.getHandle(workflowIdFor(id)));
   });
 
@@ -90,7 +92,8 @@ describe('the publish path of a running incident', () => {
     // The German template rendered the same version; Japanese has none, so the playbook's fallback stood in.
     expect(Object.keys(v1.currentDraft.translations)).toEqual(['de']);
     expect(v1.currentDraft.translations.de.subject).toContain('Teilweise Störung');
-    const published = (await audit(id)).find((r) => r.step === 'published' && r.details.channel === 'status-page');
+    const isPagePublished = (r: any) => r.step === 'published' && r.details.channel === 'status-page';
+    const published = (await waitFor(() => audit(id), (a) => a.some(isPagePublished), 'the published record')).find(isPagePublished);
     expect(published.details).toMatchObject({ version: 1, requiredLocales: ['de', 'en', 'ja'], fallback: { locale: 'en', missing: ['ja'] } });
 
     const mail = await h.mailpit.waitFor(h.domain, (m) => m.some((x) => x.To[0].Address === `betrieb@${h.domain}`) && m.some((x) => x.To[0].Address === `ops-jp@${h.domain}`));
