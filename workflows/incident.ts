@@ -594,6 +594,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
     d.status = 'drafting';
     await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: check.problems.map((p) => p.reason).join('; '), problems: check.problems });
+    noticeBlocked(s, draft.version, check.problems.map((p) => p.reason));
     return;
   }
   const choices = selectChannels(s.pb, {
@@ -661,16 +662,40 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     if (blocked && d.published.some((p) => p.version === draft.version)) {
       // A later channel refused what the page already shows: recorded, the version stays published.
       await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: blocked.message, after: 'status-page' });
+      noticeBlocked(s, draft.version, [blocked.message], 'the status page shows it; a later channel refused it');
       return;
     }
     if (blocked) {
       s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
       d.status = 'drafting';
       await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: blocked.message });
+      noticeBlocked(s, draft.version, [blocked.message]);
       return;
     }
     throw err;
   }
+}
+
+/**
+ * Tells the drafters and the lead at once that a version was stopped, and why, instead of leaving
+ * them to find out from a missed deadline. Runs that started before this replay without it.
+ */
+function noticeBlocked(s: IncidentState, version: number, reasons: string[], where = 'nothing was published'): void {
+  if (!patched('herald-block-notice')) return;
+  const d = s.d;
+  s.notice(
+    `blocked-v${version}-${d.auditSeq}`,
+    [...(d.roles.drafter ?? []), s.lead],
+    `[${d.severity}] ${d.input.id}: version ${version} was not published`,
+    [
+      `Version ${version} of the customer message for "${d.input.title}" was stopped before it left (${where}):`,
+      ...reasons.map((r) => `- ${r}`),
+      '',
+      `Fix the draft (POST /v1/incidents/${d.input.id}/drafts) or get what it needs, then publish again.`,
+      `The near misses are at GET /v1/incidents/${d.input.id}/near-misses.`,
+    ].join('\n'),
+    { holdable: false },
+  );
 }
 
 /** Recipients per email batch, as the broadcast workflow plans them. */

@@ -72,6 +72,16 @@ describe('the publish path of a running incident', () => {
     const misses = await h.request('GET', `/v1/incidents/${id}/near-misses`, { key: keys.manager });
     expect(misses.body.nearMisses.map((m: any) => m.kind)).toContain('hypothesis-disclosure');
     expect((await state(id)).published.map((p: any) => p.version)).toEqual([1, 2]);
+    // The drafter and the lead hear at once that v3 was stopped, why, and where to look.
+    const notice = await waitFor(
+      () => h.mailpit.search(`subject:"${id}: version 3 was not published"`),
+      (m) => m.length >= 2,
+      'the blocked-version notice',
+    );
+    expect(notice.flatMap((m) => m.To.map((t) => t.Address)).sort()).toEqual(['comms-drafter@herald.internal', 'comms-lead@herald.internal']);
+    const noticeText = await h.mailpit.text(notice[0].ID);
+    expect(noticeText).toContain('root cause');
+    expect(noticeText).toContain(`/v1/incidents/${id}/near-misses`);
 
     const rc = await h.request('POST', `/v1/incidents/${id}/root-cause`, { key: keys.responder, body: { statement: confirmed.statement } });
     expect(rc.status).toBe(200);
@@ -83,7 +93,7 @@ describe('the publish path of a running incident', () => {
     const digests = (a: any[]) => a.filter((r) => r.step === 'digest').map((r) => r.details.version);
     const steps = await waitFor(() => audit(id), (a) => digests(a).length >= 2, 'the digest records of v2 and v3');
     expect(digests(steps)).toEqual([2, 3]);
-    await saveHistoryFixture('v2-disclosure-checks', h.client.workflow.getHandle(workflowIdFor(id)));
+    await saveHistoryFixture('v3-disclosure-checks-block-notice', h.client.workflow.getHandle(workflowIdFor(id)));
   });
 
   it('[M2.5, M3.3, M3.5] a version publishes in every audience locale at once, each channel records when it delivered, top-tier accounts get outreach', async () => {
