@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import { channelDeliveryId, isDeliveryChannel, type DeliveryChannel } from '../domain/channel-deliveries';
+import { channelLagBoundMs } from '../config/channels';
+import { channelDeliveryId, channelLagReport, deliveryChannels, isDeliveryChannel, type DeliveryChannel } from '../domain/channel-deliveries';
 import type { IncidentInput } from '../domain/incident';
 import { deliveryKey, inLocale, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../domain/message';
 import { slackIncidentMessage } from '../domain/slack';
@@ -33,6 +34,8 @@ export interface ChannelDispatchResult {
   inApp: { customers: number };
   slack: { sent: number; failed: number };
   internalEmail: { sent: number };
+  /** Every channel of the version against the lag bound (M3.3): the late ones are named. */
+  lag: { boundMs: number; maxLagMs: number; withinBound: boolean; late: { channel: string; lagMs: number }[] };
 }
 
 /** Receivers served at once; each may spend its retries without holding up the others. */
@@ -94,6 +97,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         inApp: { customers: 0 },
         slack: { sent: 0, failed: 0 },
         internalEmail: { sent: 0 },
+        lag: { boundMs: config.channelLagBoundMs ?? channelLagBoundMs(), maxLagMs: 0, withinBound: true, late: [] },
       };
       const beating = setInterval(() => ctx.heartbeat(result), Math.max(100, Math.min(1000, (ctx.info.heartbeatTimeoutMs ?? 4000) / 4)));
       try {
@@ -189,6 +193,19 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         };
 
         await eachLimited([webhooks, slack, lists], 3, (run) => run());
+
+        // How the version's channels kept pace with the first, now that every one has reported.
+        const ids = deliveryChannels.map((c) => channelDeliveryId(incident.id, message.version, c));
+        const rows = await ChannelDelivery.find({ _id: { $in: ids } }, { _id: 0, version: 1, channel: 1, deliveredAt: 1, count: 1 }).lean();
+        const [report] = channelLagReport(rows, result.lag.boundMs);
+        if (report) {
+          result.lag = {
+            boundMs: result.lag.boundMs,
+            maxLagMs: report.maxLagMs,
+            withinBound: report.withinBound ?? true,
+            late: report.channels.filter((c) => c.late).map((c) => ({ channel: c.channel, lagMs: c.lagMs })),
+          };
+        }
         return result;
       } finally {
         clearInterval(beating);

@@ -30,6 +30,8 @@ export interface ActivityConfig {
   escalationEmails: string[];
   /** Signs tracked status-page links on every channel (M2.6); HERALD_LINK_SECRET via config/tracking.ts when absent. */
   linkSecret?: string;
+  /** How far behind the first channel another may carry a version; HERALD_CHANNEL_LAG_BOUND_SECONDS via config/channels.ts when absent. */
+  channelLagBoundMs?: number;
 }
 
 /** Every activity Herald's workflows call, bound to their adapters. */

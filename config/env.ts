@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   HERALD_FROM_ADDRESS: z.string().default('Herald Status <status@herald.example>'),
   HERALD_MESSAGE_ID_DOMAIN: z.string().default('herald.example'),
   HERALD_ESCALATION_EMAILS: z.string().default('comms-backup@herald.internal'),
+  /** How far behind the status page another channel may carry a version (config/channels.ts); checked at start. */
+  HERALD_CHANNEL_LAG_BOUND_SECONDS: z.coerce.number().positive().optional(),
 });
 
 export type HeraldEnv = z.infer<typeof EnvSchema> & { HERALD_PUBLIC_URL: string };

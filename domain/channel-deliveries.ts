@@ -33,6 +33,8 @@ export interface ChannelLag {
   failed?: number;
   /** Milliseconds behind the version's first channel; 0 for the first. */
   lagMs: number;
+  /** Behind the first by more than the bound, when one is given. */
+  late?: boolean;
 }
 
 export interface VersionLag {
@@ -40,6 +42,8 @@ export interface VersionLag {
   firstChannel: string;
   firstAt: string;
   maxLagMs: number;
+  /** Every channel within the bound, when one is given. */
+  withinBound?: boolean;
   channels: ChannelLag[];
 }
 
@@ -52,7 +56,7 @@ const rank = (channel: string) => {
  * Per version, oldest first: each channel in the order it delivered (ties in publishing order, so
  * the status page leads the status API it shares an entry with) and its lag behind the first.
  */
-export function channelLagReport(rows: readonly ChannelDeliveryRow[]): VersionLag[] {
+export function channelLagReport(rows: readonly ChannelDeliveryRow[], boundMs?: number): VersionLag[] {
   const byVersion = new Map<number, ChannelDeliveryRow[]>();
   for (const r of rows) byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r]);
   return [...byVersion.entries()]
@@ -68,12 +72,15 @@ export function channelLagReport(rows: readonly ChannelDeliveryRow[]): VersionLa
         count: r.count,
         ...(r.failed ? { failed: r.failed } : {}),
         lagMs: at - first.at,
+        ...(boundMs !== undefined ? { late: at - first.at > boundMs } : {}),
       }));
+      const maxLagMs = Math.max(...channels.map((c) => c.lagMs));
       return {
         version,
         firstChannel: first.r.channel,
         firstAt: new Date(first.at).toISOString(),
-        maxLagMs: Math.max(...channels.map((c) => c.lagMs)),
+        maxLagMs,
+        ...(boundMs !== undefined ? { withinBound: maxLagMs <= boundMs } : {}),
         channels,
       };
     });

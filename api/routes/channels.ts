@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channelLagBoundMs } from '../../config/channels';
 import { channelLagReport } from '../../domain/channel-deliveries';
 import { defineRoute } from '../route';
 import { commonErrors, ErrorSchema } from './templates';
@@ -10,6 +11,7 @@ const ChannelLagSchema = z.object({
   count: z.number().describe('Recipients the channel reached: entries, customers, endpoints or lists'),
   failed: z.number().optional().describe('Recipients it could not reach after its retries'),
   lagMs: z.number().describe("Milliseconds behind the version's first channel"),
+  late: z.boolean().describe('Behind the first channel by more than the bound'),
 });
 
 const VersionLagSchema = z.object({
@@ -17,6 +19,7 @@ const VersionLagSchema = z.object({
   firstChannel: z.string(),
   firstAt: z.string(),
   maxLagMs: z.number(),
+  withinBound: z.boolean().describe('Every channel carried the version within the bound of the first'),
   channels: z.array(ChannelLagSchema),
 });
 
@@ -29,14 +32,18 @@ export const channelRoutes = [
     roles: ['viewer', 'responder', 'approver', 'manager', 'admin'],
     params: IncidentParams,
     responses: {
-      200: { description: 'Channel deliveries per version, oldest version first', schema: z.object({ incidentId: z.string(), versions: z.array(VersionLagSchema) }) },
+      200: {
+        description: 'Channel deliveries per version, oldest version first, against the lag bound (HERALD_CHANNEL_LAG_BOUND_SECONDS)',
+        schema: z.object({ incidentId: z.string(), boundMs: z.number(), versions: z.array(VersionLagSchema) }),
+      },
       ...commonErrors,
       404: { description: 'Unknown incident', schema: ErrorSchema },
     },
     async handler({ params, deps }) {
       const rows = await deps.store.models.ChannelDelivery.find({ incidentId: params.id }, { _id: 0, version: 1, channel: 1, deliveredAt: 1, count: 1, failed: 1 }).lean();
       if (!rows.length) await assertIncidentExists(deps, params.id);
-      return { body: { incidentId: params.id, versions: channelLagReport(rows) } };
+      const boundMs = channelLagBoundMs();
+      return { body: { incidentId: params.id, boundMs, versions: channelLagReport(rows, boundMs) } };
     },
   }),
 ];

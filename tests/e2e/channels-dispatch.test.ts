@@ -103,6 +103,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
       inApp: { customers: 2 },
       slack: { sent: 1, failed: 0 },
       internalEmail: { sent: 1 },
+      lag: { boundMs: 300_000, maxLagMs: expect.any(Number), withinBound: true, late: [] },
     });
 
     const rows = await h.store.models.ChannelDelivery.find({ incidentId: incident.id }).lean();
@@ -371,5 +372,33 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(slack.accepted).toHaveLength(1);
     expect(await h.store.models.Delivery.findOne({ incidentId: incident.id, channel: 'slack' }).lean()).toMatchObject({ recipient: ref, status: 'sent' });
     expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v8#slack`).lean()).toMatchObject({ count: 1, failed: 1 });
+  });
+  it('[M3.3] bounds the lag: a channel that carried the version later than the bound behind the page is named late in the result and the channel log', async () => {
+    const incident = incidentOn(await component());
+    const message = messageV(9);
+    const publishedAt = new Date().toISOString();
+    await new MockActivityEnvironment().run(activities.publishStatusPage, { incident, message, publishedAt });
+    const page = await h.store.models.ChannelDelivery.findById(`${incident.id}#v9#status-page`).lean();
+    // The email fan-out reports it finished ten minutes after the page: past the default five-minute bound.
+    const emailAt = new Date(page!.deliveredAt.getTime() + 10 * 60_000).toISOString();
+    const result = await deliver(request(incident, message, {}, [{ channel: 'email', deliveredAt: emailAt, count: 7 }]));
+    expect(result.lag).toEqual({ boundMs: 300_000, maxLagMs: 600_000, withinBound: false, late: [{ channel: 'email', lagMs: 600_000 }] });
+
+    const res = await h.request('GET', `/v1/incidents/${incident.id}/channels`, { key: keys.viewer });
+    expect(res.status).toBe(200);
+    expect(res.body.boundMs).toBe(300_000);
+    const [v] = res.body.versions;
+    expect(v).toMatchObject({ version: 9, maxLagMs: 600_000, withinBound: false });
+    expect(v.channels.filter((c: { late: boolean }) => c.late).map((c: { channel: string }) => c.channel)).toEqual(['email']);
+    expect(v.channels.find((c: { channel: string }) => c.channel === 'status-api')).toMatchObject({ lagMs: 0, late: false });
+
+    // A bound set in the environment applies to the report at once.
+    process.env.HERALD_CHANNEL_LAG_BOUND_SECONDS = '900';
+    try {
+      const relaxed = await h.request('GET', `/v1/incidents/${incident.id}/channels`, { key: keys.viewer });
+      expect(relaxed.body).toMatchObject({ boundMs: 900_000, versions: [{ withinBound: true }] });
+    } finally {
+      delete process.env.HERALD_CHANNEL_LAG_BOUND_SECONDS;
+    }
   });
 });

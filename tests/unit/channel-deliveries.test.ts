@@ -38,6 +38,23 @@ describe('channel lag (M3.3)', () => {
 });
 
 describe('Slack-compatible messages (M3.3)', () => {
+  it('[M3.3] marks a channel late only when it lags the first by more than the bound, and the version within the bound otherwise', () => {
+    const t0 = Date.parse('2026-05-01T09:00:00Z');
+    const at = (s: number) => new Date(t0 + s * 1000);
+    const rows = [
+      { version: 1, channel: 'status-page', deliveredAt: at(0), count: 1 },
+      { version: 1, channel: 'email', deliveredAt: at(60), count: 10 },
+      { version: 1, channel: 'webhook', deliveredAt: at(61), count: 2 },
+    ];
+    const [v] = channelLagReport(rows, 60_000);
+    expect(v.withinBound).toBe(false);
+    expect(v.channels.map((c) => [c.channel, c.late])).toEqual([['status-page', false], ['email', false], ['webhook', true]]);
+    expect(channelLagReport(rows, 61_000)[0].withinBound).toBe(true);
+    // Without a bound the report says nothing about it.
+    expect(channelLagReport(rows)[0]).not.toHaveProperty('withinBound');
+    expect(channelLagReport(rows)[0].channels[0]).not.toHaveProperty('late');
+  });
+
   it('[M3.3] escapes Slack markup so message text cannot ping or link', () => {
     expect(escapeMrkdwn('a <!channel> & <http://x|y>')).toBe('a &lt;!channel&gt; &amp; &lt;http://x|y&gt;');
   });
