@@ -656,6 +656,8 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
         internal: { slackWebhooks: s.distribution.slackWebhooks, distributionLists: s.distribution.distributionLists },
       });
       s.audit('channels-delivered', 'herald', { version: draft.version, ...channels });
+      // Results recorded before the lag bound existed carry no `lag`, so old runs replay as they were.
+      if (channels.lag?.late.length && patched('herald-lag-notice')) noticeLate(s, draft.version, channels.lag);
     }
   } catch (err) {
     const blocked = blockedBy(err);
@@ -674,6 +676,24 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     }
     throw err;
   }
+}
+
+/** Tells the lead which channels carried a version later than the bound behind the status page (M3.3). */
+function noticeLate(s: IncidentState, version: number, lag: { boundMs: number; late: { channel: string; lagMs: number }[] }): void {
+  const d = s.d;
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  s.notice(
+    `late-v${version}`,
+    [s.lead],
+    `[${d.severity}] ${d.input.id}: version ${version} reached some channels late`,
+    [
+      `Version ${version} of the customer message for "${d.input.title}" reached these channels more than ${seconds(lag.boundMs)} after the status page:`,
+      ...lag.late.map((l) => `- ${l.channel}: ${seconds(l.lagMs)} behind`),
+      '',
+      `Each channel's timing is at GET /v1/incidents/${d.input.id}/channels.`,
+    ].join('\n'),
+    { holdable: false },
+  );
 }
 
 /**

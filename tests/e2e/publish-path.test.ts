@@ -167,6 +167,28 @@ describe('the publish path of a running incident', () => {
     expect(after.deadlines.find((d: any) => d.kind === 'step:draft-ready').state).toBe('met');
   });
 
+  it('[M3.3] a version that reaches a channel later than the bound behind the page is audited and told to the lead', async () => {
+    // A bound of a millisecond: email always lands after the page, so it is late.
+    process.env.HERALD_CHANNEL_LAG_BOUND_SECONDS = '0.001';
+    try {
+      const { id } = await declare('SEV4', ['api']);
+      const delivered = await waitFor(() => audit(id), (a) => a.some((r) => r.step === 'channels-delivered'), 'the channels-delivered record');
+      const lag = delivered.find((r) => r.step === 'channels-delivered').details.lag;
+      expect(lag).toMatchObject({ boundMs: 1, withinBound: false });
+      expect(lag.late.map((l: any) => l.channel)).toContain('email');
+      const notice = await waitFor(() => h.mailpit.search(`subject:"${id}: version 1 reached some channels late"`), (m) => m.length > 0, 'the lag notice');
+      expect(notice.map((m) => m.To.map((t) => t.Address))).toEqual([['comms-lead@herald.internal']]);
+      const text = await h.mailpit.text(notice[0].ID);
+      expect(text).toMatch(/- email: [\d.]+ s behind/);
+      expect(text).toContain(`/v1/incidents/${id}/channels`);
+      const report = await h.request('GET', `/v1/incidents/${id}/channels`, { key: keys.viewer });
+      expect(report.body.versions[0].withinBound).toBe(false);
+      await saveHistoryFixture('v3-lag-notice', h.client.workflow.getHandle(workflowIdFor(id)));
+    } finally {
+      delete process.env.HERALD_CHANNEL_LAG_BOUND_SECONDS;
+    }
+  });
+
   it('[M2.1, M5.6] a playbook that asks for plain language keeps jargon from customers until the draft is rewritten', async () => {
     // Last in this file: it raises the bar of the outage playbook for every later incident here.
     const current = await h.request('GET', '/v1/playbooks/performance-degradation-single', { key: keys.manager });
