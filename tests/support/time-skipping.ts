@@ -26,10 +26,25 @@ export interface TimeSkippingSuite {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the Java test server. Its start can lose a race for the port it was handed, or time out
+ * under CPU load; that is the machine, not Herald, so it is tried again (three times at most).
+ */
+async function startTestServer(): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: testEnv().testServerPath() } },
+      });
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.warn(`time-skipping test server did not start (attempt ${attempt}): ${String(err)}; trying again`);
+    }
+  }
+}
+
 export async function startTimeSkippingSuite(): Promise<TimeSkippingSuite> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testEnv().testServerPath() } },
-  });
+  const env = await startTestServer();
   const name = uniqueName('wf');
   const domain = `${name}.test`;
   const store = await connectStore(testEnv().mongoUri, `herald_${name.replace(/-/g, '_')}`);

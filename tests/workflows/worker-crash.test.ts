@@ -14,7 +14,12 @@ const mailer = nodemailer.createTransport({ url: testEnv().smtpUrl, pool: true }
 beforeAll(async () => {
   t = await startTimeSkippingSuite();
 }, 120_000);
+/** Workers this file started, shut down in afterAll too: a timed-out test must not leave one holding the connection. */
+const workers = new Set<Worker>();
+let child: Awaited<ReturnType<typeof startWorkerChild>> | undefined;
 afterAll(async () => {
+  if (child && child.process.exitCode === null && child.process.signalCode === null) await child.kill();
+  for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   mailer.close();
   await t?.close();
 });
@@ -27,6 +32,7 @@ async function newWorker(taskQueue: string) {
     workflowBundle: await workflowBundle(),
     activities: createActivities({ store: t.store, mailer, config: workerConfig('http://status.herald.test') }),
   });
+  workers.add(worker);
   const running = worker.run();
   return { worker, running };
 }
@@ -36,7 +42,7 @@ describe('deadlines across a worker restart', () => {
     const taskQueue = uniqueName('tq');
     // The real worker entry point in its own process, killed with SIGKILL; no sticky queue, since
     // the test server would wait (in frozen time) for the dead worker's one.
-    const first = await startWorkerChild({ taskQueue, dbName: t.store.conn.name, temporalAddress: t.env.address, env: { HERALD_WORKFLOW_CACHE_SIZE: '0' } });
+    const first = (child = await startWorkerChild({ taskQueue, dbName: t.store.conn.name, temporalAddress: t.env.address, env: { HERALD_WORKFLOW_CACHE_SIZE: '0' } }));
     const input = await t.incident('SEV2');
     const detected = Date.parse(input.detectedAt);
     const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
@@ -62,5 +68,5 @@ describe('deadlines across a worker restart', () => {
       second.worker.shutdown();
       await second.running;
     }
-  }, 120_000);
+  }, 300_000); // a child process that bundles the workflow code, and a server that skips time: minutes under load
 });
