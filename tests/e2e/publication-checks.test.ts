@@ -229,7 +229,7 @@ describe('template governance', () => {
     return templateId;
   }
 
-  it('[M2.3, M5.3, M5.6] blocks a data-exposure message from a template whose data-protection review expired by the workflow clock', async () => {
+  it('[M5.3, M2.3, M5.6] blocks a data-exposure message from a template whose data-protection review expired by the workflow clock', async () => {
     // The review runs until 2098 by the wall clock, but the workflow's clock says 2099: it has expired.
     const templateId = await reviewedTemplate('2098-01-01T00:00:00.000Z');
     const req = request({ tags: ['data-exposure'], message: message({ templateId }), at: '2099-01-01T00:00:00.000Z' });

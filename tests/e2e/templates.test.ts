@@ -102,7 +102,7 @@ describe('template registry', () => {
     expect(missing.body.details).toEqual({ missing: ['summary'] });
   });
 
-  it('[M2.3, M5.3] makes data-exposure incidents wait for current legal and data-protection reviews of the exact wording', async () => {
+  it('[M5.3, M2.3] makes data-exposure incidents wait for current legal and data-protection reviews of the exact wording', async () => {
     const t = template();
     await h.request('POST', '/v1/templates', { key: keys.manager, body: t });
     const usable = () => h.request('GET', `/v1/templates/${t.templateId}/usability?tags=data-exposure`, { key: keys.responder });

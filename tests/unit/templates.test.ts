@@ -122,6 +122,18 @@ describe('template governance', () => {
     ]);
   });
 
+  it('[M5.3] a data-protection review counts until the instant it expires, never after, and never for wording it did not see', () => {
+    const tags = ['regulated-customer'];
+    expect(templateUsable({ contentHash: hash, review: current }, { tags, now: '2024-10-31T23:59:59.999Z' }).ok).toBe(true);
+    expect(templateUsable({ contentHash: hash, review: current }, { tags, now: '2024-11-01T00:00:00.001Z' }).reasons).toEqual([
+      'the data-protection review expired at 2024-11-01T00:00:00Z',
+    ]);
+    // Renewing the review with a later expiry makes the same wording usable again.
+    const renewed: TemplateReview = { ...current, dataProtection: { ...current.dataProtection!, at: '2024-11-02T00:00:00Z', expiresAt: '2025-05-01T00:00:00Z' } };
+    expect(templateUsable({ contentHash: hash, review: renewed }, { tags, now: '2024-12-01T00:00:00Z' }).ok).toBe(true);
+    expect(templateUsable({ contentHash: 'edited', review: renewed }, { tags, now: '2024-12-01T00:00:00Z' }).ok).toBe(false);
+  });
+
   it('[M2.2, M2.3] allows a custom narrative only as the playbook says, with legal approval of the exact version when restricted', () => {
     const policy = { allowed: true, extraApprovals: ['pr'] };
     const pr = { approver: 'Pat', rights: ['pr'], versionHash: 'v1' };
