@@ -6,6 +6,7 @@ import { createApp } from '../../api/app';
 import { demoApiKeys } from '../../config/api-keys';
 import { connectStore, type Store } from '../../store/connect';
 import { createHeraldWorker, createMailer, workflowsPath, type RunningWorker } from '../../workers/worker';
+import { seedDemoData } from '../../store/demo-data';
 import { seedFixtures } from './fixtures';
 import { Mailpit } from './mailpit';
 import { testEnv, uniqueName } from './env';
@@ -32,6 +33,7 @@ export interface Harness {
   client: Client;
   mailpit: Mailpit;
   worker?: RunningWorker;
+  /** The small test service model; empty when the harness runs on the demo data set. */
   fixtures: Awaited<ReturnType<typeof seedFixtures>>;
   request(method: string, path: string, opts?: { key?: string; body?: unknown }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   startWorker(): Promise<RunningWorker>;
@@ -50,15 +52,19 @@ export function workerConfig(publicUrl: string) {
 /**
  * Herald's API and (optionally) a worker, in this process, against the real dev server, FerretDB
  * and Mailpit; each harness has its own task queue, database and email domain.
+ * With `data: 'demo'` the store holds exactly what `npm start` seeds (store/demo-data.ts); its
+ * addresses are shared by every such harness, so read its mail with `mailpit.forIncident(id)`.
  */
-export async function startHarness(opts: { worker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' | 'demo' } = {}): Promise<Harness> {
   const env = testEnv();
   const name = uniqueName('h');
   const taskQueue = `tq-${name}`;
   const dbName = `herald_${name.replace(/-/g, '_')}`;
   const domain = `${name}.test`;
   const store = await connectStore(env.mongoUri, dbName);
-  const fixtures = await seedFixtures(store, domain);
+  const fixtures = opts.data === 'demo'
+    ? (await seedDemoData(store), { apiSubscribers: [], others: [] })
+    : await seedFixtures(store, domain);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection });
   const mailer = createMailer(env.smtpUrl);

@@ -37,6 +37,23 @@ export class Mailpit {
     return ((await res.json()) as { Text: string }).Text;
   }
 
+  /** Every message of one incident (its updates, digests and notices carry its ID in their Message-ID). */
+  async forIncident(incidentId: string): Promise<MailpitMessage[]> {
+    const all = await this.search(`message-id:${incidentId}`);
+    return all.filter((m) => m.MessageID.includes(incidentId));
+  }
+
+  /** Waits until `predicate` holds for the messages of one incident, or fails after the timeout. */
+  async waitForIncident(incidentId: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const msgs = await this.forIncident(incidentId);
+      if (predicate(msgs)) return msgs;
+      if (Date.now() > until) throw new Error(`mailpit: condition not met for incident ${incidentId}; have ${msgs.length} messages`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   /** Waits until `predicate` holds for the messages to a domain, or fails after the timeout. */
   async waitFor(domain: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
     const until = Date.now() + timeoutMs;
