@@ -21,6 +21,8 @@ export interface DraftRequest {
   locale?: string;
 }
 
+const namesNextUpdate = /\{\{\s*nextUpdate\s*\}\}/;
+
 function formatTime(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
@@ -53,7 +55,9 @@ export function createDraftActivities({ store }: ActivityDeps) {
         category: req.incident.category,
         components: names.join(', '),
         summary: req.summary ?? req.incident.summary,
-        nextUpdate: req.nextUpdateAt ? formatTime(req.nextUpdateAt) : 'the next significant change',
+        // A time, or nothing (M2.5): without a time the variable is absent, so a template that
+        // may be drafted without one names it inside {{#if nextUpdate}}.
+        ...(req.nextUpdateAt ? { nextUpdate: formatTime(req.nextUpdateAt) } : {}),
       };
       const rendered = renderTemplate(template, vars);
       // Every other locale of the audience that has a template of its own gets the same version
@@ -81,6 +85,7 @@ export function createDraftActivities({ store }: ActivityDeps) {
         text: rendered.text,
         html: rendered.html,
         templateId: template.templateId,
+        ...(req.nextUpdateAt && namesNextUpdate.test(template.body) ? { nextUpdateAt: req.nextUpdateAt } : {}),
         createdAt: req.createdAt,
         author: req.author,
       };

@@ -1,4 +1,6 @@
 import type { Recipient } from './audience';
+import { escapeHtmlText as escapeHtml } from './content-hash';
+import { emailStringsFor } from './localization';
 import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from './message';
 import type { OutboundEmail } from './providers';
 
@@ -108,6 +110,8 @@ export interface EmailExtras {
   locale?: string;
   /** A digest (M3.4) of these versions, in order: its own key and Message-ID, by the first of them. */
   digestOf?: number[];
+  /** The recipient's signed one-click unsubscribe URL (RFC 8058); every customer email carries one. */
+  unsubscribeUrl?: string;
 }
 
 /** Digests go to a recipient under their own channel, so an update and a digest never share a key. */
@@ -122,6 +126,9 @@ export function broadcastEmail(
   extras: EmailExtras = {},
 ): BroadcastDelivery {
   const statusLink = extras.statusLink ?? `${config.publicUrl}/status#${encodeURIComponent(meta.incidentId)}`;
+  // The email's own words are in the locale of its content (M2.5).
+  const words = emailStringsFor(extras.locale);
+  const unsubscribe = extras.unsubscribeUrl;
   const digestFrom = extras.digestOf?.[0];
   const headers: Record<string, string> = {
     ...metadataHeaders(meta),
@@ -136,8 +143,12 @@ export function broadcastEmail(
       from: config.fromAddress,
       to: recipient,
       subject: message.subject,
-      text: `${message.text}\n\nFollow this incident: ${statusLink}`,
-      html: `${message.html}\n<p><a href="${statusLink}">Follow this incident on our status page</a></p>`,
+      text: [message.text, `${words.follow} ${statusLink}`, ...(unsubscribe ? [`${words.unsubscribe} ${unsubscribe}`] : [])].join('\n\n'),
+      html: [
+        message.html,
+        `<p><a href="${escapeHtml(statusLink)}">${escapeHtml(words.followLink)}</a></p>`,
+        ...(unsubscribe ? [`<p><small>${escapeHtml(words.unsubscribe)} <a href="${escapeHtml(unsubscribe)}">${escapeHtml(words.unsubscribeLink)}</a></small></p>`] : []),
+      ].join('\n'),
       messageId: digestFrom === undefined
         ? messageIdFor(meta, recipient, config.messageIdDomain)
         : messageIdFor({ ...meta, incidentId: `${meta.incidentId}.digest`, version: digestFrom }, recipient, config.messageIdDomain),

@@ -152,3 +152,72 @@ export function requiredLocalesPresent(required: string[], available: string[], 
   }
   return { ok: missing.length === 0, missing, served, fallbackUsed };
 }
+
+/**
+ * The words an email adds around a message's own text, in each language Herald's customers read
+ * (M2.5): the link to the status page and the unsubscribe line. They follow the locale the
+ * content is in, so a reader served by the fallback locale reads one language throughout.
+ */
+export interface EmailStrings {
+  /** Plain-text line before the status-page link. */
+  follow: string;
+  /** Text of the status-page link in the HTML part. */
+  followLink: string;
+  /** Plain-text line before the unsubscribe link. */
+  unsubscribe: string;
+  /** Text of the unsubscribe link in the HTML part. */
+  unsubscribeLink: string;
+}
+
+const emailStrings: Record<string, EmailStrings> = {
+  en: {
+    follow: 'Follow this incident:',
+    followLink: 'Follow this incident on our status page',
+    unsubscribe: 'To stop receiving these emails:',
+    unsubscribeLink: 'Unsubscribe',
+  },
+  de: {
+    follow: 'Diesen Vorfall verfolgen:',
+    followLink: 'Diesen Vorfall auf unserer Statusseite verfolgen',
+    unsubscribe: 'Um diese E-Mails nicht mehr zu erhalten:',
+    unsubscribeLink: 'Abmelden',
+  },
+  fr: {
+    follow: 'Suivre cet incident :',
+    followLink: 'Suivre cet incident sur notre page d’état',
+    unsubscribe: 'Pour ne plus recevoir ces e-mails :',
+    unsubscribeLink: 'Se désabonner',
+  },
+  es: {
+    follow: 'Siga este incidente:',
+    followLink: 'Siga este incidente en nuestra página de estado',
+    unsubscribe: 'Para dejar de recibir estos correos:',
+    unsubscribeLink: 'Cancelar la suscripción',
+  },
+  pt: {
+    follow: 'Acompanhe este incidente:',
+    followLink: 'Acompanhe este incidente na nossa página de status',
+    unsubscribe: 'Para não receber mais estes e-mails:',
+    unsubscribeLink: 'Cancelar inscrição',
+  },
+  nl: {
+    follow: 'Volg dit incident:',
+    followLink: 'Volg dit incident op onze statuspagina',
+    unsubscribe: 'Wilt u deze e-mails niet meer ontvangen:',
+    unsubscribeLink: 'Afmelden',
+  },
+  ja: {
+    follow: 'この障害の最新情報:',
+    followLink: 'ステータスページでこの障害の最新情報を見る',
+    unsubscribe: 'このメールの配信を停止するには:',
+    unsubscribeLink: '配信停止',
+  },
+};
+
+/** The locales whose email strings Herald ships, by language. */
+export const emailLocales = Object.keys(emailStrings);
+
+/** An email's own words in the content's locale: its language's, else English. */
+export function emailStringsFor(locale: string | undefined): EmailStrings {
+  return emailStrings[lang(locale ?? 'en')] ?? emailStrings.en;
+}

@@ -15,6 +15,8 @@ export interface MessageVersion {
   locale?: string;
   /** The same version in other locales (M2.5): every locale of a version publishes together. */
   translations?: Record<string, LocalizedText>;
+  /** The time the text names for the next update (its template's {{nextUpdate}}), when it names one. */
+  nextUpdateAt?: string;
 }
 
 /** One locale of a message version, rendered. */

@@ -27,7 +27,8 @@ export interface StatusEntry {
 export interface StatusIncident {
   id: string;
   title: string;
-  severity: Severity;
+  /** What the public surfaces say instead of the internal severity. */
+  impact: Impact;
   category: string;
   phase: string;
   components: string[];
@@ -45,11 +46,26 @@ export interface StatusSnapshot {
   recentIncidents: StatusIncident[];
 }
 
-const impact: Record<Severity, ComponentStatus> = {
-  SEV1: 'major_outage',
-  SEV2: 'partial_outage',
-  SEV3: 'degraded_performance',
-  SEV4: 'degraded_performance',
+/**
+ * Customers never see Herald's internal severities (SEV1 to SEV4): the status page, status.json,
+ * the Statuspage v2 API and the Atom feed speak of an incident's impact, in Statuspage's words.
+ */
+export const impacts = ['none', 'minor', 'major', 'critical'] as const;
+export type Impact = (typeof impacts)[number];
+
+const impactBySeverity: Record<Severity, Impact> = { SEV1: 'critical', SEV2: 'major', SEV3: 'minor', SEV4: 'minor' };
+
+/** The impact customers read for an internal severity. */
+export function impactOf(severity: Severity): Impact {
+  return impactBySeverity[severity];
+}
+
+/** The status an open incident of this impact gives the components it touches. */
+export const componentStatusFor: Record<Impact, ComponentStatus> = {
+  none: 'operational',
+  minor: 'degraded_performance',
+  major: 'partial_outage',
+  critical: 'major_outage',
 };
 const rank: readonly ComponentStatus[] = componentStatuses;
 
@@ -67,7 +83,7 @@ export function incidentsFrom(entries: StatusEntry[]): StatusIncident[] {
     out.push({
       id,
       title: latest.title,
-      severity: latest.severity,
+      impact: impactOf(latest.severity),
       category: latest.category,
       phase: latest.phase,
       components: latest.components,
@@ -102,12 +118,12 @@ export function statusSnapshot(
         (acc, m) => worst(acc, m.status),
         active
           .filter((i) => i.components.includes(c.componentId))
-          .reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational'),
+          .reduce<ComponentStatus>((acc, i) => worst(acc, componentStatusFor[i.impact]), 'operational'),
       ),
   }));
   const overall = componentStatus.reduce<ComponentStatus>(
     (acc, c) => worst(acc, c.status),
-    active.reduce<ComponentStatus>((acc, i) => worst(acc, impact[i.severity]), 'operational'),
+    active.reduce<ComponentStatus>((acc, i) => worst(acc, componentStatusFor[i.impact]), 'operational'),
   );
   const description =
     overall === 'operational' ? 'All systems operational'

@@ -1,6 +1,4 @@
-import type { Severity } from './incident';
-import { escapeHtml } from './render';
-import { incidentsFrom, statusSnapshot, type ComponentStatus, type MonitoringMarker, type StatusEntry, type StatusIncident } from './status-page';
+import { componentStatusFor, impactOf, incidentsFrom, statusSnapshot, type ComponentStatus, type Impact, type MonitoringMarker, type StatusEntry, type StatusIncident } from './status-page';
 
 /**
  * The status page in Atlassian Statuspage's public v2 format (M7.6), so existing status
@@ -10,7 +8,7 @@ import { incidentsFrom, statusSnapshot, type ComponentStatus, type MonitoringMar
  */
 
 /** `maintenance` only for the page as a whole, when the worst it shows is a component under maintenance. */
-export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+export type Indicator = Impact | 'maintenance';
 
 export interface SpPage {
   id: string;
@@ -56,7 +54,7 @@ export interface SpIncident {
   updated_at: string;
   monitoring_at: string | null;
   resolved_at: string | null;
-  impact: Indicator;
+  impact: Impact;
   shortlink: string;
   started_at: string;
   page_id: string;
@@ -83,13 +81,6 @@ export interface StatuspageSource {
   now: Date;
 }
 
-const impactOf: Record<Severity, Indicator> = { SEV1: 'critical', SEV2: 'major', SEV3: 'minor', SEV4: 'minor' };
-const componentImpact: Record<Severity, ComponentStatus> = {
-  SEV1: 'major_outage',
-  SEV2: 'partial_outage',
-  SEV3: 'degraded_performance',
-  SEV4: 'degraded_performance',
-};
 const overall: Record<'operational' | ComponentStatus, { indicator: Indicator; description: string }> = {
   operational: { indicator: 'none', description: 'All Systems Operational' },
   degraded_performance: { indicator: 'minor', description: 'Minor Service Outage' },
@@ -162,7 +153,7 @@ function toIncident(
   // Each update moves its components from the status the previous update left them in.
   const previous = new Map<string, ComponentStatus>();
   const updates: SpIncidentUpdate[] = versions.map((e) => {
-    const next: ComponentStatus = e.phase === 'resolved' ? 'operational' : componentImpact[e.severity];
+    const next: ComponentStatus = e.phase === 'resolved' ? 'operational' : componentStatusFor[impactOf(e.severity)];
     const affected = e.components
       .filter((c) => components.has(c))
       .map((c) => ({ code: c, name: components.get(c)!.name, old_status: previous.get(c) ?? 'operational', new_status: next }));
@@ -189,7 +180,7 @@ function toIncident(
     updated_at: i.updatedAt,
     monitoring_at: monitoring ? iso(monitoring.publishedAt) : null,
     resolved_at: i.resolvedAt ?? null,
-    impact: impactOf[i.severity],
+    impact: i.impact,
     shortlink: `${publicUrl}/status#${encodeURIComponent(i.id)}`,
     started_at: i.startedAt,
     page_id,
@@ -211,12 +202,16 @@ export function escapeXml(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** The incident history as an Atom 1.0 feed: one entry per incident, its updates as the content, newest first. */
+/**
+ * The incident history as an Atom 1.0 feed: one entry per incident, its updates as the content, newest first.
+ * The content is inline XHTML, so every text is escaped exactly once (escaped HTML inside
+ * `type="html"` would show a body's "&" as `&amp;amp;` in the feed).
+ */
 export function historyAtom(doc: StatuspageDocument): string {
   const host = doc.page.id;
   const entries = doc.incidents.slice(0, 50).map((i) => {
-    const html = i.incident_updates
-      .map((u) => `<p><small>${escapeHtml(u.display_at)}</small><br><strong>${escapeHtml(u.status)}</strong> - ${escapeHtml(u.body)}</p>`)
+    const xhtml = i.incident_updates
+      .map((u) => `<p><small>${escapeXml(u.display_at)}</small><br/><strong>${escapeXml(u.status)}</strong> - ${escapeXml(u.body).replace(/\n/g, '<br/>')}</p>`)
       .join('');
     return [
       '<entry>',
@@ -225,7 +220,8 @@ export function historyAtom(doc: StatuspageDocument): string {
       `<updated>${i.updated_at}</updated>`,
       `<link rel="alternate" type="text/html" href="${escapeXml(i.shortlink)}"/>`,
       `<title>${escapeXml(i.name)}</title>`,
-      `<content type="html">${escapeXml(html)}</content>`,
+      `<category scheme="${escapeXml(doc.page.url)}/impact" term="${i.impact}" label="${i.impact} impact"/>`,
+      `<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${xhtml}</div></content>`,
       '</entry>',
     ].join('');
   });

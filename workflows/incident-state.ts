@@ -441,6 +441,8 @@ export class IncidentState {
       templateId: v2 && sameWords ? parent.templateId : 'custom',
       ...(v2 ? { locale: parent.locale ?? this.messagePolicy.locale } : {}),
       ...(translations ? { translations } : {}),
+      // The same words make the same promise about the next update; new words make their own.
+      ...(sameWords && parent.nextUpdateAt ? { nextUpdateAt: parent.nextUpdateAt } : {}),
       createdAt: iso(Date.now()),
       author: e.author,
       parent: parent.version,
@@ -461,9 +463,13 @@ export class IncidentState {
   }
 
   /** After each published update the next is due by the playbook's cadence; the lead is reminded before. */
-  scheduleCadence(publishedAt: number): number {
+  scheduleCadence(publishedAt: number, promisedAt?: string): number {
     this.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
-    const due = this.detectedAt + nextUpdateDueMinutes(this.pb, this.d.severity, (publishedAt - this.detectedAt) / minute) * minute;
+    // A version that names the time of the next update keeps that promise while it lies ahead.
+    const promised = promisedAt === undefined ? NaN : Date.parse(promisedAt);
+    const due = promised > publishedAt
+      ? promised
+      : this.detectedAt + nextUpdateDueMinutes(this.pb, this.d.severity, (publishedAt - this.detectedAt) / minute) * minute;
     const reminder = due - reminderOffsetMinutes(this.pb, this.d.severity) * minute;
     this.addDeadline({ kind: 'cadence-reminder', dueAt: reminder, owner: this.lead, backup: this.leadBackup });
     this.addDeadline({ kind: 'cadence-overdue', dueAt: due, owner: this.lead, backup: this.leadBackup });

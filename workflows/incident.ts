@@ -164,8 +164,13 @@ function registerHandlers(s: IncidentState): void {
         open();
         const draft = d.draft;
         if (d.status !== 'awaiting-approval' || !draft) reject('NothingToApprove', 'no message version is awaiting approval');
-        if (req.version !== draft.version || (req.hash !== undefined && req.hash !== draft.hash)) {
+        if (req.version !== draft.version) {
           reject('StaleVersion', `version ${req.version} is not the current version (${draft.version}, ${draft.hash})`, {
+            currentVersion: draft.version, currentHash: draft.hash,
+          });
+        }
+        if (req.hash !== undefined && req.hash !== draft.hash) {
+          reject('StaleVersion', `content hash ${req.hash} does not match the current wording of version ${draft.version} (${draft.hash}); review the current text and sign that`, {
             currentVersion: draft.version, currentHash: draft.hash,
           });
         }
@@ -577,7 +582,8 @@ function briefingText(s: IncidentState): string {
 async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?: boolean } = {}): Promise<void> {
   const d = s.d;
   const publishedAt = Date.now();
-  const nextDue = s.scheduleCadence(publishedAt);
+  // The next update is due when the version says it will come (its template's words), else by the cadence.
+  const nextDue = s.scheduleCadence(publishedAt, draft.nextUpdateAt);
   const incident = { ...d.input, severity: d.severity };
   const approvals = d.signoffs.filter((x) => x.version === draft.version && x.decision === 'approve').map((x) => ({ approver: x.by, role: x.role, hash: x.hash }));
   const [health, check] = await Promise.all([
@@ -623,11 +629,9 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
       // Email stays the broadcast of record unless the email channel itself is what is down.
       if (health.health.email !== false && !(customers?.fellBack && customers.reason?.startsWith('email'))) {
         // Batched fan-out as a child workflow: a few events per batch, never one per recipient.
-        const footer = draft.phase === 'resolved' ? '' : `Next update by ${iso(nextDue).replace('T', ' ').slice(0, 16)} UTC.`;
-        const outgoing = footer ? { ...draft, text: `${draft.text}\n\n${footer}`, html: `${draft.html}\n<p>${footer}</p>` } : draft;
         const lastPhase = d.published[d.published.length - 1]?.phase;
         const rateLimit = d.v2 ? { minutes: s.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase, at: iso(publishedAt) } : undefined;
-        const request: BroadcastRequest = { incident, message: outgoing, ...(rateLimit ? { rateLimit } : {}) };
+        const request: BroadcastRequest = { incident, message: draft, ...(rateLimit ? { rateLimit } : {}) };
         const workflowId = `broadcast-${d.input.id}-v${draft.version}-email`;
         const email = d.v2 ? await broadcast(request, workflowId) : await executeChild(broadcastWorkflow, { workflowId, args: [request] });
         recipients = email.recipients;
@@ -797,6 +801,7 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
       const draft = await steps(s).draftMessage({
         incident: { ...d.input, severity: d.severity }, phase: 'investigating', version: d.versionCounter, author: 'herald',
         createdAt: iso(Date.now()), template: { templateId: 'holding-statement', subject: hs.subject, body: hs.text },
+        nextUpdateAt: iso(s.detectedAt + nextUpdateDueMinutes(s.pb, d.severity, s.minutesOpen()) * minute),
       });
       await recordStep(s, 'holding-statement', 'herald', { version: draft.version, hash: draft.hash, preApproved: true });
       await publish(s, { ...draft, decisionIds: [] }, { holdingStatement: true });

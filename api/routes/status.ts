@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { escapeHtml } from '../../domain/render';
-import { statusSnapshot, type StatusEntry, type StatusSnapshot } from '../../domain/status-page';
+import { impacts, statusSnapshot, type Impact, type StatusEntry, type StatusSnapshot } from '../../domain/status-page';
 import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
 import { defineRoute } from '../route';
@@ -22,11 +22,13 @@ const label: Record<string, string> = {
   under_maintenance: 'Under maintenance',
 };
 
+const impactLabel: Record<Impact, string> = { none: 'No impact', minor: 'Minor impact', major: 'Major impact', critical: 'Critical impact' };
+
 function renderIncident(i: StatusSnapshot['activeIncidents'][number]): string {
   const updates = i.updates
     .map((u) => `<li><strong>${escapeHtml(u.phase)}</strong> <time>${escapeHtml(u.publishedAt)}</time><p>${escapeHtml(u.body).replace(/\n/g, '<br>')}</p></li>`)
     .join('');
-  return `<article id="${escapeHtml(i.id)}" class="incident ${escapeHtml(i.severity)}"><h3>${escapeHtml(i.title)}</h3><p>${escapeHtml(i.severity)} · ${escapeHtml(i.phase)}</p><ul>${updates}</ul></article>`;
+  return `<article id="${escapeHtml(i.id)}" class="incident impact-${i.impact}"><h3>${escapeHtml(i.title)}</h3><p>${impactLabel[i.impact]} · ${escapeHtml(i.phase)}</p><ul>${updates}</ul></article>`;
 }
 
 /** The public status page: plain server-rendered HTML, every value escaped. */
@@ -45,7 +47,7 @@ export function renderStatusPage(s: StatusSnapshot): string {
 }
 
 const Update = z.object({ version: z.number(), phase: z.string(), subject: z.string(), body: z.string(), publishedAt: z.string() });
-const Incident = z.object({ id: z.string(), title: z.string(), severity: z.string(), category: z.string(), phase: z.string(), components: z.array(z.string()), startedAt: z.string(), updatedAt: z.string(), resolvedAt: z.string().optional(), updates: z.array(Update) });
+const Incident = z.object({ id: z.string(), title: z.string(), impact: z.enum(impacts), category: z.string(), phase: z.string(), components: z.array(z.string()), startedAt: z.string(), updatedAt: z.string(), resolvedAt: z.string().optional(), updates: z.array(Update) });
 export const StatusSnapshotSchema = z.object({
   status: z.string(),
   description: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { componentStatuses, type StatusEntry } from '../../domain/status-page';
+import { componentStatuses, impacts, type StatusEntry } from '../../domain/status-page';
 import { historyAtom, statuspageDocument, type StatuspageDocument } from '../../domain/statuspage-format';
 import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
@@ -25,7 +25,7 @@ async function loadDocument(deps: ApiDeps): Promise<StatuspageDocument> {
 
 const nullableString = z.string().nullable();
 const Page = z.object({ id: z.string(), name: z.string(), url: z.string(), time_zone: z.string(), updated_at: z.string() });
-const Status = z.object({ indicator: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']), description: z.string() });
+const Status = z.object({ indicator: z.enum([...impacts, 'maintenance']), description: z.string() });
 const componentStatus = z.enum(componentStatuses);
 const Component = z.object({
   id: z.string(), name: z.string(), status: componentStatus, created_at: z.string(), updated_at: z.string(), position: z.number(),
@@ -40,7 +40,7 @@ const Update = z.object({
 const Incident = z.object({
   id: z.string(), name: z.string(), status: z.enum(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']),
   created_at: z.string(), updated_at: z.string(), monitoring_at: nullableString, resolved_at: nullableString,
-  impact: z.enum(['none', 'minor', 'major', 'critical']), shortlink: z.string(), started_at: z.string(), page_id: z.string(),
+  impact: z.enum(impacts), shortlink: z.string(), started_at: z.string(), page_id: z.string(),
   incident_updates: z.array(Update), components: z.array(Component),
 });
 

@@ -51,7 +51,7 @@ export const translationRoutes: Route[] = [
         description: 'The new version, its locales and whether they state the same facts',
         schema: z.object({
           version: z.number(), hash: z.string(), parent: z.number(), voidedApprovals: z.number(),
-          locale: z.string(), locales: z.array(z.string()), consistency: Consistency,
+          locale: z.string().describe('the locale attached'), primaryLocale: z.string(), locales: z.array(z.string()), consistency: Consistency,
         }),
       },
       ...errors,
@@ -76,7 +76,7 @@ export const translationRoutes: Route[] = [
       const wording = { locale: primary, subject: draft.subject, text: draft.text, translations };
       return {
         status: 201,
-        body: { ...receipt, locale: primary, locales: [primary, ...Object.keys(translations).sort()], consistency: versionConsistency(wording) },
+        body: { ...receipt, locale: params.locale, primaryLocale: primary, locales: [primary, ...Object.keys(translations).sort()], consistency: versionConsistency(wording) },
       };
     },
   }),

@@ -115,8 +115,9 @@ describe('the broadcast email', () => {
     const update = broadcastEmail(meta, content, 'ops@acme.test', config, { statusLink: 'https://status.test/r/abc.def', locale: 'de' });
     expect(update.key).toBe(deliveryKey('INC-9', 6, 'email', 'ops@acme.test'));
     expect(update.email.headers['Content-Language']).toBe('de');
-    expect(update.email.text).toBe('T\n\nFollow this incident: https://status.test/r/abc.def');
-    expect(update.email.html).toContain('<a href="https://status.test/r/abc.def">');
+    // The email's own words are in the content's locale (M2.5).
+    expect(update.email.text).toBe('T\n\nDiesen Vorfall verfolgen: https://status.test/r/abc.def');
+    expect(update.email.html).toContain('<a href="https://status.test/r/abc.def">Diesen Vorfall auf unserer Statusseite verfolgen</a>');
     const digest = broadcastEmail(meta, content, 'ops@acme.test', config, { digestOf: [4, 5, 6] });
     expect(digest.key).toBe(deliveryKey('INC-9', 4, digestChannel, 'ops@acme.test'));
     expect(digest.email.messageId).toBe('<INC-9.digest.v4.ops_acme.test@herald.test>');

@@ -1,4 +1,5 @@
-import { checkLocaleConsistency, requiredLocalesPresent } from '../../domain/localization';
+import { broadcastEmail } from '../../domain/fanout';
+import { checkLocaleConsistency, emailStringsFor, requiredLocalesPresent } from '../../domain/localization';
 
 describe('localization', () => {
   it('[M2.5] finds the same facts consistent across locales whatever their number, time and date formats', () => {
@@ -39,5 +40,41 @@ describe('localization', () => {
     expect(requiredLocalesPresent(['en', 'de', 'fr'], ['en', 'de'], 'en')).toEqual({ ok: true, missing: [], served: { de: 'de', en: 'en', fr: 'en' }, fallbackUsed: ['fr'] });
     expect(requiredLocalesPresent(['de-AT'], ['de'])).toMatchObject({ ok: true, served: { 'de-AT': 'de' }, fallbackUsed: [] });
     expect(requiredLocalesPresent(['fr'], ['de'], 'en')).toMatchObject({ ok: false, missing: ['fr'] });
+  });
+});
+
+describe('an email\'s own words (M2.5)', () => {
+  const meta = { incidentId: 'INC-7', severity: 'SEV2' as const, category: 'outage' as const, version: 1 };
+  const config = { fromAddress: 'Status <status@herald.test>', publicUrl: 'https://status.test', messageIdDomain: 'herald.test' };
+  const content = { subject: 'S', text: 'T', html: '<p>T</p>' };
+  const english = emailStringsFor('en');
+
+  it('[M2.5] ships the link and unsubscribe lines in every language the demo customers read, else English', () => {
+    for (const locale of ['en', 'de', 'ja', 'fr', 'es', 'pt-BR', 'nl']) {
+      const words = emailStringsFor(locale);
+      if (locale !== 'en') for (const key of Object.keys(english) as (keyof typeof english)[]) expect([locale, key, words[key]]).not.toEqual([locale, key, english[key]]);
+    }
+    expect(emailStringsFor('de-AT')).toEqual(emailStringsFor('de'));
+    expect(emailStringsFor('pt-BR')).toEqual(emailStringsFor('pt'));
+    expect(emailStringsFor('sw')).toEqual(english);
+    expect(emailStringsFor(undefined)).toEqual(english);
+  });
+
+  it('[M2.5] a German email has no English line: link and unsubscribe in German, in text and HTML', () => {
+    const { email } = broadcastEmail(meta, content, 'it@globex.example', config, {
+      locale: 'de', statusLink: 'https://status.test/r/t1', unsubscribeUrl: 'https://status.test/v1/unsubscribe/t&k',
+    });
+    expect(email.text).toBe('T\n\nDiesen Vorfall verfolgen: https://status.test/r/t1\n\nUm diese E-Mails nicht mehr zu erhalten: https://status.test/v1/unsubscribe/t&k');
+    expect(email.html).toContain('<a href="https://status.test/r/t1">Diesen Vorfall auf unserer Statusseite verfolgen</a>');
+    expect(email.html).toContain('<small>Um diese E-Mails nicht mehr zu erhalten: <a href="https://status.test/v1/unsubscribe/t&amp;k">Abmelden</a></small>');
+    for (const phrase of Object.values(english)) {
+      expect(email.text).not.toContain(phrase);
+      expect(email.html).not.toContain(phrase);
+    }
+  });
+
+  it('[M2.5] content served by the fallback locale gets that locale\'s words, so the email reads in one language', () => {
+    const { email } = broadcastEmail(meta, content, 'sre@kaiju.example', config, { locale: 'en' });
+    expect(email.text).toBe(`T\n\n${english.follow} https://status.test/status#INC-7`);
   });
 });

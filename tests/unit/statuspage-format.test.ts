@@ -1,5 +1,6 @@
 import { escapeXml, historyAtom, statuspageDocument } from '../../domain/statuspage-format';
-import type { StatusEntry } from '../../domain/status-page';
+import { componentStatusFor, impactOf, statusSnapshot, type StatusEntry } from '../../domain/status-page';
+import { readAtom } from '../support/atom';
 
 const t = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
 const entry = (incidentId: string, version: number, phase: string, severity: StatusEntry['severity'], components: string[], minute: number, extra: Partial<StatusEntry> = {}): StatusEntry => ({
@@ -66,42 +67,58 @@ describe('Statuspage v2 format', () => {
   });
 });
 
-/** A small well-formedness check: every tag closes in order, and no bare "&" or "<" is left in text. */
-function assertWellFormed(xml: string) {
-  const body = xml.replace(/^<\?xml[^>]*\?>/, '');
-  const stack: string[] = [];
-  for (const m of body.matchAll(/<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos);)/g)) {
-    if (m[0] === '<' || m[0].startsWith('&')) throw new Error(`stray ${m[0]} at ${m.index}`);
-    if (m[4]) continue;
-    if (m[1]) expect(stack.pop()).toBe(m[2]);
-    else stack.push(m[2]);
-  }
-  expect(stack).toEqual([]);
-}
-
 describe('Atom history feed', () => {
   it('[M7.6] is a well-formed Atom 1.0 feed with one entry per incident', () => {
     const xml = historyAtom(doc);
-    assertWellFormed(xml);
+    const feed = readAtom(xml);
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
-    for (const required of ['<id>', '<title>', '<updated>', '<author><name>Example</name></author>', 'rel="self"']) expect(xml).toContain(required);
-    expect(xml.match(/<entry>/g)).toHaveLength(2);
-    expect(xml).toContain('<id>tag:status.example.com,2005:Incident/INC-A</id>');
-    expect(xml).toContain(`<updated>${t(20).toISOString()}</updated>`);
+    expect(feed).toMatchObject({ id: 'tag:status.example.com,2005:/history', title: { value: 'Example - Incident History' }, authors: [{ name: 'Example' }] });
+    expect(feed.links?.map((l) => l.rel)).toEqual(['alternate', 'self']);
+    expect(feed.entries?.map((e) => e.id)).toEqual(['tag:status.example.com,2005:Incident/INC-B', 'tag:status.example.com,2005:Incident/INC-A']);
+    const a = feed.entries!.find((e) => e.id?.endsWith('INC-A'))!;
+    expect(a.updated).toBe(t(20).toISOString());
+    expect(a.content).toEqual({
+      type: 'xhtml',
+      value: ['resolved', 'monitoring', 'investigating'].map((phase, i) =>
+        `<p><small>${t(20 - 10 * i).toISOString()}</small><br/><strong>${phase}</strong> - Update ${3 - i} of INC-A</p>`).join(''),
+    });
   });
 
-  it('[M7.6] escapes hostile titles and bodies and drops characters XML cannot carry', () => {
+  it('[M3.3] escapes every text exactly once: a title or body with "&" and "<" reads back as written', () => {
     const hostile = entry('INC-X', 1, 'investigating', 'SEV2', ['api'], 0, {
       title: '<script>alert("x")</script> & \'friends\' \u0000\u0007',
-      body: ']]> <b>bold</b> & </content></entry>',
+      body: ']]> <b>bold</b> & </content></entry>\nsecond line',
     });
     const xml = historyAtom(statuspageDocument({ publicUrl: 'https://s.example', pageName: 'A & B <status>', components, entries: [hostile], now: t(1) }));
-    assertWellFormed(xml);
+    const feed = readAtom(xml);
+    expect(xml).not.toContain('&amp;amp;');
     expect(xml).not.toContain('<script>');
-    expect(xml.match(/<\/entry>/g)).toHaveLength(1);
-    expect(xml).toContain('&amp;lt;/content&amp;gt;&amp;lt;/entry&amp;gt;');
-    expect(xml).toContain('<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;friends&apos; </title>');
-    expect(xml).toContain('<title>A &amp; B &lt;status&gt; - Incident History</title>');
+    expect(feed.title?.value).toBe('A & B <status> - Incident History');
+    expect(feed.entries).toHaveLength(1);
+    expect(feed.entries![0].title?.value).toBe('<script>alert("x")</script> & \'friends\'');
+    // XHTML content is markup: the body's text sits in it escaped once, its line break a <br/>.
+    expect(feed.entries![0].content?.value).toContain(' - ]]&gt; &lt;b&gt;bold&lt;/b&gt; &amp; &lt;/content&gt;&lt;/entry&gt;<br/>second line</p>');
     expect(escapeXml('a\u0001b\uFFFEc😀')).toBe('abc😀');
+  });
+
+  it('[M3.3] the feed reader refuses what is not well-formed, so the tests above mean something', () => {
+    expect(() => readAtom('<feed xmlns="http://www.w3.org/2005/Atom"><title>a & b</title></feed>')).toThrow(/not well-formed/);
+    expect(() => readAtom('<feed xmlns="http://www.w3.org/2005/Atom"><title>a</feed>')).toThrow(/not well-formed/);
+  });
+});
+
+describe('impact words (M3.3)', () => {
+  it('[M3.3] maps every internal severity to the impact customers read, and each impact to a component status', () => {
+    expect((['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const).map(impactOf)).toEqual(['critical', 'major', 'minor', 'minor']);
+    expect(componentStatusFor).toEqual({ none: 'operational', minor: 'degraded_performance', major: 'partial_outage', critical: 'major_outage' });
+  });
+
+  it('[M3.3] no public surface names a severity: the snapshot, the v2 document and the feed carry the impact', () => {
+    const snapshot = statusSnapshot(components, entries);
+    expect(snapshot.activeIncidents.map((i) => [i.id, i.impact])).toEqual([['INC-B', 'minor']]);
+    expect(snapshot.recentIncidents.map((i) => [i.id, i.impact])).toEqual([['INC-A', 'major']]);
+    const xml = historyAtom(doc);
+    for (const surface of [JSON.stringify(snapshot), JSON.stringify(doc), xml]) expect(surface).not.toMatch(/SEV[1-4]|severity/i);
+    expect(readAtom(xml).entries?.map((e) => e.categories?.map((c) => c.term))).toEqual([['minor'], ['major']]);
   });
 });

@@ -58,7 +58,7 @@ describe('rendering one message for every channel', () => {
   });
 
   it('[M2.2] renders the plain-text email exactly, with no HTML escaping', () => {
-    expect(message.subject).toBe('[SEV1] Service disruption: Checkout <errors> & "timeouts"');
+    expect(message.subject).toBe('Service disruption: Checkout <errors> & "timeouts"');
     expect(message.text).toBe(
       'Some of our services are unavailable: Payments, Public API.\n\nPayments fail for some customers.\nCard payments are affected.\n\nOur engineers are working on it now. We will post the next update by 10:30 UTC.',
     );
@@ -89,7 +89,7 @@ describe('rendering one message for every channel', () => {
   it('[M2.2] renders the status API JSON with the message text unchanged', () => {
     const json = JSON.parse(JSON.stringify(snapshot));
     expect(json.activeIncidents[0]).toMatchObject({
-      id: 'INC-render-1', title: 'Checkout <errors> & "timeouts"', severity: 'SEV1',
+      id: 'INC-render-1', title: 'Checkout <errors> & "timeouts"', impact: 'critical',
       updates: [{ version: 1, phase: 'investigating', subject: message.subject, body: message.text, publishedAt: '2024-05-01T10:00:00.000Z' }],
     });
     expect(json.components).toEqual([{ id: 'payments', name: 'Payments', status: 'major_outage' }]);
