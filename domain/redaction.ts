@@ -21,14 +21,29 @@ import {
 
 export const findingKinds = [
   'ip-address', 'ip-range', 'internal-host', 'staff-email', 'internal-service', 'aws-access-key',
-  'github-token', 'slack-token', 'jwt', 'bearer-token', 'private-key', 'password', 'url-credentials',
-  'high-entropy',
+  'aws-secret-key', 'gcp-key', 'azure-key', 'url-signature', 'github-token', 'gitlab-token', 'slack-token',
+  'stripe-key', 'sendgrid-key', 'twilio-key', 'npm-token', 'openai-key', 'saas-token', 'jwt', 'bearer-token',
+  'private-key', 'password', 'url-credentials', 'high-entropy',
 ] as const;
 export type FindingKind = (typeof findingKinds)[number];
 
 export interface RedactionConfig {
-  /** Domain suffixes that only resolve inside the company: `internal`, `corp`, `svc.cluster.local`. */
+  /**
+   * Internal zones: a hostname that ends in one of them is internal, whatever comes before
+   * (`internal`, `svc.cluster.local`, or a company zone under a public suffix such as `herald-infra.net`).
+   */
   internalSuffixes: string[];
+  /**
+   * Labels that mark a hostname of three or more labels as internal wherever they stand except
+   * last: `api.internal.herald.net`, `db.corp.herald.com`.
+   */
+  internalLabels: string[];
+  /**
+   * How the company names its hosts: regular expressions (case-insensitive) that one whole DNS
+   * label must match, such as `db-prod-03`, `ip-10-0-3-7` or `k8s-node-…`; a bare name or any
+   * dotted name with such a label is internal.
+   */
+  hostPatterns: string[];
   /** Email domains of staff; addresses there are personal data and an attack surface. */
   staffDomains: string[];
   /** Staff-domain addresses customers may see (support, status, privacy). */
@@ -58,7 +73,7 @@ export interface RedactionResult {
 export const redactionMark = '[redacted]';
 
 interface Detector {
-  kind: FindingKind | ((match: string) => FindingKind);
+  kind: FindingKind | ((secret: string, m: RegExpExecArray) => FindingKind);
   re: RegExp;
   /** The capture group that is the secret; the rest of the match is context. */
   group?: number;
@@ -69,13 +84,14 @@ interface Detector {
    */
   before?: RegExp;
   after?: RegExp;
+  /** How much of a match the secret really is, when its format says where it ends. */
+  trim?: (secret: string) => number;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternatives = (list: string[]) => list.map(escapeRe).sort((a, b) => b.length - a.length).join('|');
 const wordChar = /[\p{L}\p{N}_]/u;
 const wordStart = /^[\p{L}\p{N}_]/u;
-const domainBefore = /[\p{L}\p{N}_.-]/u;
 const domainAfter = /^(?:[\p{L}\p{N}_-]|\.[\p{L}\p{N}])/u;
 
 function isIPv6(candidate: string): boolean {
@@ -130,24 +146,153 @@ function classSwitches(token: string): number {
 
 const ipv4Octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
+// RFC 1123 labels; a hostname is one or more of them joined by dots.
+const dnsLabel = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const hostname = `${dnsLabel}(?:\\.${dnsLabel})*`;
+
+/**
+ * Whether a hostname is the company's own: it ends in an internal zone, carries an internal label
+ * before its last one (`api.internal.herald.net`), or has a label named as the company names its
+ * hosts (`db-prod-03`, `ip-10-0-3-7`).
+ */
+function internalHostTest(config: RedactionConfig): (name: string) => boolean {
+  const zones = config.internalSuffixes.map((s) => s.toLowerCase());
+  const labels = new Set(config.internalLabels.map((l) => l.toLowerCase()));
+  const named = config.hostPatterns.length ? new RegExp(`^(?:${config.hostPatterns.join('|')})$`, 'i') : undefined;
+  return (name) => {
+    const parts = name.toLowerCase().split('.');
+    const lower = parts.join('.');
+    if (parts.length >= 2 && zones.some((z) => lower.endsWith(`.${z}`))) return true;
+    if (parts.length >= 3 && /^[a-z]{2,63}$/.test(parts[parts.length - 1]) && parts.slice(0, -1).some((p) => labels.has(p))) return true;
+    return named !== undefined && parts.some((p) => named.test(p));
+  };
+}
+
+// Signature lengths (base64url characters) by JWS algorithm; RSA ones for 2048, 3072 and 4096-bit keys.
+const rsaSignature = [342, 512, 683];
+const jwtSignatureLengths: Record<string, number[]> = {
+  HS256: [43], HS384: [64], HS512: [86], ES256: [86], ES384: [128], ES512: [176], EdDSA: [86],
+  RS256: rsaSignature, RS384: rsaSignature, RS512: rsaSignature, PS256: rsaSignature, PS384: rsaSignature, PS512: rsaSignature,
+};
+
+/**
+ * Where a JWT ends: a header that names its algorithm fixes the signature's length, so letters
+ * glued on after it (a line break or a tag taken out) are not part of the token.
+ */
+function jwtLength(token: string): number {
+  const [header, payload, signature] = token.split('.');
+  let alg: unknown;
+  try {
+    alg = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown }).alg;
+  } catch {
+    return token.length;
+  }
+  const fits = (typeof alg === 'string' ? jwtSignatureLengths[alg] ?? [] : []).filter((n) => n <= signature.length);
+  return fits.length ? header.length + payload.length + 2 + Math.max(...fits) : token.length;
+}
+
+const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
+
+/**
+ * A 40-character base64 run with `/` or `+` in it, random-looking: the shape of an AWS secret
+ * access key (and of other providers' raw keys). Paths of words have too little entropy and
+ * switch character classes too rarely to pass.
+ */
+function isBase64Key(s: string): boolean {
+  return /[/+]/.test(s) && !s.includes('//') && count(s, /[A-Z]/g) >= 2 && count(s, /[a-z]/g) >= 2
+    && shannon(s) >= 4.2 && classSwitches(s) >= 12;
+}
+
+const mixed = (s: string) => /\d/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s);
+
+/**
+ * Credential formats with a fixed shape. The rules are Herald's own, written from the patterns
+ * that gitleaks publishes (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml`) and
+ * secretlint's rule packages (https://github.com/secretlint/secretlint, `packages/@secretlint/
+ * secretlint-rule-{aws,azure,gcp,github,slack,npm,openai,…}`): the same prefixes and lengths, read
+ * on every unmasked view. Whatever has no known shape is left to the entropy rule.
+ */
+const credentialFormats: Detector[] = [
+  {
+    kind: 'aws-access-key',
+    re: /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}/g,
+    accept: (s) => /\d/.test(s.slice(4)),
+  },
+  { kind: 'aws-secret-key', re: /[A-Za-z0-9/+]{40}/g, accept: isBase64Key, before: /[A-Za-z0-9/+=]/, after: /^[A-Za-z0-9/+=]/ },
+  // GCP API keys, OAuth client secrets and access tokens; service-account keys are PEM blocks (private-key).
+  { kind: 'gcp-key', re: /AIza[\w-]{35}|GOCSPX-[\w-]{28}|ya29\.[\w-]{20,}/g },
+  // Azure storage account keys (connection strings, bare 64-byte keys), shared access keys, Entra ID client secrets.
+  { kind: 'azure-key', re: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{20,}={0,2})/gi, group: 1 },
+  { kind: 'azure-key', re: /[A-Za-z0-9+/]{86}==/g, before: /[A-Za-z0-9+/]/ },
+  { kind: 'azure-key', re: /[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/g, before: /[A-Za-z0-9_~.]/, after: /^[A-Za-z0-9_~.-]/ },
+  // The signature of a signed URL: Azure SAS `sig=`, S3 and GCS presigned URLs.
+  {
+    kind: (_s, m) => (m[1].toLowerCase() === 'sig' ? 'azure-key' : 'url-signature'),
+    re: /[?&;](sig|x-amz-signature|x-amz-security-token|x-goog-signature|signature)=([^&\s"'<>#]{8,})/gi,
+    group: 2,
+  },
+  { kind: 'github-token', re: /gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255}/g },
+  {
+    kind: 'gitlab-token',
+    re: /gl(?:pat|dt|ft|rt|soat|ffct|imt|agent|oas)-[\w-]{20,}|glptt-[0-9a-f]{40}|glcbt-[0-9a-zA-Z]{1,5}_[\w-]{20}|GR1348941[\w-]{20}/g,
+  },
+  { kind: 'slack-token', re: /xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,}/gi },
+  { kind: 'stripe-key', re: /(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}/g },
+  { kind: 'sendgrid-key', re: /SG\.[\w-]{22}\.[\w-]{43}/g },
+  { kind: 'twilio-key', re: /SK[0-9a-fA-F]{32}/g, before: /[A-Za-z0-9]/, accept: (s) => /\d/.test(s) && /[a-f]/i.test(s.slice(2)) },
+  { kind: 'npm-token', re: /npm_[A-Za-z0-9]{36}/g },
+  {
+    kind: 'openai-key',
+    re: /sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin|sid)\d\d-)?[\w-]{20,}/g,
+    before: /[\w-]/,
+    accept: (s) => mixed(s.slice(3)),
+  },
+  {
+    kind: 'saas-token',
+    re: new RegExp([
+      'do[opr]_v1_[a-f0-9]{64}', // DigitalOcean
+      'hv[sb]\\.[\\w-]{90,300}', // HashiCorp Vault
+      'pypi-AgEIcHlwaS5vcmc[\\w-]{50,}', // PyPI
+      'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}', // Shopify
+      'dapi[a-f0-9]{32}', // Databricks
+      'lin_api_[A-Za-z0-9]{40}', // Linear
+      'PMAK-[a-f0-9]{24}-[a-f0-9]{34}', // Postman
+      'hf_[A-Za-z]{34}', // Hugging Face
+      'glc_[A-Za-z0-9+/]{32,400}={0,3}', 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}', // Grafana
+      'sntry[us]_[A-Za-z0-9+/=_]{40,}', // Sentry
+      'ATATT3[\\w=-]{186}', // Atlassian
+      'sq0(?:atp|csp)-[\\w-]{22,60}', // Square
+      'pscale_(?:tkn|oauth|pw)_[\\w=.-]{32,64}', // PlanetScale
+      'dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}', // Dynatrace
+      'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}', // age
+      'whsec_[A-Za-z0-9+/]{24,}={0,2}', // Standard Webhooks and Stripe signing secrets
+      'rubygems_[a-f0-9]{48}', 'pnu_[A-Za-z0-9]{36}', 'pul-[a-f0-9]{40}', 'ntn_\\d{11}[A-Za-z0-9]{35}',
+      'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}', // Brevo (Sendinblue)
+      'key-[a-f0-9]{32}', // Mailgun
+      'EZ[AT]K[A-Za-z0-9]{54}', // EasyPost
+      'dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}', // Doppler
+      'fo1_[\\w-]{43}', // Fly.io
+      'sha256~[\\w-]{43}', // OpenShift
+      'pplx-[A-Za-z0-9]{48}', // Perplexity
+    ].join('|'), 'g'),
+  },
+];
+
 const detectorCache = new WeakMap<RedactionConfig, Detector[]>();
 
 function detectorsFor(config: RedactionConfig): Detector[] {
   const cached = detectorCache.get(config);
   if (cached) return cached;
+  const isInternalHost = internalHostTest(config);
+  const staffDomains = config.staffDomains.map((d) => d.toLowerCase());
+  const allowedEmails = new Set(config.allowedEmails.map((e) => e.toLowerCase()));
   const detectors: Detector[] = [
     {
       kind: 'private-key',
       re: /-----\s*BEGIN[A-Z ]*PRIVATE ?KEY(?: ?BLOCK)?\s*-----[\s\S]*?(?:-----\s*END[A-Z ]*PRIVATE ?KEY(?: ?BLOCK)?\s*-----|$)/gi,
     },
-    {
-      kind: 'aws-access-key',
-      re: /(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16,}/g,
-      accept: (s) => /\d/.test(s.slice(4)),
-    },
-    { kind: 'github-token', re: /(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})/gi },
-    { kind: 'slack-token', re: /xox[abposre]-[A-Za-z0-9-]{10,}/gi },
-    { kind: 'jwt', re: /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/gi },
+    ...credentialFormats,
+    { kind: 'jwt', re: /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/gi, trim: jwtLength },
     {
       kind: 'url-credentials',
       re: /[a-z][a-z0-9+.-]*:\/\/([^\s/:@<>"']+:[^\s/@<>"']+)@/gi,
@@ -155,7 +300,7 @@ function detectorsFor(config: RedactionConfig): Detector[] {
     },
     {
       kind: 'bearer-token',
-      re: /bearer\s+([A-Za-z0-9._~+/-]{8,}=*)/gi,
+      re: /bearer\s+([A-Za-z0-9._~+/-]{7,}[A-Za-z0-9_~+/-]=*)/gi,
       group: 1,
       before: /[\p{L}\p{N}]/u,
       accept: (s) => /\d/.test(s) || s.length >= 16,
@@ -179,26 +324,22 @@ function detectorsFor(config: RedactionConfig): Detector[] {
       before: /[0-9a-f:.]/i,
       after: /^(?:[0-9a-f:]|\.\d)/i,
     },
-    { kind: 'high-entropy', re: /[A-Za-z0-9+/_=-]{20,}/g, accept: isHighEntropy },
-  ];
-  if (config.internalSuffixes.length) {
-    detectors.push({
-      kind: 'internal-host',
-      re: new RegExp(`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${alternatives(config.internalSuffixes)})`, 'giu'),
-      before: domainBefore,
-      after: domainAfter,
-    });
-  }
-  if (config.staffDomains.length) {
-    const allowed = new Set(config.allowedEmails.map((e) => e.toLowerCase()));
-    detectors.push({
+    // Any hostname, kept when it is internal; the lookbehind skips starts inside a longer name.
+    { kind: 'internal-host', re: new RegExp(`(?<![\\p{L}\\p{N}_.-])${hostname}`, 'giu'), accept: isInternalHost, after: domainAfter },
+    {
+      // The whole address of a staff mailbox or of any internal host, never only its domain.
       kind: 'staff-email',
-      re: new RegExp(`[a-z0-9._%+-]+@(?:[a-z0-9-]+\\.)*(?:${alternatives(config.staffDomains)})`, 'giu'),
-      accept: (s) => !allowed.has(s.toLowerCase()),
+      re: new RegExp(`[a-z0-9._%+-]+@${hostname}`, 'giu'),
+      accept: (s) => {
+        if (allowedEmails.has(s.toLowerCase())) return false;
+        const domain = s.slice(s.lastIndexOf('@') + 1).toLowerCase();
+        return staffDomains.some((d) => domain === d || domain.endsWith(`.${d}`)) || isInternalHost(domain);
+      },
       before: /[\p{L}\p{N}._%+-]/u,
       after: domainAfter,
-    });
-  }
+    },
+    { kind: 'high-entropy', re: /[A-Za-z0-9+/_-]{20,}={0,2}/g, accept: isHighEntropy },
+  ];
   if (config.internalServices.length) {
     detectors.push({
       kind: 'internal-service',
@@ -208,9 +349,9 @@ function detectorsFor(config: RedactionConfig): Detector[] {
     });
   }
   // Indices locate the capture group that holds the secret.
-  for (const d of detectors) d.re = new RegExp(d.re.source, `${d.re.flags}d`);
-  detectorCache.set(config, detectors);
-  return detectors;
+  const withIndices = detectors.map((d) => ({ ...d, re: new RegExp(d.re.source, `${d.re.flags}d`) }));
+  detectorCache.set(config, withIndices);
+  return withIndices;
 }
 
 // Block-level tags end a line of text; inline tags may sit in the middle of a word.
@@ -240,19 +381,66 @@ function boundedAfter(d: Detector, v: TextView, end: number): boolean {
   return !d.after || end >= v.text.length || joinedAt(v, end) || !d.after.test(v.text.slice(end, end + 2));
 }
 
+const wholeCache = new WeakMap<Detector, RegExp>();
+/** The detector's pattern over a whole string. */
+function wholeRe(d: Detector): RegExp {
+  let re = wholeCache.get(d);
+  if (!re) wholeCache.set(d, (re = new RegExp(`^(?:${d.re.source})$`, d.re.flags.replace('g', ''))));
+  return re;
+}
+
 /**
  * A greedy match that ran across a rejoined line break into the next word: the secret may end
  * exactly at the break. Only for detectors whose whole match is the secret.
  */
 function endAtJoin(d: Detector, v: TextView, m: RegExpExecArray): RegExpExecArray | undefined {
   if (d.group || !v.joins) return undefined;
-  const whole = new RegExp(`^(?:${d.re.source})$`, d.re.flags.replace('g', ''));
   for (let j = m.index + m[0].length - 1; j > m.index; j--) {
     if (!v.joins.has(j)) continue;
     const sub = v.text.slice(m.index, j);
-    if (whole.test(sub)) return Object.assign([sub], { index: m.index, input: v.text, indices: [[m.index, j]] }) as unknown as RegExpExecArray;
+    if (wholeRe(d).test(sub)) return Object.assign([sub], { index: m.index, input: v.text, indices: [[m.index, j]] }) as unknown as RegExpExecArray;
   }
   return undefined;
+}
+
+// A word as prose writes it: what taking out a line break (or a paragraph's tags) glues onto a token.
+const plainWord = /^(?:[A-Z]?[a-z]+|[AI])$/;
+
+/**
+ * The span of a match that is the secret, or undefined when there is none. In a view with line
+ * breaks taken out, the breaks inside a match may have been real ones:
+ *  - a match that is no finding as a whole (`oncall@herald.example` glued to the next line's
+ *    word reads as another domain) may hold one between breaks: the widest is taken;
+ *  - when the text on one side of a break is a plain word and the rest is a finding on its own,
+ *    the word is not part of the secret (`…w5c` ending a paragraph, `We rotated it` opening the next).
+ */
+function secretSpan(d: Detector, v: TextView, m: RegExpExecArray, s: number, e: number): [number, number] | undefined {
+  const valid = (a: number, b: number) => {
+    const secret = v.text.slice(a, b);
+    return b > a && (d.group !== undefined || a === s && b === e || wholeRe(d).test(secret)) && (!d.accept || d.accept(secret, m));
+  };
+  const inside = v.joins ? [...v.joins].filter((j) => j > s && j < e).sort((a, b) => a - b) : [];
+  if (!valid(s, e)) {
+    let best: [number, number] | undefined;
+    for (const a of d.group === undefined ? [s, ...inside] : [s]) {
+      for (const b of [e, ...inside]) if (valid(a, b) && (!best || b - a > best[1] - best[0])) best = [a, b];
+    }
+    if (!best) return undefined;
+    [s, e] = best;
+  }
+  for (let i = inside.length - 1; i >= 0; i--) {
+    if (inside[i] >= e) continue;
+    if (!plainWord.test(v.text.slice(inside[i], e)) || !valid(s, inside[i])) break;
+    e = inside[i];
+  }
+  if (d.group === undefined) {
+    for (const j of inside) {
+      if (j <= s) continue;
+      if (j >= e || !plainWord.test(v.text.slice(s, j)) || !valid(j, e)) break;
+      s = j;
+    }
+  }
+  return [s, e];
 }
 
 function* matches(d: Detector, v: TextView): Generator<RegExpExecArray> {
@@ -277,12 +465,14 @@ export function findSensitive(text: string, config: RedactionConfig): RedactionF
   for (const d of detectorsFor(config)) {
     for (const v of all) {
       for (const m of matches(d, v)) {
-        const [s, e] = d.group ? m.indices![d.group]! : m.indices![0];
+        const [ms, me] = d.group ? m.indices![d.group]! : m.indices![0];
+        const span = secretSpan(d, v, m, ms, me);
+        if (!span) continue;
+        const s = span[0];
+        const e = d.trim ? s + d.trim(v.text.slice(s, span[1])) : span[1];
         const secret = v.text.slice(s, e);
-        if (e <= s || (d.accept && !d.accept(secret, m))) continue;
-        const span = originalSpan(v, s, e);
-        const kind = typeof d.kind === 'function' ? d.kind(secret) : d.kind;
-        found.push({ kind, original: maskSecret(secret), ...span });
+        const kind = typeof d.kind === 'function' ? d.kind(secret, m) : d.kind;
+        found.push({ kind, original: maskSecret(secret), ...originalSpan(v, s, e) });
       }
     }
   }
