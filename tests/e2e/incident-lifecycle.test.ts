@@ -58,7 +58,7 @@ describe('one incident end to end through the HTTP API', () => {
     const status = await h.request('GET', '/v1/status', { key: keys.viewer });
     expect(status.status).toBe(200);
     const active = status.body.activeIncidents.find((i: any) => i.id === body.id);
-    expect(active).toMatchObject({ title: body.title, severity: 'SEV3', phase: 'investigating' });
+    expect(active).toMatchObject({ title: body.title, impact: 'minor', phase: 'investigating' });
     expect(status.body.components.find((c: any) => c.id === 'api').status).toBe('degraded_performance');
     const page = await h.request('GET', '/status');
     expect(page.status).toBe(200);
@@ -117,6 +117,7 @@ describe('one incident end to end through the HTTP API', () => {
       key: keys.approver, body: { version: 1, hash: 'f'.repeat(64) },
     });
     expect(wrongHash.status).toBe(409);
+    expect(wrongHash.body.message).toMatch(/does not match the current wording of version 1/);
     expect((await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.responder, body: { version: 1 } })).status).toBe(403);
     const legalOnly = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.legal, body: { version: 1 } });
     expect(legalOnly.status).toBe(403);
@@ -135,8 +136,8 @@ describe('one incident end to end through the HTTP API', () => {
     const again = await h.request('POST', `/v1/incidents/${body.id}/approvals`, { key: keys.approver, body: { version: 1 } });
     expect(again.status).toBe(409);
 
-    const msgs = await h.mailpit.waitFor(h.domain, (m) => m.filter((x) => x.Subject.includes('[SEV1]')).length >= 3);
-    expect(msgs.filter((m) => m.Subject.includes('[SEV1]')).map((m) => m.To[0].Address).sort()).toEqual(h.fixtures.apiSubscribers);
+    const msgs = await h.mailpit.waitFor(h.domain, (m) => m.filter((x) => x.MessageID.includes(body.id)).length >= 3);
+    expect(msgs.filter((m) => m.MessageID.includes(body.id)).map((m) => m.To[0].Address).sort()).toEqual(h.fixtures.apiSubscribers);
 
     const audit = await h.request('GET', `/v1/incidents/${body.id}/audit`, { key: keys.manager });
     const steps = audit.body.records.map((r: any) => r.step).filter((x: string) => ['declared', 'drafted', 'approved', 'published'].includes(x));
