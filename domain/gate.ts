@@ -64,3 +64,18 @@ export function passExternalGate<C extends ExternalContent>(content: C, policy: 
       : [];
   return { allowed, content: out as C, findings, blockReasons, nearMisses };
 }
+
+/**
+ * What the gate would do to a draft's text (`POST /v1/lint` shows it): the same pass as a
+ * dispatch, so lint and every channel find exactly the same things. Positions and kinds only; the
+ * secrets themselves are not echoed.
+ */
+export function previewGate(text: string, policy: GatePolicy = defaultGatePolicy) {
+  const verdict = passExternalGate({ subject: '', text, html: '' }, policy);
+  return {
+    sensitive: verdict.findings.map(({ kind, start, end }) => ({ kind, start, end })),
+    redacted: verdict.content.text,
+    blocked: !verdict.allowed,
+    blockReasons: verdict.blockReasons,
+  };
+}

@@ -199,7 +199,7 @@ const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
  * switch character classes too rarely to pass.
  */
 function isBase64Key(s: string): boolean {
-  return /[/+]/.test(s) && !s.includes('//') && count(s, /[A-Z]/g) >= 2 && count(s, /[a-z]/g) >= 2
+  return /[/+]/.test(s) && count(s, /[A-Z]/g) >= 2 && count(s, /[a-z]/g) >= 2
     && shannon(s) >= 4.2 && classSwitches(s) >= 12;
 }
 
@@ -218,7 +218,7 @@ const credentialFormats: Detector[] = [
     re: /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}/g,
     accept: (s) => /\d/.test(s.slice(4)),
   },
-  { kind: 'aws-secret-key', re: /[A-Za-z0-9/+]{40}/g, accept: isBase64Key, before: /[A-Za-z0-9/+=]/, after: /^[A-Za-z0-9/+=]/ },
+  { kind: 'aws-secret-key', re: /[A-Za-z0-9/+]{40}/g, accept: isBase64Key, before: /[A-Za-z0-9/+]/, after: /^[A-Za-z0-9/+=]/ },
   // GCP API keys, OAuth client secrets and access tokens; service-account keys are PEM blocks (private-key).
   { kind: 'gcp-key', re: /AIza[\w-]{35}|GOCSPX-[\w-]{28}|ya29\.[\w-]{20,}/g },
   // Azure storage account keys (connection strings, bare 64-byte keys), shared access keys, Entra ID client secrets.

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { defaultGatePolicy } from '../../domain/gate';
+import { previewGate } from '../../domain/gate';
 import { defaultLintOptions, lintPlainLanguage } from '../../domain/plain-language';
-import { findSensitive } from '../../domain/redaction';
 import { defineRoute } from '../route';
-import { commonErrors } from './templates';
 
 const Finding = z.object({ kind: z.string(), start: z.number(), end: z.number(), text: z.string(), suggestion: z.string() });
 
@@ -24,16 +22,18 @@ export const lintRoutes = [
         description: 'Findings with positions and suggestions',
         schema: z.object({
           score: z.number().nullable(), formula: z.string().nullable(), passes: z.boolean(), findings: z.array(Finding),
-          sensitive: z.array(z.object({ kind: z.string(), start: z.number(), end: z.number() })),
+          sensitive: z.array(z.object({ kind: z.string(), start: z.number(), end: z.number() }))
+            .describe('What the external gate finds in the text (the same detector every channel passes), by kind and position'),
+          redacted: z.string().describe('The text as the gate would let it leave'),
+          blocked: z.boolean().describe('Whether the gate would stop a message with this text'),
+          blockReasons: z.array(z.string()),
         }),
       },
-      ...commonErrors,
     },
     async handler({ body }) {
       const result = lintPlainLanguage(body.text, { ...defaultLintOptions(body.locale), minReadingEase: body.minReadingEase });
       // Positions only: the lint answer must not echo a secret back into chat tools and logs.
-      const sensitive = findSensitive(body.text, defaultGatePolicy.redaction).map(({ kind, start, end }) => ({ kind, start, end }));
-      return { body: { ...result, sensitive } };
+      return { body: { ...result, ...previewGate(body.text) } };
     },
   }),
 ];

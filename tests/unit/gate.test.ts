@@ -38,6 +38,21 @@ function token(r: Rng, n: number): string {
   return [...seed].sort(() => r.int(3) - 1).join('');
 }
 
+/** Forty base64 characters with `/` or `+`: the shape of an AWS secret access key. */
+function awsSecretKey(r: Rng): string {
+  const base = r.chars(alnum + '+/', 39);
+  const i = r.int(40);
+  return `${base.slice(0, i)}${r.pick(['/', '+'])}${base.slice(i)}`;
+}
+
+const b64json = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+/** A JWT as issuers make it: JSON header and claims, and a signature of the algorithm's length. */
+function jwt(r: Rng): string {
+  const [alg, length] = r.pick([['HS256', 43], ['HS512', 86], ['ES256', 86], ['RS256', 342]] as const);
+  return `${b64json({ alg, typ: 'JWT' })}.${b64json({ sub: r.chars(alnum, 12), iat: 1714550400 + r.int(1e6) })}.${r.chars(b64url, length)}`;
+}
+
 interface Secret {
   kind: string;
   /** As planted in the message. */
@@ -112,6 +127,63 @@ const secretMakers: ((r: Rng) => Secret)[] = [
   (r) => {
     const v = token(r, 24 + r.int(20));
     return { kind: 'high-entropy', value: v, core: v };
+  },
+  // The classes M5.5's second round added: cloud and SaaS credentials, internal zones, labels and host names.
+  (r) => {
+    const v = awsSecretKey(r);
+    return { kind: 'aws-secret-key', value: v, core: v };
+  },
+  (r) => {
+    const v = `AIza${r.chars(b64url, 35)}`;
+    return { kind: 'gcp-api-key', value: v, core: v };
+  },
+  (r) => {
+    const lines = Array.from({ length: 2 }, () => r.chars(alnum + '+/', 64));
+    return {
+      kind: 'gcp-service-account',
+      value: `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n${lines.join('\\n')}\\n-----END PRIVATE KEY-----\\n"}`,
+      core: lines[1],
+      mustBlock: true,
+    };
+  },
+  (r) => {
+    const key = `${r.chars(alnum + '+/', 86)}==`;
+    return { kind: 'azure-connection-string', value: `DefaultEndpointsProtocol=https;AccountName=prod${r.chars(lower, 6)};AccountKey=${key};EndpointSuffix=core.windows.net`, core: key };
+  },
+  (r) => {
+    const sig = encodeURIComponent(`${r.chars(alnum + '+/', 43)}=`);
+    return { kind: 'azure-sas', value: `https://prod.blob.core.windows.net/exports?sv=2022-11-02&sp=r&sig=${sig}`, core: sig };
+  },
+  (r) => {
+    const v = r.pick([
+      () => `github_pat_${r.chars(alnum, 22)}_${r.chars(alnum, 59)}`,
+      () => `sk_live_${token(r, 24 + r.int(40))}`,
+      () => `rk_live_${token(r, 24 + r.int(40))}`,
+      () => `SG.${r.chars(b64url, 22)}.${r.chars(b64url, 43)}`,
+      () => `SK${r.chars('0123456789abcdef', 30)}${r.pick(['0a', '9f', '3c'])}`,
+      () => `npm_${r.chars(alnum, 36)}`,
+      () => `glpat-${r.chars(b64url, 20)}`,
+      () => `sk-proj-${token(r, 48)}`,
+      () => `xoxp-${r.chars(digits, 11)}-${r.chars(digits, 11)}-${r.chars(digits, 12)}-${r.chars('0123456789abcdef', 32)}`,
+    ])();
+    return { kind: 'saas-token', value: v, core: v };
+  },
+  (r) => {
+    const v = r.pick([
+      () => `${r.chars(lower, 4)}${r.int(10)}.${r.pick(['internal', 'corp'])}.${r.pick(['herald', 'acme'])}.${r.pick(['net', 'com'])}`,
+      () => `db-${r.pick(['prod', 'stg'])}-${r.chars(digits, 2)}`,
+      () => `ip-10-${r.int(256)}-${r.int(256)}-${r.int(256)}.${r.pick(['ec2.internal', 'eu-west-1.compute.internal'])}`,
+      () => `k8s-node-${r.chars('0123456789abcdef', 5)}`,
+    ])();
+    return { kind: 'internal-host', value: v, core: v, caseInsensitive: true };
+  },
+  (r) => {
+    const v = `${r.pick(['oncall', 'sre', 'noc'])}@${r.pick(['ops.herald-infra.net', 'mail.corp.herald.com', 'eu.herald.example'])}`;
+    return { kind: 'staff-email', value: v, core: v, caseInsensitive: true };
+  },
+  (r) => {
+    const v = jwt(r);
+    return { kind: 'jwt', value: v, core: v.split('.')[2] };
   },
 ];
 

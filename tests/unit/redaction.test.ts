@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { defaultGatePolicy } from '../../domain/gate';
 import { findSensitive, isHighEntropy, maskSecret, redact, type RedactionConfig } from '../../domain/redaction';
 
@@ -97,5 +98,133 @@ describe('redaction engine', () => {
     expect(findSensitive(text, config)).toEqual([{ kind: 'ip-address', original: maskSecret('10.20.30.40'), start: 3, end: 14 }]);
     expect(maskSecret('10.20.30.40')).toBe('10…40 (11)');
     expect(maskSecret('abc')).toBe('••• (3)');
+  });
+});
+
+/**
+ * Exactly `n` characters drawn from `alphabet` by a plain PRNG that fast-check seeds, so they look
+ * machine-made (fast-check's own strings lean towards repeats such as `AAAA…`, which no issuer makes).
+ */
+const chars = (alphabet: string, n: number) =>
+  fc.integer().map((seed) => {
+    let a = seed >>> 0;
+    return Array.from({ length: n }, () => {
+      a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      a ^= a >>> 13;
+      return alphabet[(a >>> 0) % alphabet.length];
+    }).join('');
+  });
+const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const lower = 'abcdefghijklmnopqrstuvwxyz';
+const digits = '0123456789';
+const hex = '0123456789abcdef';
+const alnum = upper + lower + digits;
+const b64 = `${alnum}+/`;
+const b64url = `${alnum}-_`;
+/** Mixed case and digits, as issued tokens are. */
+const token = (n: number) => fc.tuple(chars(upper, 2), chars(lower, 2), chars(digits, 2), chars(alnum, n - 6)).map((p) => p.join(''));
+const b64json = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+const prose = fc.constantFrom('We rotated it at 10:30 UTC.', 'Next update by 16:00 UTC.', 'See https://status.herald.example/ for details.', 'Errors fell to 0.1% in us-east-1.');
+
+/** A secret of one class planted between ordinary sentences: it is found exactly, as that class, and the words around it are kept. */
+function exactlyRedacted(secret: fc.Arbitrary<string>, kind: string) {
+  return fc.property(secret, prose, prose, (s, before, after) => {
+    const text = `${before} ${s} ${after}`;
+    const found = findSensitive(text, config);
+    expect(found.map((f) => [f.kind, f.start, f.end])).toEqual([[kind, before.length + 1, before.length + 1 + s.length]]);
+    expect(redacted(text)).toBe(`${before} [redacted] ${after}`);
+  });
+}
+
+describe('[M5.5] detector classes, generated', () => {
+  it('[M5.5] finds hostnames under an internal zone, with an internal label under a public suffix, or named as company hosts are', () => {
+    const label = fc.tuple(chars(lower, 1), chars(lower + digits, 5)).map((p) => p.join(''));
+    const host = fc.oneof(
+      fc.tuple(label, fc.constantFrom(...config.internalSuffixes)).map(([l, z]) => `${l}.${z}`),
+      fc.tuple(label, fc.constantFrom(...config.internalLabels), fc.constantFrom('herald', 'acme-cloud'), fc.constantFrom('net', 'com', 'io'))
+        .map(([l, i, c, t]) => `${l}.${i}.${c}.${t}`),
+      fc.tuple(fc.constantFrom('db', 'redis', 'kafka', 'web'), fc.constantFrom('prod', 'stg', 'dev'), chars(digits, 2)).map(([s, e, n]) => `${s}-${e}-${n}`),
+      fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom('', '.ec2.internal', '.eu-west-1.compute.internal'))
+        .map(([a, b, c, tail]) => `ip-10-${a}-${b}-${c}${tail}`),
+      fc.tuple(fc.constantFrom('node', 'worker', 'pool'), chars(hex, 5)).map(([r, id]) => `k8s-${r}-${id}`),
+      fc.tuple(fc.constantFrom('db-prod-03', 'ip-10-0-3-7', 'k8s-node-7f9c2'), label, fc.constantFrom('herald.com', 'example.net')).map(([h, l, d]) => `${h}.${l}.${d}`),
+    );
+    fc.assert(exactlyRedacted(host, 'internal-host'), { numRuns: 300 });
+    fc.assert(exactlyRedacted(fc.constant('api.INTERNAL.herald.net'), 'internal-host'), { numRuns: 5 });
+  });
+
+  it('[M5.5] takes the whole address of a staff mailbox or of an internal host, never only its domain', () => {
+    const local = fc.tuple(fc.constantFrom('oncall', 'sre-lead', 'jane.doe', 'noc'), fc.integer({ min: 0, max: 99 })).map(([l, n]) => `${l}${n}`);
+    const domain = fc.constantFrom(...config.staffDomains, 'eu.herald.example', 'ops.herald-infra.net', 'mail.corp.herald.com', 'db-prod-03.herald.com');
+    fc.assert(exactlyRedacted(fc.tuple(local, domain).map(([l, d]) => `${l}@${d}`), 'staff-email'), { numRuns: 200 });
+    expect(redacted('Write to oncall@herald.example or ops@acme.example')).toBe('Write to [redacted] or ops@acme.example');
+    expect(redacted('<a href="mailto:oncall@ops.herald-infra.net">oncall@ops.herald-infra.net</a>')).toBe('<a href="mailto:[redacted]">[redacted]</a>');
+  });
+
+  it('[M5.5] finds AWS secret access keys, base64 with / and +, whatever their digits', () => {
+    const key = fc.tuple(chars(b64, 39), fc.constantFrom('/', '+'), fc.integer({ min: 0, max: 39 })).map(([s, c, i]) => `${s.slice(0, i)}${c}${s.slice(i)}`);
+    fc.assert(exactlyRedacted(key, 'aws-secret-key'), { numRuns: 500 });
+    expect(kinds('key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY leaked')).toEqual(['aws-secret-key']);
+  });
+
+  it('[M5.5] finds GCP API keys, OAuth secrets and service-account private keys', () => {
+    fc.assert(exactlyRedacted(chars(b64url, 35).map((k) => `AIza${k}`), 'gcp-key'), { numRuns: 200 });
+    fc.assert(exactlyRedacted(chars(b64url, 28).map((k) => `GOCSPX-${k}`), 'gcp-key'), { numRuns: 50 });
+    const sa = '{"type": "service_account", "private_key_id": "4f2a9c81d0e3b7a6c5d4e3f2a1b0c9d8e7f6a5b4", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\n-----END PRIVATE KEY-----\\n"}';
+    const r = redact(`We found this in a public bucket and removed it, along with many other words: ${sa} and more words so the share stays low.`, config);
+    expect(r.blocked).toBe(true);
+    expect(r.findings.map((f) => f.kind)).toEqual(['high-entropy', 'private-key']);
+    expect(r.text).not.toContain('MIIEvQIBADAN');
+  });
+
+  it('[M5.5] finds Azure storage keys, connection strings, SAS signatures and client secrets', () => {
+    fc.assert(fc.property(chars(b64, 86), (k) => {
+      const text = `Connection DefaultEndpointsProtocol=https;AccountName=prodexports;AccountKey=${k}==;EndpointSuffix=core.windows.net failed.`;
+      expect(redacted(text)).toBe('Connection DefaultEndpointsProtocol=https;AccountName=prodexports;AccountKey=[redacted];EndpointSuffix=core.windows.net failed.');
+      expect(kinds(text)).toEqual(['azure-key']);
+    }), { numRuns: 200 });
+    fc.assert(fc.property(chars(b64, 43), (sig) => {
+      const url = `https://prod.blob.core.windows.net/exports/a.csv?sv=2022-11-02&sp=r&sig=${encodeURIComponent(`${sig}=`)}`;
+      expect(redacted(`Download ${url} now`)).toBe(`Download ${url.replace(/sig=.*$/, 'sig=[redacted]')} now`);
+      expect(kinds(url)).toEqual(['azure-key']);
+    }), { numRuns: 200 });
+    fc.assert(exactlyRedacted(fc.tuple(chars(alnum, 3), chars(digits, 1), chars(`${alnum}_~.-`, 32), chars(alnum, 1)).map(([a, d, b, e]) => `${a}${d}Q~${b}${e}`), 'azure-key'), { numRuns: 100 });
+  });
+
+  it('[M5.5] finds SaaS tokens by their published formats', () => {
+    const tokens: [fc.Arbitrary<string>, string][] = [
+      [chars(alnum, 36).map((t) => `ghp_${t}`), 'github-token'],
+      [fc.tuple(chars(alnum, 22), chars(alnum, 59)).map(([a, b]) => `github_pat_${a}_${b}`), 'github-token'],
+      [fc.tuple(fc.constantFrom('b', 'p', 'a', 'r'), chars(digits, 11), token(24)).map(([t, n, x]) => `xox${t}-${n}-${n}-${x}`), 'slack-token'],
+      [fc.tuple(fc.constantFrom('sk', 'rk'), token(24)).map(([p, t]) => `${p}_live_${t}`), 'stripe-key'],
+      [fc.tuple(chars(b64url, 22), chars(b64url, 43)).map(([a, b]) => `SG.${a}.${b}`), 'sendgrid-key'],
+      [fc.tuple(chars(hex, 30), fc.constantFrom('0a', '7f')).map(([h, t]) => `SK${h}${t}`), 'twilio-key'],
+      [chars(alnum, 36).map((t) => `npm_${t}`), 'npm-token'],
+      [chars(b64url, 20).map((t) => `glpat-${t}`), 'gitlab-token'],
+      [token(48).map((t) => `sk-proj-${t}`), 'openai-key'],
+      [chars(hex, 64).map((t) => `dop_v1_${t}`), 'saas-token'],
+      [chars(b64, 32).map((t) => `whsec_${t}`), 'saas-token'],
+    ];
+    for (const [arb, kind] of tokens) fc.assert(exactlyRedacted(arb, kind), { numRuns: 60 });
+    const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----';
+    expect(redact(`Removed from the runbook, with many ordinary words around it: ${pem} and the rest of this update.`, config).blocked).toBe(true);
+  });
+
+  it('[M5.5] redacts exactly the JWT, not the word after it on the next line or paragraph', () => {
+    const jwt = fc.tuple(fc.constantFrom<[string, number]>(['HS256', 43], ['HS384', 64], ['ES256', 86], ['RS256', 342]), chars(alnum, 10), chars(b64url, 342))
+      .map(([[alg, n], sub, sig]) => `${b64json({ alg, typ: 'JWT' })}.${b64json({ sub, iat: 1714550400 })}.${sig.slice(0, n)}`);
+    fc.assert(
+      fc.property(jwt, fc.constantFrom('was', 'We', 'Next', 'a', 'rotated'), (t, word) => {
+        expect(redacted(`Token ${t}\n${word} revoked.`)).toBe(`Token [redacted]\n${word} revoked.`);
+        expect(redacted(`<p>Token ${t}</p>\n<p>${word} revoked.</p>`)).toBe(`<p>Token [redacted]</p>\n<p>${word} revoked.</p>`);
+        expect(redacted(`Token ${t}. ${word} revoked.`)).toBe(`Token [redacted]. ${word} revoked.`);
+        expect(kinds(`Token ${t}\n${word}`)).toEqual(['jwt']);
+      }),
+      { numRuns: 200 },
+    );
+    // A token split across lines is still found whole.
+    const split = `${b64json({ alg: 'HS256' })}.${b64json({ sub: 'x1' })}.SflKxwRJSMeKKF2QT4fw\npMeJf36POk6yJV_adQssw5c`;
+    expect(redacted(`Token ${split} now`)).toBe('Token [redacted] now');
   });
 });
