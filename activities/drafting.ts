@@ -19,6 +19,8 @@ export interface DraftRequest {
   template?: { templateId: string; subject: string; body: string };
   /** The locale the version is written in (the playbook's); 'en' when absent. */
   locale?: string;
+  /** Templates the incident's classification tags name, in the playbook's order (they win), and every template any tag names. */
+  tagTemplates?: { named: string[]; reserved: string[] };
 }
 
 const namesNextUpdate = /\{\{\s*nextUpdate\s*\}\}/;
@@ -42,10 +44,14 @@ export function createDraftActivities({ store }: ActivityDeps) {
     /** Renders a message version from the most specific template for the incident and phase. */
     async draftMessage(req: DraftRequest): Promise<MessageVersion> {
       const stored = await Template.find({ phase: req.phase }).lean<MessageTemplate[]>();
-      const query = { category: req.incident.category, severity: req.incident.severity, phase: req.phase };
+      const query = {
+        category: req.incident.category, severity: req.incident.severity, phase: req.phase,
+        tagTemplates: req.tagTemplates?.named, reserved: req.tagTemplates?.reserved,
+      };
       const template: MessageTemplate | undefined = req.template
         ? { ...req.template, category: req.incident.category, phase: req.phase, severities: [], locale: 'en' }
-        : selectTemplate(stored, query) ?? selectTemplate(builtinTemplates, query);
+        // The store's version of a template replaces the built-in one; built-ins it lacks still compete.
+        : selectTemplate([...stored, ...builtinTemplates.filter((b) => !stored.some((t) => t.templateId === b.templateId))], query);
       if (!template) throw new Error(`no template for ${req.incident.category}/${req.phase}`);
       const known = await Component.find({ componentId: { $in: req.incident.components } }).lean();
       const names = req.incident.components.map((id) => known.find((c) => c.componentId === id)?.name ?? id);

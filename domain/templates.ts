@@ -21,25 +21,36 @@ export interface TemplateQuery {
   severity: Severity;
   phase: Phase;
   locale?: string;
+  /** Templates the incident's classification tags name, in the playbook's order: they come first. */
+  tagTemplates?: readonly string[];
+  /** Templates any tag of the playbook names: written for tagged incidents, so never chosen for others. */
+  reserved?: readonly string[];
 }
 
 /**
- * The most specific template for a category, severity and phase: an exact category beats the
- * wildcard, a severity list that names the severity beats one that covers all.
+ * The template a message is drafted from. A template that one of the incident's tags names wins
+ * (the first, in the playbook's order, written for this phase); otherwise the most specific of the
+ * rest: an exact category beats the wildcard, a severity list that names the severity beats one
+ * that covers all. Templates reserved for tags are never chosen for an incident without them.
  */
 export function selectTemplate(templates: MessageTemplate[], q: TemplateQuery): MessageTemplate | undefined {
   const locale = q.locale ?? 'en';
   const score = (t: MessageTemplate) =>
     (t.category === q.category ? 2 : 0) + (t.severities.length > 0 ? 1 : 0) + (t.locale === locale ? 4 : 0);
-  return templates
-    .filter(
-      (t) =>
-        t.phase === q.phase &&
-        (t.category === q.category || t.category === '*') &&
-        (t.severities.length === 0 || t.severities.includes(q.severity)) &&
-        (t.locale === locale || t.locale === 'en'),
-    )
-    .sort((a, b) => score(b) - score(a) || a.templateId.localeCompare(b.templateId))[0];
+  const fits = templates.filter(
+    (t) =>
+      t.phase === q.phase &&
+      (t.category === q.category || t.category === '*') &&
+      (t.severities.length === 0 || t.severities.includes(q.severity)) &&
+      (t.locale === locale || t.locale === 'en'),
+  );
+  const best = (list: MessageTemplate[]) => list.sort((a, b) => score(b) - score(a) || a.templateId.localeCompare(b.templateId))[0];
+  for (const id of q.tagTemplates ?? []) {
+    const named = best(fits.filter((t) => t.templateId === id));
+    if (named) return named;
+  }
+  const reserved = new Set([...(q.reserved ?? []), ...(q.tagTemplates ?? [])]);
+  return best(fits.filter((t) => !reserved.has(t.templateId)));
 }
 
 const major: Severity[] = ['SEV1', 'SEV2'];
@@ -94,4 +105,29 @@ export const builtinTemplates: MessageTemplate[] = [
     'We are looking into a security matter that affects {{components}}.\n\n{{summary}}\n\nWe will share what we know as soon as it is confirmed. Next update by {{nextUpdate}}.'),
   t('data-breach-investigating', 'data-breach', 'investigating', [], 'Important notice about your data: {{title}}',
     'We are investigating a possible exposure of data related to {{components}}.\n\n{{summary}}\n\nWe will contact you directly if your data is involved. Next update by {{nextUpdate}}.'),
+  // The templates the playbooks' classification tags name (playbooks/*.json, classificationTags):
+  // a tagged incident is drafted from these. data-exposure-notice is in every locale the demo
+  // customers read, since the law may require that notice in the reader's language.
+  t('data-exposure-notice', '*', 'investigating', [], 'Important notice about your data: {{title}}',
+    'Data related to {{components}} may have been seen by someone who should not have seen it.\n\n{{summary}}\n\nWe are working to contain this and to find out exactly which data and accounts are involved. We will tell you directly if your data is involved and what you can do. Next update by {{nextUpdate}}.'),
+  t('data-exposure-notice-de', '*', 'investigating', [], 'Wichtiger Hinweis zu Ihren Daten: {{title}}',
+    'Daten im Zusammenhang mit {{components}} wurden möglicherweise von Unbefugten eingesehen.\n\n{{summary}}\n\nWir arbeiten daran, dies einzudämmen und genau festzustellen, welche Daten und Konten betroffen sind. Wir informieren Sie direkt, wenn Ihre Daten betroffen sind, und sagen Ihnen, was Sie tun können. Das nächste Update folgt bis {{nextUpdate}}.', 'de'),
+  t('data-exposure-notice-fr', '*', 'investigating', [], 'Information importante sur vos données : {{title}}',
+    'Des données liées à {{components}} ont pu être consultées par une personne non autorisée.\n\n{{summary}}\n\nNous travaillons à contenir l’incident et à déterminer précisément quelles données et quels comptes sont concernés. Nous vous contacterons directement si vos données sont concernées et vous dirons ce que vous pouvez faire. La prochaine mise à jour sera publiée avant {{nextUpdate}}.', 'fr'),
+  t('data-exposure-notice-es', '*', 'investigating', [], 'Aviso importante sobre sus datos: {{title}}',
+    'Es posible que una persona no autorizada haya visto datos relacionados con {{components}}.\n\n{{summary}}\n\nEstamos trabajando para contenerlo y para saber exactamente qué datos y qué cuentas están afectados. Le informaremos directamente si sus datos están afectados y qué puede hacer. Próxima actualización antes de {{nextUpdate}}.', 'es'),
+  t('data-exposure-notice-pt-BR', '*', 'investigating', [], 'Aviso importante sobre seus dados: {{title}}',
+    'Dados relacionados a {{components}} podem ter sido vistos por alguém sem autorização.\n\n{{summary}}\n\nEstamos trabalhando para conter o problema e descobrir exatamente quais dados e contas foram afetados. Avisaremos você diretamente se seus dados estiverem envolvidos e o que você pode fazer. Próxima atualização até {{nextUpdate}}.', 'pt-BR'),
+  t('data-exposure-notice-nl', '*', 'investigating', [], 'Belangrijke melding over uw gegevens: {{title}}',
+    'Gegevens die met {{components}} te maken hebben, zijn mogelijk ingezien door iemand die daar geen toegang toe had.\n\n{{summary}}\n\nWe werken eraan dit in te dammen en precies vast te stellen welke gegevens en accounts betrokken zijn. We laten u direct weten of uw gegevens betrokken zijn en wat u kunt doen. Volgende update uiterlijk {{nextUpdate}}.', 'nl'),
+  t('data-exposure-notice-ja', '*', 'investigating', [], '【重要】お客様のデータに関するお知らせ: {{title}}',
+    '{{components}} に関連するデータが、権限のない第三者に閲覧された可能性があります。\n\n{{summary}}\n\n現在、影響の封じ込めと、対象となるデータおよびアカウントの特定を進めています。お客様のデータが対象となる場合は、取るべき対応とあわせて直接ご連絡いたします。次回の更新は {{nextUpdate}} までに行います。', 'ja'),
+  t('regulated-customer-notice', '*', 'investigating', [], 'Notice for regulated customers: {{title}}',
+    'An incident affects {{components}}, which you may use for regulated work.\n\n{{summary}}\n\nThis message is part of our contractual and regulatory notice to you. We will tell you what we find and what it means for your own obligations. Next update by {{nextUpdate}}.'),
+  t('vendor-involvement-notice', '*', 'investigating', [], 'Issue involving one of our suppliers: {{title}}',
+    'A supplier we work with is involved in an incident that affects {{components}}.\n\n{{summary}}\n\nWe are working with them on it and will tell you what it means for you. Next update by {{nextUpdate}}.'),
+  t('payment-data-notice', '*', 'investigating', [], 'Important notice about payment data: {{title}}',
+    'We are investigating an incident that may involve payment data related to {{components}}.\n\n{{summary}}\n\nWe are working with our payment partners. We will tell you directly if your payment data is involved and what to do. Next update by {{nextUpdate}}.'),
+  t('credential-rotation-notice', '*', 'investigating', [], 'Your credentials may need to be changed: {{title}}',
+    'Some credentials used with {{components}} may have been exposed.\n\n{{summary}}\n\nWe will tell you which credentials to change, and how, as soon as we know. Next update by {{nextUpdate}}.'),
 ];

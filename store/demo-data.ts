@@ -1,6 +1,7 @@
 import { builtinTemplates } from '../domain/templates';
 import type { Store } from './connect';
 import type { ComponentDoc, CustomerDoc } from './models';
+import { seedReviewedTemplates, type SeedReview } from './templates';
 
 /**
  * The service model `npm start` begins with: regions under a database, identity and the public
@@ -114,12 +115,21 @@ export const demoCustomers: CustomerDoc[] = [
   },
 ];
 
+/**
+ * The demo's template reviews: every shipped template carries a legal approval and a one-year
+ * data-protection review of its exact wording, dated when the store is seeded (not a fixed date
+ * that would have expired by the time someone runs the demo).
+ */
+export function demoTemplateReview(at: Date): SeedReview {
+  return { legalApprover: 'legal-oncall@herald.internal', dataProtectionReviewer: 'dpo@herald.internal', regimes: ['GDPR', 'CCPA'], at, validDays: 365 };
+}
+
 /** Fills an empty store with the demo set; a store that has components is left as it is. */
-export async function seedDemoData(store: Store): Promise<boolean> {
-  const { Component, Customer, Template } = store.models;
+export async function seedDemoData(store: Store, at = new Date()): Promise<boolean> {
+  const { Component, Customer } = store.models;
   if ((await Component.countDocuments()) > 0) return false;
   await Component.insertMany(demoComponents);
   await Customer.insertMany(demoCustomers);
-  await Template.insertMany(builtinTemplates);
+  await seedReviewedTemplates(store.models, builtinTemplates, demoTemplateReview(at));
   return true;
 }

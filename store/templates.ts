@@ -69,6 +69,43 @@ export async function latestVersion(models: RegistryModels, templateId: string):
   };
 }
 
+/** Who signed seeded wording off, and for how long its data-protection review holds. */
+export interface SeedReview {
+  legalApprover: string;
+  dataProtectionReviewer: string;
+  regimes: string[];
+  at: Date;
+  validDays: number;
+}
+
+/**
+ * Writes templates as reviewed version 1s: a legal approval and a data-protection review of
+ * exactly their wording, given at `at` and expiring `validDays` later, so wording seeded today is
+ * usable for restricted (data-exposure, regulated-customer) incidents from the first minute.
+ */
+export async function seedReviewedTemplates(models: RegistryModels, templates: readonly MessageTemplate[], review: SeedReview): Promise<void> {
+  const at = review.at.toISOString();
+  const expiresAt = new Date(review.at.getTime() + review.validDays * 86_400_000).toISOString();
+  const docs: TemplateVersionDoc[] = templates.map((t) => {
+    const hash = contentHash(t.subject, t.body);
+    return {
+      ...t,
+      version: 1,
+      tags: [],
+      variables: declaredFromUse(t),
+      contentHash: hash,
+      review: {
+        legal: { approvedBy: review.legalApprover, at, contentHash: hash },
+        dataProtection: { reviewedBy: review.dataProtectionReviewer, at, expiresAt, contentHash: hash, regimes: review.regimes },
+      },
+      author: 'herald',
+      savedAt: at,
+    };
+  });
+  await models.TemplateVersion.insertMany(docs);
+  await models.Template.insertMany(docs);
+}
+
 export async function templateHistory(models: RegistryModels, templateId: string): Promise<TemplateVersionDoc[]> {
   const versions = await models.TemplateVersion.find({ templateId }, projection).sort({ version: 1 }).lean<TemplateVersionDoc[]>();
   if (versions.length) return versions;

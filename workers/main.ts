@@ -1,5 +1,6 @@
 import { loadEnv } from '../config/env';
 import { linkSecret } from '../config/tracking';
+import { describeTemplateCoverage, templateCoverage } from '../store/template-coverage';
 import { createHeraldWorker } from './worker';
 
 async function main() {
@@ -19,6 +20,9 @@ async function main() {
       linkSecret: linkSecret(),
     },
   });
+  // A playbook that names a missing or unreviewed template is reported loudly, not refused (store/template-coverage.ts).
+  const gaps = describeTemplateCoverage(await templateCoverage(hw.store));
+  if (gaps.length) console.error(`herald worker: ${gaps.length} template problem(s) in the playbooks:\n${gaps.map((g) => `  ! ${g}`).join('\n')}`);
   console.log(`herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
   await hw.run();
   await hw.shutdown();

@@ -5,7 +5,7 @@ import type { IncidentInput } from '../domain/incident';
 import { requiresApproval, type Phase, type Severity } from '../domain/incident-core';
 import type { MessageVersion } from '../domain/message';
 import type { ApproverRole, Audience, IncidentRole, Playbook } from '../domain/playbooks/schema';
-import { applyTags, missingRequiredFields } from '../domain/playbooks/select';
+import { applyTags, missingRequiredFields, tagTemplateIds } from '../domain/playbooks/select';
 import {
   approvalTimeout,
   deadlinesFor,
@@ -113,7 +113,10 @@ export interface IncidentData {
   blackout?: { until: number; reason: string; by: string; startedAt: number; deadlineId: string };
   held: { item: WorkItem; description: string; heldAt: number }[];
   overrides: { version: number; by: string; at: string }[];
-  alerts: { fingerprint: string; status: string; alertName: string; receivedAt: string }[];
+  /** One entry per alert fingerprint, however often monitoring repeats it (M1.3). */
+  alerts: AlertEntry[];
+  /** Why the latest version that tried to leave was stopped; cleared by a new version or a publication. */
+  blocked?: BlockedBy;
   reviews: (TechnicalReview & { at: string })[];
   internalUpdates: number;
   briefings: number;
@@ -129,6 +132,20 @@ export interface IncidentData {
   rootCause?: { statement: string; confirmedBy: string; confirmedAt: string };
   /** The closing message's version (v2 runs): it goes through the same approvals as any other. */
   resolutionVersion?: number;
+}
+
+/** A version stopped before it left: which, when, and every reason, as GET /v1/incidents/:id shows it. */
+export type BlockedBy = NonNullable<IncidentView['blockedBy']>;
+
+/** An alert fingerprint on the incident; entries from runs before the count carry `receivedAt` only. */
+export interface AlertEntry {
+  fingerprint: string;
+  alertName: string;
+  status: string;
+  count?: number;
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  receivedAt?: string;
 }
 
 const keepPublished = 50;
@@ -412,6 +429,7 @@ export class IncidentState {
       }
     }
     this.d.draft = draft;
+    if (this.d.blocked && this.d.blocked.version !== draft.version) this.d.blocked = undefined;
   }
 
   /** A custom edit: a new version whose parent is the latest; approvals of the old version are void. */
@@ -457,6 +475,7 @@ export class IncidentState {
   // --- publication ------------------------------------------------------------------------------
 
   recordPublished(p: PublishedVersion): void {
+    if (this.d.blocked && this.d.blocked.version <= p.version) this.d.blocked = undefined;
     this.d.published.push(p);
     this.d.publishedCount += 1;
     if (this.d.published.length > keepPublished) this.d.published.splice(0, this.d.published.length - keepPublished);
@@ -513,13 +532,43 @@ export class IncidentState {
 
   // --- views ------------------------------------------------------------------------------------
 
+  /** The templates drafting takes for this incident's tags first, and those it keeps for tagged incidents only (M2.3). */
+  tagTemplates(): { named: string[]; reserved: string[] } {
+    return { named: applyTags(this.pb, this.d.tags).templates, reserved: tagTemplateIds(this.pb) };
+  }
+
   requiredFieldsMissing(): string[] {
     return missingRequiredFields(applyTags(this.pb, this.d.tags), this.d.input.fields ?? {});
   }
 
-  recordAlert(a: AlertNotice): void {
-    this.d.alerts.push({ fingerprint: a.fingerprint, status: a.status, alertName: a.alertName, receivedAt: a.receivedAt });
-    if (this.d.alerts.length > keepAlerts) this.d.alerts.splice(0, this.d.alerts.length - keepAlerts);
+  /**
+   * A delivery of an alert: a repeat of a known fingerprint counts and moves its last-seen time,
+   * so an alert that monitoring re-sends for days stays one entry. Past `keepAlerts` fingerprints
+   * the one seen least recently goes.
+   */
+  recordAlert(a: AlertNotice): AlertEntry {
+    const known = this.d.alerts.find((x) => x.fingerprint === a.fingerprint);
+    if (known) {
+      known.count = (known.count ?? 1) + 1;
+      known.firstSeenAt ??= known.receivedAt ?? a.receivedAt;
+      known.lastSeenAt = a.receivedAt;
+      known.status = a.status;
+      known.alertName = a.alertName;
+      delete known.receivedAt;
+      return known;
+    }
+    const entry: AlertEntry = { fingerprint: a.fingerprint, alertName: a.alertName, status: a.status, count: 1, firstSeenAt: a.receivedAt, lastSeenAt: a.receivedAt };
+    this.d.alerts.push(entry);
+    if (this.d.alerts.length > keepAlerts) {
+      const oldest = this.d.alerts.reduce((o, x) => ((x.lastSeenAt ?? x.receivedAt ?? '') < (o.lastSeenAt ?? o.receivedAt ?? '') ? x : o));
+      this.d.alerts.splice(this.d.alerts.indexOf(oldest), 1);
+    }
+    return entry;
+  }
+
+  /** Records why a version was stopped, for the incident's view (M2.3, M5.3). */
+  recordBlocked(version: number, problems: { check: string; reason: string }[]): void {
+    this.d.blocked = { version, at: iso(Date.now()), reasons: problems.map((p) => p.reason), checks: [...new Set(problems.map((p) => p.check))] };
   }
 
   /** A version's subject and text while the incident still holds them. */
@@ -572,7 +621,11 @@ export class IncidentState {
       blackout: this.d.blackout && { until: iso(this.d.blackout.until), reason: this.d.blackout.reason, by: this.d.blackout.by, startedAt: iso(this.d.blackout.startedAt) },
       held: this.d.held.map((h) => ({ kind: h.item.kind, description: h.description, heldAt: iso(h.heldAt) })),
       overrides: this.d.overrides,
-      alerts: this.d.alerts,
+      alerts: this.d.alerts.map((a) => ({
+        fingerprint: a.fingerprint, alertName: a.alertName, status: a.status, count: a.count ?? 1,
+        firstSeenAt: a.firstSeenAt ?? a.receivedAt ?? '', lastSeenAt: a.lastSeenAt ?? a.receivedAt ?? '',
+      })),
+      ...(this.d.blocked ? { blockedBy: this.d.blocked } : {}),
       reviews: this.d.reviews,
       internalUpdates: this.d.internalUpdates,
       briefings: this.d.briefings,

@@ -132,8 +132,8 @@ function registerHandlers(s: IncidentState): void {
   });
 
   setHandler(alertSignal, (alert) => {
-    s.recordAlert(alert);
-    s.audit('alert-joined', alert.source, { fingerprint: alert.fingerprint, status: alert.status, alertName: alert.alertName });
+    const entry = s.recordAlert(alert);
+    s.audit('alert-joined', alert.source, { fingerprint: alert.fingerprint, status: alert.status, alertName: alert.alertName, count: entry.count });
   });
 
   setHandler(
@@ -599,6 +599,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
   if (check && !check.ok) {
     s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
     d.status = 'drafting';
+    s.recordBlocked(draft.version, check.problems);
     await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: check.problems.map((p) => p.reason).join('; '), problems: check.problems });
     noticeBlocked(s, draft.version, check.problems.map((p) => p.reason));
     return;
@@ -667,6 +668,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     const blocked = blockedBy(err);
     if (blocked && d.published.some((p) => p.version === draft.version)) {
       // A later channel refused what the page already shows: recorded, the version stays published.
+      s.recordBlocked(draft.version, [{ check: 'gate', reason: blocked.message }]);
       await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: blocked.message, after: 'status-page' });
       noticeBlocked(s, draft.version, [blocked.message], 'the status page shows it; a later channel refused it');
       return;
@@ -674,6 +676,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     if (blocked) {
       s.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
       d.status = 'drafting';
+      s.recordBlocked(draft.version, [{ check: 'gate', reason: blocked.message }]);
       await recordStep(s, 'publication-blocked', 'herald', { version: draft.version, reason: blocked.message });
       noticeBlocked(s, draft.version, [blocked.message]);
       return;
@@ -849,7 +852,7 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
       d.versionCounter += 1;
       const closing = await steps(s).draftMessage({
         incident: { ...d.input, severity: d.severity }, phase: 'resolved', version: d.versionCounter, author: r.resolvedBy,
-        summary: r.summary, createdAt: iso(Date.now()), locale: s.messagePolicy.locale,
+        summary: r.summary, createdAt: iso(Date.now()), locale: s.messagePolicy.locale, tagTemplates: s.tagTemplates(),
       });
       s.setDraft({ ...closing, decisionIds: [] });
       d.resolutionVersion = closing.version;
@@ -903,7 +906,7 @@ async function declare(input: IncidentInput, v2: boolean): Promise<IncidentState
   d.versionCounter += 1;
   const first = await steps(s).draftMessage({
     incident: { ...input, severity: d.severity }, phase: 'investigating', version: d.versionCounter, author: 'herald',
-    createdAt: iso(Date.now()), ...(v2 ? { locale: s.messagePolicy.locale } : {}),
+    createdAt: iso(Date.now()), ...(v2 ? { locale: s.messagePolicy.locale } : {}), tagTemplates: s.tagTemplates(),
     nextUpdateAt: iso(s.detectedAt + nextUpdateDueMinutes(s.pb, d.severity, s.minutesOpen()) * minute),
   });
   s.setDraft({ ...first, decisionIds: [] });

@@ -202,7 +202,14 @@ export interface IncidentView {
   blackout?: { until: string; reason: string; by: string; startedAt: string };
   held: { kind: string; description: string; heldAt: string }[];
   overrides: { version: number; by: string; at: string }[];
-  alerts: { fingerprint: string; status: string; alertName: string; receivedAt: string }[];
+  /** Alerts that opened or joined the incident, one entry per fingerprint with how often it was delivered (M1.3). */
+  alerts: { fingerprint: string; alertName: string; status: string; count: number; firstSeenAt: string; lastSeenAt: string }[];
+  /**
+   * Present while the latest version that tried to leave was stopped before it reached customers:
+   * its number, when, every reason (a missing template review, a locale, a disclosure…) and the
+   * checks that stopped it (M2.3, M5.3).
+   */
+  blockedBy?: { version: number; at: string; reasons: string[]; checks: string[] };
   reviews: (TechnicalReview & { at: string })[];
   internalUpdates: number;
   briefings: number;

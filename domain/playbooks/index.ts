@@ -1,2 +1,3 @@
 export * from './schema';
 export * from './select';
+export * from './template-coverage';

@@ -73,6 +73,11 @@ export function applyTags(playbook: Playbook, tags: readonly string[]): TagRequi
   };
 }
 
+/** Every template some classification tag of the playbook names: reserved for incidents with such a tag. */
+export function tagTemplateIds(playbook: Playbook): string[] {
+  return [...new Set(Object.values(playbook.classificationTags).flatMap((t) => t.templates))];
+}
+
 /** The fields a tagged incident's messages must fill that the given values leave empty. */
 export function missingRequiredFields(requirements: TagRequirements, values: Record<string, unknown>): string[] {
   return requirements.requiredFields.filter((f) => {
