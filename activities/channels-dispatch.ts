@@ -10,11 +10,12 @@ import { isSecretRef, resolveSlackWebhooks } from '../store/channel-secrets';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import { gateAndRecord } from '../store/near-misses';
 import { loadAudience } from '../store/service-model';
+import { firstAttemptTimeoutMs } from '../domain/webhook-delivery';
 import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
 import type { ActivityDeps } from './index';
 import { staffSegment, statusLinks } from './tracked-links';
-import { sendWebhook, WebhookGateMemo } from './webhooks';
+import { attemptWebhook, retryBeside, WebhookGateMemo } from './webhooks';
 
 export interface ChannelDispatchRequest {
   /** Severity already the current one. */
@@ -30,7 +31,11 @@ export interface ChannelDispatchRequest {
 }
 
 export interface ChannelDispatchResult {
-  webhooks: { endpoints: number; sent: number; alreadySent: number; failed: number };
+  /**
+   * One attempt per endpoint here; `retrying` ones went on to their retry workflow (beside the
+   * incident), `disabled` ones were skipped, `failed` ones the gate refused.
+   */
+  webhooks: { endpoints: number; sent: number; alreadySent: number; retrying: number; disabled: number; failed: number };
   inApp: { customers: number };
   slack: { sent: number; failed: number };
   internalEmail: { sent: number };
@@ -93,7 +98,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const hooks: PostHooks = { sleep: (ms) => ctx.sleep(ms), signal: ctx.cancellationSignal };
       const result: ChannelDispatchResult = {
-        webhooks: { endpoints: 0, sent: 0, alreadySent: 0, failed: 0 },
+        webhooks: { endpoints: 0, sent: 0, alreadySent: 0, retrying: 0, disabled: 0, failed: 0 },
         inApp: { customers: 0 },
         slack: { sent: 0, failed: 0 },
         internalEmail: { sent: 0 },
@@ -124,16 +129,22 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
           const gates = new WebhookGateMemo();
           await eachLimited(targets, inFlight, async ({ member, url, secret }) => {
             const localized = inLocale(message, member.locale);
-            const r = await sendWebhook(deps, {
+            const delivery = {
               ...meta, phase: message.phase, subject: localized.subject, text: localized.text, locale: localized.locale,
               publishedAt: req.publishedAt, customerId: member.customerId, endpointUrl: url,
-            }, { secret, tier: member.tier }, receiverRetry, hooks, gates);
+            };
+            // The first attempt only, with a short timeout: a slow or failing endpoint never holds the incident.
+            const r = await attemptWebhook(deps, delivery, { secret, tier: member.tier }, 1, { timeoutMs: firstAttemptTimeoutMs, signal: ctx.cancellationSignal, gates });
             if (r.outcome === 'sent') result.webhooks.sent++;
             else if (r.outcome === 'already-sent') result.webhooks.alreadySent++;
-            else result.webhooks.failed++;
+            else if (r.outcome === 'endpoint-disabled') result.webhooks.disabled++;
+            else if (r.outcome === 'failed') {
+              await retryBeside(ctx.client, ctx.info.taskQueue, delivery);
+              result.webhooks.retrying++;
+            } else result.webhooks.failed++;
           });
           const reached = result.webhooks.sent + result.webhooks.alreadySent;
-          if (reached) await record('webhook', new Date(), reached, result.webhooks.failed);
+          if (reached) await record('webhook', new Date(), reached, result.webhooks.failed + result.webhooks.retrying);
         };
 
         // Staff channels show no more than customers see: the same gate, on the primary locale.

@@ -12,13 +12,15 @@ export interface RetryPolicy {
   initialDelayMs: number;
   /** A receiver's Retry-After is honoured up to this long. */
   maxRetryAfterMs: number;
+  /** How long each request waits for an answer; 15 seconds when absent. */
+  timeoutMs?: number;
 }
 
 /** What deliveries within one activity use: five requests over about eight seconds. */
 export const receiverRetry: RetryPolicy = { attempts: 5, initialDelayMs: 500, maxRetryAfterMs: 30_000 };
 
-/** One request; a failure is left to the caller (for deliverWebhook, Temporal's retry). */
-export const singleRequest: RetryPolicy = { attempts: 1, initialDelayMs: 0, maxRetryAfterMs: 0 };
+/** One request that waits `timeoutMs` for its answer; a failure is left to the caller (a customer webhook's retry schedule). */
+export const singleRequest = (timeoutMs: number): RetryPolicy => ({ attempts: 1, initialDelayMs: 0, maxRetryAfterMs: 0, timeoutMs });
 
 export interface PostOutcome {
   ok: boolean;
@@ -64,6 +66,7 @@ export async function postWithRetry(
   hooks: PostHooks,
 ): Promise<PostOutcome> {
   let last: PostOutcome = { ok: false, requests: 0 };
+  const timeoutMs = policy.timeoutMs ?? requestTimeoutMs;
   for (let n = 1; n <= policy.attempts; n++) {
     let wait: number | undefined;
     try {
@@ -73,7 +76,7 @@ export async function postWithRetry(
         headers,
         body,
         redirect: 'manual',
-        signal: hooks.signal ? AbortSignal.any([hooks.signal, AbortSignal.timeout(requestTimeoutMs)]) : AbortSignal.timeout(requestTimeoutMs),
+        signal: hooks.signal ? AbortSignal.any([hooks.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
       await res.body?.cancel();
       if (res.status >= 200 && res.status <= 299) return { ok: true, status: res.status, requests: n };

@@ -1,14 +1,20 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Category, Severity } from '../domain/incident';
 import { deliveryKey, metadataHeaders } from '../domain/message';
 import { webhookHeaders, webhookIdFor } from '../domain/webhooks';
+import { delayBeforeAttempt, endpointDisableAfterFailures, retryAttemptTimeoutMs, webhookDeliveryWorkflowId, webhookEndpointId } from '../domain/webhook-delivery';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
+import type { CustomerDoc } from '../store/models';
 import { gateAndRecord } from '../store/near-misses';
-import { postWithRetry, singleRequest, type PostHooks, type RetryPolicy } from './http-delivery';
+import { countWebhookAttempt, recordWebhookAttempt, type WebhookEndpointDoc } from '../store/webhook-endpoints';
+import type { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
+import { sendOnce } from './email';
+import { postWithRetry, singleRequest } from './http-delivery';
 import type { ActivityDeps } from './index';
 import { emailSegment, statusLinks } from './tracked-links';
 
-/** One message version to one customer endpoint. The secret is looked up here, so it never enters workflow history. */
+/** One message version to one customer endpoint. The secret is looked up per attempt, so it never enters workflow history. */
 export interface WebhookDelivery {
   incidentId: string;
   severity: Severity;
@@ -25,11 +31,12 @@ export interface WebhookDelivery {
   locale?: string;
 }
 
-export type WebhookOutcome = 'sent' | 'already-sent' | 'endpoint-removed';
-
-/** How one signed delivery ended: refused by the gate, or still failing after the policy's requests. */
-export type WebhookSendResult =
-  | { outcome: 'sent' | 'already-sent'; webhookId: string }
+/**
+ * How one attempt ended: delivered (now or by an earlier attempt), refused by the gate, failed
+ * (the schedule goes on), or not made because the endpoint is gone or disabled.
+ */
+export type WebhookAttemptResult =
+  | { outcome: 'sent' | 'already-sent' | 'endpoint-removed' | 'endpoint-disabled'; webhookId: string }
   | { outcome: 'blocked'; webhookId: string; reasons: string[] }
   | { outcome: 'failed'; webhookId: string; status?: number; error?: string };
 
@@ -58,21 +65,24 @@ export interface WebhookReceiver {
   tier?: string;
 }
 
+interface AttemptOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  gates?: WebhookGateMemo;
+}
+
 /**
- * The one path a customer webhook takes: claims the delivery under its key (one sent per
- * incident, version and endpoint), passes the text through the external gate, and POSTs a signed
- * `incident.updated` event (Standard Webhooks) with the metadata headers and a tracked
- * status-page link (M2.6). Every request carries the same webhook-id and body; the signature
- * covers the request's own timestamp.
+ * One signed request: claims the delivery under its key (one sent per incident, version and
+ * endpoint), passes the text through the external gate, and POSTs an `incident.updated` event
+ * (Standard Webhooks) with the metadata headers and a tracked status-page link (M2.6). Every
+ * attempt carries the same webhook-id and body; the signature covers the attempt's own timestamp.
  */
-export async function sendWebhook(
+async function sendWebhook(
   { store, config }: Pick<ActivityDeps, 'store' | 'config'>,
   d: WebhookDelivery,
   { secret, tier }: WebhookReceiver,
-  policy: RetryPolicy,
-  hooks: PostHooks,
-  gates?: WebhookGateMemo,
-): Promise<WebhookSendResult> {
+  opts: AttemptOptions,
+): Promise<WebhookAttemptResult & { durationMs?: number; answered?: number }> {
   const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
   const key = deliveryKey(d.incidentId, d.version, 'webhook', `${d.customerId} ${d.endpointUrl}`);
   const claim = await claimDelivery(store.models, key, { incidentId: d.incidentId, version: d.version, channel: 'webhook', recipient: d.endpointUrl });
@@ -82,7 +92,7 @@ export async function sendWebhook(
   // What it stops or redacts is a near miss, recorded once per version, channel and locale.
   const pass = () =>
     gateAndRecord(store.models, { incidentId: d.incidentId, version: d.version, channel: 'webhook', locale: d.locale }, { subject: d.subject, text: d.text, html: '' });
-  const gate = await (gates ? gates.verdict(`${d.locale ?? ''}\u0000${d.subject}\u0000${d.text}`, pass) : pass());
+  const gate = await (opts.gates ? opts.gates.verdict(`${d.locale ?? ''}\u0000${d.subject}\u0000${d.text}`, pass) : pass());
   if (!gate.allowed) {
     await settleDelivery(store.models, claim, { status: 'failed' });
     return { outcome: 'blocked', webhookId, reasons: gate.blockReasons };
@@ -104,36 +114,134 @@ export async function sendWebhook(
     },
   });
   const metadata = metadataHeaders(d);
+  const started = Date.now();
   const sent = await postWithRetry(d.endpointUrl, () => ({
     // The timestamp is the request's, as the specification asks, so a retry is not refused as stale.
     headers: { 'content-type': 'application/json', ...metadata, ...webhookHeaders(secret, webhookId, Math.floor(Date.now() / 1000), body) },
     body,
-  }), policy, hooks);
+  }), singleRequest(opts.timeoutMs), { sleep: async () => undefined, signal: opts.signal });
+  const durationMs = Date.now() - started;
   if (!sent.ok) {
     await settleDelivery(store.models, claim, { status: 'failed' });
-    return { outcome: 'failed', webhookId, status: sent.status, error: sent.error };
+    return { outcome: 'failed', webhookId, status: sent.status, error: sent.error, durationMs, answered: sent.status };
   }
   await settleDelivery(store.models, claim, { status: 'sent', messageId: webhookId });
-  return { outcome: 'sent', webhookId };
+  return { outcome: 'sent', webhookId, durationMs, answered: sent.status };
 }
 
-export function createWebhookActivities({ store, config }: ActivityDeps) {
-  const { Customer } = store.models;
+/**
+ * Attempt number `attempt` of one delivery: skipped when the endpoint is disabled, otherwise one
+ * signed request, recorded (status, error, duration, when) and counted against the endpoint; the
+ * failure that reaches the limit disables the endpoint and tells its owner. A retried activity
+ * finds the attempt it already made and does not repeat it.
+ */
+export async function attemptWebhook(
+  deps: Pick<ActivityDeps, 'store' | 'config' | 'mailer'>,
+  d: WebhookDelivery,
+  receiver: WebhookReceiver,
+  attempt: number,
+  opts: AttemptOptions,
+): Promise<WebhookAttemptResult> {
+  const { WebhookAttempt, WebhookEndpoint } = deps.store.models;
+  const endpointId = webhookEndpointId(d.customerId, d.endpointUrl);
+  const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
+  const endpoint = await WebhookEndpoint.findById(endpointId).lean();
+  if (endpoint?.disabled) {
+    if (!endpoint.noticeSentAt) await tellOwner(deps, endpoint, d.incidentId);
+    return { outcome: 'endpoint-disabled', webhookId };
+  }
+  const attemptId = `${webhookId}#${attempt}`;
+  const prior = await WebhookAttempt.findById(attemptId).lean();
+  if (prior) return prior.ok ? { outcome: 'already-sent', webhookId } : { outcome: 'failed', webhookId, status: prior.status, error: prior.error };
+
+  const at = new Date();
+  const r = await sendWebhook(deps, d, receiver, opts);
+  const { durationMs = 0, answered, ...result } = r;
+  if (result.outcome !== 'sent' && result.outcome !== 'failed') return result;
+  const ok = result.outcome === 'sent';
+  const next = ok ? undefined : delayBeforeAttempt(attempt + 1);
+  const recorded = await recordWebhookAttempt(deps.store.models, {
+    _id: attemptId, webhookId, endpointId, customerId: d.customerId, incidentId: d.incidentId, version: d.version, attempt, at,
+    durationMs, ok,
+    ...(answered !== undefined ? { status: answered } : {}),
+    ...(result.outcome === 'failed' && result.error ? { error: result.error } : {}),
+    ...(next !== undefined ? { nextAttemptAt: new Date(Date.now() + next) } : {}),
+  });
+  if (recorded) {
+    const state = await countWebhookAttempt(deps.store.models, { endpointId, customerId: d.customerId, url: d.endpointUrl }, { ok, at, error: result.outcome === 'failed' ? result.error : undefined });
+    if (state.disabled && !state.noticeSentAt) await tellOwner(deps, state, d.incidentId);
+  }
+  return result;
+}
+
+/**
+ * Tells an endpoint's owner that Herald stopped sending to it: the customer's contacts, its
+ * account manager and the escalation list, once per disabling.
+ */
+async function tellOwner(deps: Pick<ActivityDeps, 'store' | 'config' | 'mailer'>, endpoint: WebhookEndpointDoc, incidentId: string): Promise<void> {
+  const { store, config } = deps;
+  const customer = await store.models.Customer.findOne({ customerId: endpoint.customerId }, { name: 1, emails: 1, accountManager: 1 }).lean<CustomerDoc>();
+  const to = [...new Map([...(customer?.emails ?? []), customer?.accountManager?.email, ...config.escalationEmails]
+    .filter((a): a is string => !!a)
+    .map((a) => [a.toLowerCase(), a])).values()];
+  const name = customer ? `${customer.name} (${endpoint.customerId})` : endpoint.customerId;
+  const noticeId = `webhook-disabled:${endpoint._id}:${endpoint.disabledAt?.getTime() ?? 0}`;
+  const text = [
+    `Herald has disabled the webhook endpoint ${endpoint.url} of ${name}: ${endpoint.disabledReason ?? `${endpointDisableAfterFailures} failed attempts in a row`}.`,
+    '',
+    'No further incident updates will be sent to it until an administrator re-enables it:',
+    `  POST /v1/customers/${endpoint.customerId}/webhooks/${endpoint._id}/enable`,
+    `Every attempt and the endpoint's state: GET /v1/customers/${endpoint.customerId}/webhooks/deliveries`,
+    '',
+    `The status page keeps every update meanwhile: ${config.publicUrl}/status`,
+  ].join('\n');
+  for (const address of to) {
+    await sendOnce(deps, deliveryKey(incidentId, 0, noticeId, address), { incidentId, version: 0, channel: 'webhook-notice', recipient: address }, {
+      from: config.fromAddress,
+      to: address,
+      subject: `Webhook endpoint disabled for ${name}`,
+      text,
+      headers: { 'X-Herald-Notice': 'webhook-endpoint-disabled', 'X-Herald-Webhook-Endpoint': endpoint._id },
+    });
+  }
+  await store.models.WebhookEndpoint.updateOne({ _id: endpoint._id, disabledAt: endpoint.disabledAt }, { $set: { noticeSentAt: new Date() } });
+}
+
+/**
+ * Hands a delivery whose first attempt failed to its retry workflow, which runs beside the incident
+ * on the worker's task queue. Its ID is the webhook-id's, so a retried dispatch finds the workflow
+ * it started (running or finished) and starts no second one.
+ */
+export async function retryBeside(client: Client, taskQueue: string, d: WebhookDelivery): Promise<void> {
+  const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
+  try {
+    await client.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
+      taskQueue,
+      workflowId: webhookDeliveryWorkflowId(webhookId),
+      args: [{ delivery: d, attemptsMade: 1 }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+export function createWebhookActivities(deps: ActivityDeps) {
+  const { Customer } = deps.store.models;
   return {
     /**
-     * One endpoint, one request: a failure throws, so Temporal retries with backoff; every
-     * attempt carries the same webhook-id and body, and a delivery already sent is not repeated.
+     * A retry of one delivery, from its workflow's schedule. An endpoint's failure is a result,
+     * not an error: the workflow's timers space the attempts; only a store error throws.
      */
-    async deliverWebhook(d: WebhookDelivery): Promise<{ outcome: WebhookOutcome; webhookId: string }> {
+    async attemptWebhookDelivery(d: WebhookDelivery, attempt: number): Promise<WebhookAttemptResult> {
       const customer = await Customer.findOne({ customerId: d.customerId }, { webhooks: 1, tier: 1 }).lean();
       const endpoint = customer?.webhooks?.find((w) => w.url === d.endpointUrl);
       if (!endpoint) return { outcome: 'endpoint-removed', webhookId: webhookIdFor(d.incidentId, d.version, d.endpointUrl) };
-      const r = await sendWebhook({ store, config }, d, { secret: endpoint.secret, tier: customer?.tier }, singleRequest, { sleep: async () => undefined });
-      if (r.outcome === 'blocked') throw ApplicationFailure.nonRetryable('the external gate blocked this webhook', 'BlockedByGate', r.reasons);
-      if (r.outcome === 'failed') {
-        throw ApplicationFailure.retryable(r.status ? `webhook endpoint answered ${r.status}` : `webhook endpoint unreachable: ${r.error}`, 'WebhookRejected');
-      }
-      return { outcome: r.outcome, webhookId: r.webhookId };
+      return attemptWebhook(deps, d, { secret: endpoint.secret, tier: customer?.tier }, attempt, {
+        timeoutMs: retryAttemptTimeoutMs,
+        signal: Context.current().cancellationSignal,
+      });
     },
   };
 }

@@ -11,6 +11,7 @@ import { playbookRoutes } from './routes/playbooks';
 import { statusRoutes } from './routes/status';
 import { systemRoutes } from './routes/system';
 import { customerRoutes } from './routes/customers';
+import { webhookRoutes } from './routes/webhooks';
 import { inquiryRoutes } from './routes/inquiries';
 import { serviceModelRoutes } from './routes/service-model';
 import { statuspageRoutes } from './routes/statuspage';
@@ -22,7 +23,7 @@ import { channelRoutes } from './routes/channels';
 import { versionRoutes } from './routes/versions';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoApiKeys } from '../config/api-keys';
+import { startDemoReceiver } from './demo-receiver';
 import { startStack, type Stack } from './env';
 import { preferredPort } from './ports';
 import { describeExit, spawnManaged, type ManagedProcess } from './processes';
@@ -131,13 +132,16 @@ async function start(): Promise<number> {
   const stack = await startStack({ mode: 'dev', dataDir });
   const port = process.env.HERALD_PORT ? Number(process.env.HERALD_PORT) : await preferredPort(8080);
   const publicUrl = process.env.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
-  const env = { ...process.env, ...stack.env, HERALD_PORT: String(port), HERALD_PUBLIC_URL: publicUrl };
+  // The demo customers' webhook endpoint; the seed points their endpoints at it.
+  const hooks = await startDemoReceiver(await preferredPort(8090));
+  const env = { ...process.env, ...stack.env, HERALD_PORT: String(port), HERALD_PUBLIC_URL: publicUrl, HERALD_DEMO_WEBHOOKS_URL: hooks.url };
 
   const children: ManagedProcess[] = [];
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
     await Promise.all(children.map((c) => c.stop()));
+    await hooks.close();
     await stack.stop();
   };
 
@@ -168,6 +172,7 @@ Herald is ready in ${seconds}s (data in ${path.relative(process.cwd(), dataDir) 
   OpenAPI      ${publicUrl}/openapi.json
   Temporal UI  ${stack.urls.temporalUi ?? `(external Temporal at ${stack.urls.temporal})`}
   Mailpit      ${stack.urls.mailpit ?? '(external SMTP, no Mailpit)'}
+  Webhooks     ${hooks.url}/hooks/<customer> (what the demo customers' endpoints received, verified)
   Demo API keys (Authorization: Bearer <key>):
 ${keys}
 `);

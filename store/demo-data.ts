@@ -21,28 +21,30 @@ export const demoComponents: ComponentDoc[] = [
 ];
 
 // Fixed demo secrets, so a developer can verify what the demo sends; real ones come from the import.
-const demoSecret = (customerId: string) => `whsec_${Buffer.from(`herald-demo-${customerId}`.padEnd(32, '.')).toString('base64')}`;
-const hook = (customerId: string, host: string) => ({ url: `https://${host}/hooks/status`, secret: demoSecret(customerId) });
+export const demoWebhookSecret = (customerId: string) => `whsec_${Buffer.from(`herald-demo-${customerId}`.padEnd(32, '.')).toString('base64')}`;
+/** Where `npm start`'s demo webhook receiver (stack/demo-receiver.ts) listens when its port is free. */
+export const demoWebhookBaseUrl = 'http://127.0.0.1:8090';
+const hook = (customerId: string) => ({ url: `${demoWebhookBaseUrl}/hooks/${customerId}`, secret: demoWebhookSecret(customerId) });
 const manager = (name: string) => ({ name, email: `${name.split(' ')[0].toLowerCase()}@herald.example` });
 
 export const demoCustomers: CustomerDoc[] = [
   {
     customerId: 'acme', name: 'Acme Corp', tier: 'enterprise', locale: 'en',
-    emails: ['ops@acme.example', 'cto@acme.example'], webhooks: [hook('acme', 'status-hooks.acme.example')],
+    emails: ['ops@acme.example', 'cto@acme.example'], webhooks: [hook('acme')],
     phone: '+14155550100', accountManager: manager('Dana Whitfield'),
     contract: { notifyWithinMinutes: { SEV1: 15, SEV2: 30, SEV3: 120 } },
     subscriptions: ['api', 'payments', 'us-region'],
   },
   {
     customerId: 'umbrella', name: 'Umbrella Health', tier: 'enterprise', locale: 'en',
-    emails: ['noc@umbrella.example'], webhooks: [hook('umbrella', 'noc.umbrella.example')],
+    emails: ['noc@umbrella.example'], webhooks: [hook('umbrella')],
     phone: '+442079460958', accountManager: manager('Priya Raman'),
     contract: { notifyWithinMinutes: { SEV1: 15, SEV2: 30, SEV3: 60, SEV4: 240 } },
     subscriptions: ['payments', 'email-delivery', 'eu-region'],
   },
   {
     customerId: 'stark', name: 'Stark Logistics', tier: 'enterprise', locale: 'de',
-    emails: ['leitstelle@stark.example'], webhooks: [hook('stark', 'events.stark.example')],
+    emails: ['leitstelle@stark.example'], webhooks: [hook('stark')],
     phone: '+493055550123', accountManager: manager('Jonas Becker'),
     contract: { notifyWithinMinutes: { SEV1: 30, SEV2: 60, SEV3: 240 } },
     subscriptions: ['api', 'webhook-delivery', 'eu-region'],
@@ -61,7 +63,7 @@ export const demoCustomers: CustomerDoc[] = [
   },
   {
     customerId: 'hooli', name: 'Hooli', tier: 'business', locale: 'fr',
-    emails: ['sre@hooli.example'], webhooks: [hook('hooli', 'hooks.hooli.example')],
+    emails: ['sre@hooli.example'], webhooks: [hook('hooli')],
     subscriptions: ['dashboard', 'email-delivery'],
   },
   {
@@ -72,7 +74,7 @@ export const demoCustomers: CustomerDoc[] = [
   },
   {
     customerId: 'tyrell', name: 'Tyrell Analytics', tier: 'business', locale: 'en',
-    emails: ['platform@tyrell.example'], webhooks: [hook('tyrell', 'ingest.tyrell.example')],
+    emails: ['platform@tyrell.example'], webhooks: [hook('tyrell')],
     subscriptions: ['api', 'webhook-delivery'],
   },
   {
@@ -132,4 +134,22 @@ export async function seedDemoData(store: Store, at = new Date()): Promise<boole
   await Customer.insertMany(demoCustomers);
   await seedReviewedTemplates(store.models, builtinTemplates, demoTemplateReview(at));
   return true;
+}
+
+/**
+ * Points the demo customers' endpoints at the demo receiver that runs now (its port may differ
+ * from the one seeded earlier); an endpoint that is not the demo receiver's is left alone.
+ */
+export async function pointDemoWebhooks(store: Store, baseUrl: string): Promise<number> {
+  const { Customer } = store.models;
+  let changed = 0;
+  for (const demo of demoCustomers.filter((c) => c.webhooks?.length)) {
+    const current = await Customer.findOne({ customerId: demo.customerId }, { webhooks: 1 }).lean();
+    const receiver = new RegExp(`^http://127\\.0\\.0\\.1:\\d+/hooks/${demo.customerId}$`);
+    const webhooks = current?.webhooks?.map((w) => (receiver.test(w.url) ? { ...w, url: `${baseUrl}/hooks/${demo.customerId}` } : w));
+    if (!webhooks || webhooks.every((w, i) => w.url === current!.webhooks![i].url)) continue;
+    await Customer.updateOne({ customerId: demo.customerId }, { $set: { webhooks } });
+    changed++;
+  }
+  return changed;
 }

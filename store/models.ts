@@ -9,6 +9,7 @@ import { bindComponentMarkerModels, type ComponentMarkerModels } from './compone
 import { bindChannelDeliveryModels, type ChannelDeliveryModels } from './channel-deliveries';
 import { bindDigestModels, type DigestModels } from './digests';
 import { bindChannelSecretModels, type ChannelSecretModels } from './channel-secrets';
+import { bindWebhookEndpointModels, type WebhookEndpointModels } from './webhook-endpoints';
 
 export interface ComponentDoc {
   componentId: string;
@@ -269,7 +270,7 @@ const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   at: { type: Date, required: true },
 });
 
-export interface Models extends ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels {
+export interface Models extends WebhookEndpointModels, ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels {
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
@@ -303,5 +304,6 @@ export function bindModels(conn: Connection): Models {
     ...bindChannelDeliveryModels(conn),
     ...bindDigestModels(conn),
     ...bindChannelSecretModels(conn),
+    ...bindWebhookEndpointModels(conn),
   };
 }

@@ -1,2 +1,3 @@
 export { incidentWorkflow } from './incident';
 export { broadcastWorkflow } from './broadcast';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

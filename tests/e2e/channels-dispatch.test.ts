@@ -5,7 +5,8 @@ import type { ChannelDispatchRequest, ChannelDispatchResult } from '../../activi
 import { deliveryChannels } from '../../domain/channel-deliveries';
 import type { IncidentInput } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/message';
-import { newWebhookSecret, verifyWebhook } from '../../domain/webhooks';
+import { newWebhookSecret, verifyWebhook, webhookIdFor } from '../../domain/webhooks';
+import { webhookDeliveryWorkflowId } from '../../domain/webhook-delivery';
 import { slackRefFor } from '../../store/channel-secrets';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from '../support/env';
@@ -80,7 +81,9 @@ function request(incident: IncidentInput, message: MessageVersion, internal: Par
   };
 }
 
-const deliver = (req: ChannelDispatchRequest, env = new MockActivityEnvironment()): Promise<ChannelDispatchResult> => env.run(activities.deliverChannels, req);
+/** The activity context of the harness's task queue, with a client: a failed first webhook attempt starts its retry workflow there. */
+const activityEnv = () => new MockActivityEnvironment({ taskQueue: h.taskQueue }, { client: h.client });
+const deliver = (req: ChannelDispatchRequest, env = activityEnv()): Promise<ChannelDispatchResult> => env.run(activities.deliverChannels, req);
 
 describe('channel dispatch after the status page (M3.3)', () => {
   it('[M3.3] records every channel of a version after publishStatusPage and deliverChannels, and reports consistent lag figures', async () => {
@@ -99,7 +102,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
     const req = { ...request(incident, message, { slackWebhooks: [`${slack.url}/services/T0/B0/x`], distributionLists: [`staff-${uniqueName('l')}@${h.domain}`] }, [{ channel: 'email', deliveredAt: emailDoneAt, count: 3 }]), publishedAt };
     const result = await deliver(req);
     expect(result).toEqual({
-      webhooks: { endpoints: 1, sent: 1, alreadySent: 0, failed: 0 },
+      webhooks: { endpoints: 1, sent: 1, alreadySent: 0, retrying: 0, disabled: 0, failed: 0 },
       inApp: { customers: 2 },
       slack: { sent: 1, failed: 0 },
       internalEmail: { sent: 1 },
@@ -145,55 +148,55 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(doc.body.paths['/v1/incidents/{id}/channels']).toBeDefined();
   });
 
-  it('[M3.3, X2] retries a failing webhook endpoint inside the activity and delivers it once; a rerun sends nothing twice; a dead endpoint is counted failed while the others get theirs', async () => {
+  it('[M3.3, X2] makes one attempt per webhook endpoint and hands the failures to their retry workflows at once; a rerun sends nothing twice and starts no second workflow', async () => {
     const comp = await component();
     const flaky = await webhookReceiver();
     const steady = await webhookReceiver();
     const dead = await webhookReceiver();
     await customer(comp, { webhooks: [`${flaky.url}/a`, `${steady.url}/b`] });
     const deadCustomer = await customer(comp, { webhooks: [`${dead.url}/c`] });
-    flaky.failNext(2, 503);
+    flaky.failNext(1, 503);
     dead.failNext(1_000, 500);
     const incident = incidentOn(comp);
     const message = messageV(2);
     await new MockActivityEnvironment().run(activities.publishStatusPage, { incident, message, publishedAt: new Date().toISOString() });
 
-    const env = new MockActivityEnvironment();
-    const beats: unknown[] = [];
-    env.on('heartbeat', (d: unknown) => beats.push(d));
-    const first = await deliver(request(incident, message), env);
-    expect(first.webhooks).toEqual({ endpoints: 3, sent: 2, alreadySent: 0, failed: 1 });
-    expect(beats.length).toBeGreaterThan(0);
-
-    expect(flaky.requests).toHaveLength(3);
-    expect(flaky.accepted).toHaveLength(1);
-    // Exponential backoff: about 0.5 s, then 1 s.
-    expect(flaky.requests[1] - flaky.requests[0]).toBeGreaterThanOrEqual(450);
-    expect(flaky.requests[2] - flaky.requests[1]).toBeGreaterThanOrEqual(950);
+    const first = await deliver(request(incident, message));
+    expect(first.webhooks).toEqual({ endpoints: 3, sent: 1, alreadySent: 0, retrying: 2, disabled: 0, failed: 0 });
+    // One request each: no endpoint's retries run inside the dispatch.
+    expect([flaky.requests.length, steady.requests.length, dead.requests.length]).toEqual([1, 1, 1]);
     expect(steady.accepted).toHaveLength(1);
-    expect(dead.requests).toHaveLength(5);
-    expect(dead.accepted).toHaveLength(0);
     for (const r of [flaky, steady, dead]) expect(r.refused).toEqual([]);
 
-    const deadKey = `${incident.id}|v2|webhook|${deadCustomer} ${dead.url}/c`;
-    expect(await h.store.models.Delivery.collection.findOne({ _id: deadKey as never })).toMatchObject({ status: 'failed', channel: 'webhook' });
-    const webhookRow = await h.store.models.ChannelDelivery.findById(`${incident.id}#v2#webhook`).lean();
-    expect(webhookRow).toMatchObject({ count: 2, failed: 1 });
+    // Each failed delivery has its retry workflow, named by its webhook-id, on the worker's task queue.
+    const handles = [`${flaky.url}/a`, `${dead.url}/c`].map((url) => h.client.workflow.getHandle(webhookDeliveryWorkflowId(webhookIdFor(incident.id, 2, url))));
+    try {
+      const runIds: string[] = [];
+      for (const handle of handles) {
+        const described = await handle.describe();
+        expect(described.status.name).toBe('RUNNING');
+        expect(described.taskQueue).toBe(h.taskQueue);
+        runIds.push(described.runId);
+      }
+      const deadKey = `${incident.id}|v2|webhook|${deadCustomer} ${dead.url}/c`;
+      expect(await h.store.models.Delivery.collection.findOne({ _id: deadKey as never })).toMatchObject({ status: 'failed', channel: 'webhook' });
+      // The first attempt is recorded with the endpoint's answer, and the next one is due.
+      const attempts = await h.store.models.WebhookAttempt.find({ incidentId: incident.id }).lean();
+      expect(attempts.map((a) => [a.attempt, a.ok, a.status]).sort()).toEqual([[1, false, 500], [1, false, 503], [1, true, 204]]);
+      expect(attempts.filter((a) => !a.ok).every((a) => a.nextAttemptAt && a.nextAttemptAt > a.at)).toBe(true);
+      const webhookRow = await h.store.models.ChannelDelivery.findById(`${incident.id}#v2#webhook`).lean();
+      expect(webhookRow).toMatchObject({ count: 1, failed: 2 });
 
-    // The dead endpoint recovers: a rerun (Temporal's retry of the activity) reaches it, and only it.
-    dead.failNext(0, 500);
-    const second = await deliver(request(incident, message));
-    expect(second.webhooks).toEqual({ endpoints: 3, sent: 1, alreadySent: 2, failed: 0 });
-    expect(dead.accepted).toHaveLength(1);
-    const third = await deliver(request(incident, message));
-    expect(third.webhooks).toEqual({ endpoints: 3, sent: 0, alreadySent: 3, failed: 0 });
-    expect([flaky.accepted.length, steady.accepted.length, dead.accepted.length]).toEqual([1, 1, 1]);
-    expect(flaky.requests).toHaveLength(3);
-    expect(steady.requests).toHaveLength(1);
-    // The log keeps the first record of the channel.
-    expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v2#webhook`).lean()).toEqual(webhookRow);
-    // Every request of one delivery carried the same webhook-id and body.
-    expect(new Set(flaky.accepted.map((a) => a.headers['webhook-id'])).size).toBe(1);
+      // A rerun (Temporal's retry of the activity) repeats no request and finds the workflows it started.
+      const second = await deliver(request(incident, message));
+      expect(second.webhooks).toEqual({ endpoints: 3, sent: 0, alreadySent: 1, retrying: 2, disabled: 0, failed: 0 });
+      expect([flaky.requests.length, steady.requests.length, dead.requests.length]).toEqual([1, 1, 1]);
+      expect(await Promise.all(handles.map(async (handle) => (await handle.describe()).runId))).toEqual(runIds);
+      expect(await h.store.models.ChannelDelivery.findById(`${incident.id}#v2#webhook`).lean()).toEqual(webhookRow);
+    } finally {
+      // No worker polls this harness's queue; the retries are the time-skipping test's (tests/workflows/webhook-delivery.test.ts).
+      await Promise.all(handles.map((handle) => handle.terminate('test over').catch(() => undefined)));
+    }
   });
 
   it('[M7.6, M2.6] signs each webhook and carries incident ID, severity, category, version and a tracked status-page link in the payload and the headers, in the customer\'s locale', async () => {
@@ -204,7 +207,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
     const incident = incidentOn(comp);
     const message = messageV(3);
     const result = await deliver(request(incident, message));
-    expect(result.webhooks).toEqual({ endpoints: 2, sent: 2, alreadySent: 0, failed: 0 });
+    expect(result.webhooks).toEqual({ endpoints: 2, sent: 2, alreadySent: 0, retrying: 0, disabled: 0, failed: 0 });
     expect(hook.refused).toEqual([]);
     expect(hook.accepted).toHaveLength(2);
     for (const { body, headers } of hook.accepted) {
@@ -328,7 +331,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
       },
     };
     const result = await deliver(request(incident, message));
-    expect(result.webhooks).toEqual({ endpoints: 4, sent: 2, alreadySent: 0, failed: 2 });
+    expect(result.webhooks).toEqual({ endpoints: 4, sent: 2, alreadySent: 0, retrying: 0, disabled: 0, failed: 2 });
     const paths = hook.accepted.map((a) => a.body.payload.data.locale ?? 'en').sort();
     expect(paths).toEqual(['en', 'fr']);
     const fr = hook.accepted.find((a) => a.body.payload.data.locale === 'fr')!;

@@ -1,126 +1,150 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createWebhookActivities, type WebhookDelivery } from '../../activities/webhooks';
-import { newWebhookSecret, verifyWebhook, type WebhookVerdict } from '../../domain/webhooks';
-import { testEnv, uniqueName } from '../support/env';
-import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { workflowIdFor } from '../../domain/incident-core';
+import { webhookDeliveryWorkflowId, webhookEndpointId } from '../../domain/webhook-delivery';
+import { newWebhookSecret, verifyWebhook, webhookIdFor } from '../../domain/webhooks';
+import { demoWebhookSecret } from '../../store/demo-data';
+import type { ReceivedDemoWebhook } from '../../stack/demo-receiver';
+import { uniqueName } from '../support/env';
+import { keys, startHarness, type Harness } from '../support/harness';
+import { startWebhookReceiver, type ReceivedWebhook, type Receiver } from '../support/receivers';
 import { expectTrackedClick } from '../support/tracked-links';
+import { waitFor } from '../support/wait';
 
+/**
+ * Customer webhooks through the API on the data set `npm start` seeds: the demo customers'
+ * endpoints point at the demo receiver the stack runs, which verifies every signature.
+ * The hours-long retry schedule and endpoint disabling are in tests/workflows/webhook-delivery.test.ts.
+ */
 let h: Harness;
-let receiver: Server;
-let receiverUrl: string;
-const secret = newWebhookSecret();
-const received: { headers: IncomingHttpHeaders; body: string; verdict: WebhookVerdict; answered: number }[] = [];
-/** The receiver answers these statuses in turn, then 204. */
-let script: number[] = [];
+const receivers: Receiver<ReceivedWebhook>[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ worker: false });
-  // The receiving side, written from the specification: verify the raw body before parsing it.
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const verdict = verifyWebhook(secret, req.headers, body, { toleranceSeconds: 300 });
-      const answered = !verdict.valid ? 401 : (script.shift() ?? 204);
-      received.push({ headers: req.headers, body, verdict, answered });
-      res.writeHead(answered).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/herald`;
-  const created = await h.request('POST', '/v1/customers', {
-    key: keys.admin,
-    body: { customerId: 'hookco', name: 'Hook Co', tier: 'business', webhooks: [{ url: receiverUrl, secret }], subscriptions: ['api'] },
-  });
-  expect(created.status).toBe(201);
+  h = await startHarness({ data: 'demo' });
 });
 afterAll(async () => {
-  await new Promise((r) => receiver?.close(r));
+  await Promise.all(receivers.map((r) => r.close()));
   await h?.close();
 });
 
-const delivery = (incidentId: string): WebhookDelivery => ({
-  incidentId, severity: 'SEV2', category: 'outage', version: 3, phase: 'identified',
-  subject: 'API errors: identified', text: 'We found the cause & are fixing it.', publishedAt: '2024-05-01T10:00:00.000Z',
-  customerId: 'hookco', endpointUrl: receiverUrl,
-});
-
-async function runDelivery(d: WebhookDelivery) {
-  const taskQueue = uniqueName('tq-webhooks');
-  const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
-  try {
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowsPath: require.resolve('./webhook-delivery.workflow'),
-      activities: createWebhookActivities({ store: h.store, mailer: undefined as never, config: workerConfig('http://status.herald.test') }),
-    });
-    return await worker.runUntil(
-      h.client.workflow.execute('deliverOneWebhook', { taskQueue, workflowId: uniqueName('wh'), args: [d] }),
-    );
-  } finally {
-    await connection.close();
-  }
+async function declare(severity: string, components: string[]) {
+  const res = await h.request('POST', '/v1/incidents', {
+    key: keys.responder,
+    body: { title: `Webhook deliveries are delayed ${uniqueName('t')}`, category: 'outage', severity, components, summary: 'Some webhooks arrive late.' },
+  });
+  expect(res.status).toBe(201);
+  return res.body.incidentId as string;
 }
 
-describe('customer webhooks (Standard Webhooks)', () => {
-  it('[M3.3, M7.6, X2, M2.6] delivers a signed incident.updated event with a tracked status-page link, retried by Temporal with the same webhook-id until the endpoint accepts it, and never twice', async () => {
-    script = [503, 500];
-    const incidentId = uniqueName('INC-WH');
-    const result = await runDelivery(delivery(incidentId));
-    expect(result).toEqual({ outcome: 'sent', webhookId: expect.stringMatching(/^msg_/) });
+const state = (id: string, ok: (s: any) => boolean) =>
+  waitFor(async () => (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body, ok, `incident ${id}`);
 
-    const mine = received.filter((r) => r.body.includes(incidentId));
-    expect(mine.map((r) => r.answered)).toEqual([503, 500, 204]);
-    for (const r of mine) {
-      expect(r.verdict).toEqual({ valid: true, id: result.webhookId, timestamp: Number(r.headers['webhook-timestamp']) });
-      expect(r.headers['content-type']).toBe('application/json');
-      expect(r.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
-      expect(r.body).toBe(mine[0].body);
+/** What the demo receiver got for one incident, read through its own HTTP API as a developer would. */
+async function receivedFor(customerId: string, incidentId: string): Promise<ReceivedDemoWebhook[]> {
+  const res = await fetch(`${h.demoHooks!.url}/hooks/${customerId}`);
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { received: ReceivedDemoWebhook[] };
+  return body.received.filter((r) => (r.payload as { data: { incidentId: string } }).data.incidentId === incidentId);
+}
+
+describe('customer webhooks on the demo data (Standard Webhooks)', () => {
+  it('[M3.3, M7.6, M2.6] an incident on a component the demo webhook customers subscribe to reaches their endpoints, signed, verified by the demo receiver, and listed in the API', async () => {
+    const id = await declare('SEV3', ['webhook-delivery']);
+    await state(id, (s) => s.status === 'published');
+    // Stark (German) and Tyrell subscribe to webhook-delivery and have endpoints; Acme does not subscribe to it.
+    const [stark, tyrell] = await Promise.all(
+      ['stark', 'tyrell'].map((c) => waitFor(() => receivedFor(c, id), (r) => r.length === 1, `the webhook of ${id} at ${c}`)),
+    );
+    expect(await receivedFor('acme', id)).toEqual([]);
+    for (const [customerId, [got]] of [['stark', stark], ['tyrell', tyrell]] as const) {
+      const url = `${h.demoHooks!.url}/hooks/${customerId}`;
+      expect(got.webhookId).toBe(webhookIdFor(id, 1, url));
+      expect(got.requests).toBe(1);
+      expect(got.headers).toMatchObject({
+        'content-type': 'application/json', 'webhook-id': got.webhookId, 'webhook-timestamp': String(got.timestamp),
+        'x-herald-incident-id': id, 'x-herald-severity': 'SEV3', 'x-herald-category': 'outage', 'x-herald-message-version': '1',
+      });
+      expect(got.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+      expect(got.payload).toMatchObject({
+        type: 'incident.updated',
+        data: { incidentId: id, severity: 'SEV3', category: 'outage', version: 1, phase: 'investigating', statusPageUrl: expect.stringMatching(/^http:\/\/status\.herald\.test\/r\//) },
+      });
+
+      // The API lists the delivery: one attempt, accepted, with the same webhook-id; the endpoint is enabled.
+      const res = await h.request('GET', `/v1/customers/${customerId}/webhooks/deliveries?incidentId=${id}`, { key: keys.responder });
+      expect(res.status).toBe(200);
+      expect(res.body.endpoints).toEqual([
+        expect.objectContaining({ endpointId: webhookEndpointId(customerId, url), url, state: 'enabled', consecutiveFailures: 0, disableAfter: 10 }),
+      ]);
+      expect(res.body.deliveries).toEqual([
+        {
+          webhookId: got.webhookId, endpointId: webhookEndpointId(customerId, url), incidentId: id, version: 1, state: 'delivered',
+          attempts: [{ attempt: 1, at: expect.any(String), ok: true, status: 204, durationMs: expect.any(Number) }],
+        },
+      ]);
     }
-    expect(JSON.parse(mine[0].body)).toEqual({
-      type: 'incident.updated',
-      timestamp: '2024-05-01T10:00:00.000Z',
-      data: {
-        incidentId, severity: 'SEV2', category: 'outage', version: 3, phase: 'identified',
-        subject: 'API errors: identified', text: 'We found the cause & are fixing it.',
-        statusPageUrl: expect.stringMatching(/^http:\/\/status\.herald\.test\/r\//),
-      },
+    expect((stark[0].payload as { data: { locale?: string } }).data.locale).toBe('de');
+    await expectTrackedClick(h, (tyrell[0].payload as { data: { statusPageUrl: string } }).data.statusPageUrl, { incidentId: id, channel: 'webhook', segment: 'business', version: 1 });
+
+    // The closing message reaches them too, each version with its own webhook-id.
+    const resolved = await h.request('POST', `/v1/incidents/${id}/resolve`, { key: keys.responder, body: { summary: 'Webhook delivery has caught up.' } });
+    expect(resolved.status).toBe(202);
+    await h.client.workflow.getHandle(workflowIdFor(id)).result();
+    const closing = await waitFor(() => receivedFor('tyrell', id), (r) => r.length === 2, `the closing webhook of ${id}`);
+    expect(closing[0].payload).toMatchObject({ data: { version: 2, phase: 'resolved' } });
+    expect(closing[0].webhookId).not.toBe(closing[1].webhookId);
+    // The demo receiver refuses what its secret does not sign.
+    const forged = await fetch(`${h.demoHooks!.url}/hooks/tyrell`, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': 'msg_x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' }, body: '{}' });
+    expect(forged.status).toBe(401);
+    expect(verifyWebhook(demoWebhookSecret('tyrell'), closing[0].headers, JSON.stringify(closing[0].payload)).valid).toBe(true);
+  });
+
+  it('[M3.3, X2] an endpoint that answers 500 does not hold the incident: the version is published and the resolve completes while its retries are still pending, and the API lists the attempts', async () => {
+    const hook = await startWebhookReceiver(newWebhookSecret());
+    receivers.push(hook);
+    hook.failNext(1_000_000, 500);
+    const customerId = uniqueName('broken').toLowerCase();
+    const url = `${hook.url}/hooks/${customerId}`;
+    const created = await h.request('POST', '/v1/customers', {
+      key: keys.admin,
+      body: { customerId, name: 'Broken Hooks Ltd', tier: 'business', locale: 'en', emails: [`ops@${h.domain}`], webhooks: [{ url, secret: newWebhookSecret() }], subscriptions: ['webhook-delivery'] },
     });
-    // The link is tracked for the webhook channel, segmented by the customer's tier; following it counts a click.
-    await expectTrackedClick(h, JSON.parse(mine[0].body).data.statusPageUrl, { incidentId, channel: 'webhook', segment: 'business', version: 3 });
-    // Another secret does not verify, and neither does a tampered body.
-    expect(verifyWebhook(newWebhookSecret(), mine[2].headers, mine[2].body).valid).toBe(false);
-    expect(verifyWebhook(secret, mine[2].headers, mine[2].body.replace('fixing', 'ignoring')).valid).toBe(false);
+    expect(created.status).toBe(201);
 
-    const again = await runDelivery(delivery(incidentId));
-    expect(again).toEqual({ outcome: 'already-sent', webhookId: result.webhookId });
-    expect(received.filter((r) => r.body.includes(incidentId))).toHaveLength(3);
-    const record = await h.store.models.Delivery.findOne({ incidentId, channel: 'webhook' }).lean();
-    expect(record).toMatchObject({ status: 'sent', messageId: result.webhookId, attempts: 4 });
-  });
+    const id = await declare('SEV3', ['webhook-delivery']);
+    await state(id, (s) => s.status === 'published');
+    const resolved = await h.request('POST', `/v1/incidents/${id}/resolve`, { key: keys.responder, body: { summary: 'Webhook delivery has caught up.' } });
+    expect(resolved.status).toBe(202);
+    // The incident's workflow completes: nothing of it waited for the broken endpoint.
+    expect(await h.client.workflow.getHandle(workflowIdFor(id)).result()).toMatchObject({ status: 'resolved' });
 
-  it('[M5.5, M3.3] passes the text through the external gate: internal names are redacted, key material blocks the delivery', async () => {
-    const redactedId = uniqueName('INC-WH');
-    const sent = await runDelivery({ ...delivery(redactedId), text: 'Requests through pgbouncer on db-7.corp failed; we are restarting it now and expect recovery within the hour.' });
-    expect(sent.outcome).toBe('sent');
-    const got = received.find((r) => r.body.includes(redactedId))!;
-    expect(got.verdict.valid).toBe(true);
-    expect(got.body).not.toMatch(/pgbouncer|db-7\.corp/);
-    expect(JSON.parse(got.body).data.text).toContain('we are restarting it now');
+    const retries = [1, 2].map((v) => h.client.workflow.getHandle(webhookDeliveryWorkflowId(webhookIdFor(id, v, url))));
+    try {
+      // Each version's delivery goes on in its own workflow, beside the finished incident.
+      for (const r of retries) expect((await r.describe()).status.name).toBe('RUNNING');
+      const res = await h.request('GET', `/v1/customers/${customerId}/webhooks/deliveries?incidentId=${id}`, { key: keys.manager });
+      expect(res.status).toBe(200);
+      expect(res.body.deliveries.map((d: { version: number }) => d.version).sort()).toEqual([1, 2]);
+      for (const d of res.body.deliveries) {
+        expect(d).toMatchObject({ state: 'retrying', webhookId: webhookIdFor(id, d.version, url) });
+        expect(d.attempts[0]).toMatchObject({ attempt: 1, ok: false, status: 500, error: 'answered 500', nextAttemptAt: expect.any(String) });
+        expect(d.attempts.every((a: { ok: boolean }) => !a.ok)).toBe(true);
+      }
+      expect(res.body.endpoints).toEqual([expect.objectContaining({ url, state: 'enabled', consecutiveFailures: expect.any(Number) })]);
+      expect(res.body.endpoints[0].consecutiveFailures).toBeGreaterThanOrEqual(2);
+      expect(hook.accepted).toEqual([]);
 
-    const blockedId = uniqueName('INC-WH');
-    const key = ['-----BEGIN RSA PRIVATE', 'KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE', 'KEY-----'].join(' ');
-    await expect(runDelivery({ ...delivery(blockedId), text: `Our fix: ${key}` })).rejects.toThrow();
-    expect(received.some((r) => r.body.includes(blockedId))).toBe(false);
-    expect(await h.store.models.Delivery.findOne({ incidentId: blockedId }).lean()).toMatchObject({ status: 'failed' });
-  });
-
-  it('[M3.3] skips an endpoint the customer has removed since the audience was computed', async () => {
-    const gone = await runDelivery({ ...delivery(uniqueName('INC-WH')), endpointUrl: 'https://removed.example/hook' });
-    expect(gone.outcome).toBe('endpoint-removed');
+      // Bad input and missing rights are refused plainly.
+      expect((await h.request('GET', `/v1/customers/${customerId}/webhooks/deliveries`, { key: keys.viewer })).status).toBe(403);
+      expect((await h.request('GET', '/v1/customers/nobody-here/webhooks/deliveries', { key: keys.manager })).status).toBe(404);
+      expect((await h.request('GET', `/v1/customers/${customerId}/webhooks/deliveries?limit=0`, { key: keys.manager })).status).toBe(400);
+      expect((await h.request('POST', `/v1/customers/${customerId}/webhooks/ep_00000000000000000000/enable`, { key: keys.admin })).status).toBe(404);
+      expect((await h.request('POST', `/v1/customers/${customerId}/webhooks/not-an-endpoint/enable`, { key: keys.admin })).status).toBe(400);
+      expect((await h.request('POST', `/v1/customers/${customerId}/webhooks/${webhookEndpointId(customerId, url)}/enable`, { key: keys.responder })).status).toBe(403);
+      const doc = await h.request('GET', '/openapi.json');
+      expect(doc.body.paths['/v1/customers/{id}/webhooks/deliveries']).toBeDefined();
+      expect(doc.body.paths['/v1/customers/{id}/webhooks/{endpointId}/enable']).toBeDefined();
+    } finally {
+      // The schedule runs for hours; the time-skipping test follows it to the end.
+      await Promise.all(retries.map((r) => r.terminate('test over').catch(() => undefined)));
+    }
   });
 });

@@ -6,7 +6,8 @@ import { createApp } from '../../api/app';
 import { demoApiKeys } from '../../config/api-keys';
 import { connectStore, type Store } from '../../store/connect';
 import { createHeraldWorker, createMailer, workflowsPath, type RunningWorker } from '../../workers/worker';
-import { seedDemoData } from '../../store/demo-data';
+import { pointDemoWebhooks, seedDemoData } from '../../store/demo-data';
+import { startDemoReceiver, type DemoReceiver } from '../../stack/demo-receiver';
 import { seedFixtures } from './fixtures';
 import { Mailpit } from './mailpit';
 import { testEnv, uniqueName } from './env';
@@ -32,6 +33,8 @@ export interface Harness {
   store: Store;
   client: Client;
   mailpit: Mailpit;
+  /** With `data: 'demo'`: the webhook receiver `npm start` runs, which the demo customers' endpoints point at. */
+  demoHooks?: DemoReceiver;
   worker?: RunningWorker;
   /** The small test service model; empty when the harness runs on the demo data set. */
   fixtures: Awaited<ReturnType<typeof seedFixtures>>;
@@ -62,8 +65,9 @@ export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' |
   const dbName = `herald_${name.replace(/-/g, '_')}`;
   const domain = `${name}.test`;
   const store = await connectStore(env.mongoUri, dbName);
-  const fixtures = opts.data === 'demo'
-    ? (await seedDemoData(store), { apiSubscribers: [], others: [] })
+  const demoHooks = opts.data === 'demo' ? await startDemoReceiver() : undefined;
+  const fixtures = demoHooks
+    ? (await seedDemoData(store), await pointDemoWebhooks(store, demoHooks.url), { apiSubscribers: [], others: [] })
     : await seedFixtures(store, domain);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection });
@@ -76,7 +80,7 @@ export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' |
   const escalation = `escalation@${domain}`;
 
   const h: Harness = {
-    baseUrl, domain, taskQueue, dbName, store, client, fixtures,
+    baseUrl, domain, taskQueue, dbName, store, client, fixtures, demoHooks,
     mailpit: new Mailpit(env.mailpitApiUrl),
     async request(method, path, { key, body } = {}) {
       const res = await fetch(`${baseUrl}${path}`, {
@@ -105,6 +109,7 @@ export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' |
     },
     async close() {
       await h.worker?.shutdown();
+      await demoHooks?.close();
       await new Promise((r) => server.close(r));
       mailer.close();
       await connection.close();

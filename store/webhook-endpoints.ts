@@ -1,0 +1,153 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { disablesEndpoint } from '../domain/webhook-delivery';
+
+/**
+ * What Herald knows of each customer webhook endpoint: every attempt of every delivery (status,
+ * error, duration, when) and the endpoint's state (failures in a row, disabled or not).
+ */
+export interface WebhookAttemptDoc {
+  /** `${webhookId}#${attempt}`: a retried activity finds the attempt it already made. */
+  _id: string;
+  webhookId: string;
+  endpointId: string;
+  customerId: string;
+  incidentId: string;
+  version: number;
+  /** 1 for the incident's own dispatch, then the retries of the schedule. */
+  attempt: number;
+  at: Date;
+  durationMs: number;
+  ok: boolean;
+  /** The endpoint's answer; absent when none came (timeout, refused connection). */
+  status?: number;
+  error?: string;
+  /** When the next attempt is due, if this one failed and the schedule goes on. */
+  nextAttemptAt?: Date;
+}
+
+export interface WebhookEndpointDoc {
+  /** webhookEndpointId(customerId, url). */
+  _id: string;
+  customerId: string;
+  url: string;
+  consecutiveFailures: number;
+  disabled: boolean;
+  disabledAt?: Date;
+  disabledReason?: string;
+  /** When the owner was told that the endpoint was disabled; unset until the notice went out. */
+  noticeSentAt?: Date;
+  enabledAt?: Date;
+  enabledBy?: string;
+  lastSuccessAt?: Date;
+  lastFailureAt?: Date;
+}
+
+const webhookAttempt = new Schema<WebhookAttemptDoc>({
+  _id: { type: String, required: true },
+  webhookId: { type: String, required: true },
+  endpointId: { type: String, required: true },
+  customerId: { type: String, required: true },
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  attempt: { type: Number, required: true },
+  at: { type: Date, required: true },
+  durationMs: { type: Number, required: true },
+  ok: { type: Boolean, required: true },
+  status: Number,
+  error: String,
+  nextAttemptAt: Date,
+});
+webhookAttempt.index({ customerId: 1, at: -1 });
+
+const webhookEndpoint = new Schema<WebhookEndpointDoc>({
+  _id: { type: String, required: true },
+  customerId: { type: String, required: true, index: true },
+  url: { type: String, required: true },
+  consecutiveFailures: { type: Number, required: true },
+  disabled: { type: Boolean, required: true },
+  disabledAt: Date,
+  disabledReason: String,
+  noticeSentAt: Date,
+  enabledAt: Date,
+  enabledBy: String,
+  lastSuccessAt: Date,
+  lastFailureAt: Date,
+});
+
+export interface WebhookEndpointModels {
+  WebhookAttempt: Model<WebhookAttemptDoc>;
+  WebhookEndpoint: Model<WebhookEndpointDoc>;
+}
+
+export function bindWebhookEndpointModels(conn: Connection): WebhookEndpointModels {
+  return {
+    WebhookAttempt: conn.model('WebhookAttempt', webhookAttempt, 'webhook_attempts'),
+    WebhookEndpoint: conn.model('WebhookEndpoint', webhookEndpoint, 'webhook_endpoints'),
+  };
+}
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** Records an attempt; false when this attempt of this delivery was recorded already (a retried activity). */
+export async function recordWebhookAttempt(models: WebhookEndpointModels, a: WebhookAttemptDoc): Promise<boolean> {
+  try {
+    await models.WebhookAttempt.collection.insertOne(a as never);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Counts an attempt against its endpoint: a success sets the failures in a row to zero, a failure
+ * adds one, and the failure that reaches the limit disables the endpoint. Returns the endpoint as
+ * it now is. Two deliveries to one endpoint may count at once: `$inc` adds both.
+ */
+export async function countWebhookAttempt(
+  models: WebhookEndpointModels,
+  endpoint: { endpointId: string; customerId: string; url: string },
+  outcome: { ok: boolean; at: Date; error?: string },
+): Promise<WebhookEndpointDoc> {
+  const { collection } = models.WebhookEndpoint;
+  const id = { _id: endpoint.endpointId as never };
+  const onInsert = { customerId: endpoint.customerId, url: endpoint.url, disabled: false };
+  const update = outcome.ok
+    ? { $set: { consecutiveFailures: 0, lastSuccessAt: outcome.at }, $setOnInsert: onInsert }
+    : { $inc: { consecutiveFailures: 1 }, $set: { lastFailureAt: outcome.at }, $setOnInsert: onInsert };
+  let doc;
+  try {
+    doc = await collection.findOneAndUpdate(id, update, { upsert: true, returnDocument: 'after' });
+  } catch (err) {
+    // Two first attempts raced to create the row: the loser updates the row that now exists.
+    if (!isDuplicateKey(err)) throw err;
+    doc = await collection.findOneAndUpdate(id, update, { returnDocument: 'after' });
+  }
+  if (!doc) throw new Error(`webhook endpoint ${endpoint.endpointId} could not be updated`);
+  const state = doc as unknown as WebhookEndpointDoc;
+  if (!outcome.ok && !state.disabled && disablesEndpoint(state.consecutiveFailures)) {
+    const reason = `${state.consecutiveFailures} failed attempts in a row; the last: ${outcome.error ?? 'no answer'}`;
+    await collection.updateOne({ ...id, disabled: false }, { $set: { disabled: true, disabledAt: outcome.at, disabledReason: reason }, $unset: { noticeSentAt: '' } });
+    return (await models.WebhookEndpoint.findById(endpoint.endpointId).lean())!;
+  }
+  return state;
+}
+
+/** An admin turns a disabled endpoint back on: deliveries resume with a clean failure count. */
+export async function enableWebhookEndpoint(
+  models: WebhookEndpointModels,
+  endpoint: { endpointId: string; customerId: string; url: string },
+  by: string,
+  at = new Date(),
+): Promise<WebhookEndpointDoc> {
+  const doc = await models.WebhookEndpoint.collection.findOneAndUpdate(
+    { _id: endpoint.endpointId as never },
+    {
+      $set: { disabled: false, consecutiveFailures: 0, enabledAt: at, enabledBy: by },
+      $unset: { disabledAt: '', disabledReason: '', noticeSentAt: '' },
+      $setOnInsert: { customerId: endpoint.customerId, url: endpoint.url },
+    },
+    { upsert: true, returnDocument: 'after' },
+  );
+  return doc as unknown as WebhookEndpointDoc;
+}
