@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { delayBeforeAttempt, disablesEndpoint, endpointDisableAfterFailures, webhookDeliveryWorkflowId, webhookEndpointId, webhookRetryScheduleMs } from '../../domain/webhook-delivery';
 import { isWebhookSecret, newWebhookSecret, signWebhook, verifyWebhook, webhookHeaders, webhookIdFor } from '../../domain/webhooks';
 
 // The test vector published with the Standard Webhooks specification.
@@ -69,5 +70,32 @@ describe('Standard Webhooks signing', () => {
     expect(webhookIdFor('INC-1', 2, 'https://a.example/hook')).toBe(a);
     expect(webhookIdFor('INC-1', 3, 'https://a.example/hook')).not.toBe(a);
     expect(webhookIdFor('INC-1', 2, 'https://b.example/hook')).not.toBe(a);
+  });
+});
+
+describe('the webhook retry schedule and endpoint disabling', () => {
+  it('[M3.3] waits 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h before its eight attempts, then stops', () => {
+    const h = 3_600_000;
+    expect(webhookRetryScheduleMs).toEqual([0, 5_000, 300_000, 1_800_000, 2 * h, 5 * h, 10 * h, 10 * h]);
+    expect([1, 2, 8].map(delayBeforeAttempt)).toEqual([0, 5_000, 10 * h]);
+    expect(delayBeforeAttempt(9)).toBeUndefined();
+    // About 27.6 hours from the first attempt to the last.
+    expect(webhookRetryScheduleMs.reduce((a, b) => a + b, 0)).toBe(99_305_000);
+  });
+
+  it('[M3.3] disables an endpoint at the tenth failed attempt in a row, more than one delivery spends', () => {
+    expect(endpointDisableAfterFailures).toBe(10);
+    expect(disablesEndpoint(webhookRetryScheduleMs.length)).toBe(false);
+    expect(disablesEndpoint(9)).toBe(false);
+    expect(disablesEndpoint(10)).toBe(true);
+  });
+
+  it('[X2] names an endpoint by customer and URL and a retry workflow by its webhook-id, deterministically', () => {
+    const id = webhookEndpointId('acme', 'https://hooks.acme.example/a');
+    expect(id).toMatch(/^ep_[0-9a-f]{20}$/);
+    expect(webhookEndpointId('acme', 'https://hooks.acme.example/a')).toBe(id);
+    expect(webhookEndpointId('globex', 'https://hooks.acme.example/a')).not.toBe(id);
+    const webhookId = webhookIdFor('INC-1', 2, 'https://hooks.acme.example/a');
+    expect(webhookDeliveryWorkflowId(webhookId)).toBe(`webhook-delivery-${webhookId}`);
   });
 });
