@@ -96,11 +96,74 @@ export function alertIncidentId(fingerprint: string): string {
   return `ALERT-${sha256(fingerprint).slice(0, 16)}`;
 }
 
+/** One label matcher as Alertmanager writes them: `name="value"`, `!=`, `=~` and `!~` (regexes fully anchored). */
+export interface LabelMatcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+  /** The anchored expression of a regex matcher. */
+  regex?: RegExp;
+}
+
+const matcherPattern = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/;
+
+/**
+ * Parses a matcher the way Alertmanager's configuration does: the value may be double-quoted
+ * (with `\"`, `\\` and `\n` escapes) or bare; a regex must match the whole value, so
+ * `severity=~"crit|page"` matches "page" but not "paging". A missing label has the value "".
+ */
+export function parseMatcher(source: string): LabelMatcher {
+  const m = matcherPattern.exec(source);
+  if (!m) throw new Error(`"${source}" is not a matcher such as severity="critical", env!="staging", service=~"api|web"`);
+  const [, name, op, raw] = m as unknown as [string, string, LabelMatcher['op'], string];
+  let value = raw;
+  if (raw.startsWith('"')) {
+    const closingEscaped = (/(\\*)"$/.exec(raw.slice(1))?.[1].length ?? 1) % 2 === 1;
+    if (raw.length < 2 || !raw.endsWith('"') || closingEscaped) throw new Error(`"${source}": the quoted value is not closed`);
+    value = raw.slice(1, -1).replace(/\\(["\\n])/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+  }
+  if (op === '=~' || op === '!~') {
+    try {
+      return { name, op, value, regex: new RegExp(`^(?:${value})$`, 'u') };
+    } catch (err) {
+      throw new Error(`"${source}": not a valid regular expression (${(err as Error).message})`);
+    }
+  }
+  return { name, op, value };
+}
+
+export function matcherMatches(m: LabelMatcher, labels: Record<string, string>): boolean {
+  const v = labels[m.name] ?? '';
+  switch (m.op) {
+    case '=':
+      return v === m.value;
+    case '!=':
+      return v !== m.value;
+    case '=~':
+      return m.regex!.test(v);
+    case '!~':
+      return !m.regex!.test(v);
+  }
+}
+
+const Matcher = z.string().transform((source, ctx) => {
+  try {
+    return parseMatcher(source);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
 export const AlertRulesSchema = z.object({
   rules: z.array(
     z.object({
       name: z.string().min(1),
-      match: labelSet.describe('Every label named here must have exactly this value'),
+      match: labelSet.default({}).describe('Every label named here must have exactly this value'),
+      matchers: z
+        .array(Matcher)
+        .default([])
+        .describe('Alertmanager label matchers (=, !=, =~, !~; regexes fully anchored), e.g. severity=~"critical|page"; all must hold'),
       category: z.enum(categories),
       severity: z.enum(severities).optional(),
       components: z.array(z.string().min(1)).min(1).optional(),
@@ -117,6 +180,10 @@ export const AlertRulesSchema = z.object({
   severityLabel: z.string().default('severity'),
   severityByLabel: z.record(z.string(), z.enum(severities)).default({}),
   componentLabels: z.array(z.string()).default(['component']),
+  serviceLabels: z
+    .array(z.string())
+    .default(['service'])
+    .describe("Labels that name a service of the service model (Component.service): the alert maps to that service's components"),
   defaults: z.object({ category: z.enum(categories), severity: z.enum(severities) }),
 });
 export type AlertRules = z.infer<typeof AlertRulesSchema>;
@@ -133,19 +200,33 @@ export interface AlertMapping {
   openIncident?: false;
 }
 
+/** The service model as alert mapping sees it: which components each service has. */
+export type ServiceComponents = Record<string, string[]>;
+
+/** Groups components by their service (Component.service). */
+export function componentsByService(components: readonly { componentId: string; service?: string }[]): ServiceComponents {
+  const out: ServiceComponents = {};
+  for (const c of components) if (c.service) (out[c.service] ??= []).push(c.componentId);
+  return out;
+}
+
+const listed = (labels: Record<string, string>, names: readonly string[]) =>
+  names.flatMap((l) => (labels[l] ?? '').split(',')).map((c) => c.trim()).filter(Boolean);
+
 /**
- * Category, severity and components for an alert. The first rule whose labels all match
- * decides the category. Severity: what the sender stated, else the rule's, else the severity
- * label translated, else the default. Components: what the sender listed, else the component
- * labels (comma-separated), else the rule's.
+ * Category, severity and components for an alert. The first rule whose `match` labels and
+ * `matchers` all hold decides the category. Severity: what the sender stated, else the rule's,
+ * else the severity label translated, else the default. Components: what the sender listed, else
+ * the component labels (comma-separated), else the components of the services the service labels
+ * name, else the rule's. A service the model does not know maps to nothing (the alert is unmapped).
  */
-export function mapAlert(rules: AlertRules, alert: ReceivedAlert): AlertMapping {
-  const rule = rules.rules.find((r) => Object.entries(r.match).every(([k, v]) => alert.labels[k] === v));
-  const fromLabels = rules.componentLabels
-    .flatMap((l) => (alert.labels[l] ?? '').split(','))
-    .map((c) => c.trim())
-    .filter(Boolean);
-  const components = alert.components ?? (fromLabels.length ? fromLabels : (rule?.components ?? []));
+export function mapAlert(rules: AlertRules, alert: ReceivedAlert, services: ServiceComponents = {}): AlertMapping {
+  const rule = rules.rules.find(
+    (r) => Object.entries(r.match).every(([k, v]) => alert.labels[k] === v) && r.matchers.every((m) => matcherMatches(m, alert.labels)),
+  );
+  const fromLabels = listed(alert.labels, rules.componentLabels);
+  const fromServices = listed(alert.labels, rules.serviceLabels).flatMap((svc) => services[svc] ?? []);
+  const components = alert.components ?? (fromLabels.length ? fromLabels : fromServices.length ? fromServices : (rule?.components ?? []));
   return {
     category: rule?.category ?? rules.defaults.category,
     severity: alert.severity ?? rule?.severity ?? rules.severityByLabel[alert.labels[rules.severityLabel] ?? ''] ?? rules.defaults.severity,

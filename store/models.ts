@@ -6,6 +6,7 @@ import type { Contract, Preferences } from '../domain/service-model';
 import { bindMessageModels, templateGovernanceFields, type MessageModels, type TemplateGovernanceFields } from './message-models';
 import { bindOutreachModels, type OutreachModels } from './outreach';
 import { bindComponentMarkerModels, type ComponentMarkerModels } from './component-markers';
+import { bindUnmappedAlertModels, type UnmappedAlertModels } from './unmapped-alerts';
 import { bindChannelDeliveryModels, type ChannelDeliveryModels } from './channel-deliveries';
 import { bindDigestModels, type DigestModels } from './digests';
 import { bindChannelSecretModels, type ChannelSecretModels } from './channel-secrets';
@@ -270,7 +271,7 @@ const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   at: { type: Date, required: true },
 });
 
-export interface Models extends WebhookEndpointModels, ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels {
+export interface Models extends WebhookEndpointModels, ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels, UnmappedAlertModels {
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
@@ -301,6 +302,7 @@ export function bindModels(conn: Connection): Models {
     ...bindMessageModels(conn),
     ...bindOutreachModels(conn),
     ...bindComponentMarkerModels(conn),
+    ...bindUnmappedAlertModels(conn),
     ...bindChannelDeliveryModels(conn),
     ...bindDigestModels(conn),
     ...bindChannelSecretModels(conn),

@@ -1,20 +1,23 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { alertRules, alertSecret } from '../../config/alerts';
+import { alertRules, alertSecret, noticeSender, unmappedAlertRecipients } from '../../config/alerts';
 import {
   AlertmanagerPayloadSchema,
   alertFromGeneric,
   alertIncidentId,
   alertsFromAlertmanager,
+  componentsByService,
   GenericAlertSchema,
   incidentFromAlert,
   mapAlert,
   verifyAlertSignature,
   type ReceivedAlert,
+  type ServiceComponents,
 } from '../../domain/alerts';
 import { workflowIdFor } from '../../domain/incident';
 import { componentStatuses } from '../../domain/status-page';
 import { clearMarkers, setMarkers } from '../../store/component-markers';
+import { listUnmappedAlerts, recordUnmappedAlert, type UnmappedAlertDoc } from '../../store/unmapped-alerts';
 import { alertSignal, type AlertNotice } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
@@ -30,7 +33,7 @@ const AlertOutcome = z.object({
   workflowId: z.string(),
   outcome: z.enum(outcomes).describe(
     'opened: a new incident; joined: signalled the open one; recorded: a resolved alert noted on the open incident; ' +
-      'ignored: resolved, with no open incident; closed: the incident was already resolved; unmapped: no known component; ' +
+      'ignored: resolved, with no open incident; closed: the incident was already resolved; unmapped: no known component (recorded at GET /v1/alerts/unmapped, operators told once); ' +
       'marked: the rule only marks components (openIncident false), so no incident was opened',
   ),
   rule: z.string(),
@@ -73,15 +76,14 @@ async function isRunning(deps: ApiDeps, workflowId: string): Promise<boolean> {
  * (signal-with-start), so repeats never open a second workflow; a resolved alert is only noted
  * on an incident that is still open, and never resolves it.
  */
-async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string): Promise<AlertOutcome> {
-  const mapping = mapAlert(alertRules(), alert);
+async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string, model: ServiceModel): Promise<AlertOutcome> {
+  const mapping = mapAlert(alertRules(), alert, model.services);
   const incidentId = alertIncidentId(alert.fingerprint);
   const workflowId = workflowIdFor(incidentId);
   const result = (outcome: Outcome, extra: Partial<AlertOutcome> = {}): AlertOutcome => ({
     fingerprint: alert.fingerprint, status: alert.status, incidentId, workflowId, outcome, rule: mapping.rule, ...extra,
   });
-  const known = await deps.store.models.Component.find({ componentId: { $in: mapping.components } }, { componentId: 1 }).lean();
-  const components = mapping.components.filter((c) => known.some((k) => k.componentId === c));
+  const components = mapping.components.filter((c) => model.components.has(c));
   const unknownComponents = mapping.components.filter((c) => !components.includes(c));
   const unknown = unknownComponents.length ? { unknownComponents } : {};
   const notice: AlertNotice = {
@@ -102,7 +104,10 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string):
     }
   }
 
-  if (!components.length) return result('unmapped', unknown);
+  if (!components.length) {
+    await recordUnmapped(deps, alert, { rule: mapping.rule, unknownComponents, at: new Date(receivedAt) });
+    return result('unmapped', unknown);
+  }
   const marked = mapping.componentStatus
     ? await setMarkers(deps.store.models, {
       fingerprint: alert.fingerprint, status: mapping.componentStatus, components, source: alert.source,
@@ -129,13 +134,84 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string):
   return result(wasRunning ? 'joined' : 'opened', { ...unknown, ...markers });
 }
 
+/** The service model as the mapping needs it: known components, and each service's components. */
+interface ServiceModel {
+  components: Set<string>;
+  services: ServiceComponents;
+}
+
+/**
+ * An alert that maps to no known component is recorded (GET /v1/alerts/unmapped), and the first
+ * delivery of its fingerprint tells the configured operators, since Alertmanager drops our answer.
+ * A notice that fails to send is retried by the next delivery.
+ */
+async function recordUnmapped(deps: ApiDeps, alert: ReceivedAlert, why: { rule: string; unknownComponents: string[]; at: Date }): Promise<void> {
+  const { UnmappedAlert } = deps.store.models;
+  await recordUnmappedAlert(deps.store.models, {
+    fingerprint: alert.fingerprint, source: alert.source, alertName: alert.alertName, title: alert.title, labels: alert.labels,
+    rule: why.rule, unknownComponents: why.unknownComponents, at: why.at,
+  });
+  const to = unmappedAlertRecipients();
+  if (!to.length) return;
+  const claimed = await UnmappedAlert.updateOne({ _id: alert.fingerprint, noticeSentAt: null }, { $set: { noticeSentAt: why.at } });
+  if (claimed.modifiedCount !== 1) return;
+  const labels = Object.entries(alert.labels).map(([k, v]) => `  ${k}="${v}"`).join('\n');
+  const reason = why.unknownComponents.length
+    ? `its components are not in the service model: ${why.unknownComponents.join(', ')}`
+    : 'no component, service or rule names a component for it';
+  try {
+    await deps.mailer.sendMail({
+      from: noticeSender(), to,
+      subject: `Herald: an alert maps to no component (${alert.alertName})`,
+      text: [
+        `Herald received the alert "${alert.title}" from ${alert.source} and opened no incident: ${reason} (rule "${why.rule}").`,
+        '', `Fingerprint: ${alert.fingerprint}`, 'Labels:', labels, '',
+        'Add a component or service label the service model knows, or a rule in the alert rules (HERALD_ALERT_RULES_FILE).',
+        `Every unmapped alert, with how often it arrived: GET ${deps.publicUrl}/v1/alerts/unmapped. This is the only notice for this fingerprint.`,
+      ].join('\n'),
+    });
+  } catch (err) {
+    await UnmappedAlert.updateOne({ _id: alert.fingerprint }, { $unset: { noticeSentAt: 1 } });
+    console.error(`herald api: the unmapped-alert notice for ${alert.fingerprint} was not sent:`, err instanceof Error ? err.message : err);
+  }
+}
+
 /** Alerts one by one, in the order sent, so two alerts for one fingerprint in a delivery open one incident. */
 async function receiveAll(deps: ApiDeps, alerts: ReceivedAlert[]) {
   const receivedAt = new Date().toISOString();
+  const known = await deps.store.models.Component.find({}, { _id: 0, componentId: 1, service: 1 }).lean<{ componentId: string; service?: string }[]>();
+  const model: ServiceModel = { components: new Set(known.map((c) => c.componentId)), services: componentsByService(known) };
   const results: AlertOutcome[] = [];
-  for (const alert of alerts) results.push(await receive(deps, alert, receivedAt));
+  for (const alert of alerts) results.push(await receive(deps, alert, receivedAt, model));
   const incidents = [...new Set(results.filter((r) => r.outcome === 'opened' || r.outcome === 'joined').map((r) => r.incidentId))];
   return { status: 202, body: { incidents, alerts: results } };
+}
+
+const UnmappedAlertView = z.object({
+  fingerprint: z.string(),
+  source: z.string(),
+  alertName: z.string(),
+  title: z.string(),
+  labels: z.record(z.string(), z.string()),
+  rule: z.string().describe('The rule that matched, or "default"'),
+  unknownComponents: z.array(z.string()).describe('Components the alert named that the service model does not know'),
+  count: z.number().int().describe('Deliveries of this fingerprint'),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  noticeSentAt: z.string().optional().describe('When the operators were told (once per fingerprint)'),
+});
+const UnmappedList = z.object({
+  fingerprints: z.number().int().describe('Unmapped fingerprints recorded'),
+  deliveries: z.number().int().describe('Unmapped deliveries counted over all of them'),
+  alerts: z.array(UnmappedAlertView),
+});
+
+function unmappedView(d: UnmappedAlertDoc): z.infer<typeof UnmappedAlertView> {
+  return {
+    fingerprint: d._id, source: d.source, alertName: d.alertName, title: d.title, labels: d.labels, rule: d.rule,
+    unknownComponents: d.unknownComponents ?? [], count: d.count, firstSeenAt: new Date(d.firstSeenAt).toISOString(),
+    lastSeenAt: new Date(d.lastSeenAt).toISOString(), ...(d.noticeSentAt ? { noticeSentAt: new Date(d.noticeSentAt).toISOString() } : {}),
+  };
 }
 
 const signed = 'Authenticated by `X-Herald-Signature: sha256=<HMAC-SHA256 of the raw body>` or `Authorization: Bearer <shared secret>` (HERALD_ALERT_SECRET), not by an API key.';
@@ -163,6 +239,19 @@ export const alertRoutes: Route[] = [
     responses,
     async handler({ body, deps }) {
       return receiveAll(deps, [alertFromGeneric(body)]);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/alerts/unmapped',
+    summary: 'Alerts that mapped to no known component and opened no incident, one entry per fingerprint, most recently seen first (M1.3)',
+    tags: ['alerts'],
+    roles: ['manager', 'admin'],
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    responses: { 200: { description: 'Unmapped alerts', schema: UnmappedList } },
+    async handler({ query, deps }) {
+      const { fingerprints, deliveries, alerts } = await listUnmappedAlerts(deps.store.models, query.limit);
+      return { body: { fingerprints, deliveries, alerts: alerts.map(unmappedView) } };
     },
   }),
 ];

@@ -1,0 +1,83 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * Alerts that mapped to no known component (M1.3), one document per fingerprint (`_id`):
+ * Alertmanager discards response bodies, so an answer of `unmapped` alone would go unnoticed.
+ * `count` is the number of deliveries; `noticeSentAt` is set once, when the first delivery told
+ * the operators, so a repeating alert is one notice, not one per delivery.
+ */
+export interface UnmappedAlertDoc {
+  _id: string;
+  source: string;
+  alertName: string;
+  title: string;
+  labels: Record<string, string>;
+  /** Why it mapped to nothing: the rule it matched and any components the model does not know. */
+  rule: string;
+  unknownComponents: string[];
+  count: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  noticeSentAt?: Date;
+}
+
+const unmappedAlert = new Schema<UnmappedAlertDoc>({
+  _id: { type: String, required: true },
+  source: { type: String, required: true },
+  alertName: { type: String, required: true },
+  title: { type: String, required: true },
+  labels: { type: Schema.Types.Mixed, required: true },
+  rule: { type: String, required: true },
+  unknownComponents: { type: [String], default: [] },
+  count: { type: Number, required: true },
+  firstSeenAt: { type: Date, required: true },
+  lastSeenAt: { type: Date, required: true },
+  noticeSentAt: Date,
+});
+
+export interface UnmappedAlertModels {
+  UnmappedAlert: Model<UnmappedAlertDoc>;
+}
+
+export function bindUnmappedAlertModels(conn: Connection): UnmappedAlertModels {
+  return { UnmappedAlert: conn.model('UnmappedAlert', unmappedAlert, 'unmapped_alerts') };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+export type UnmappedDelivery = Omit<UnmappedAlertDoc, '_id' | 'count' | 'firstSeenAt' | 'lastSeenAt' | 'noticeSentAt'> & { fingerprint: string; at: Date };
+
+/**
+ * Records one delivery of an unmapped alert; answers whether it is the first for its fingerprint
+ * (the one that sends the notice). Insert first, so two deliveries racing on one fingerprint make
+ * one document and one notice; a repeat counts and moves `lastSeenAt`. (FerretDB v1 applies `$inc`
+ * as read-modify-write, so two repeats at the very same moment may count once; the entry stays.)
+ */
+export async function recordUnmappedAlert(models: UnmappedAlertModels, d: UnmappedDelivery): Promise<{ first: boolean }> {
+  const { fingerprint, at, ...rest } = d;
+  try {
+    await models.UnmappedAlert.collection.insertOne({ _id: fingerprint, ...rest, count: 1, firstSeenAt: at, lastSeenAt: at } as never);
+    return { first: true };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await models.UnmappedAlert.collection.updateOne(
+      { _id: fingerprint as never },
+      { $inc: { count: 1 }, $max: { lastSeenAt: at }, $set: { labels: rest.labels, title: rest.title, alertName: rest.alertName, rule: rest.rule, unknownComponents: rest.unknownComponents } },
+    );
+    return { first: false };
+  }
+}
+
+export async function markUnmappedNoticeSent(models: UnmappedAlertModels, fingerprint: string, at: Date): Promise<void> {
+  await models.UnmappedAlert.updateOne({ _id: fingerprint }, { $set: { noticeSentAt: at } });
+}
+
+/** Unmapped alerts, most recently seen first, and how many deliveries they account for in all. */
+export async function listUnmappedAlerts(models: UnmappedAlertModels, limit: number): Promise<{ fingerprints: number; deliveries: number; alerts: UnmappedAlertDoc[] }> {
+  const alerts = await models.UnmappedAlert.find({}).sort({ lastSeenAt: -1 }).limit(limit).lean<UnmappedAlertDoc[]>();
+  const fingerprints = await models.UnmappedAlert.countDocuments();
+  const all = fingerprints > alerts.length ? await models.UnmappedAlert.find({}, { count: 1 }).lean<{ count: number }[]>() : alerts;
+  return { fingerprints, deliveries: all.reduce((n, a) => n + a.count, 0), alerts };
+}
