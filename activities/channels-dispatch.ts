@@ -25,7 +25,7 @@ export interface ChannelDispatchRequest {
   /** When the status page showed the version. */
   publishedAt: string;
   /** Deliveries the workflow already made, recorded in the channel log: e.g. { channel: 'email', deliveredAt, count }. */
-  delivered: { channel: string; deliveredAt: string; count: number }[];
+  delivered: { channel: string; deliveredAt: string; count: number; inDoubtResent?: number }[];
   /** From the playbook's distribution policy. */
   internal: { slackWebhooks: string[]; distributionLists: string[] };
 }
@@ -93,7 +93,12 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
       const record = (channel: DeliveryChannel, deliveredAt: Date, count: number, failed = 0) =>
         recordChannelDelivery(store.models, { incidentId: incident.id, version: message.version, channel, deliveredAt, count, failed });
 
-      for (const d of req.delivered) await record(d.channel as DeliveryChannel, new Date(d.deliveredAt), d.count);
+      for (const d of req.delivered) {
+        await recordChannelDelivery(store.models, {
+          incidentId: incident.id, version: message.version, channel: d.channel as DeliveryChannel, deliveredAt: new Date(d.deliveredAt), count: d.count,
+          ...(d.inDoubtResent ? { inDoubtResent: d.inDoubtResent } : {}),
+        });
+      }
 
       const ctx = Context.current();
       const hooks: PostHooks = { sleep: (ms) => ctx.sleep(ms), signal: ctx.cancellationSignal };
@@ -109,10 +114,12 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         const { audience } = await loadAudience(store.models, incident);
 
         // In-app notices are served from the status entry, so they became readable when the page did.
-        result.inApp.customers = audience.length;
-        if (audience.length) {
+        // Only customers whose preferences allow in-app notices (GET /v1/customers/:id/notices shows them the same).
+        const inApp = audience.filter((m) => m.channels.includes('in-app')).length;
+        result.inApp.customers = inApp;
+        if (inApp) {
           const page = await ChannelDelivery.findById(channelDeliveryId(incident.id, message.version, 'status-page')).lean();
-          await record('in-app', page?.deliveredAt ?? new Date(req.publishedAt), audience.length);
+          await record('in-app', page?.deliveredAt ?? new Date(req.publishedAt), inApp);
         }
 
         const webhooks = async () => {

@@ -8,11 +8,13 @@ import { foldIntoDigests } from '../domain/rate-limit';
 import type { DigestEntryDoc, HeldVersionDoc } from '../store/digests';
 import type { DeliveryReceiptDoc } from '../store/models';
 import { gateDispatch } from '../store/near-misses';
-import { deliverOnce, inLanes, insertNew, receiptLog, type ReceiptFields } from './delivery-log';
+import { claimLog, deliverOnce, inLanes, receiptLog, type ReceiptFields } from './delivery-log';
 import { carriedLog } from './email-limit';
 import type { ActivityDeps } from './index';
 import type { FailoverSender } from './providers/failover';
 import { emailStatusLinks } from './tracked-links';
+import { unsubscribeLinks } from './unsubscribe-links';
+import { suppressedAmong } from '../store/suppressions';
 
 export interface DigestRequest {
   /** The incident as it stands now (title and severity head the digest). */
@@ -28,6 +30,8 @@ export interface DigestResult {
   sent: number;
   /** Digests an earlier attempt or run already delivered (or a provider confirmed); not sent again. */
   alreadySent: number;
+  /** Digests in doubt after a crash, sent again with the same Message-ID (see EmailBatchResult.inDoubtResent). */
+  inDoubtResent: number;
   /** Recipients whose held updates still wait for their window to end. */
   remaining: number;
   /** When the next of them is due (ISO): when the workflow should call again. */
@@ -35,7 +39,6 @@ export interface DigestResult {
 }
 
 const sendsInFlight = 16;
-const claimChunk = 100;
 
 interface Digest {
   recipient: string;
@@ -52,6 +55,7 @@ interface Digest {
 export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'store' | 'config'>, email: FailoverSender<OutboundEmail>) {
   const { Delivery, DeliveryReceipt, DigestEntry, HeldVersion } = store.models;
   const recordReceipt = receiptLog(DeliveryReceipt.collection);
+  const claim = claimLog(Delivery.collection);
   const markCarried = carriedLog(store.models);
   const findReceipt = (key: string) => DeliveryReceipt.collection.findOne<DeliveryReceiptDoc>({ _id: key as never });
 
@@ -59,7 +63,7 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
     /** Sends one digest to every recipient whose window ended by `at`, carrying all their held updates. */
     async sendDigests({ incident, at, rateLimitMinutes }: DigestRequest): Promise<DigestResult> {
       const ctx = Context.current();
-      const result: DigestResult = { sent: 0, alreadySent: 0, remaining: 0 };
+      const result: DigestResult = { sent: 0, alreadySent: 0, inDoubtResent: 0, remaining: 0 };
       // Held entries are few next to deliveries, and this runs once per window: a scan by incident is fine.
       const pending = await DigestEntry.collection.find<DigestEntryDoc>({ incidentId: incident.id, status: 'pending' }).toArray();
       if (pending.length === 0) return result;
@@ -81,7 +85,14 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
       result.nextDueAt = plan.nextDigestAt;
       if (plan.sendNow.length === 0) return result;
 
-      const due = plan.sendNow.map((d) => byRecipient.get(d.recipient.toLowerCase())!.sort((a, b) => a.version - b.version));
+      const dueAll = plan.sendNow.map((d) => byRecipient.get(d.recipient.toLowerCase())!.sort((a, b) => a.version - b.version));
+      // An address that unsubscribed since its updates were held gets no digest (M3.3), unless a
+      // legal notice is among them; its held updates are closed so no timer waits for them.
+      const suppressed = await suppressedAmong(store.models, dueAll.map((entries) => entries[0].recipient));
+      const dropped = dueAll.filter((entries) => suppressed.has(entries[0].recipient.toLowerCase()) && !entries.some((e) => e.override));
+      if (dropped.length) await markCarried({ ids: dropped.flatMap((entries) => entries.map((e) => e._id)), carriedBy: 'suppressed', at: new Date() });
+      const due = dueAll.filter((entries) => !dropped.includes(entries));
+      if (due.length === 0) return result;
       const latestVersions = [...new Set(due.map((entries) => entries.at(-1)!.version))];
       const quoted = await HeldVersion.collection
         .find<HeldVersionDoc>({ _id: { $in: latestVersions.map((v) => heldVersionId(incident.id, v)) } as never })
@@ -108,19 +119,11 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
           const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: latest.version };
           const delivery = broadcastEmail(meta, await gate, latest.recipient, config, {
             statusLink: statusLink(latest.segment, latest.version), locale: localized.locale, digestOf: updates.map((u) => u.version),
+            unsubscribeUrl: unsubscribeLinks(config, incident.id, latest.version)(latest.recipient, latest.customerId),
           });
           return { recipient: latest.recipient, entries, delivery };
         }),
       );
-
-      const earlierClaims = new Set<number>();
-      for (let i = 0; i < digests.length; i += claimChunk) {
-        const docs = digests.slice(i, i + claimChunk).map(({ entries, delivery }) => ({
-          key: delivery.key, incidentId: incident.id, version: entries[0].version, channel: digestChannel, recipient: delivery.email.to,
-          status: 'sending', messageId: delivery.email.messageId, attempts: ctx.info.attempt,
-        }));
-        for (const dup of await insertNew(Delivery.collection, docs)) earlierClaims.add(i + dup);
-      }
 
       const beating = setInterval(() => ctx.heartbeat(), 1000);
       let unsettled: number;
@@ -133,18 +136,24 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
               _id: delivery.key, incidentId: incident.id, version: folded[0], channel: digestChannel,
               recipient: delivery.email.to, messageId: delivery.email.messageId, folded, at: new Date(), windowAt: new Date(at), ...fields,
             });
-          const outcome = await deliverOnce({ sender: email, delivery, earlierClaim: earlierClaims.has(i), findReceipt, record });
+          const claimDoc = {
+            key: delivery.key, incidentId: incident.id, version: entries[0].version, channel: digestChannel, recipient: delivery.email.to,
+            status: 'sending', messageId: delivery.email.messageId, attempts: ctx.info.attempt,
+          };
+          const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(claimDoc), findReceipt, record });
           if (outcome.kind === 'unsettled') return false;
           let carried = entries;
           if (outcome.kind === 'recorded') {
             // An earlier run's digest: exactly the updates it carried are done; newer ones wait for the next.
             const was = new Set(outcome.receipt.folded ?? folded);
             carried = entries.filter((e) => was.has(e.version));
-            if (outcome.receipt.outcome === 'sent') result.alreadySent++;
+            if (outcome.receipt.outcome !== 'failed') result.alreadySent++;
           } else if (outcome.kind === 'verified') {
             result.alreadySent++;
           } else if (outcome.kind === 'sent') {
             result.sent++;
+          } else if (outcome.kind === 'in-doubt-resent') {
+            result.inDoubtResent++;
           }
           await markCarried({ ids: carried.map((e) => e._id), carriedBy: delivery.key, at: new Date() });
           return true;

@@ -25,6 +25,8 @@ export interface PlannedRecipient {
   customerId?: string;
   locale: string;
   tier?: string;
+  /** What a legal notice overrode to reach this address (M1.4); recorded on its delivery. */
+  override?: { regime: string; overrode: string[] };
 }
 
 export type LimitDecision =
@@ -134,6 +136,7 @@ export async function emailLimiter(
           incidentId: incident.id, recipient: i.recipient.email, customerId: i.recipient.customerId, locale: i.recipient.locale,
           segment: i.segment, version: message.version, subject: i.subject, approvedAt: message.createdAt,
           lastEmailAt: i.lastEmailAt, dueAt: i.dueAt, status: 'pending', createdAt,
+          ...(i.recipient.override ? { override: i.recipient.override } : {}),
         })),
       );
     },

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { emailRecipients } from '../domain/audience';
+import { emailRecipients, legalNoticeFor, type LegalNoticePolicy } from '../domain/audience';
 import { withHeldUpdates } from '../domain/digests';
 import {
   batchIdFor,
@@ -17,13 +17,15 @@ import type { OutboundEmail } from '../domain/providers';
 import type { DeliveryReceiptDoc } from '../store/models';
 import type { DigestEntryDoc } from '../store/digests';
 import { gateDispatch } from '../store/near-misses';
-import { deliverOnce, inLanes, insertNew, receiptLog, type ReceiptFields } from './delivery-log';
+import { loadAudience } from '../store/service-model';
+import { claimLog, deliverOnce, inLanes, insertNew, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
 import type { ActivityDeps } from './index';
 import { failoverChain, type FailoverSender } from './providers/failover';
 import { smtpProvider } from './providers/smtp';
 import { emailSegment, emailStatusLinks } from './tracked-links';
+import { unsubscribeLinks } from './unsubscribe-links';
 
 export type { EmailRateLimit } from './email-limit';
 
@@ -31,6 +33,8 @@ export interface BroadcastPlanRequest {
   incident: IncidentInput;
   message: MessageVersion;
   batchSize: number;
+  /** The playbook's `distribution.legalNotice`: when it applies to the incident, email reaches every affected address. */
+  legalNotice?: LegalNoticePolicy;
 }
 
 export interface BroadcastPlan {
@@ -57,8 +61,13 @@ export interface EmailBatchResult {
   sent: number;
   /** Receipts found from an earlier attempt or an earlier run. */
   alreadySent: number;
-  /** Ambiguous claims the provider confirmed by Message-ID, so not sent again. */
+  /** In-doubt claims the provider confirmed by Message-ID, so not sent again. */
   verified: number;
+  /**
+   * In-doubt claims (an earlier attempt claimed them and died before a receipt) sent again with the
+   * same Message-ID because no provider could be asked: the only deliveries that may be duplicates.
+   */
+  inDoubtResent: number;
   /** Refused for good by a provider (bad address, …); recorded, never retried. */
   failed: number;
   /** Sends that went to a later provider because an earlier one failed. */
@@ -74,7 +83,7 @@ export interface FanoutProviders {
   email: FailoverSender<OutboundEmail>;
 }
 
-/** Deliveries claimed per database write; the next window is claimed while this one sends. */
+/** Recipients planned (rate limit decided, email built) at a time; the next window is planned while this one sends. */
 const claimWindow = 100;
 /** Sends in flight per batch; the SMTP pool queues what exceeds its connections. */
 const sendsInFlight = 16;
@@ -102,18 +111,21 @@ async function gateEveryLocale(
 
 export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutProviders) {
   const { store, config } = deps;
-  const { Customer, Delivery, DeliveryReceipt, Broadcast, BroadcastBatch } = store.models;
+  const { Delivery, DeliveryReceipt, Broadcast, BroadcastBatch } = store.models;
   const email = providers?.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
   const recordReceipt = receiptLog(DeliveryReceipt.collection);
+  const claim = claimLog(Delivery.collection);
   const findReceipt = (key: string) => DeliveryReceipt.collection.findOne<DeliveryReceiptDoc>({ _id: key as never });
 
   return {
     /**
-     * Freezes the audience of one message version: resolved once from the customers subscribed to
-     * the affected components, sorted by address, stored in batches. A plan already written is
+     * Freezes the email audience of one message version: resolved once by loadAudience (the
+     * audience every channel and `GET /v1/audience` use), sorted by address, stored in batches;
+     * each recipient a legal notice reaches against preferences or suppression says so. A plan already written is
      * returned as it is, so a retried plan never reorders recipients under running batches.
      */
-    async planBroadcast({ incident, message, batchSize }: BroadcastPlanRequest): Promise<BroadcastPlan> {
+    async planBroadcast(req: BroadcastPlanRequest): Promise<BroadcastPlan> {
+      const { incident, message, batchSize } = req;
       const broadcastId = broadcastIdFor(incident.id, message.version, 'email');
       const existing = await Broadcast.collection.findOne({ _id: broadcastId as never });
       if (existing) {
@@ -122,15 +134,11 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
         }
         return { broadcastId, recipients: existing.recipients, batchSize, batches: existing.batches };
       }
-      const subscribers = await Customer.find({ subscriptions: { $in: incident.components } })
-        .select({ customerId: 1, name: 1, tier: 1, locale: 1, emails: 1, subscriptions: 1 })
-        .lean();
-      // The tier travels with each recipient so that every email's tracked link names its segment (M2.6).
-      const tierOf = new Map(subscribers.map((c) => [c.customerId, c.tier]));
-      const recipients = emailRecipients(
-        subscribers.map((c) => ({ ...c, emails: c.emails ?? [] })),
-        incident.components,
-      ).sort(byAddress);
+      // The one audience computation (M1.4): the dependency graph, preferences, severity floor and
+      // suppression list, with the playbook's legal notice where it applies.
+      const legalNotice = legalNoticeFor({ legalNotice: req.legalNotice }, incident);
+      const { audience } = await loadAudience(store.models, incident, legalNotice ? { legalNotice } : {});
+      const recipients = emailRecipients(audience).sort(byAddress);
       const batches = planBatches(recipients.length, batchSize);
       // Nothing has been sent from this plan yet (batches start only once it returns), so the
       // leftovers of an attempt that died before writing the header can be replaced.
@@ -141,12 +149,13 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
         batchIndex: b.batchIndex,
         recipients: recipients
           .slice(b.start, b.end)
-          .map((r) => ({ email: r.email, customerId: r.customerId, locale: r.locale, tier: tierOf.get(r.customerId) })),
+          .map((r) => ({ email: r.email, customerId: r.customerId, locale: r.locale, tier: r.tier, ...(r.override ? { override: r.override } : {}) })),
       }));
       for (let i = 0; i < chunks.length; i += 50) await BroadcastBatch.collection.insertMany(chunks.slice(i, i + 50) as never[]);
       const header = {
         _id: broadcastId, incidentId: incident.id, version: message.version, channel: 'email',
         recipients: recipients.length, batchSize, batches: batches.length, plannedAt: new Date(),
+        ...(legalNotice ? { legalNotice: { ...legalNotice, overridden: recipients.filter((r) => r.override).length } } : {}),
       };
       await insertNew(Broadcast.collection, [header]);
       return { broadcastId, recipients: recipients.length, batchSize, batches: batches.length };
@@ -154,9 +163,10 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
 
     /**
      * Sends one batch of a planned broadcast, each recipient at most once and none skipped:
-     * every delivery is claimed under its key before the provider sees it, a receipt is written
-     * on acceptance, and the heartbeat carries the settled prefix so a retry resumes there. A
-     * claim left by an earlier attempt without a receipt is ambiguous; see decideAmbiguousClaim.
+     * every delivery is claimed under its key just before the provider sees it, its receipt is
+     * written on acceptance before the connection carries another message, and the heartbeat
+     * carries the settled prefix so a retry resumes there. A claim left by an earlier attempt
+     * without a receipt is in doubt; see decideAmbiguousClaim.
      * Each recipient reads the version in their locale (M2.5) with a tracked status-page link
      * (M2.6); under a rate limit (M3.4) a recipient emailed less than a window ago gets nothing
      * now and the update is held for their digest.
@@ -175,7 +185,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
       };
       const result: EmailBatchResult = {
         batchIndex, recipients: recipients.length, resumedFrom: 0,
-        sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, byProvider: {}, deferred: 0,
+        sent: 0, alreadySent: 0, verified: 0, inDoubtResent: 0, failed: 0, failedOver: 0, byProvider: {}, deferred: 0,
       };
       const resumedFrom = resumePoint(ctx.info.heartbeatDetails, recipients.length);
       result.resumedFrom = resumedFrom;
@@ -189,9 +199,10 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
         return { locale, content: gated.get(locale)! };
       };
       const statusLink = emailStatusLinks(config, incident.id);
+      const unsubscribe = unsubscribeLinks(config, incident.id, message.version);
       const limiter = await emailLimiter(store.models, incident, message, rateLimit);
 
-      const windows = new Map<number, Promise<{ slots: Slot[]; from: number; earlierClaims: Set<number> }>>();
+      const windows = new Map<number, Promise<{ slots: Slot[]; from: number; claims: Map<number, ClaimDoc> }>>();
       const planned = (w: number) => {
         let p = windows.get(w);
         if (!p) {
@@ -205,7 +216,9 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
               const { locale, content } = readerText(r);
               const carries = d?.carries ?? [];
               const body = withHeldUpdates(content, carries.map((e) => ({ version: e.version, subject: e.subject, at: e.approvedAt })));
-              const delivery = broadcastEmail(meta, body, r.email, config, { statusLink: statusLink(emailSegment(r.tier), message.version), locale });
+              const delivery = broadcastEmail(meta, body, r.email, config, {
+                statusLink: statusLink(emailSegment(r.tier), message.version), locale, unsubscribeUrl: unsubscribe(r.email, r.customerId),
+              });
               return { held: false, delivery, carries };
             });
             if (limiter && decisions) {
@@ -225,11 +238,13 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
                     doc: {
                       key: s.delivery.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: s.delivery.email.to,
                       status: 'sending', messageId: s.delivery.email.messageId, attempts: ctx.info.attempt,
+                      ...(group[i].override ? { override: group[i].override } : {}),
                     },
                   }],
             );
-            const dups = await insertNew(Delivery.collection, claims.map((c) => c.doc));
-            return { slots, from, earlierClaims: new Set([...dups].map((i) => claims[i].position)) };
+            // Each claim is written only when its send starts (see deliver), so the deliveries in
+            // doubt at a crash are the sends then in flight.
+            return { slots, from, claims: new Map(claims.map((c) => [c.position, c.doc])) };
           })();
           windows.set(w, p);
         }
@@ -254,7 +269,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
             recipient: delivery.email.to, messageId: delivery.email.messageId, at: new Date(),
             ...(rateLimit?.at ? { windowAt: new Date(rateLimit.at) } : {}), ...fields,
           });
-        const outcome = await deliverOnce({ sender: email, delivery, earlierClaim: plan.earlierClaims.has(position), findReceipt, record });
+        const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt, record });
         switch (outcome.kind) {
           case 'unsettled':
             return false;
@@ -272,7 +287,9 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
             result.verified++;
             break;
           case 'sent':
-            result.sent++;
+          case 'in-doubt-resent':
+            if (outcome.kind === 'sent') result.sent++;
+            else result.inDoubtResent++;
             result.byProvider[outcome.provider] = (result.byProvider[outcome.provider] ?? 0) + 1;
             if (outcome.failedOver) result.failedOver++;
             break;
@@ -296,7 +313,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
         beat();
       }
       if (unsettled > 0) {
-        // The next attempt resumes at the first unsettled recipient and finds its claim ambiguous.
+        // The next attempt resumes at the first unsettled recipient and finds its claim in doubt.
         throw ApplicationFailure.retryable(`${unsettled} deliveries of batch ${batchIndex} failed on every provider`, 'ProvidersUnavailable');
       }
       if (result.deferred > 0) result.digestDueAt = new Date(latestDue).toISOString();

@@ -30,6 +30,8 @@ export interface ActivityConfig {
   escalationEmails: string[];
   /** Signs tracked status-page links on every channel (M2.6); HERALD_LINK_SECRET via config/tracking.ts when absent. */
   linkSecret?: string;
+  /** Signs the one-click unsubscribe links of customer email (M3.3); HERALD_UNSUBSCRIBE_SECRET via config/unsubscribe.ts when absent. */
+  unsubscribeSecret?: string;
   /** How far behind the first channel another may carry a version; HERALD_CHANNEL_LAG_BOUND_SECONDS via config/channels.ts when absent. */
   channelLagBoundMs?: number;
 }

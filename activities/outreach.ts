@@ -12,6 +12,7 @@ import {
 import { gateDispatch } from '../store/near-misses';
 import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../store/outreach';
 import { loadAudience } from '../store/service-model';
+import { outreachAccounts } from '../domain/audience';
 import { sendOnce } from './email';
 import type { ActivityDeps } from './index';
 
@@ -102,7 +103,7 @@ export function createOutreachActivities(deps: ActivityDeps) {
       );
       const points = { subject: talkingPoints.subject, text: talkingPoints.text };
       const { audience } = await loadAudience(store.models, req.incident);
-      const ids = audience.filter((m) => req.tiers.includes(m.tier)).map((m) => m.customerId);
+      const ids = outreachAccounts(audience, req.tiers).map((m) => m.customerId);
       const customers = ids.length
         ? await Customer.find({ customerId: { $in: ids } }, { _id: 0, customerId: 1, name: 1, tier: 1, phone: 1, accountManager: 1 }).lean()
         : [];

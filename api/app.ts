@@ -21,9 +21,11 @@ import { outreachRoutes } from './routes/outreach';
 import { componentMarkerRoutes } from './routes/component-markers';
 import { channelRoutes } from './routes/channels';
 import { versionRoutes } from './routes/versions';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+import { emailRecipientRoutes } from './routes/email-recipients';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -1,48 +1,10 @@
 import type { Severity } from './incident';
-import type { Contract, CustomerChannel, Preferences, Tier } from './service-model';
+import { customerChannels, type Contract, type CustomerChannel, type Preferences, type Tier } from './service-model';
 
 /**
  * Who must hear about an incident (M1.4), computed from the dependency graph, subscriptions,
  * contracts and preferences. Pure and deterministic: the incident workflow calls it directly.
  */
-
-/** A customer as the email broadcast sees it. */
-export interface Subscriber {
-  customerId: string;
-  name: string;
-  locale: string;
-  emails: string[];
-  subscriptions: string[];
-  preferences?: { channels?: readonly string[] };
-}
-
-export interface Recipient {
-  customerId: string;
-  email: string;
-  locale: string;
-}
-
-const wantsEmail = (s: Subscriber) => !s.preferences?.channels || s.preferences.channels.includes('email');
-
-/**
- * The email recipients for an incident: every address of every customer subscribed to at least
- * one affected component who has not opted out of email, each address once, in a stable order.
- */
-export function emailRecipients(subscribers: Subscriber[], affectedComponents: string[]): Recipient[] {
-  const affected = new Set(affectedComponents);
-  const seen = new Set<string>();
-  const out: Recipient[] = [];
-  for (const s of subscribers) {
-    if (!wantsEmail(s) || !s.subscriptions.some((c) => affected.has(c))) continue;
-    for (const email of s.emails) {
-      const key = email.toLowerCase();
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ customerId: s.customerId, email, locale: s.locale });
-    }
-  }
-  return out.sort((a, b) => a.email.localeCompare(b.email));
-}
 
 /** Deadlines a customer gets when their record carries no contract of its own. */
 export const defaultContracts: Record<Tier, Contract> = {
@@ -97,43 +59,88 @@ export interface AudienceCustomer {
   preferences?: Partial<Preferences>;
 }
 
+/**
+ * A notice the law requires (a data-exposure notice under a breach-notification regime): the
+ * playbook names the regime, and the incident's email reaches every affected customer at every
+ * address despite channel preferences, the severity floor and the suppression list.
+ */
+export interface LegalNotice {
+  regime: string;
+}
+
+/** A playbook's `distribution.legalNotice`: the regime, and the tags that make an incident subject to it (none: every incident of the playbook). */
+export interface LegalNoticePolicy {
+  regime: string;
+  tags?: readonly string[];
+}
+
+/** What a legal notice overrode for one member or one address; recorded with each such recipient. */
+export const overrideReasons = ['channel-preferences', 'severity-floor', 'suppression'] as const;
+export type OverrideReason = (typeof overrideReasons)[number];
+
+export interface AudienceOptions {
+  /** Addresses on the suppression list (unsubscribed), lower-cased. */
+  suppressed?: ReadonlySet<string>;
+  legalNotice?: LegalNotice;
+}
+
 export interface AudienceMember {
   customerId: string;
   tier: Tier;
   locale: string;
   /** The customer's subscribed components that the incident reaches, directly or through dependencies. */
   via: string[];
-  /** Where the customer is reached: their preferred channels that they have contacts for; in-app always. */
+  /** Where the customer is reached: the channels their preferences allow (all when they stated none) that they have contacts for. */
   channels: CustomerChannel[];
+  /** The channels the customer's preferences leave out (none when they stated no preference). */
+  declined: CustomerChannel[];
+  /** The addresses email reaches: every address when email is a channel, less suppressed ones (a legal notice keeps them). */
+  emails: string[];
+  /** The customer's addresses on the suppression list. */
+  suppressed: string[];
+  /** Present when a legal notice reaches this customer where preferences, floor or suppression alone would not. */
+  override?: { regime: string; overrode: OverrideReason[] };
   /** The contract's deadline for every severity, so a change of severity needs no second lookup. */
   deadlines: Contract['notifyWithinMinutes'];
   /** The contractual deadline for this incident's severity, in minutes from detection. */
   notifyWithinMinutes?: number;
 }
 
+/** The channels a customer allows (every channel when they stated no preference) that they have contacts for. */
 function channelsFor(c: AudienceCustomer): CustomerChannel[] {
   const wanted = c.preferences?.channels;
   const has: Record<CustomerChannel, boolean> = {
     email: (c.emails?.length ?? 0) > 0,
     webhook: (c.webhooks?.length ?? 0) > 0,
+    // Served from the status entry: needs no contact, only the customer's consent.
     'in-app': true,
     phone: c.tier === 'enterprise' && !!c.phone,
   };
-  return (Object.keys(has) as CustomerChannel[]).filter((ch) => has[ch] && (ch === 'in-app' || !wanted || wanted.includes(ch)));
+  return (Object.keys(has) as CustomerChannel[]).filter((ch) => has[ch] && (!wanted || wanted.includes(ch)));
 }
 
 /**
- * The customers an incident reaches: the affected components spread to everything depending on
- * them, then to every customer subscribed to any of those. A customer whose preferences ask only
- * for more severe incidents is left out, unless their contract demands notice at this severity.
+ * The customers an incident reaches, and on which channels: the one audience computation that
+ * every channel (email broadcast and digests, webhooks, in-app, outreach), the publication checks
+ * and `GET /v1/audience` use. The affected components spread to everything depending on them,
+ * then to every customer subscribed to any of those. Then, per customer:
+ * - the severity floor (`preferences.minimumSeverity`) leaves out a less severe incident, unless
+ *   the customer's contract (or their tier's default contract) demands notice at this severity:
+ *   the contract decides whether a customer is told;
+ * - channel preferences decide how: only the channels the customer allows, and has contacts for;
+ * - suppressed (unsubscribed) addresses get no email;
+ * - a legal notice overrides all three for email alone, and says what it overrode.
+ * A customer left with no channel stays in the audience (their contractual deadline still counts).
  * Ordered by contractual deadline (soonest first), then tier, then ID.
  */
 export function affectedAudience(
   graph: GraphNode[],
   customers: AudienceCustomer[],
   incident: { components: readonly string[]; severity: Severity },
+  options: AudienceOptions = {},
 ): AudienceMember[] {
   const impacted = impactedComponents(graph, incident.components);
+  const suppressedSet = options.suppressed ?? new Set<string>();
   const out: AudienceMember[] = [];
   for (const c of customers) {
     const via = c.subscriptions.filter((s) => impacted.has(s));
@@ -141,14 +148,84 @@ export function affectedAudience(
     const deadlines = (c.contract ?? defaultContracts[c.tier]).notifyWithinMinutes;
     const notifyWithinMinutes = deadlines[incident.severity];
     const threshold = c.preferences?.minimumSeverity ?? 'SEV4';
-    if (notifyWithinMinutes === undefined && !atLeastAsSevere(incident.severity, threshold)) continue;
+    const pushed = notifyWithinMinutes !== undefined || atLeastAsSevere(incident.severity, threshold);
+    const addresses = [...(c.emails ?? [])];
+    const suppressed = addresses.filter((e) => suppressedSet.has(e.toLowerCase()));
+    const preferred = pushed ? channelsFor(c) : [];
+    const legal = options.legalNotice && addresses.length ? options.legalNotice : undefined;
+    if (!pushed && !legal) continue;
+    const overrode: OverrideReason[] = [];
+    if (legal) {
+      if (!pushed) overrode.push('severity-floor');
+      else if (!preferred.includes('email')) overrode.push('channel-preferences');
+      if (suppressed.length) overrode.push('suppression');
+    }
+    const channels = legal && !preferred.includes('email') ? (['email', ...preferred] as CustomerChannel[]) : preferred;
+    const emails = !channels.includes('email') ? [] : legal ? addresses : addresses.filter((e) => !suppressed.includes(e));
     out.push({
       customerId: c.customerId, tier: c.tier, locale: c.locale, via: [...new Set(via)].sort(),
-      channels: channelsFor(c), deadlines, notifyWithinMinutes,
+      channels: emails.length || !channels.includes('email') ? channels : channels.filter((ch) => ch !== 'email'),
+      declined: c.preferences?.channels ? customerChannels.filter((ch) => !c.preferences!.channels!.includes(ch)) : [],
+      emails, suppressed,
+      ...(legal && overrode.length ? { override: { regime: legal.regime, overrode } } : {}),
+      deadlines, notifyWithinMinutes,
     });
   }
   const deadline = (m: AudienceMember) => m.notifyWithinMinutes ?? Number.POSITIVE_INFINITY;
   return out.sort((a, b) => deadline(a) - deadline(b) || tierRank[a.tier] - tierRank[b.tier] || a.customerId.localeCompare(b.customerId));
+}
+
+/**
+ * The accounts of an audience that get a direct call (M3.5): those in the playbook's tiers, unless
+ * their preferences leave the phone out. (A legal notice is email's alone: outreach is planned
+ * from the audience without it.)
+ */
+export function outreachAccounts(audience: readonly AudienceMember[], tiers: readonly string[]): AudienceMember[] {
+  return audience.filter((m) => tiers.includes(m.tier) && !m.declined.includes('phone'));
+}
+
+/** One address of the email channel of an audience. */
+export interface Recipient {
+  customerId: string;
+  email: string;
+  locale: string;
+  tier: Tier;
+  /** What a legal notice overrode to reach this address; absent for an ordinary recipient. */
+  override?: { regime: string; overrode: OverrideReason[] };
+}
+
+/**
+ * The email channel of an audience: each address once (the first customer in audience order
+ * keeps a shared address), in a stable order. An address the legal notice reaches only because
+ * of a member-wide override, or because it is itself suppressed, carries that override.
+ */
+export function emailRecipients(audience: readonly AudienceMember[]): Recipient[] {
+  const seen = new Set<string>();
+  const out: Recipient[] = [];
+  for (const m of audience) {
+    for (const email of m.emails) {
+      const key = email.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const overrode = (m.override?.overrode ?? []).filter((r) => r !== 'suppression' || m.suppressed.includes(email));
+      out.push({
+        customerId: m.customerId, email, locale: m.locale, tier: m.tier,
+        ...(m.override && overrode.length ? { override: { regime: m.override.regime, overrode } } : {}),
+      });
+    }
+  }
+  return out.sort((a, b) => a.email.localeCompare(b.email));
+}
+
+/** The legal notice a playbook's distribution policy forces on an incident, if any: its tags (none: every incident of the playbook) must match. */
+export function legalNoticeFor(
+  policy: { legalNotice?: LegalNoticePolicy } | undefined,
+  incident: { tags?: readonly string[] },
+): LegalNotice | undefined {
+  const notice = policy?.legalNotice;
+  if (!notice) return undefined;
+  const tags = notice.tags ?? [];
+  return !tags.length || tags.some((t) => incident.tags?.includes(t)) ? { regime: notice.regime } : undefined;
 }
 
 export interface ContractDeadline {

@@ -3,6 +3,7 @@ import { escapeHtmlText as escapeHtml } from './content-hash';
 import { emailStringsFor } from './localization';
 import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from './message';
 import type { OutboundEmail } from './providers';
+import { unsubscribeHeaders } from './unsubscribe';
 
 /**
  * Fan-out of one approved message version to a large audience, exactly once per recipient (M7.3, X2).
@@ -33,7 +34,7 @@ export function planBatches(recipientCount: number, batchSize: number): BatchPla
 }
 
 /** Addresses in code-unit order, case-insensitively: the same on every machine, unlike localeCompare. */
-export function byAddress(a: Recipient, b: Recipient): number {
+export function byAddress(a: Pick<Recipient, 'email'>, b: Pick<Recipient, 'email'>): number {
   const x = a.email.toLowerCase();
   const y = b.email.toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
@@ -74,21 +75,29 @@ export class SettledPrefix {
 }
 
 /**
- * THE AMBIGUOUS CLAIM. A delivery claimed by an earlier attempt with no receipt means that
- * attempt died somewhere between claiming and recording the provider's acceptance: before the
- * provider saw the message, or after it accepted it. The receipt is written the moment the
- * provider accepts (the SMTP 250, the HTTP 202/201), so the window is one database write, but a
- * crash can still land in it. Policy:
+ * THE IN-DOUBT CLAIM. A delivery claimed by an earlier attempt with no receipt means that attempt
+ * died between claiming and recording the provider's answer: before the provider saw the message,
+ * or after it accepted it. A claim is written only when a send is about to start, and the receipt
+ * the moment the provider answers (the SMTP 250, the HTTP 202), before the SMTP connection is
+ * given another message; so at a crash the in-doubt deliveries are the sends then in flight, and
+ * at most one per SMTP connection can have been accepted. Policy:
  * - ask every provider of the chain that can look a message up by its deterministic Message-ID;
  *   if one has it, record the receipt (verified) and do not send;
- * - otherwise send. A provider that cannot be asked may then deliver a second copy: Herald
- *   prefers a rare duplicate to a customer who never hears about the incident. The duplicate
- *   carries the same Message-ID, so mail clients that thread by it show it once.
+ * - if a provider that can be asked cannot answer yet (its log lags, or it throttles), wait: the
+ *   delivery stays in doubt and a later attempt asks again;
+ * - if every provider answers that it never saw it, send: nothing is in doubt any more;
+ * - otherwise (a provider that cannot be asked, such as a plain SMTP relay) resend with the same
+ *   Message-ID and record it as `in-doubt-resent`: Herald prefers a rare duplicate, which mail
+ *   clients that thread by Message-ID show once, to a customer who never hears of the incident.
  */
-export type LookupAnswer = 'found' | 'not-found' | 'cannot-tell';
+export type LookupAnswer = 'found' | 'not-found' | 'cannot-tell' | 'ask-later';
 
-export function decideAmbiguousClaim(answers: LookupAnswer[]): 'record-as-sent' | 'send' {
-  return answers.includes('found') ? 'record-as-sent' : 'send';
+export type InDoubtDecision = 'record-as-sent' | 'wait' | 'send' | 'resend-in-doubt';
+
+export function decideAmbiguousClaim(answers: LookupAnswer[]): InDoubtDecision {
+  if (answers.includes('found')) return 'record-as-sent';
+  if (answers.includes('ask-later')) return 'wait';
+  return answers.length > 0 && answers.every((a) => a === 'not-found') ? 'send' : 'resend-in-doubt';
 }
 
 export interface BroadcastEmailConfig {
@@ -152,7 +161,7 @@ export function broadcastEmail(
       messageId: digestFrom === undefined
         ? messageIdFor(meta, recipient, config.messageIdDomain)
         : messageIdFor({ ...meta, incidentId: `${meta.incidentId}.digest`, version: digestFrom }, recipient, config.messageIdDomain),
-      headers: { ...headers, 'List-Unsubscribe': `<${config.publicUrl}/v1/unsubscribe?email=${encodeURIComponent(recipient)}>` },
+      headers: { ...headers, ...(extras.unsubscribeUrl ? unsubscribeHeaders(extras.unsubscribeUrl) : {}) },
       metadata: {
         incident_id: meta.incidentId,
         severity: meta.severity,

@@ -30,6 +30,8 @@ export interface DigestEntryDoc {
   carriedBy?: string;
   doneAt?: Date;
   createdAt: Date;
+  /** What a legal notice overrode to reach this address: its digest goes even if the address is suppressed meanwhile. */
+  override?: { regime: string; overrode: string[] };
 }
 
 /** A version some recipient's update was held for, kept so its digest can quote it. `_id`: `${incidentId}#v${version}`. */
@@ -57,6 +59,7 @@ const digestEntry = new Schema<DigestEntryDoc>({
   carriedBy: String,
   doneAt: Date,
   createdAt: { type: Date, required: true },
+  override: { type: Schema.Types.Mixed, default: undefined },
 });
 
 const heldVersion = new Schema<HeldVersionDoc>({

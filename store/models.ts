@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { bindSuppressionModels, type SuppressionModels } from './suppressions';
 import type { ChainedAuditRecord } from '../domain/audit';
 import type { MessageTemplate } from '../domain/templates';
 import type { InquiryRecord } from '../domain/inquiries';
@@ -49,7 +50,11 @@ export interface DeliveryDoc {
   status: 'sending' | 'sent' | 'failed';
   messageId?: string;
   attempts: number;
+  /** When the attempt that wrote this claim was about to send: how long a delivery has been in doubt. */
+  claimedAt?: Date;
   sentAt?: Date;
+  /** What a legal notice overrode to reach this recipient (preferences, floor, suppression). */
+  override?: { regime: string; overrode: string[] };
 }
 
 export interface StatusEntryDoc {
@@ -130,7 +135,9 @@ const delivery = new Schema<DeliveryDoc>({
   status: { type: String, required: true },
   messageId: String,
   attempts: { type: Number, default: 0 },
+  claimedAt: Date,
   sentAt: Date,
+  override: { type: Schema.Types.Mixed, default: undefined },
 });
 
 const statusEntry = new Schema<StatusEntryDoc>({
@@ -200,6 +207,8 @@ export interface BroadcastDoc {
   batchSize: number;
   batches: number;
   plannedAt: Date;
+  /** The legal notice this broadcast was planned under, and how many recipients it reached against preferences or suppression. */
+  legalNotice?: { regime: string; overridden: number };
 }
 
 const broadcast = new Schema<BroadcastDoc>({
@@ -211,6 +220,7 @@ const broadcast = new Schema<BroadcastDoc>({
   batchSize: { type: Number, required: true },
   batches: { type: Number, required: true },
   plannedAt: { type: Date, required: true },
+  legalNotice: { type: Schema.Types.Mixed, default: undefined },
 });
 
 export interface BroadcastBatchDoc {
@@ -218,15 +228,18 @@ export interface BroadcastBatchDoc {
   _id: string;
   broadcastId: string;
   batchIndex: number;
-  /** `tier` is the customer's, for tracked-link segments (M2.6); plans made before it lack it. */
-  recipients: { email: string; customerId: string; locale: string; tier?: string }[];
+  /**
+   * `tier` is the customer's, for tracked-link segments (M2.6); plans made before it lack it.
+   * `override`: what a legal notice overrode to reach this address (preferences, floor, suppression).
+   */
+  recipients: { email: string; customerId: string; locale: string; tier?: string; override?: { regime: string; overrode: string[] } }[];
 }
 
 const broadcastBatch = new Schema<BroadcastBatchDoc>({
   _id: { type: String, required: true },
   broadcastId: { type: String, required: true },
   batchIndex: { type: Number, required: true },
-  recipients: { type: [{ _id: false, email: String, customerId: String, locale: String, tier: String }], default: [] },
+  recipients: { type: [{ _id: false, email: String, customerId: String, locale: String, tier: String, override: Schema.Types.Mixed }], default: [] },
 });
 
 /**
@@ -240,7 +253,8 @@ export interface DeliveryReceiptDoc {
   version: number;
   channel: string;
   recipient: string;
-  outcome: 'sent' | 'failed';
+  /** `in-doubt-resent`: sent again after a crash left it in doubt at a provider that cannot be asked (same Message-ID). */
+  outcome: 'sent' | 'failed' | 'in-doubt-resent';
   provider?: string;
   messageId?: string;
   providerMessageId?: string;
@@ -271,7 +285,7 @@ const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   at: { type: Date, required: true },
 });
 
-export interface Models extends WebhookEndpointModels, ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels, UnmappedAlertModels {
+export interface Models extends WebhookEndpointModels, ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels, SuppressionModels, UnmappedAlertModels {
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
@@ -306,6 +320,7 @@ export function bindModels(conn: Connection): Models {
     ...bindChannelDeliveryModels(conn),
     ...bindDigestModels(conn),
     ...bindChannelSecretModels(conn),
+    ...bindSuppressionModels(conn),
     ...bindWebhookEndpointModels(conn),
   };
 }

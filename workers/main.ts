@@ -1,5 +1,6 @@
 import { loadEnv } from '../config/env';
 import { linkSecret } from '../config/tracking';
+import { unsubscribeSecret } from '../config/unsubscribe';
 import { describeTemplateCoverage, templateCoverage } from '../store/template-coverage';
 import { createHeraldWorker } from './worker';
 
@@ -18,6 +19,7 @@ async function main() {
       messageIdDomain: env.HERALD_MESSAGE_ID_DOMAIN,
       escalationEmails: env.HERALD_ESCALATION_EMAILS.split(',').map((s) => s.trim()).filter(Boolean),
       linkSecret: linkSecret(),
+      unsubscribeSecret: unsubscribeSecret(),
     },
   });
   // A playbook that names a missing or unreviewed template is reported loudly, not refused (store/template-coverage.ts).

@@ -15,6 +15,8 @@ export interface BroadcastRequest {
   batchHeartbeatTimeout?: ActivityOptions['heartbeatTimeout'];
   /** Per-recipient email limit (M3.4): updates inside the window fold into a digest unless the status changed. */
   rateLimit?: { minutes: number; statusChange: boolean; at?: string };
+  /** The playbook's `distribution.legalNotice` (M1.4): where it applies, email reaches every affected address. */
+  legalNotice?: { regime: string; tags?: string[] };
   /** Carried across continue-as-new; callers leave it out. */
   progress?: { plan: BroadcastPlan; nextBatch: number; totals: BroadcastOutcome };
 }
@@ -26,6 +28,8 @@ export interface BroadcastOutcome {
   sent: number;
   alreadySent: number;
   verified: number;
+  /** Deliveries a crash left in doubt, resent with the same Message-ID to a provider that cannot be asked: the only possible duplicates. */
+  inDoubtResent: number;
   failed: number;
   failedOver: number;
   /** Batch attempts that resumed from an earlier attempt's heartbeat. */
@@ -42,7 +46,7 @@ export interface BroadcastOutcome {
 export function emptyOutcome(plan: BroadcastPlan): BroadcastOutcome {
   return {
     broadcastId: plan.broadcastId, recipients: plan.recipients, batches: plan.batches,
-    sent: 0, alreadySent: 0, verified: 0, failed: 0, failedOver: 0, resumedBatches: 0, settledByEarlierAttempts: 0, byProvider: {},
+    sent: 0, alreadySent: 0, verified: 0, inDoubtResent: 0, failed: 0, failedOver: 0, resumedBatches: 0, settledByEarlierAttempts: 0, byProvider: {},
   };
 }
 
@@ -50,6 +54,7 @@ export function add(totals: BroadcastOutcome, r: EmailBatchResult): void {
   totals.sent += r.sent;
   totals.alreadySent += r.alreadySent;
   totals.verified += r.verified;
+  totals.inDoubtResent += r.inDoubtResent;
   totals.failed += r.failed;
   totals.failedOver += r.failedOver;
   if (r.resumedFrom > 0) totals.resumedBatches++;
@@ -82,7 +87,7 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
 
-  const plan = req.progress?.plan ?? (await planBroadcast({ incident: req.incident, message: req.message, batchSize }));
+  const plan = req.progress?.plan ?? (await planBroadcast({ incident: req.incident, message: req.message, batchSize, ...(req.legalNotice ? { legalNotice: req.legalNotice } : {}) }));
   const totals: BroadcastOutcome = req.progress?.totals ?? emptyOutcome(plan);
 
   let next = req.progress?.nextBatch ?? 0;

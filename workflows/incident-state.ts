@@ -384,6 +384,7 @@ export class IncidentState {
       distributionLists: x?.distributionLists ?? [],
       outreach: { tiers: x?.outreach?.tiers ?? ['enterprise'], timing: x?.outreach?.timing ?? 'with-broadcast', withinMinutes: x?.outreach?.withinMinutes ?? 30 },
       contractWarningMinutes: x?.contractWarningMinutes ?? 10,
+      ...(x?.legalNotice ? { legalNotice: x.legalNotice } : {}),
     };
   }
 

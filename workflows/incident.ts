@@ -621,6 +621,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
     });
     if (d.v2) s.meet((dl) => dl.kind === 'contract-warning' || dl.kind === 'contract-breach');
     let recipients = 0;
+    let inDoubtResent = 0;
     let emailDelivered: string | undefined;
     const customers = choices.find((c) => c.audience === 'customers');
     if (customers?.fellBack) {
@@ -632,10 +633,12 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
         // Batched fan-out as a child workflow: a few events per batch, never one per recipient.
         const lastPhase = d.published[d.published.length - 1]?.phase;
         const rateLimit = d.v2 ? { minutes: s.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase, at: iso(publishedAt) } : undefined;
-        const request: BroadcastRequest = { incident, message: draft, ...(rateLimit ? { rateLimit } : {}) };
+        const legalNotice = s.distribution.legalNotice;
+        const request: BroadcastRequest = { incident, message: draft, ...(rateLimit ? { rateLimit } : {}), ...(legalNotice ? { legalNotice } : {}) };
         const workflowId = `broadcast-${d.input.id}-v${draft.version}-email`;
         const email = d.v2 ? await broadcast(request, workflowId) : await executeChild(broadcastWorkflow, { workflowId, args: [request] });
         recipients = email.recipients;
+        inDoubtResent = email.inDoubtResent;
         emailDelivered = iso(Date.now());
         if (email.deferred && email.digestDueAt) {
           s.audit('digest', 'herald', { version: draft.version, deferred: email.deferred, dueAt: email.digestDueAt });
@@ -657,7 +660,7 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
       if (!outreachFirst) await outreach(s, draft, publishedAt);
       const channels = await deliverChannels({
         incident, message: draft, publishedAt: iso(publishedAt),
-        delivered: emailDelivered ? [{ channel: 'email', deliveredAt: emailDelivered, count: recipients }] : [],
+        delivered: emailDelivered ? [{ channel: 'email', deliveredAt: emailDelivered, count: recipients, ...(inDoubtResent ? { inDoubtResent } : {}) }] : [],
         internal: { slackWebhooks: s.distribution.slackWebhooks, distributionLists: s.distribution.distributionLists },
       });
       s.audit('channels-delivered', 'herald', { version: draft.version, ...channels });
@@ -733,7 +736,7 @@ const emailBatchSize = 500;
  * than one through the batched broadcast child, which continues from this plan.
  */
 async function broadcast(req: BroadcastRequest, workflowId: string): Promise<BroadcastOutcome> {
-  const plan = await planBroadcast({ incident: req.incident, message: req.message, batchSize: emailBatchSize });
+  const plan = await planBroadcast({ incident: req.incident, message: req.message, batchSize: emailBatchSize, ...(req.legalNotice ? { legalNotice: req.legalNotice } : {}) });
   const totals = emptyOutcome(plan);
   if (plan.batches > 1) {
     return executeChild(broadcastWorkflow, { workflowId, args: [{ ...req, batchSize: emailBatchSize, progress: { plan, nextBatch: 0, totals } }] });

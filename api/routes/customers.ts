@@ -10,12 +10,6 @@ import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
 
-const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional(), details: z.any().optional() });
-const errors = {
-  400: { description: 'Invalid input, with the validation issues', schema: ErrorSchema },
-  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
-  403: { description: 'The key lacks the role for this action', schema: ErrorSchema },
-};
 
 const CustomerParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a valid customer ID') });
 
@@ -72,7 +66,7 @@ export const customerRoutes = [
     tags: ['service model'],
     roles: ['admin'],
     body: CustomerSchema,
-    responses: { 201: { description: 'Created', schema: CustomerViewSchema }, ...errors, 409: { description: 'A customer with this ID exists', schema: ErrorSchema } },
+    responses: { 201: { description: 'Created', schema: CustomerViewSchema } }, errors: { 409: 'A customer with this ID exists' },
     async handler({ body, deps }) {
       const known = await knownComponentIds(deps);
       const unknown = body.subscriptions.map((s, i) => ({ s, i })).filter(({ s }) => !known.has(s));
@@ -98,11 +92,12 @@ export const customerRoutes = [
     streamBody: { contentType: 'application/x-ndjson', description: 'One customer per line, in the shape of POST /v1/customers' },
     responses: {
       201: { description: 'Every row imported', schema: z.object({ importId: z.string(), imported: z.number() }) },
-      ...errors,
-      400: { description: 'Some rows are not valid; nothing was written. details.rows lists line numbers and issues', schema: ErrorSchema },
-      409: { description: 'Some customers already exist; nothing was written', schema: ErrorSchema },
-      413: { description: 'Too many rows or an overlong line', schema: ErrorSchema },
-      415: { description: 'The body is not application/x-ndjson', schema: ErrorSchema },
+    },
+    errors: {
+      400: 'Some rows are not valid; nothing was written. details.rows lists line numbers and issues',
+      409: 'Some customers already exist; nothing was written',
+      413: 'Too many rows or an overlong line',
+      415: 'The body is not application/x-ndjson',
     },
     async handler({ request, deps }) {
       const type = String(request?.headers['content-type'] ?? '');
@@ -148,7 +143,7 @@ export const customerRoutes = [
     tags: ['service model'],
     roles: ['responder', 'manager', 'admin'],
     params: CustomerParams,
-    responses: { 200: { description: 'The customer', schema: CustomerViewSchema }, ...errors, 404: { description: 'Unknown customer', schema: ErrorSchema } },
+    responses: { 200: { description: 'The customer', schema: CustomerViewSchema } }, errors: { 404: 'Unknown customer' },
     async handler({ params, deps }) {
       const c = await deps.store.models.Customer.findOne({ customerId: params.id }).lean<CustomerDoc>();
       if (!c) throw notFound('customer');
@@ -162,7 +157,7 @@ export const customerRoutes = [
     tags: ['service model'],
     roles: ['viewer', 'responder', 'approver', 'manager', 'admin'],
     params: CustomerParams,
-    responses: { 200: { description: 'Notices', schema: z.object({ customerId: z.string(), notices: z.array(Notice) }) }, ...errors, 404: { description: 'Unknown customer', schema: ErrorSchema } },
+    responses: { 200: { description: 'Notices', schema: z.object({ customerId: z.string(), notices: z.array(Notice) }) } }, errors: { 404: 'Unknown customer' },
     async handler({ params, deps }) {
       const { Customer, Component, StatusEntry: Entries } = deps.store.models;
       const customer = await Customer.findOne({ customerId: params.id }, { 'webhooks.secret': 0 }).lean<CustomerDoc>();
@@ -175,8 +170,9 @@ export const customerRoutes = [
       for (const e of entries) if ((latest.get(e.incidentId)?.version ?? 0) < e.version) latest.set(e.incidentId, e);
       const reach = new Map<string, string[]>();
       for (const [incidentId, e] of latest) {
+        // The one audience rule (M1.4): in-app notices only where the customer's preferences allow them.
         const [member] = affectedAudience(graph, [customer], { components: e.components, severity: e.severity as Severity });
-        if (member) reach.set(incidentId, member.via);
+        if (member?.channels.includes('in-app')) reach.set(incidentId, member.via);
       }
       const notices = entries
         .filter((e) => reach.has(e.incidentId))

@@ -117,6 +117,13 @@ const Distribution = z.object({
     })
     .prefault({}),
   contractWarningMinutes: minutes.default(10).describe('How long before a contractual notification deadline an unmet one escalates'),
+  legalNotice: z
+    .object({
+      regime: z.string().trim().min(3).max(200).describe('The law that requires the notice, e.g. "GDPR Art. 34"'),
+      tags: z.array(slug).default([]).describe('Incidents with one of these tags are subject to it; empty: every incident of this playbook'),
+    })
+    .optional()
+    .describe('A notice the law requires: email reaches every affected customer at every address despite channel preferences, the severity floor and unsubscribes, and each recipient so reached is recorded (M1.4)'),
 });
 
 const CommunicationOwner = z.object({

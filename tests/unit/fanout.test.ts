@@ -83,11 +83,13 @@ describe('resuming a batch after a crash', () => {
     );
   });
 
-  it('[X2] an ambiguous claim is recorded as sent only when a provider has the message, otherwise resent', () => {
+  it('[X2] an in-doubt claim is recorded as sent when a provider has the message, waits for one that cannot answer yet, and is otherwise resent as in doubt', () => {
     expect(decideAmbiguousClaim(['not-found', 'found'])).toBe('record-as-sent');
+    expect(decideAmbiguousClaim(['cannot-tell', 'ask-later'])).toBe('wait');
     expect(decideAmbiguousClaim(['not-found', 'not-found'])).toBe('send');
-    expect(decideAmbiguousClaim(['cannot-tell'])).toBe('send');
-    expect(decideAmbiguousClaim([])).toBe('send');
+    expect(decideAmbiguousClaim(['cannot-tell'])).toBe('resend-in-doubt');
+    expect(decideAmbiguousClaim(['not-found', 'cannot-tell'])).toBe('resend-in-doubt');
+    expect(decideAmbiguousClaim([])).toBe('resend-in-doubt');
   });
 });
 
@@ -95,15 +97,18 @@ describe('the broadcast email', () => {
   it('[M7.6, X2] carries the idempotency key, a deterministic Message-ID and the incident metadata', () => {
     const meta = { incidentId: 'INC-9', severity: 'SEV2' as const, category: 'outage' as const, version: 4 };
     const config = { fromAddress: 'Status <status@herald.test>', publicUrl: 'https://status.test', messageIdDomain: 'herald.test' };
-    const a = broadcastEmail(meta, { subject: 'S', text: 'T', html: '<p>T</p>' }, 'Ops@Acme.test', config);
-    const b = broadcastEmail(meta, { subject: 'S', text: 'T', html: '<p>T</p>' }, 'Ops@Acme.test', config);
+    const unsubscribeUrl = 'https://status.test/v1/unsubscribe/abc.def';
+    const a = broadcastEmail(meta, { subject: 'S', text: 'T', html: '<p>T</p>' }, 'Ops@Acme.test', config, { unsubscribeUrl });
+    const b = broadcastEmail(meta, { subject: 'S', text: 'T', html: '<p>T</p>' }, 'Ops@Acme.test', config, { unsubscribeUrl });
     expect(a).toEqual(b);
     expect(a.key).toBe(deliveryKey('INC-9', 4, 'email', 'ops@acme.test'));
     expect(a.email.messageId).toBe('<INC-9.v4.ops_acme.test@herald.test>');
     expect(a.email.headers).toMatchObject({
       'X-Herald-Incident-Id': 'INC-9', 'X-Herald-Severity': 'SEV2', 'X-Herald-Category': 'outage', 'X-Herald-Message-Version': '4',
     });
-    expect(a.email.headers['List-Unsubscribe']).toBe('<https://status.test/v1/unsubscribe?email=Ops%40Acme.test>');
+    // RFC 8058 one-click: the signed per-recipient URL and the POST marker.
+    expect(a.email.headers['List-Unsubscribe']).toBe('<https://status.test/v1/unsubscribe/abc.def>');
+    expect(a.email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(a.email.metadata).toEqual({ incident_id: 'INC-9', severity: 'SEV2', category: 'outage', message_version: '4' });
     expect(a.email.text).toContain('https://status.test/status#INC-9');
   });

@@ -1,4 +1,4 @@
-import { emailRecipients } from '../../domain/audience';
+import { affectedAudience, emailRecipients } from '../../domain/audience';
 import { firstMessageDeadlineMinutes, requiresApproval, workflowIdFor, IncidentDeclarationSchema } from '../../domain/incident';
 import { deliveryKey, messageIdFor, metadataHeaders } from '../../domain/message';
 import { contentHash, renderTemplate } from '../../domain/render';
@@ -29,12 +29,15 @@ describe('incident rules', () => {
 describe('audience', () => {
   it('[M1.4] emails only subscribers of an affected component, each address once, in a stable order', () => {
     const recipients = emailRecipients(
-      [
-        { customerId: 'a', name: 'A', locale: 'en', emails: ['z@a.test', 'Ops@a.test'], subscriptions: ['api'] },
-        { customerId: 'b', name: 'B', locale: 'de', emails: ['ops@a.test', 'b@b.test'], subscriptions: ['db', 'api'] },
-        { customerId: 'c', name: 'C', locale: 'en', emails: ['c@c.test'], subscriptions: ['dashboard'] },
-      ],
-      ['api'],
+      affectedAudience(
+        [{ componentId: 'api' }, { componentId: 'db' }, { componentId: 'dashboard' }],
+        [
+          { customerId: 'a', tier: 'standard', locale: 'en', emails: ['z@a.test', 'Ops@a.test'], subscriptions: ['api'] },
+          { customerId: 'b', tier: 'standard', locale: 'de', emails: ['ops@a.test', 'b@b.test'], subscriptions: ['db', 'api'] },
+          { customerId: 'c', tier: 'standard', locale: 'en', emails: ['c@c.test'], subscriptions: ['dashboard'] },
+        ],
+        { components: ['api'], severity: 'SEV2' },
+      ),
     );
     expect(recipients.map((r) => r.email)).toEqual(['b@b.test', 'Ops@a.test', 'z@a.test']);
     expect(recipients.find((r) => r.email === 'b@b.test')?.locale).toBe('de');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { affectedAudience, contractDeadlines, emailRecipients, impactedComponents, type AudienceCustomer } from '../../domain/audience';
+import { affectedAudience, contractDeadlines, emailRecipients, impactedComponents, legalNoticeFor, outreachAccounts, type AudienceCustomer } from '../../domain/audience';
 import { CustomerSchema, ComponentSchema, unknownDependencies } from '../../domain/service-model';
 import { demoComponents, demoCustomers } from '../../store/demo-data';
 
@@ -65,12 +65,76 @@ describe('affectedAudience', () => {
 
   it('[M1.4] reaches customers through the dependency graph with their tier, locale, route, channels and contractual deadline', () => {
     const audience = affectedAudience(graph, customers, { components: ['db'], severity: 'SEV1' });
+    const x = (id: string) => [`${id}@x.example`];
     expect(audience).toEqual([
-      { customerId: 'ent', tier: 'enterprise', locale: 'en', via: ['dashboard'], channels: ['email', 'webhook', 'in-app', 'phone'], deadlines: { SEV1: 30, SEV2: 60, SEV3: 240 }, notifyWithinMinutes: 30 },
-      { customerId: 'biz', tier: 'business', locale: 'de', via: ['api'], channels: ['email', 'in-app'], deadlines: { SEV1: 45, SEV3: 300 }, notifyWithinMinutes: 45 },
-      { customerId: 'picky', tier: 'standard', locale: 'en', via: ['api'], channels: ['in-app'], deadlines: {}, notifyWithinMinutes: undefined },
-      { customerId: 'std', tier: 'standard', locale: 'en', via: ['api', 'db'], channels: ['email', 'in-app'], deadlines: {}, notifyWithinMinutes: undefined },
+      { customerId: 'ent', tier: 'enterprise', locale: 'en', via: ['dashboard'], channels: ['email', 'webhook', 'in-app', 'phone'], declined: [], emails: x('ent'), suppressed: [], deadlines: { SEV1: 30, SEV2: 60, SEV3: 240 }, notifyWithinMinutes: 30 },
+      { customerId: 'biz', tier: 'business', locale: 'de', via: ['api'], channels: ['email', 'in-app'], declined: [], emails: x('biz'), suppressed: [], deadlines: { SEV1: 45, SEV3: 300 }, notifyWithinMinutes: 45 },
+      // Webhook only, and without an endpoint: no channel at all, not even in-app.
+      { customerId: 'picky', tier: 'standard', locale: 'en', via: ['api'], channels: [], declined: ['email', 'in-app', 'phone'], emails: [], suppressed: [], deadlines: {}, notifyWithinMinutes: undefined },
+      { customerId: 'std', tier: 'standard', locale: 'en', via: ['api', 'db'], channels: ['email', 'in-app'], declined: [], emails: x('std'), suppressed: [], deadlines: {}, notifyWithinMinutes: undefined },
     ]);
+  });
+
+  it('[M1.4] lists in-app only where preferences allow it, and email only for a customer who chose it', () => {
+    const emailOnly = customer({ customerId: 'mail', subscriptions: ['api'], preferences: { channels: ['email'] } });
+    const inAppOnly = customer({ customerId: 'app', subscriptions: ['api'], preferences: { channels: ['in-app'] } });
+    const [mail, app] = affectedAudience(graph, [emailOnly, inAppOnly], { components: ['db'], severity: 'SEV1' }).sort((a, b) => b.customerId.localeCompare(a.customerId));
+    expect(mail).toMatchObject({ channels: ['email'], emails: ['mail@x.example'] });
+    expect(app).toMatchObject({ channels: ['in-app'], emails: [] });
+    expect(emailRecipients([mail, app]).map((r) => r.email)).toEqual(['mail@x.example']);
+  });
+
+  it('[M1.4] a suppressed address gets no email; the customer keeps their other addresses and channels', () => {
+    const two = customer({ customerId: 'two', subscriptions: ['api'], emails: ['A@two.example', 'b@two.example'] });
+    const one = customer({ customerId: 'one', subscriptions: ['api'], emails: ['only@one.example'] });
+    const suppressed = new Set(['a@two.example', 'only@one.example']);
+    const audience = affectedAudience(graph, [two, one], { components: ['api'], severity: 'SEV2' }, { suppressed });
+    expect(audience.map((m) => [m.customerId, m.channels, m.emails, m.suppressed])).toEqual([
+      ['one', ['in-app'], [], ['only@one.example']],
+      ['two', ['email', 'in-app'], ['b@two.example'], ['A@two.example']],
+    ]);
+  });
+
+  it('[M1.4] a legal notice reaches by email whom preferences, the floor or an unsubscribe would not, and says what it overrode', () => {
+    const appOnly = customer({ customerId: 'app', subscriptions: ['api'], preferences: { channels: ['in-app'], minimumSeverity: 'SEV4' } });
+    const floor = customer({ customerId: 'floor', subscriptions: ['api'], preferences: { minimumSeverity: 'SEV1' } });
+    const unsub = customer({ customerId: 'unsub', subscriptions: ['api'], emails: ['u1@x.example', 'u2@x.example'] });
+    const plain = customer({ customerId: 'plain', subscriptions: ['api'] });
+    const noMail = customer({ customerId: 'nomail', subscriptions: ['api'], emails: [], preferences: { minimumSeverity: 'SEV1' } });
+    const options = { suppressed: new Set(['u1@x.example']), legalNotice: { regime: 'GDPR Art. 34' } };
+    const audience = affectedAudience(graph, [appOnly, floor, unsub, plain, noMail], { components: ['api'], severity: 'SEV3' }, options);
+    const by = Object.fromEntries(audience.map((m) => [m.customerId, m]));
+    expect(Object.keys(by).sort()).toEqual(['app', 'floor', 'plain', 'unsub']);
+    expect(by.app).toMatchObject({ channels: ['email', 'in-app'], override: { regime: 'GDPR Art. 34', overrode: ['channel-preferences'] } });
+    expect(by.floor).toMatchObject({ channels: ['email'], override: { overrode: ['severity-floor'] } });
+    expect(by.unsub).toMatchObject({ emails: ['u1@x.example', 'u2@x.example'], override: { overrode: ['suppression'] } });
+    expect(by.plain.override).toBeUndefined();
+    const recipients = emailRecipients(audience);
+    expect(recipients.map((r) => [r.email, r.override?.overrode ?? []])).toEqual([
+      ['app@x.example', ['channel-preferences']],
+      ['floor@x.example', ['severity-floor']],
+      ['plain@x.example', []],
+      ['u1@x.example', ['suppression']],
+      ['u2@x.example', []],
+    ]);
+  });
+
+  it('[M1.4] a playbook legal notice applies to every incident, or only to incidents with one of its tags', () => {
+    expect(legalNoticeFor(undefined, { tags: ['data-exposure'] })).toBeUndefined();
+    expect(legalNoticeFor({ legalNotice: { regime: 'GDPR Art. 34' } }, {})).toEqual({ regime: 'GDPR Art. 34' });
+    const tagged = { legalNotice: { regime: 'GDPR Art. 34', tags: ['data-exposure'] } };
+    expect(legalNoticeFor(tagged, { tags: ['vendor'] })).toBeUndefined();
+    expect(legalNoticeFor(tagged, { tags: ['vendor', 'data-exposure'] })).toEqual({ regime: 'GDPR Art. 34' });
+  });
+
+  it('[M3.5] outreach calls the accounts of the tiers whose preferences keep the phone', () => {
+    const audience = affectedAudience(graph, [
+      customer({ customerId: 'call', tier: 'enterprise', phone: '+14155550100', subscriptions: ['api'] }),
+      customer({ customerId: 'nocall', tier: 'enterprise', phone: '+14155550101', subscriptions: ['api'], preferences: { channels: ['email'] } }),
+      customer({ customerId: 'small', subscriptions: ['api'] }),
+    ], { components: ['api'], severity: 'SEV1' });
+    expect(outreachAccounts(audience, ['enterprise']).map((m) => m.customerId)).toEqual(['call']);
+    expect(outreachAccounts(audience, ['enterprise', 'standard']).map((m) => m.customerId).sort()).toEqual(['call', 'small']);
   });
 
   it('[M1.4] honours a minimum-severity preference unless the contract demands notice', () => {
@@ -101,16 +165,17 @@ describe('affectedAudience', () => {
 });
 
 describe('emailRecipients', () => {
-  it('[M1.4] skips customers who opted out of email and keeps every address once', () => {
-    const out = emailRecipients(
-      [
-        { customerId: 'a', name: 'A', locale: 'en', emails: ['X@a.example', 'x@a.example'], subscriptions: ['api'] },
-        { customerId: 'b', name: 'B', locale: 'en', emails: ['b@b.example'], subscriptions: ['api'], preferences: { channels: ['in-app'] } },
-        { customerId: 'c', name: 'C', locale: 'fr', emails: ['c@c.example'], subscriptions: ['db'] },
-      ],
-      ['api'],
-    );
-    expect(out).toEqual([{ customerId: 'a', email: 'X@a.example', locale: 'en' }]);
+  it('[M1.4] is the email channel of the audience: each address once, in a stable order', () => {
+    const audience = affectedAudience(graph, [
+      customer({ customerId: 'a', subscriptions: ['api'], emails: ['X@a.example', 'x@a.example'] }),
+      customer({ customerId: 'b', subscriptions: ['api'], preferences: { channels: ['in-app'] } }),
+      customer({ customerId: 'c', locale: 'fr', subscriptions: ['billing'] }),
+      customer({ customerId: 'd', tier: 'business', subscriptions: ['dashboard'], emails: ['d@d.example'] }),
+    ], { components: ['db'], severity: 'SEV2' });
+    expect(emailRecipients(audience)).toEqual([
+      { customerId: 'd', email: 'd@d.example', locale: 'en', tier: 'business' },
+      { customerId: 'a', email: 'X@a.example', locale: 'en', tier: 'standard' },
+    ]);
   });
 });
 

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { overrideReasons } from '../../domain/audience';
+import { digestEntryId } from '../../domain/digests';
+import { batchIdFor, broadcastIdFor } from '../../domain/fanout';
+import { deliveryKey } from '../../domain/message';
+import type { BroadcastBatchDoc, BroadcastDoc, DeliveryReceiptDoc } from '../../store/models';
+import { HttpError } from '../errors';
+import { defineRoute } from '../route';
+import { assertIncidentExists, IncidentParams } from './tracking';
+
+/**
+ * Who one version's email broadcast was planned for, each recipient with what happened to it and,
+ * where the playbook's legal notice reached them against their preferences or an unsubscribe,
+ * what it overrode (M1.4): the per-recipient record of that override.
+ */
+export const emailRecipientRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/incidents/:id/email-recipients',
+    summary: "The recipients of one version's email broadcast: address, customer, outcome, and any legal-notice override",
+    tags: ['incidents'],
+    roles: ['manager', 'admin'],
+    params: IncidentParams,
+    query: z.object({ version: z.coerce.number().int().min(1) }),
+    responses: {
+      200: {
+        description: 'The planned recipients, by address',
+        schema: z.object({
+          incidentId: z.string(),
+          version: z.number(),
+          legalNotice: z.object({ regime: z.string(), overridden: z.number() }).optional(),
+          recipients: z.array(z.object({
+            email: z.string(), customerId: z.string(), locale: z.string(), tier: z.string().optional(),
+            status: z.enum(['sent', 'failed', 'held-for-digest', 'not-sent']),
+            override: z.object({ regime: z.string(), overrode: z.array(z.enum(overrideReasons)) }).optional(),
+          })),
+        }),
+      },
+    },
+    errors: { 404: 'Unknown incident, or no email broadcast of this version' },
+    async handler({ params, query, deps }) {
+      const { Broadcast, BroadcastBatch, DeliveryReceipt, DigestEntry } = deps.store.models;
+      const broadcastId = broadcastIdFor(params.id, query.version, 'email');
+      const header = await Broadcast.collection.findOne<BroadcastDoc>({ _id: broadcastId as never });
+      if (!header) {
+        await assertIncidentExists(deps, params.id);
+        throw new HttpError(404, `version ${query.version} of ${params.id} has no email broadcast`);
+      }
+      const ids = Array.from({ length: header.batches }, (_, i) => batchIdFor(broadcastId, i));
+      const batches = await BroadcastBatch.collection.find<BroadcastBatchDoc>({ _id: { $in: ids } as never }).toArray();
+      const planned = batches.sort((a, b) => a.batchIndex - b.batchIndex).flatMap((b) => b.recipients);
+      const keys = planned.map((r) => deliveryKey(params.id, query.version, 'email', r.email));
+      const receipts = await DeliveryReceipt.collection
+        .find<DeliveryReceiptDoc>({ _id: { $in: keys } as never }, { projection: { outcome: 1 } })
+        .toArray();
+      const outcome = new Map(receipts.map((r) => [String(r._id), r.outcome]));
+      const held = await DigestEntry.collection
+        .find({ _id: { $in: planned.map((r) => digestEntryId(params.id, r.email, query.version)) } as never }, { projection: { _id: 1 } })
+        .toArray();
+      const heldIds = new Set(held.map((h) => String(h._id)));
+      return {
+        body: {
+          incidentId: params.id,
+          version: query.version,
+          ...(header.legalNotice ? { legalNotice: header.legalNotice } : {}),
+          recipients: planned.map((r, i) => ({
+            email: r.email, customerId: r.customerId, locale: r.locale, ...(r.tier ? { tier: r.tier } : {}),
+            status: outcome.get(keys[i]) ?? (heldIds.has(digestEntryId(params.id, r.email, query.version)) ? 'held-for-digest' : 'not-sent'),
+            ...(r.override ? { override: r.override } : {}),
+          })),
+        },
+      };
+    },
+  }),
+];

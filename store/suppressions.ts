@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * The suppression list (M3.3): addresses that unsubscribed, keyed by the lower-cased address.
+ * Every customer email honours it (broadcasts and digests, through the audience); only a legal
+ * notice that a playbook forces reaches a suppressed address. Each change is also appended to
+ * `suppression_events`, which is never updated.
+ */
+export interface SuppressionDoc {
+  _id: string;
+  address: string;
+  customerId?: string;
+  /** How the address was suppressed: the one-click POST of a mail client or the confirmation page's form. */
+  source: 'one-click' | 'confirmation-page';
+  /** The message whose link was used. */
+  incidentId: string;
+  version: number;
+  at: Date;
+}
+
+export interface SuppressionEventDoc {
+  _id: string;
+  action: 'suppressed' | 'already-suppressed';
+  address: string;
+  customerId?: string;
+  source: SuppressionDoc['source'];
+  incidentId: string;
+  version: number;
+  at: Date;
+}
+
+const suppression = new Schema<SuppressionDoc>({
+  _id: { type: String, required: true },
+  address: { type: String, required: true },
+  customerId: String,
+  source: { type: String, required: true },
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  at: { type: Date, required: true },
+});
+
+const suppressionEvent = new Schema<SuppressionEventDoc>({
+  _id: { type: String, required: true },
+  action: { type: String, required: true },
+  address: { type: String, required: true, index: true },
+  customerId: String,
+  source: { type: String, required: true },
+  incidentId: { type: String, required: true },
+  version: { type: Number, required: true },
+  at: { type: Date, required: true },
+});
+
+export interface SuppressionModels {
+  Suppression: Model<SuppressionDoc>;
+  SuppressionEvent: Model<SuppressionEventDoc>;
+}
+
+export function bindSuppressionModels(conn: Connection): SuppressionModels {
+  return {
+    Suppression: conn.model('Suppression', suppression, 'suppressions'),
+    SuppressionEvent: conn.model('SuppressionEvent', suppressionEvent, 'suppression_events'),
+  };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+/** Puts an address on the list (a second unsubscribe keeps the first record) and appends the event. */
+export async function suppressAddress(
+  models: SuppressionModels,
+  entry: Omit<SuppressionDoc, '_id' | 'at'> & { at?: Date },
+): Promise<{ alreadySuppressed: boolean }> {
+  const at = entry.at ?? new Date();
+  const key = entry.address.toLowerCase();
+  const { at: _at, ...fields } = entry;
+  let alreadySuppressed = false;
+  try {
+    await models.Suppression.collection.insertOne({ ...fields, _id: key, address: key, at } as never);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    alreadySuppressed = true;
+  }
+  await models.SuppressionEvent.collection.insertOne({
+    _id: `${key}#${at.toISOString()}#${randomUUID()}`,
+    action: alreadySuppressed ? 'already-suppressed' : 'suppressed',
+    address: key, ...(fields.customerId ? { customerId: fields.customerId } : {}),
+    source: fields.source, incidentId: fields.incidentId, version: fields.version, at,
+  } as never);
+  return { alreadySuppressed };
+}
+
+/** Which of these addresses are suppressed, lower-cased; looked up by `_id` in chunks. */
+export async function suppressedAmong(models: Pick<SuppressionModels, 'Suppression'>, addresses: readonly string[]): Promise<Set<string>> {
+  const keys = [...new Set(addresses.map((a) => a.toLowerCase()))];
+  const out = new Set<string>();
+  for (let i = 0; i < keys.length; i += 1000) {
+    const rows = await models.Suppression.collection.find({ _id: { $in: keys.slice(i, i + 1000) } as never }, { projection: { _id: 1 } }).toArray();
+    for (const r of rows) out.add(String(r._id));
+  }
+  return out;
+}
