@@ -1,8 +1,9 @@
 // herald:transport — posts bodies its callers built; every caller gates them first (see tests/unit/gate-channels.test.ts).
 /**
- * One HTTP POST to a receiver Herald does not control (a customer's webhook endpoint, a Slack
- * incoming webhook), retried with exponential backoff inside the activity, so one slow or broken
- * receiver costs its own attempts and never the delivery to the others.
+ * One HTTP POST to a receiver Herald does not control. A Slack incoming webhook is retried with
+ * exponential backoff inside the activity, so one slow or broken receiver costs its own attempts
+ * and never the delivery to the others; a customer webhook makes one request per attempt, and its
+ * retries follow a schedule in their own workflow (activities/webhooks.ts).
  */
 
 export interface RetryPolicy {
@@ -16,7 +17,7 @@ export interface RetryPolicy {
   timeoutMs?: number;
 }
 
-/** What deliveries within one activity use: five requests over about eight seconds. */
+/** What Slack deliveries within one activity use: five requests over about eight seconds. */
 export const receiverRetry: RetryPolicy = { attempts: 5, initialDelayMs: 500, maxRetryAfterMs: 30_000 };
 
 /** One request that waits `timeoutMs` for its answer; a failure is left to the caller (a customer webhook's retry schedule). */
