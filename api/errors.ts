@@ -4,7 +4,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 
 export class HttpError extends Error {
   constructor(
@@ -18,12 +18,35 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, `${what} not found`);
 
-interface ErrorBody {
-  error: string;
-  message: string;
-  issues?: unknown;
-  details?: unknown;
-}
+/** The machine-readable `error` of each status Herald answers with; anything else is `error`. */
+const statusNames = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  503: 'unavailable',
+  504: 'timeout',
+} as const satisfies Record<number, string>;
+
+/**
+ * The one body of every error answer, whatever the status. The OpenAPI document references it
+ * for every 4xx/5xx of every route (components.schemas.Error), so document and API cannot drift.
+ */
+export const ErrorBodySchema = z
+  .object({
+    error: z.enum([...Object.values(statusNames), 'error']).describe('The status as a word: not_found, conflict, …'),
+    message: z.string().describe('What went wrong, in a sentence for a person'),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string(), code: z.string() }))
+      .optional()
+      .describe('400 for invalid input: each field that failed validation, and why'),
+    details: z.unknown().optional().describe('What the caller needs to recover, e.g. the current version and hash on a 409'),
+  })
+  .describe('An error answer');
+type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Workflow rejections that mean the caller asked for something the incident's state forbids. */
 const conflictTypes = new Set([
@@ -32,18 +55,8 @@ const conflictTypes = new Set([
 ]);
 const forbiddenTypes = new Set(['Forbidden']);
 
-const statusNames: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  503: 'unavailable',
-};
-
 function body(status: number, message: string, extra: Partial<ErrorBody> = {}): { status: number; body: ErrorBody } {
-  return { status, body: { error: statusNames[status] ?? 'error', message, ...extra } };
+  return { status, body: { error: (statusNames as Record<number, ErrorBody['error']>)[status] ?? 'error', message, ...extra } };
 }
 
 function isGrpcError(err: unknown, code: number): boolean {

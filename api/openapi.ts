@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Route } from './route';
+import { ErrorBodySchema } from './errors';
+import { routeResponses, type ResponseSpec, type Route } from './route';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   return z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
@@ -21,6 +22,15 @@ function parameters(route: Route) {
   return out;
 }
 
+/** Every error answer points at the one Error schema of the document's components. */
+function response(res: ResponseSpec) {
+  const schema = res.schema === ErrorBodySchema ? { $ref: '#/components/schemas/Error' } : res.schema && jsonSchema(res.schema, 'output');
+  return {
+    description: res.description,
+    ...(schema ? { content: { [res.contentType ?? 'application/json']: { schema } } } : res.contentType ? { content: { [res.contentType]: {} } } : {}),
+  };
+}
+
 /** The OpenAPI 3.1 document, generated from the same route table the router is built from. */
 export function buildOpenApi(routes: Route[], info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -30,19 +40,11 @@ export function buildOpenApi(routes: Route[], info: { version: string }) {
       tags: r.tags,
       operationId: `${r.method}${r.path.replace(/[/:{}.]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: parameters(r),
-      responses: Object.fromEntries(
-        Object.entries(r.responses).map(([code, res]) => [
-          code,
-          {
-            description: res.description,
-            ...(res.schema
-              ? { content: { [res.contentType ?? 'application/json']: { schema: jsonSchema(res.schema, 'output') } } }
-              : res.contentType ? { content: { [res.contentType]: {} } } : {}),
-          },
-        ]),
-      ),
+      responses: Object.fromEntries(Object.entries(routeResponses(r)).map(([code, res]) => [code, response(res)])),
     };
-    if (r.streamBody) op.requestBody = { required: true, description: r.streamBody.description, content: { [r.streamBody.contentType]: {} } };
+    if (r.streamBody) {
+      op.requestBody = { required: true, description: r.streamBody.description, content: { [r.streamBody.contentType]: { schema: { type: 'string' } } } };
+    }
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };
     if (r.roles) {
       op.security = [{ apiKey: [] }];
@@ -54,7 +56,10 @@ export function buildOpenApi(routes: Route[], info: { version: string }) {
   return {
     openapi: '3.1.0',
     info: { title: 'Herald', version: info.version, description: 'Incident communication, one durable workflow per incident.' },
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key; its roles decide what it may do.' } } },
+    components: {
+      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key; its roles decide what it may do.' } },
+    },
     paths,
   };
 }

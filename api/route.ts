@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ErrorBodySchema } from './errors';
 import type { ApproverRoleName, Role } from '../config/api-keys';
 import type { ApiDeps } from './deps';
 
@@ -27,6 +28,14 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
+export type SuccessStatus = 200 | 201 | 202 | 204 | 302;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 503 | 504;
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
 /**
  * One HTTP route: the Express router and the OpenAPI document are both built from these, so the
  * document covers every route by construction.
@@ -48,10 +57,50 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
    * raw body) before anything is parsed; throws an HttpError to refuse.
    */
   verifyRequest?(req: { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer }): void;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /**
+   * The answers of success (2xx, 3xx); error answers come from `errors` and `routeResponses`.
+   * Only the health check answers 503 with its own body (what is unreachable).
+   */
+  responses: Partial<Record<SuccessStatus, ResponseSpec>> & { 503?: ResponseSpec };
+  /**
+   * What this route's own refusals mean, by status. 400, 401, 403, 404, 413 and 503 are derived
+   * from the route (routeResponses) and need an entry only to say more; 409 and 504 need one.
+   */
+  errors?: Partial<Record<ErrorStatus, string>>;
   handler(ctx: RouteContext<P, Q, B>): Promise<RouteResult>;
 }
 
 export function defineRoute<P = unknown, Q = unknown, B = unknown>(route: Route<P, Q, B>): Route {
   return route as unknown as Route;
+}
+
+const derivedErrors: Record<ErrorStatus, string> = {
+  400: 'The request is not valid; `issues` names each field and why',
+  401: 'No API key, or one Herald does not know',
+  403: 'The key lacks the role or right for this action',
+  404: 'The path names nothing Herald knows',
+  409: 'The current state does not allow this',
+  413: 'The request body is too large',
+  415: 'The request body is not of the documented media type',
+  503: 'The workflow service or the store is not reachable; try again',
+  504: 'Herald did not get an answer in time; the action may still take effect',
+};
+
+/**
+ * Every answer a route gives: its own success answers, and the error answers it can give by what
+ * it is (a key: 401/403; parameters or a body: 400; path parameters: 404; a body: 413; always 503)
+ * plus those it declares. Every error answer has the one ErrorBodySchema.
+ */
+export function routeResponses(route: Route): Record<number, ResponseSpec> {
+  const codes = new Set<ErrorStatus>([503, ...(Object.keys(route.errors ?? {}).map(Number) as ErrorStatus[])]);
+  if (route.params || route.query || route.body || route.streamBody) codes.add(400);
+  if (route.roles || route.verifyRequest) codes.add(401);
+  if (route.roles) codes.add(403);
+  if (route.params) codes.add(404);
+  if (route.body || route.streamBody) codes.add(413);
+  const out = { ...route.responses } as Record<number, ResponseSpec>;
+  for (const code of [...codes].sort()) {
+    out[code] ??= { description: route.errors?.[code] ?? derivedErrors[code], schema: ErrorBodySchema };
+  }
+  return out;
 }

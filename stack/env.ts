@@ -64,6 +64,7 @@ export async function startStack(options: StackOptions, outside: NodeJS.ProcessE
       SMTP_URL: mail.smtpUrl,
       ...(mail.apiUrl ? { MAILPIT_API_URL: mail.apiUrl } : {}),
       TEMPORAL_TEST_SERVER_PATH: tools.testServer,
+      SCHEMATHESIS_PATH: tools.schemathesis,
       TEMPORAL_CLI_PATH: tools.temporal,
       FERRETDB_PATH: tools.ferretdb,
       MAILPIT_PATH: tools.mailpit,

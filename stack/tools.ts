@@ -9,6 +9,8 @@ export interface Tools {
   mailpit: string;
   /** Executable wrapper around the Java time-skipping test server. */
   testServer: string;
+  /** Executable wrapper around schemathesis (`st`) in its own Python virtual environment. */
+  schemathesis: string;
 }
 
 export const versions = {
@@ -16,6 +18,7 @@ export const versions = {
   ferretdb: '1.24.2',
   mailpit: '1.27.11',
   testServer: '1.38.0',
+  schemathesis: '4.32.5',
 } as const;
 
 /** Outside the clone, so every clone and every CI run on this machine shares one build. */
@@ -142,18 +145,31 @@ exec "\${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$(dirname "$0")/lib/*" io.tempora
   fs.writeFileSync(path.join(dir, 'test-server'), script, { mode: 0o755 });
 }
 
+// schemathesis comes from PyPI into a virtual environment of its own. A venv's console scripts
+// name its absolute path, which the rename below changes; the wrapper runs the module instead.
+async function buildSchemathesis(dir: string): Promise<void> {
+  const venv = path.join(dir, 'venv');
+  await run('python3', ['-m', 'venv', venv]);
+  await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${versions.schemathesis}`]);
+  const script = `#!/bin/sh
+exec "$(dirname "$0")/venv/bin/python" -m schemathesis.cli "$@"
+`;
+  fs.writeFileSync(path.join(dir, 'st'), script, { mode: 0o755 });
+}
+
 let cached: Promise<Tools> | undefined;
 
-/** Paths of the four tools, building any that this machine lacks. */
+/** Paths of the tools, building any that this machine lacks. */
 export function ensureTools(): Promise<Tools> {
   cached ??= (async () => {
-    const [temporal, ferretdb, mailpit, testServer] = await Promise.all([
+    const [temporal, ferretdb, mailpit, testServer, schemathesis] = await Promise.all([
       buildOnce('temporal', versions.temporal, 'temporal', goInstall('github.com/temporalio/cli/cmd/temporal', versions.temporal)),
       buildOnce('ferretdb', versions.ferretdb, 'ferretdb', buildFerretDB),
       buildOnce('mailpit', versions.mailpit, 'mailpit', buildMailpit),
       buildOnce('temporal-test-server', versions.testServer, 'test-server', buildTestServer),
+      buildOnce('schemathesis', versions.schemathesis, 'st', buildSchemathesis),
     ]);
-    return { temporal, ferretdb, mailpit, testServer };
+    return { temporal, ferretdb, mailpit, testServer, schemathesis };
   })();
   cached.catch(() => (cached = undefined));
   return cached;

@@ -50,12 +50,8 @@ const Received = z.object({
   incidents: z.array(z.string()).describe('Incidents opened or joined by this delivery'),
   alerts: z.array(AlertOutcome),
 });
-const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
-const responses = {
-  202: { description: 'Received; each alert opened, joined or was recorded on an incident', schema: Received },
-  400: { description: 'Not a valid payload, with the validation issues', schema: ErrorSchema },
-  401: { description: 'Missing or wrong signature / shared secret', schema: ErrorSchema },
-};
+const responses = { 202: { description: 'Received; each alert opened, joined or was recorded on an incident', schema: Received } };
+const errors = { 401: 'Missing or wrong signature / shared secret' };
 
 function verifyRequest(req: { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer }): void {
   const verdict = verifyAlertSignature(req.headers, req.rawBody, alertSecret());
@@ -225,6 +221,7 @@ export const alertRoutes: Route[] = [
     verifyRequest,
     body: AlertmanagerPayloadSchema,
     responses,
+    errors,
     async handler({ body, deps }) {
       return receiveAll(deps, alertsFromAlertmanager(body));
     },
@@ -237,6 +234,7 @@ export const alertRoutes: Route[] = [
     verifyRequest,
     body: GenericAlertSchema,
     responses,
+    errors,
     async handler({ body, deps }) {
       return receiveAll(deps, [alertFromGeneric(body)]);
     },

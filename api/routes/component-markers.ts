@@ -3,7 +3,6 @@ import { componentStatuses } from '../../domain/status-page';
 import { loadMarkers } from '../../store/component-markers';
 import { notFound } from '../errors';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema } from './templates';
 
 /** The statuses monitoring set on a component by itself (M3.1), and the alerts that set them. */
 
@@ -28,8 +27,9 @@ export const componentMarkerRoutes = [
     params: z.object({ id: z.string().min(1).max(64) }),
     responses: {
       200: { description: 'Markers in force, oldest first', schema: z.object({ componentId: z.string(), markers: z.array(Marker) }) },
-      ...commonErrors,
-      404: { description: 'Unknown component', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown component',
     },
     async handler({ params, deps }) {
       const component = await deps.store.models.Component.findOne({ componentId: params.id }, { componentId: 1 }).lean();

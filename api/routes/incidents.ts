@@ -35,13 +35,7 @@ const IncidentViewSchema = z.object({
   category: z.string(),
   components: z.array(z.string()),
 }).passthrough();
-const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
 
-const errors = {
-  400: { description: 'Invalid input, with the validation issues', schema: ErrorSchema },
-  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
-  403: { description: 'The key lacks the role for this action', schema: ErrorSchema },
-};
 
 function newIncidentId(): string {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
@@ -60,7 +54,7 @@ export const incidentRoutes = [
     tags: ['incidents'],
     roles: ['responder'],
     body: IncidentDeclarationSchema,
-    responses: { 201: { description: 'Declared', schema: Declared }, ...errors, 409: { description: 'An incident with this ID exists', schema: ErrorSchema } },
+    responses: { 201: { description: 'Declared', schema: Declared } }, errors: { 409: 'An incident with this ID exists' },
     async handler({ body, principal, deps }) {
       const known = await deps.store.models.Component.find({ componentId: { $in: body.components } }).lean();
       const unknown = body.components
@@ -98,7 +92,7 @@ export const incidentRoutes = [
     tags: ['incidents'],
     roles: ['viewer', 'responder', 'approver', 'manager'],
     params: IncidentParams,
-    responses: { 200: { description: 'The incident', schema: IncidentViewSchema }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    responses: { 200: { description: 'The incident', schema: IncidentViewSchema } }, errors: { 404: 'Unknown incident' },
     async handler(ctx) {
       return { body: await handleFor(ctx).query(incidentStateQuery) };
     },
@@ -110,7 +104,7 @@ export const incidentRoutes = [
     tags: ['incidents'],
     roles: ['manager'],
     params: IncidentParams,
-    responses: { 200: { description: 'Events in order', schema: z.object({ incidentId: z.string(), events: z.array(z.object({ id: z.number(), time: z.string(), type: z.string(), description: z.string() })) }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    responses: { 200: { description: 'Events in order', schema: z.object({ incidentId: z.string(), events: z.array(z.object({ id: z.number(), time: z.string(), type: z.string(), description: z.string() })) }) } }, errors: { 404: 'Unknown incident' },
     async handler(ctx) {
       const history = await handleFor(ctx).fetchHistory();
       return { body: { incidentId: ctx.params.id, events: readableHistory(history.events ?? []) } };
@@ -123,7 +117,7 @@ export const incidentRoutes = [
     tags: ['incidents'],
     roles: ['manager'],
     params: IncidentParams,
-    responses: { 200: { description: 'Audit records in order', schema: z.object({ incidentId: z.string(), verdict: z.object({ valid: z.boolean(), records: z.number() }).passthrough(), records: z.array(z.any()) }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    responses: { 200: { description: 'Audit records in order', schema: z.object({ incidentId: z.string(), verdict: z.object({ valid: z.boolean(), records: z.number() }).passthrough(), records: z.array(z.any()) }) } }, errors: { 404: 'Unknown incident' },
     async handler({ params, deps }) {
       const records = await deps.store.models.AuditRecord.find({ incidentId: params.id }, { _id: 0, __v: 0 }).sort({ seq: 1 }).lean<ChainedAuditRecord[]>();
       if (!records.length) throw new HttpError(404, 'incident not found');
@@ -138,7 +132,7 @@ export const incidentRoutes = [
     roles: ['approver'],
     params: IncidentParams,
     body: ApprovalBody,
-    responses: { 200: { description: 'Approved', schema: z.object({ version: z.number(), hash: z.string(), role: z.string(), approvedBy: z.string(), approvedAt: z.string(), pending: z.array(z.string()) }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Stale version, nothing awaiting approval, or no pending sign-off for the role', schema: ErrorSchema } },
+    responses: { 200: { description: 'Approved', schema: z.object({ version: z.number(), hash: z.string(), role: z.string(), approvedBy: z.string(), approvedAt: z.string(), pending: z.array(z.string()) }) } }, errors: { 404: 'Unknown incident', 409: 'Stale version, nothing awaiting approval, or no pending sign-off for the role' },
     async handler(ctx) {
       const receipt = await handleFor(ctx).executeUpdate(approveUpdate, {
         args: [{
@@ -157,7 +151,7 @@ export const incidentRoutes = [
     roles: ['responder'],
     params: IncidentParams,
     body: ResolveBody,
-    responses: { 202: { description: 'Resolution accepted; the message goes out now, or after its sign-offs', schema: z.object({ accepted: z.boolean() }) }, ...errors, 404: { description: 'Unknown incident', schema: ErrorSchema }, 409: { description: 'Already resolved', schema: ErrorSchema } },
+    responses: { 202: { description: 'Resolution accepted; the message goes out now, or after its sign-offs', schema: z.object({ accepted: z.boolean() }) } }, errors: { 404: 'Unknown incident', 409: 'Already resolved' },
     async handler(ctx) {
       const result = await handleFor(ctx).executeUpdate(resolveUpdate, {
         args: [{ summary: ctx.body.summary, resolvedBy: ctx.principal!.name }],

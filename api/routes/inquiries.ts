@@ -8,13 +8,6 @@ import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
 
-const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
-const errors = {
-  400: { description: 'Invalid input, with the validation issues', schema: ErrorSchema },
-  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
-  403: { description: 'The key lacks the role for this action', schema: ErrorSchema },
-  404: { description: 'Unknown incident, customer or inquiry', schema: ErrorSchema },
-};
 
 const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
 const InquiryParams = IncidentParams.extend({ inquiryId: z.string().regex(/^inq-[a-z0-9-]{4,64}$/, 'not a valid inquiry ID') });
@@ -59,7 +52,7 @@ export const inquiryRoutes = [
     roles: ['responder'],
     params: IncidentParams,
     body: InquirySchema,
-    responses: { 201: { description: 'The feed item as stored', schema: FeedItem }, ...errors },
+    responses: { 201: { description: 'The feed item as stored', schema: FeedItem } }, errors: { 404: 'Unknown incident, customer or inquiry' },
     async handler({ params, body, principal, deps }) {
       await requireIncident(deps, params.id);
       const names: string[] = [];
@@ -94,7 +87,7 @@ export const inquiryRoutes = [
     tags: ['inquiries'],
     roles: ['responder', 'manager'],
     params: IncidentParams,
-    responses: { 200: { description: 'The feed', schema: z.object({ incidentId: z.string(), inquiries: z.array(FeedItem) }) }, ...errors },
+    responses: { 200: { description: 'The feed', schema: z.object({ incidentId: z.string(), inquiries: z.array(FeedItem) }) } }, errors: { 404: 'Unknown incident, customer or inquiry' },
     async handler({ params, deps }) {
       await requireIncident(deps, params.id);
       const items = await deps.store.models.Inquiry.find({ incidentId: params.id }).sort({ receivedAt: 1, inquiryId: 1 }).lean<InquiryRecord[]>();
@@ -113,8 +106,10 @@ export const inquiryRoutes = [
         description: 'The customer-facing response',
         schema: z.object({ inquiryId: z.string(), incidentId: z.string(), receivedAt: z.string(), subject: z.string(), text: z.string(), statusPageUrl: z.string() }),
       },
-      ...errors,
-      409: { description: 'The external gate refuses the reply', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident, customer or inquiry',
+      409: 'The external gate refuses the reply',
     },
     async handler({ params, deps }) {
       const inquiry = await deps.store.models.Inquiry.findOne({ incidentId: params.id, inquiryId: params.inquiryId }).lean<InquiryRecord>();

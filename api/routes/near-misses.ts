@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { nearMissKinds } from '../../domain/messages/near-misses';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema } from './templates';
 import { assertIncidentExists, IncidentParams } from './tracking';
 
 export const nearMissRoutes = [
@@ -18,8 +17,9 @@ export const nearMissRoutes = [
         description: 'Near misses, oldest first',
         schema: z.object({ incidentId: z.string(), nearMisses: z.array(z.object({ kind: z.string(), at: z.string(), details: z.any(), actor: z.string().optional() })) }),
       },
-      ...commonErrors,
-      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident',
     },
     async handler({ params, query, deps }) {
       const filter = { incidentId: params.id, ...(query.kind ? { kind: query.kind } : {}) };

@@ -3,7 +3,6 @@ import { isOverdue, outreachOutcomes, outreachStatuses, outreachTaskId, type Out
 import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../../store/outreach';
 import { HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema } from './templates';
 import { assertIncidentExists, IncidentParams } from './tracking';
 
 /** Direct outreach to top-tier accounts (M3.5): the calls account managers owe, and recording them. */
@@ -52,8 +51,9 @@ export const outreachRoutes = [
         description: 'Tasks, soonest deadline first',
         schema: z.object({ incidentId: z.string(), open: z.number(), overdue: z.number(), tasks: z.array(TaskView) }),
       },
-      ...commonErrors,
-      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident',
     },
     async handler({ params, deps }) {
       const tasks = await incidentOutreach(deps.store.models, params.id);
@@ -80,9 +80,10 @@ export const outreachRoutes = [
     body: Completion,
     responses: {
       200: { description: 'The completed task', schema: TaskView },
-      ...commonErrors,
-      404: { description: 'No such outreach task', schema: ErrorSchema },
-      409: { description: 'The task is already done', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'No such outreach task',
+      409: 'The task is already done',
     },
     async handler({ params, body, principal, deps }) {
       const { OutreachTask } = deps.store.models;

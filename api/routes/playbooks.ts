@@ -27,7 +27,6 @@ const SelectionQuery = z.object({
   scope: z.enum(scopeTiers),
 });
 
-const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional() });
 const VersionMeta = {
   version: z.number(),
   hash: z.string(),
@@ -41,12 +40,6 @@ const Summary = z.object({
   id: z.string(), name: z.string(), category: z.string(), scope: z.string(), version: z.number(), updatedAt: z.string(), updatedBy: z.string(),
 });
 
-const errors = {
-  400: { description: 'Invalid input, with the exact path of each problem', schema: ErrorSchema },
-  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
-  403: { description: 'The key lacks the role for this action', schema: ErrorSchema },
-};
-const unknown = { 404: { description: 'Unknown playbook or version', schema: ErrorSchema } };
 
 function summary(s: StoredPlaybook): z.infer<typeof Summary> {
   const { id, name, category, scope } = s.playbook;
@@ -60,7 +53,7 @@ export const playbookRoutes = [
     summary: 'Every playbook at its latest version',
     tags: ['playbooks'],
     roles: [...readers],
-    responses: { 200: { description: 'Playbooks by id', schema: z.object({ playbooks: z.array(Summary) }) }, ...errors },
+    responses: { 200: { description: 'Playbooks by id', schema: z.object({ playbooks: z.array(Summary) }) } },
     async handler({ deps }) {
       return { body: { playbooks: (await currentPlaybooks(deps.store)).map(summary) } };
     },
@@ -72,7 +65,7 @@ export const playbookRoutes = [
     tags: ['playbooks'],
     roles: [...readers],
     query: SelectionQuery,
-    responses: { 200: { description: 'The chosen playbook at its latest version', schema: StoredSchema }, ...errors, ...unknown },
+    responses: { 200: { description: 'The chosen playbook at its latest version', schema: StoredSchema } }, errors: { 404: 'Unknown playbook or version' },
     async handler({ query, deps }) {
       const stored = await currentPlaybooks(deps.store);
       const chosen = selectPlaybook(stored.map((s) => s.playbook), query);
@@ -87,7 +80,7 @@ export const playbookRoutes = [
     tags: ['playbooks'],
     roles: [...readers],
     params: PlaybookParams,
-    responses: { 200: { description: 'The playbook', schema: StoredSchema }, ...errors, ...unknown },
+    responses: { 200: { description: 'The playbook', schema: StoredSchema } }, errors: { 404: 'Unknown playbook or version' },
     async handler({ params, deps }) {
       const stored = await currentPlaybook(deps.store, params.id);
       if (!stored) throw notFound(`playbook "${params.id}"`);
@@ -101,7 +94,7 @@ export const playbookRoutes = [
     tags: ['playbooks'],
     roles: [...readers],
     params: PlaybookParams,
-    responses: { 200: { description: 'Every version', schema: z.object({ id: z.string(), versions: z.array(StoredSchema) }) }, ...errors, ...unknown },
+    responses: { 200: { description: 'Every version', schema: z.object({ id: z.string(), versions: z.array(StoredSchema) }) } }, errors: { 404: 'Unknown playbook or version' },
     async handler({ params, deps }) {
       const versions = await playbookHistory(deps.store, params.id);
       if (!versions.length) throw notFound(`playbook "${params.id}"`);
@@ -115,7 +108,7 @@ export const playbookRoutes = [
     tags: ['playbooks'],
     roles: [...readers],
     params: VersionParams,
-    responses: { 200: { description: 'That version', schema: StoredSchema }, ...errors, ...unknown },
+    responses: { 200: { description: 'That version', schema: StoredSchema } }, errors: { 404: 'Unknown playbook or version' },
     async handler({ params, deps }) {
       const stored = await playbookAtVersion(deps.store, params.id, params.version);
       if (!stored) throw notFound(`version ${params.version} of playbook "${params.id}"`);
@@ -134,8 +127,9 @@ export const playbookRoutes = [
     responses: {
       200: { description: 'Saved as a new version, or unchanged', schema: StoredSchema.extend({ changed: z.boolean() }) },
       201: { description: 'A new playbook, at version 1', schema: StoredSchema.extend({ changed: z.boolean() }) },
-      ...errors,
-      409: { description: 'The edit was made against a version that is no longer the latest', schema: ErrorSchema },
+    },
+    errors: {
+      409: 'The edit was made against a version that is no longer the latest',
     },
     async handler({ params, query, body, principal, deps }) {
       if (body.id !== params.id) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { approveSnippet, createSnippet, deleteSnippet, findSnippet, updateSnippet } from '../../store/snippets';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema, registryCall } from './templates';
+import { registryCall } from './templates';
 
 const SnippetParams = z.object({ snippetId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters') });
 const SnippetFields = z.object({
@@ -12,8 +12,6 @@ const SnippetFields = z.object({
   tags: z.array(z.string().min(1).max(50)).max(20).default([]),
 });
 const SnippetView = z.object({ snippetId: z.string(), title: z.string(), text: z.string(), version: z.number(), contentHash: z.string(), approval: z.any().optional() }).passthrough();
-const notFound = { 404: { description: 'Unknown snippet', schema: ErrorSchema } };
-const stale = { 409: { description: 'Not the latest version; details carry the current one', schema: ErrorSchema } };
 
 export const snippetRoutes = [
   defineRoute({
@@ -23,7 +21,7 @@ export const snippetRoutes = [
     tags: ['snippets'],
     roles: ['viewer', 'responder', 'approver', 'manager'],
     query: z.object({ locale: z.string().max(10).optional(), tag: z.string().max(50).optional(), approved: z.enum(['true', 'false']).optional() }),
-    responses: { 200: { description: 'Snippets', schema: z.object({ snippets: z.array(SnippetView) }) }, ...commonErrors },
+    responses: { 200: { description: 'Snippets', schema: z.object({ snippets: z.array(SnippetView) }) } },
     async handler({ query, deps }) {
       const filter: Record<string, unknown> = {};
       if (query.locale) filter.locale = query.locale;
@@ -42,7 +40,7 @@ export const snippetRoutes = [
     tags: ['snippets'],
     roles: ['manager', 'admin'],
     body: SnippetFields.extend({ snippetId: SnippetParams.shape.snippetId }),
-    responses: { 201: { description: 'Created', schema: SnippetView }, ...commonErrors, 409: { description: 'The snippet exists', schema: ErrorSchema } },
+    responses: { 201: { description: 'Created', schema: SnippetView } }, errors: { 409: 'The snippet exists' },
     async handler({ body, principal, deps }) {
       const { snippetId, ...draft } = body;
       const s = await registryCall(() => createSnippet(deps.store.models, snippetId, draft, principal!.name, new Date().toISOString()));
@@ -56,7 +54,7 @@ export const snippetRoutes = [
     tags: ['snippets'],
     roles: ['viewer', 'responder', 'approver', 'manager'],
     params: SnippetParams,
-    responses: { 200: { description: 'The snippet', schema: SnippetView }, ...commonErrors, ...notFound },
+    responses: { 200: { description: 'The snippet', schema: SnippetView } }, errors: { 404: 'Unknown snippet' },
     async handler({ params, deps }) {
       return { body: await registryCall(() => findSnippet(deps.store.models, params.snippetId)) };
     },
@@ -69,7 +67,7 @@ export const snippetRoutes = [
     roles: ['manager', 'admin'],
     params: SnippetParams,
     body: SnippetFields.extend({ baseVersion: z.number().int().min(1) }),
-    responses: { 200: { description: 'The new version', schema: SnippetView }, ...commonErrors, ...notFound, ...stale },
+    responses: { 200: { description: 'The new version', schema: SnippetView } }, errors: { 404: 'Unknown snippet', 409: 'Not the latest version; details carry the current one' },
     async handler({ params, body, principal, deps }) {
       const { baseVersion, ...draft } = body;
       const s = await registryCall(() =>
@@ -85,7 +83,7 @@ export const snippetRoutes = [
     tags: ['snippets'],
     roles: ['manager', 'admin'],
     params: SnippetParams,
-    responses: { 204: { description: 'Removed' }, ...commonErrors, ...notFound },
+    responses: { 204: { description: 'Removed' } }, errors: { 404: 'Unknown snippet' },
     async handler({ params, deps }) {
       await registryCall(() => deleteSnippet(deps.store.models, params.snippetId));
       return { status: 204, body: '', contentType: 'text/plain' };
@@ -99,7 +97,7 @@ export const snippetRoutes = [
     roles: ['approver'],
     params: SnippetParams,
     body: z.object({ version: z.number().int().min(1) }),
-    responses: { 200: { description: 'Approved', schema: SnippetView }, ...commonErrors, ...notFound, ...stale },
+    responses: { 200: { description: 'Approved', schema: SnippetView } }, errors: { 404: 'Unknown snippet', 409: 'Not the latest version; details carry the current one' },
     async handler({ params, body, principal, deps }) {
       if (!principal!.approverRoles?.includes('legal')) throw new HttpError(403, 'approving snippet wording needs the legal right');
       return { body: await registryCall(() => approveSnippet(deps.store.models, params.snippetId, body.version, principal!.name, new Date().toISOString())) };

@@ -23,12 +23,6 @@ export async function registryCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export const ErrorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.any()).optional(), details: z.any().optional() });
-export const commonErrors = {
-  400: { description: 'Invalid input, with the validation issues', schema: ErrorSchema },
-  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
-  403: { description: 'The key lacks the role or right for this action', schema: ErrorSchema },
-};
 
 const readers = ['viewer', 'responder', 'approver', 'manager'] as const;
 const editors = ['manager', 'admin'] as const;
@@ -104,7 +98,7 @@ export const templateRoutes = [
       locale: z.string().max(10).optional(),
       tag: z.string().max(50).optional(),
     }),
-    responses: { 200: { description: 'Templates', schema: z.object({ templates: z.array(z.any()) }) }, ...commonErrors },
+    responses: { 200: { description: 'Templates', schema: z.object({ templates: z.array(z.any()) }) } },
     async handler({ query, deps }) {
       const filter = Object.fromEntries(Object.entries({ phase: query.phase, category: query.category, locale: query.locale, tags: query.tag }).filter(([, v]) => v));
       const templates = await deps.store.models.Template.find(filter, { _id: 0, __v: 0 }).sort({ templateId: 1 }).lean();
@@ -118,7 +112,7 @@ export const templateRoutes = [
     tags: ['templates'],
     roles: [...editors],
     body: CreateTemplate,
-    responses: { 201: { description: 'Created', schema: TemplateView }, ...commonErrors, 409: { description: 'The template exists', schema: ErrorSchema } },
+    responses: { 201: { description: 'Created', schema: TemplateView } }, errors: { 409: 'The template exists' },
     async handler({ body, principal, deps }) {
       const { templateId, ...draft } = body;
       const saved = await registryCall(() => saveTemplate(deps.store.models, templateId, draft, { author: principal!.name, at: new Date().toISOString() }));
@@ -132,7 +126,7 @@ export const templateRoutes = [
     tags: ['templates'],
     roles: [...readers],
     params: TemplateParams,
-    responses: { 200: { description: 'The template', schema: TemplateView }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    responses: { 200: { description: 'The template', schema: TemplateView } }, errors: { 404: 'Unknown template' },
     async handler({ params, deps }) {
       const t = await mustFind(deps, params.templateId);
       return { body: { ...t, reviewProblems: reviewProblems(t, new Date()) } };
@@ -147,9 +141,11 @@ export const templateRoutes = [
     params: TemplateParams,
     body: UpdateTemplate,
     responses: {
-      200: { description: 'The new version', schema: TemplateView }, ...commonErrors,
-      404: { description: 'Unknown template', schema: ErrorSchema },
-      409: { description: 'The edit was made against an older version; details carry the current one', schema: ErrorSchema },
+      200: { description: 'The new version', schema: TemplateView },
+    },
+    errors: {
+      404: 'Unknown template',
+      409: 'The edit was made against an older version; details carry the current one',
     },
     async handler({ params, body, principal, deps }) {
       const { baseVersion, ...draft } = body;
@@ -166,7 +162,7 @@ export const templateRoutes = [
     tags: ['templates'],
     roles: [...readers],
     params: TemplateParams,
-    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ templateId: z.string(), versions: z.array(TemplateView) }) }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ templateId: z.string(), versions: z.array(TemplateView) }) } }, errors: { 404: 'Unknown template' },
     async handler({ params, deps }) {
       const versions = await templateHistory(deps.store.models, params.templateId);
       if (!versions.length) throw new HttpError(404, `template ${params.templateId} not found`);
@@ -181,7 +177,7 @@ export const templateRoutes = [
     roles: [...readers],
     params: TemplateParams,
     query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
-    responses: { 200: { description: 'The diff', schema: z.object({ from: z.number(), to: z.number(), subject: z.any(), body: z.any() }) }, ...commonErrors, 404: { description: 'Unknown template or version', schema: ErrorSchema } },
+    responses: { 200: { description: 'The diff', schema: z.object({ from: z.number(), to: z.number(), subject: z.any(), body: z.any() }) } }, errors: { 404: 'Unknown template or version' },
     async handler({ params, query, deps }) {
       const versions = await templateHistory(deps.store.models, params.templateId);
       const pick = (n: number) => {
@@ -201,7 +197,7 @@ export const templateRoutes = [
     roles: ['approver'],
     params: TemplateParams,
     body: LegalApprovalBody,
-    responses: { 200: { description: 'Approved', schema: TemplateView }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema }, 409: { description: 'Not the latest version', schema: ErrorSchema } },
+    responses: { 200: { description: 'Approved', schema: TemplateView } }, errors: { 404: 'Unknown template', 409: 'Not the latest version' },
     async handler({ params, body, principal, deps }) {
       if (!principal!.approverRoles?.includes('legal')) throw new HttpError(403, 'approving template wording needs the legal right');
       const t = await registryCall(() =>
@@ -218,7 +214,7 @@ export const templateRoutes = [
     roles: ['approver'],
     params: TemplateParams,
     body: DataProtectionBody,
-    responses: { 200: { description: 'Reviewed', schema: TemplateView }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema }, 409: { description: 'Not the latest version', schema: ErrorSchema } },
+    responses: { 200: { description: 'Reviewed', schema: TemplateView } }, errors: { 404: 'Unknown template', 409: 'Not the latest version' },
     async handler({ params, body, principal, deps }) {
       if (!principal!.approverRoles?.includes('dpo')) throw new HttpError(403, 'a data-protection review needs the dpo right');
       const at = new Date().toISOString();
@@ -238,7 +234,7 @@ export const templateRoutes = [
     roles: [...readers],
     params: TemplateParams,
     query: z.object({ tags: tagList.describe('Comma-separated incident tags, e.g. data-exposure,regulated-customer') }),
-    responses: { 200: { description: 'The verdict', schema: z.object({ templateId: z.string(), version: z.number(), ok: z.boolean(), reasons: z.array(z.string()) }) }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    responses: { 200: { description: 'The verdict', schema: z.object({ templateId: z.string(), version: z.number(), ok: z.boolean(), reasons: z.array(z.string()) }) } }, errors: { 404: 'Unknown template' },
     async handler({ params, query, deps }) {
       const t = await mustFind(deps, params.templateId);
       return { body: { templateId: t.templateId, version: t.version, ...templateUsable(t, { tags: query.tags, now: new Date() }) } };
@@ -252,7 +248,7 @@ export const templateRoutes = [
     roles: ['responder', 'approver', 'manager'],
     params: TemplateParams,
     body: z.object({ variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/), z.string().max(5000)) }),
-    responses: { 200: { description: 'Rendered', schema: z.object({ subject: z.string(), text: z.string(), html: z.string(), hash: z.string() }) }, ...commonErrors, 404: { description: 'Unknown template', schema: ErrorSchema } },
+    responses: { 200: { description: 'Rendered', schema: z.object({ subject: z.string(), text: z.string(), html: z.string(), hash: z.string() }) } }, errors: { 404: 'Unknown template' },
     async handler({ params, body, deps }) {
       const t = await mustFind(deps, params.templateId);
       return { body: await registryCall(async () => renderDeclared(t, body.variables)) };

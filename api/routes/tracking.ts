@@ -6,7 +6,6 @@ import { clickCounts, recordClick } from '../../store/tracking';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema } from './templates';
 
 export const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
 
@@ -24,7 +23,7 @@ export const trackingRoutes = [
     summary: 'Tracked status-page link: counts the click and forwards to the page with UTM parameters (public)',
     tags: ['tracking'],
     params: z.object({ token: z.string().max(600).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a tracking token') }),
-    responses: { 302: { description: 'Forward to the status page' }, 400: commonErrors[400], 404: { description: 'Not a link Herald made', schema: ErrorSchema } },
+    responses: { 302: { description: 'Forward to the status page' } }, errors: { 404: 'Not a link Herald made' },
     async handler({ params, deps }) {
       const ctx = readTrackingToken(params.token, linkSecret());
       if (!ctx) throw new HttpError(404, 'this link was not made by Herald');
@@ -41,7 +40,7 @@ export const trackingRoutes = [
     roles: ['responder'],
     params: IncidentParams,
     body: z.object({ channel: label, segment: label, version: z.number().int().min(1) }),
-    responses: { 201: { description: 'The link', schema: z.object({ url: z.string() }) }, ...commonErrors, 404: { description: 'Unknown incident', schema: ErrorSchema } },
+    responses: { 201: { description: 'The link', schema: z.object({ url: z.string() }) } }, errors: { 404: 'Unknown incident' },
     async handler({ params, body, deps }) {
       await assertIncidentExists(deps, params.id);
       return { status: 201, body: { url: trackedLink(deps.publicUrl, { incidentId: params.id, ...body }, linkSecret()) } };
@@ -62,8 +61,9 @@ export const trackingRoutes = [
           bySegment: z.record(z.string(), z.number()), rows: z.array(z.object({ version: z.number(), channel: z.string(), segment: z.string(), count: z.number() })),
         }),
       },
-      ...commonErrors,
-      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident',
     },
     async handler({ params, deps }) {
       const rows = await clickCounts(deps.store.models, params.id);

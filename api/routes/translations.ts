@@ -5,7 +5,6 @@ import { confirmRootCauseUpdate, editDraftUpdate, incidentStateQuery, type Incid
 import { HttpError } from '../errors';
 import { defineRoute, type Route } from '../route';
 import type { ApiDeps } from '../deps';
-import { commonErrors, ErrorSchema } from './templates';
 import { IncidentParams } from './tracking';
 
 /**
@@ -24,10 +23,6 @@ const Consistency = z.object({
   disagreements: z.array(z.object({ kind: z.string(), locale: z.string(), values: z.record(z.string(), z.array(z.string())) })),
 });
 const Wording = z.object({ subject: z.string(), text: z.string() });
-const errors = {
-  ...commonErrors,
-  404: { description: 'Unknown incident, or the version is not the current draft', schema: ErrorSchema },
-};
 
 type CurrentDraft = NonNullable<IncidentView['currentDraft']>;
 
@@ -54,8 +49,10 @@ export const translationRoutes: Route[] = [
           locale: z.string().describe('the locale attached'), primaryLocale: z.string(), locales: z.array(z.string()), consistency: Consistency,
         }),
       },
-      ...errors,
-      409: { description: 'The version is not the current draft (details.currentVersion), or the incident is closed', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident, or the version is not the current draft',
+      409: 'The version is not the current draft (details.currentVersion), or the incident is closed',
     },
     async handler({ params, body, principal, deps }) {
       const draft = await currentDraft(deps, params.id);
@@ -95,7 +92,9 @@ export const translationRoutes: Route[] = [
           translations: z.record(z.string(), Wording), consistency: Consistency,
         }),
       },
-      ...errors,
+    },
+    errors: {
+      404: 'Unknown incident, or the version is not the current draft',
     },
     async handler({ params, deps }) {
       const draft = await currentDraft(deps, params.id);
@@ -123,8 +122,10 @@ export const translationRoutes: Route[] = [
     body: z.object({ statement: z.string().trim().min(1).max(2000) }),
     responses: {
       200: { description: 'Confirmed', schema: z.object({ confirmedAt: z.string() }) },
-      ...errors,
-      409: { description: 'The incident is closed', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident, or the version is not the current draft',
+      409: 'The incident is closed',
     },
     async handler({ params, body, principal, deps }) {
       const result = await deps.temporal.workflow.getHandle(workflowIdFor(params.id)).executeUpdate(confirmRootCauseUpdate, {

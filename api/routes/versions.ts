@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { phases, workflowIdFor } from '../../domain/incident';
 import { versionsQuery } from '../../workflows/messages';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema } from './templates';
 import { IncidentParams } from './tracking';
 
 const VersionSummarySchema = z.object({
@@ -27,8 +26,9 @@ export const versionRoutes = [
     params: IncidentParams,
     responses: {
       200: { description: 'Versions, oldest first', schema: z.object({ incidentId: z.string(), versions: z.array(VersionSummarySchema) }) },
-      ...commonErrors,
-      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident',
     },
     async handler({ params, deps }) {
       // An incident Herald never ran has no workflow: the query throws WorkflowNotFoundError, answered 404.

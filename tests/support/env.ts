@@ -11,6 +11,7 @@ export function testEnv() {
     smtpUrl: need('SMTP_URL'),
     mailpitApiUrl: need('MAILPIT_API_URL'),
     testServerPath: () => need('TEMPORAL_TEST_SERVER_PATH'),
+    schemathesisPath: () => need('SCHEMATHESIS_PATH'),
   };
 }
 
