@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { channelLagBoundMs } from '../../config/channels';
 import { channelLagReport } from '../../domain/channel-deliveries';
 import { defineRoute } from '../route';
-import { commonErrors, ErrorSchema } from './templates';
 import { assertIncidentExists, IncidentParams } from './tracking';
 
 const ChannelLagSchema = z.object({
@@ -36,8 +35,9 @@ export const channelRoutes = [
         description: 'Channel deliveries per version, oldest version first, against the lag bound (HERALD_CHANNEL_LAG_BOUND_SECONDS)',
         schema: z.object({ incidentId: z.string(), boundMs: z.number(), versions: z.array(VersionLagSchema) }),
       },
-      ...commonErrors,
-      404: { description: 'Unknown incident', schema: ErrorSchema },
+    },
+    errors: {
+      404: 'Unknown incident',
     },
     async handler({ params, deps }) {
       const rows = await deps.store.models.ChannelDelivery.find({ incidentId: params.id }, { _id: 0, version: 1, channel: 1, deliveredAt: 1, count: 1, failed: 1 }).lean();
