@@ -1,3 +1,4 @@
+import { describeTemplateCoverage, templateCoverage } from '../../store/template-coverage';
 import { keys, startHarness, type Harness } from '../support/harness';
 import type { MailpitMessage } from '../support/mailpit';
 import { waitFor } from '../support/wait';
@@ -54,6 +55,8 @@ describe('a data-exposure incident on the demo data', () => {
       expect(Date.now() - Date.parse(at)).toBeLessThan(10 * 60_000);
       expect(Date.parse(expiresAt) - Date.parse(at)).toBe(365 * 86_400_000);
     }
+    // What the worker checks at start: nothing to report on the seeded set.
+    expect(await templateCoverage(h.store)).toEqual({ missing: [], unreviewed: [] });
   });
 
   it('[M2.3, M5.3] sends the reviewed data-exposure notice once every approver signed, and closes through resolve', async () => {
@@ -103,6 +106,12 @@ describe('a data-exposure incident on the demo data', () => {
       key: keys.admin, body: { ...current.body, baseVersion: version, body: `${current.body.body}\n\nWe are sorry for the trouble.` },
     });
     expect(edited.status).toBe(200);
+    // The worker's start-up check now names it for every playbook whose tag names it.
+    const report = describeTemplateCoverage(await templateCoverage(h.store));
+    expect(report).toHaveLength(13);
+    expect(report).toContain(
+      'playbook outage-single: tag "regulated-customer" names template "regulated-customer-notice", which restricted incidents cannot use: the wording has no legal approval; the wording has no data-protection (GDPR/CCPA) review',
+    );
 
     const title = `Records service errors for a regulated customer ${Date.now()}`;
     const id = await declare({
