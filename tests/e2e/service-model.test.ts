@@ -53,8 +53,11 @@ describe('service model through the API', () => {
     // Soonest contractual deadline first, then tier, then ID; initech has no deadline at SEV2.
     expect(ids).toEqual(['bigbank', 'acme', 'globex', 'hooli', 'shopco', 'initech']);
     expect(ids).not.toContain('quiet');
-    expect(res.body.customers[0]).toEqual({ customerId: 'bigbank', tier: 'enterprise', locale: 'en', via: ['marketing-site'], channels: ['email', 'in-app', 'phone'], notifyWithinMinutes: 30 });
-    expect(res.body.customers[4]).toMatchObject({ customerId: 'shopco', channels: ['in-app'], notifyWithinMinutes: 120 });
+    expect(res.body.customers[0]).toEqual({
+      customerId: 'bigbank', tier: 'enterprise', locale: 'en', via: ['marketing-site'], channels: ['email', 'in-app', 'phone'], declined: [],
+      emails: [`x@${h.domain}`], suppressed: [], notifyWithinMinutes: 30,
+    });
+    expect(res.body.customers[4]).toMatchObject({ customerId: 'shopco', channels: ['in-app'], declined: ['email', 'webhook', 'phone'], emails: [], notifyWithinMinutes: 120 });
     expect(res.body.deadlines).toEqual([
       { notifyWithinMinutes: 30, dueAt: '2024-05-01T10:30:00.000Z', escalateAt: '2024-05-01T10:22:00.000Z', customerIds: ['bigbank'], tiers: ['enterprise'] },
       { notifyWithinMinutes: 60, dueAt: '2024-05-01T11:00:00.000Z', escalateAt: '2024-05-01T10:45:00.000Z', customerIds: ['acme'], tiers: ['enterprise'] },
