@@ -5,9 +5,9 @@ import type { DeliveryReceiptDoc } from '../store/models';
 import type { FailoverSender } from './providers/failover';
 
 /**
- * The exactly-once machinery email fan-out and digests share: claims and receipts are inserts
- * under deterministic keys, receipts are group-committed, and a delivery claimed before without
- * a receipt is settled by asking the providers (see decideAmbiguousClaim).
+ * The delivery machinery email fan-out and digests share: claims and receipts are inserts under
+ * deterministic keys, both group-committed, and a delivery claimed before without a receipt is in
+ * doubt: settled by asking the providers, or resent and recorded as such (see decideAmbiguousClaim).
  */
 
 function writeErrorsOf(err: unknown): { index: number; code?: number }[] | undefined {
@@ -37,10 +37,11 @@ export async function insertNew(collection: InsertTarget, docs: object[]): Promi
 /**
  * Items that arrive while a write is in flight go together in the next one (group commit), so
  * under load the database sees a few writes per batch of items instead of one per item, and when
- * idle an item goes alone. Each caller's promise settles when its item is durable.
+ * idle an item goes alone. Each caller's promise settles when its item is durable, with what the
+ * write answered for it.
  */
-export function groupCommit<T>(write: (items: T[]) => Promise<unknown>): (item: T) => Promise<void> {
-  let pending: { item: T; done: (err?: unknown) => void }[] = [];
+export function groupCommit<T, R = void>(write: (items: T[]) => Promise<unknown>): (item: T) => Promise<R> {
+  let pending: { item: T; done: (err: unknown, result?: R) => void }[] = [];
   let writing = false;
   async function drain() {
     writing = true;
@@ -48,8 +49,10 @@ export function groupCommit<T>(write: (items: T[]) => Promise<unknown>): (item: 
       const group = pending;
       pending = [];
       try {
-        await write(group.map((g) => g.item));
-        for (const g of group) g.done();
+        const out = await write(group.map((g) => g.item));
+        // A write that answers per item (an array) hands each caller its own answer.
+        const results = Array.isArray(out) ? (out as R[]) : undefined;
+        group.forEach((g, i) => g.done(undefined, results?.[i]));
       } catch (err) {
         for (const g of group) g.done(err);
       }
@@ -57,8 +60,8 @@ export function groupCommit<T>(write: (items: T[]) => Promise<unknown>): (item: 
     writing = false;
   }
   return (item: T) =>
-    new Promise<void>((resolve, reject) => {
-      pending.push({ item, done: (err) => (err ? reject(err as Error) : resolve()) });
+    new Promise<R>((resolve, reject) => {
+      pending.push({ item, done: (err, result) => (err ? reject(err as Error) : resolve(result as R)) });
       if (!writing) void drain();
     });
 }
@@ -68,50 +71,90 @@ export function receiptLog(collection: InsertTarget) {
   return groupCommit<DeliveryReceiptDoc>((docs) => insertNew(collection, docs));
 }
 
+/** A delivery claim: written by the attempt that is about to send, under the delivery's unique key. */
+export interface ClaimDoc {
+  key: string;
+  claimedAt?: Date;
+}
+
+/**
+ * Claims are written when a send is about to start, group-committed. Each caller learns whether
+ * an earlier attempt had claimed the delivery, and when: such a claim is in doubt.
+ */
+export function claimLog(collection: InsertTarget & { find(filter: object): { toArray(): Promise<unknown[]> } }) {
+  return groupCommit<ClaimDoc, Date | undefined>(async (docs) => {
+    const stamped = docs.map((d) => ({ ...d, claimedAt: new Date() }));
+    const dups = await insertNew(collection, stamped);
+    if (dups.size === 0) return [];
+    const earlier = (await collection.find({ key: { $in: [...dups].map((i) => docs[i].key) } }).toArray()) as ClaimDoc[];
+    // A claim written before claims carried their time is long in doubt.
+    const at = new Map(earlier.map((c) => [c.key, c.claimedAt ?? new Date(0)]));
+    return docs.map((d, i) => (dups.has(i) ? (at.get(d.key) ?? new Date(0)) : undefined));
+  });
+}
+
 export type ReceiptFields = Partial<DeliveryReceiptDoc> & Pick<DeliveryReceiptDoc, 'outcome'>;
 
 export type DeliveryOutcome =
   | { kind: 'sent'; provider: string; failedOver: boolean }
+  /** In doubt from an earlier attempt at a provider that cannot be asked: sent again, same Message-ID. */
+  | { kind: 'in-doubt-resent'; provider: string; failedOver: boolean }
   /** A receipt from an earlier attempt or run: nothing sent now. */
   | { kind: 'recorded'; receipt: DeliveryReceiptDoc }
   /** Found at a provider by its Message-ID after a crash, recorded as sent. */
   | { kind: 'verified' }
   /** Refused for good by a provider; recorded, never retried. */
   | { kind: 'failed' }
-  /** Every provider failed for now; a retry finds the claim ambiguous and settles it. */
+  /** Every provider failed for now, or one that can be asked cannot answer yet; a retry finds the claim in doubt. */
   | { kind: 'unsettled' };
 
 /**
- * One claimed delivery, at most once: a claim from an earlier attempt is checked for its receipt
- * and then at the providers before anything is sent again.
+ * One delivery, at most once where a provider can tell and at most twice where none can: the
+ * delivery is claimed just before its send; a claim from an earlier attempt is checked for its
+ * receipt and then at the providers before anything is sent again (see decideAmbiguousClaim).
+ * The receipt is written while the provider still holds the send's connection.
  */
 export async function deliverOnce(opts: {
   sender: FailoverSender<OutboundEmail>;
   delivery: BroadcastDelivery;
-  earlierClaim: boolean;
+  /** Writes the claim; answers when an earlier attempt claimed it, if one did. */
+  claim: () => Promise<Date | undefined>;
   findReceipt: (key: string) => Promise<DeliveryReceiptDoc | null>;
   record: (fields: ReceiptFields) => Promise<void>;
 }): Promise<DeliveryOutcome> {
   const { sender, delivery, record } = opts;
-  if (opts.earlierClaim) {
+  let inDoubt = false;
+  const claimedBefore = await opts.claim();
+  if (claimedBefore) {
     const existing = await opts.findReceipt(delivery.key);
     if (existing) return { kind: 'recorded', receipt: existing };
-    const answers = await sender.lookup(delivery.email);
-    if (decideAmbiguousClaim(answers.map((a) => a.answer)) === 'record-as-sent') {
-      await record({ outcome: 'sent', provider: answers.find((a) => a.answer === 'found')!.provider, verified: true });
-      return { kind: 'verified' };
+    const answers = await sender.lookup(delivery.email, claimedBefore);
+    switch (decideAmbiguousClaim(answers.map((a) => a.answer))) {
+      case 'record-as-sent':
+        await record({ outcome: 'sent', provider: answers.find((a) => a.answer === 'found')!.provider, verified: true });
+        return { kind: 'verified' };
+      case 'wait':
+        return { kind: 'unsettled' };
+      case 'resend-in-doubt':
+        inDoubt = true;
+        break;
+      case 'send':
+        break;
     }
   }
   let accepted: Awaited<ReturnType<typeof sender.send>>;
   try {
-    accepted = await sender.send(delivery.email);
+    accepted = await sender.send(delivery.email, (r) =>
+      record({ outcome: inDoubt ? 'in-doubt-resent' : 'sent', provider: r.provider, providerMessageId: r.providerMessageId }),
+    );
   } catch (err) {
-    if (!(err instanceof ProviderError) || err.kind !== 'permanent') return { kind: 'unsettled' };
+    // Anything but a provider's answer (the receipt write failing) stops the batch; its retry finds the claim in doubt.
+    if (!(err instanceof ProviderError)) throw err;
+    if (err.kind !== 'permanent') return { kind: 'unsettled' };
     await record({ outcome: 'failed', provider: err.provider, error: err.message });
     return { kind: 'failed' };
   }
-  await record({ outcome: 'sent', provider: accepted.provider, providerMessageId: accepted.providerMessageId });
-  return { kind: 'sent', provider: accepted.provider, failedOver: accepted.failedOver.length > 0 };
+  return { kind: inDoubt ? 'in-doubt-resent' : 'sent', provider: accepted.provider, failedOver: accepted.failedOver.length > 0 };
 }
 
 /**

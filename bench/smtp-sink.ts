@@ -10,6 +10,8 @@ export interface SmtpSinkOptions {
   refuseRecipient?: (address: string) => { code: number; text: string } | undefined;
   /** Called as each message is accepted (after the final 250 is decided), with its recipients. */
   onAccepted?: (recipients: string[]) => void;
+  /** Keep each accepted message's Message-ID per recipient (`messageIds`), for tests that tell duplicates apart. */
+  keepMessageIds?: boolean;
 }
 
 export interface SmtpSink {
@@ -17,6 +19,8 @@ export interface SmtpSink {
   url: string;
   /** Accepted messages per recipient address (lower case). */
   counts: Map<string, number>;
+  /** With `keepMessageIds`: the Message-ID of every message accepted for each recipient, in order. */
+  messageIds: Map<string, string[]>;
   accepted(): number;
   reset(): void;
   close(): Promise<void>;
@@ -26,6 +30,7 @@ const terminator = Buffer.from('\r\n.\r\n');
 
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const counts = new Map<string, number>();
+  const messageIds = new Map<string, string[]>();
   let total = 0;
   let queueId = 0;
   const sockets = new Set<net.Socket>();
@@ -39,6 +44,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     let sender = false;
     let inData = false;
     let pending: Buffer = Buffer.alloc(0);
+    // The header section of the message in DATA, while it is still being read (keepMessageIds only).
+    let header: Buffer | undefined;
     const reply = (line: string) => socket.write(`${line}\r\n`);
 
     function command(line: string) {
@@ -63,6 +70,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         case 'DATA':
           if (recipients.length === 0) return reply('503 5.5.1 RCPT first');
           inData = true;
+          if (opts.keepMessageIds) header = Buffer.alloc(0);
           // The CRLF that ended the DATA line also starts the terminator of an empty body.
           pending = Buffer.concat([Buffer.from('\r\n'), pending]);
           return reply('354 End data with <CR><LF>.<CR><LF>');
@@ -81,6 +89,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     }
 
     socket.on('data', (chunk: Buffer) => {
+      // Without pipelining, everything that arrives during DATA is the message itself.
+      if (inData && header && !header.includes('\r\n\r\n') && header.length < 65_536) header = Buffer.concat([header, chunk]);
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       for (;;) {
         if (inData) {
@@ -92,6 +102,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           }
           pending = pending.subarray(end + terminator.length);
           for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
+          if (header) {
+            const id = /^message-id:\s*(<[^>]*>)/im.exec(header.toString('utf8'))?.[1] ?? '';
+            for (const r of recipients) messageIds.set(r, [...(messageIds.get(r) ?? []), id]);
+            header = undefined;
+          }
           opts.onAccepted?.(recipients);
           total++;
           queueId++;
@@ -117,9 +132,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     port,
     url: `smtp://127.0.0.1:${port}`,
     counts,
+    messageIds,
     accepted: () => total,
     reset() {
       counts.clear();
+      messageIds.clear();
       total = 0;
     },
     close: () =>

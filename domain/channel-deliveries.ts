@@ -24,6 +24,8 @@ export interface ChannelDeliveryRow {
   count: number;
   /** Recipients it could not reach after its retries. */
   failed?: number;
+  /** Email only: deliveries a crash left in doubt, resent with the same Message-ID (the only possible duplicates). */
+  inDoubtResent?: number;
 }
 
 export interface ChannelLag {
@@ -31,6 +33,7 @@ export interface ChannelLag {
   deliveredAt: string;
   count: number;
   failed?: number;
+  inDoubtResent?: number;
   /** Milliseconds behind the version's first channel; 0 for the first. */
   lagMs: number;
   /** Behind the first by more than the bound, when one is given. */
@@ -71,6 +74,7 @@ export function channelLagReport(rows: readonly ChannelDeliveryRow[], boundMs?: 
         deliveredAt: new Date(at).toISOString(),
         count: r.count,
         ...(r.failed ? { failed: r.failed } : {}),
+        ...(r.inDoubtResent ? { inDoubtResent: r.inDoubtResent } : {}),
         lagMs: at - first.at,
         ...(boundMs !== undefined ? { late: at - first.at > boundMs } : {}),
       }));

@@ -31,17 +31,28 @@ export interface ProviderReceipt {
   providerMessageId?: string;
 }
 
+/**
+ * Called with the provider's acceptance before the provider gives its connection the next
+ * message: the caller makes the receipt durable here, so that a crash leaves at most the sends in
+ * flight in doubt. An error it throws is the caller's, never a provider failure.
+ */
+export type Settle = (receipt: ProviderReceipt) => Promise<void>;
+
+/** A message log's answer: `ask-later` when the log cannot answer yet (it lags, throttles or is down). */
+export type LookupResult = 'found' | 'not-found' | 'ask-later';
+
 export interface Provider<M> {
   name: string;
   /** Sends per second this provider accepts from us; Infinity for no limit. */
   ratePerSecond: number;
-  send(message: M): Promise<ProviderReceipt>;
+  /** Resolves once the message is accepted and `settle` (when given) has resolved. */
+  send(message: M, settle?: Settle): Promise<ProviderReceipt>;
   /**
-   * Whether the provider already accepted this message, for providers that can tell. Only a
-   * provider whose answer is immediate and authoritative may offer this: "not found" must mean
-   * "never accepted", or a resend would duplicate.
+   * Whether the provider accepted this message, for providers whose message log can tell, asked
+   * by its deterministic Message-ID for a delivery in doubt since `claimedAt`. "not-found" must
+   * mean "never accepted", so a log that lags answers `ask-later` until it has caught up.
    */
-  lookup?(message: M): Promise<boolean>;
+  lookup?(message: M, claimedAt: Date): Promise<LookupResult>;
 }
 
 /** Transient: try the next provider, or later. Permanent: no provider will take this message. */

@@ -14,6 +14,8 @@ export interface ChannelDeliveryDoc {
   deliveredAt: Date;
   count: number;
   failed?: number;
+  /** Email only: deliveries a crash left in doubt, resent with the same Message-ID (the only possible duplicates). */
+  inDoubtResent?: number;
 }
 
 const channelDelivery = new Schema<ChannelDeliveryDoc>({
@@ -24,6 +26,7 @@ const channelDelivery = new Schema<ChannelDeliveryDoc>({
   deliveredAt: { type: Date, required: true },
   count: { type: Number, required: true },
   failed: Number,
+  inDoubtResent: Number,
 });
 
 export interface ChannelDeliveryModels {
@@ -41,6 +44,7 @@ export interface ChannelDeliveryRecord {
   deliveredAt: Date;
   count: number;
   failed?: number;
+  inDoubtResent?: number;
 }
 
 /** Records a channel's delivery; false when the channel was already recorded for the version. */
@@ -49,6 +53,7 @@ export async function recordChannelDelivery(models: ChannelDeliveryModels, r: Ch
     _id: channelDeliveryId(r.incidentId, r.version, r.channel),
     incidentId: r.incidentId, version: r.version, channel: r.channel, deliveredAt: r.deliveredAt, count: r.count,
     ...(r.failed ? { failed: r.failed } : {}),
+    ...(r.inDoubtResent ? { inDoubtResent: r.inDoubtResent } : {}),
   };
   try {
     await models.ChannelDelivery.collection.insertOne(doc as never);

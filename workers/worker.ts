@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities, type ActivityConfig } from '../activities';
+import { smtpPoolConnections } from '../activities/providers/smtp';
 import { connectStore, type Store } from '../store/connect';
 
 export const workflowsPath = require.resolve('../workflows');
@@ -29,7 +30,7 @@ export interface RunningWorker {
 }
 
 export function createMailer(smtpUrl: string) {
-  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: Infinity } as never);
+  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: smtpPoolConnections, maxMessages: Infinity } as never);
 }
 
 export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<RunningWorker> {

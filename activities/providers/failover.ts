@@ -1,14 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProviderError, type Provider, type ProviderReceipt } from '../../domain/providers';
+import { ProviderError, type Provider, type ProviderReceipt, type Settle } from '../../domain/providers';
 import { reserveToken, tokenBucket, type TokenBucket } from '../../domain/rate-limit';
 import type { LookupAnswer } from '../../domain/fanout';
 
 export interface FailoverSender<M> {
   providers: readonly string[];
-  /** Sends through the first provider that accepts; records the providers that failed on the way. */
-  send(message: M): Promise<ProviderReceipt & { failedOver: { provider: string; error: string }[] }>;
-  /** Asks each provider that can tell whether it already accepted the message. */
-  lookup(message: M): Promise<{ provider: string; answer: LookupAnswer }[]>;
+  /**
+   * Sends through the first provider that accepts, settling with its receipt before that provider
+   * sends anything else; records the providers that failed on the way.
+   */
+  send(message: M, settle?: Settle): Promise<ProviderReceipt & { failedOver: { provider: string; error: string }[] }>;
+  /** Asks each provider that can tell whether it already accepted a message in doubt since `claimedAt`. */
+  lookup(message: M, claimedAt: Date): Promise<{ provider: string; answer: LookupAnswer }[]>;
 }
 
 /**
@@ -29,13 +32,22 @@ export function failoverChain<M>(providers: Provider<M>[], clock: () => number =
 
   return {
     providers: providers.map((p) => p.name),
-    async send(message) {
+    async send(message, settle) {
       const failedOver: { provider: string; error: string }[] = [];
+      // A failure to settle comes after the provider accepted: it is no reason to try the next one.
+      let settling = false;
+      const settleOnce: Settle | undefined = settle
+        ? (receipt) => {
+            settling = true;
+            return settle(receipt);
+          }
+        : undefined;
       for (const p of providers) {
         await throttle(p);
         try {
-          return { ...(await p.send(message)), failedOver };
+          return { ...(await p.send(message, settleOnce)), failedOver };
         } catch (err) {
+          if (settling) throw err;
           const e = err instanceof ProviderError ? err : new ProviderError(p.name, 'transient', String(err));
           if (e.kind === 'permanent') throw e;
           failedOver.push({ provider: p.name, error: e.message });
@@ -43,14 +55,15 @@ export function failoverChain<M>(providers: Provider<M>[], clock: () => number =
       }
       throw new ProviderError('failover', 'transient', `every provider failed: ${failedOver.map((f) => f.error).join('; ')}`);
     },
-    async lookup(message) {
+    async lookup(message, claimedAt) {
       return Promise.all(
-        providers.map(async (p) => {
-          if (!p.lookup) return { provider: p.name, answer: 'cannot-tell' as const };
+        providers.map(async (p): Promise<{ provider: string; answer: LookupAnswer }> => {
+          if (!p.lookup) return { provider: p.name, answer: 'cannot-tell' };
           try {
-            return { provider: p.name, answer: (await p.lookup(message)) ? ('found' as const) : ('not-found' as const) };
+            return { provider: p.name, answer: await p.lookup(message, claimedAt) };
           } catch {
-            return { provider: p.name, answer: 'cannot-tell' as const };
+            // A log that can be asked but did not answer is asked again later, never guessed at.
+            return { provider: p.name, answer: 'ask-later' };
           }
         }),
       );

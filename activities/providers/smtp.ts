@@ -1,49 +1,68 @@
 import type { Transporter } from 'nodemailer';
-import { classifySmtpFailure, ProviderError, type OutboundEmail, type Provider } from '../../domain/providers';
+import { classifySmtpFailure, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/providers';
+
+/** Connections of the worker's SMTP pool (workers/worker.ts createMailer). */
+export const smtpPoolConnections = 5;
 
 export interface SmtpProviderOptions {
   name?: string;
   /** A pooled nodemailer transport (see workers/worker.ts createMailer). */
   transport: Transporter;
+  /** Connections of that pool; `smtpPoolConnections` by default. */
+  connections?: number;
   ratePerSecond?: number;
-  /**
-   * The relay's message log, when it has one that answers at once (Mailpit's API does; most
-   * relays' search is eventually consistent and must not be used here).
-   */
-  lookupMessageId?: (messageId: string) => Promise<boolean>;
 }
 
-/** Email through an SMTP relay, over the transport's connection pool. */
-export function smtpProvider(opts: SmtpProviderOptions): Provider<OutboundEmail> {
-  const name = opts.name ?? 'smtp';
-  const lookup = opts.lookupMessageId;
+/** Hands out `size` slots; a caller waits until one is free. */
+function slots(size: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
   return {
-    name,
-    ratePerSecond: opts.ratePerSecond ?? Infinity,
-    async send(m) {
-      try {
-        const info = await opts.transport.sendMail({
-          from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, headers: m.headers,
-        });
-        // The relay's 250 reply usually names its queue ID ("250 2.0.0 Ok: queued as 4F2A1").
-        const queued = /queued as\s+(\S+)/i.exec(String(info.response ?? ''))?.[1];
-        return { provider: name, providerMessageId: queued ?? info.messageId };
-      } catch (err) {
-        const e = err as { responseCode?: number; message?: string };
-        throw new ProviderError(name, classifySmtpFailure(e), e.message ?? String(err), e.responseCode);
-      }
+    async acquire(): Promise<() => void> {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      return () => {
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      };
     },
-    ...(lookup ? { lookup: (m: OutboundEmail) => lookup(m.messageId) } : {}),
   };
 }
 
-/** A Message-ID lookup against Mailpit's search API: the development and test relay. */
-export function mailpitMessageLog(apiUrl: string): (messageId: string) => Promise<boolean> {
-  return async (messageId) => {
-    const id = messageId.replace(/^<|>$/g, '');
-    const res = await fetch(`${apiUrl}/api/v1/search?query=${encodeURIComponent(`message-id:"${id}"`)}&limit=1`);
-    if (!res.ok) throw new Error(`message log lookup failed: ${res.status}`);
-    const page = (await res.json()) as { messages: { MessageID: string }[] };
-    return page.messages.some((msg) => msg.MessageID === id);
+/**
+ * Email through an SMTP relay, over the transport's connection pool. The pool is handed at most
+ * one message per connection, and a message keeps its place until the caller has settled it
+ * (its receipt durable): when the relay answers 250 the connection gets no further message before
+ * the store knows, so at a crash at most `connections` accepted messages lack a receipt. A plain
+ * relay keeps no log that can be asked, so this provider has no lookup.
+ */
+export function smtpProvider(opts: SmtpProviderOptions): Provider<OutboundEmail> {
+  const name = opts.name ?? 'smtp';
+  const pool = slots(opts.connections ?? smtpPoolConnections);
+  return {
+    name,
+    ratePerSecond: opts.ratePerSecond ?? Infinity,
+    async send(m, settle) {
+      const release = await pool.acquire();
+      try {
+        let receipt: ProviderReceipt;
+        try {
+          const info = await opts.transport.sendMail({
+            from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, headers: m.headers,
+          });
+          // The relay's 250 reply usually names its queue ID ("250 2.0.0 Ok: queued as 4F2A1").
+          const queued = /queued as\s+(\S+)/i.exec(String(info.response ?? ''))?.[1];
+          receipt = { provider: name, providerMessageId: queued ?? info.messageId };
+        } catch (err) {
+          const e = err as { responseCode?: number; message?: string };
+          throw new ProviderError(name, classifySmtpFailure(e), e.message ?? String(err), e.responseCode);
+        }
+        await settle?.(receipt);
+        return receipt;
+      } finally {
+        release();
+      }
+    },
   };
 }

@@ -9,6 +9,7 @@ const ChannelLagSchema = z.object({
   deliveredAt: z.string(),
   count: z.number().describe('Recipients the channel reached: entries, customers, endpoints or lists'),
   failed: z.number().optional().describe('Recipients it could not reach after its retries'),
+  inDoubtResent: z.number().optional().describe('Email: deliveries a worker crash left in doubt, resent with the same Message-ID (the only possible duplicates)'),
   lagMs: z.number().describe("Milliseconds behind the version's first channel"),
   late: z.boolean().describe('Behind the first channel by more than the bound'),
 });
@@ -40,7 +41,7 @@ export const channelRoutes = [
       404: 'Unknown incident',
     },
     async handler({ params, deps }) {
-      const rows = await deps.store.models.ChannelDelivery.find({ incidentId: params.id }, { _id: 0, version: 1, channel: 1, deliveredAt: 1, count: 1, failed: 1 }).lean();
+      const rows = await deps.store.models.ChannelDelivery.find({ incidentId: params.id }, { _id: 0, version: 1, channel: 1, deliveredAt: 1, count: 1, failed: 1, inDoubtResent: 1 }).lean();
       if (!rows.length) await assertIncidentExists(deps, params.id);
       const boundMs = channelLagBoundMs();
       return { body: { incidentId: params.id, boundMs, versions: channelLagReport(rows, boundMs) } };

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -97,42 +95,4 @@ export function exactlyOnceReport(expected: string[], counts: Map<string, number
   const duplicated = [...counts].filter(([, n]) => n > 1).map(([a, n]) => `${a}×${n}`);
   const unexpected = [...counts.keys()].filter((a) => !expected.some((e) => e.toLowerCase() === a));
   return { missing, duplicated, unexpected };
-}
-
-/** tests/support/worker-process.ts in a child process, so that a test can SIGKILL it mid-broadcast. */
-export async function spawnWorkerProcess(opts: { taskQueue: string; dbName: string }) {
-  const env = testEnv();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('tests', 'support', 'worker-process.ts')], {
-    cwd: path.resolve(__dirname, '../..'),
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.temporalAddress, MONGODB_URI: env.mongoUri, SMTP_URL: env.smtpUrl, MAILPIT_API_URL: env.mailpitApiUrl,
-      HERALD_TASK_QUEUE: opts.taskQueue, HERALD_DB_NAME: opts.dbName,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker-process did not start:\n${output}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('worker-process ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker-process exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    output: () => output,
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
