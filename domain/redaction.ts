@@ -228,7 +228,7 @@ const credentialFormats: Detector[] = [
   // The signature of a signed URL: Azure SAS `sig=`, S3 and GCS presigned URLs.
   {
     kind: (_s, m) => (m[1].toLowerCase() === 'sig' ? 'azure-key' : 'url-signature'),
-    re: /[?&;](sig|x-amz-signature|x-amz-security-token|x-goog-signature|signature)=([^&\s"'<>#]{8,})/gi,
+    re: /[?&;](sig|x-amz-signature|x-amz-security-token|x-goog-signature|signature)=(?!\[redacted\])([^&\s"'<>#]{8,})/gi,
     group: 2,
   },
   { kind: 'github-token', re: /gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255}/g },
