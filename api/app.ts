@@ -30,6 +30,8 @@ export function allRoutes(openapi: () => unknown): Route[] {
 
 type RawBodyRequest = { rawBody?: Buffer };
 
+const defaultRequestTimeoutMs = 20_000;
+
 function mount(app: express.Express, route: Route, deps: ApiDeps) {
   app[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -38,7 +40,16 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
       const params = route.params ? route.params.parse(req.params) : req.params;
       const query = route.query ? route.query.parse(req.query) : req.query;
       const body = route.body ? route.body.parse(req.body ?? {}) : undefined;
-      const result = await route.handler({ params, query, body, principal, deps, request: route.streamBody ? req : undefined });
+      // Calls to Temporal are cut off at the deadline, so an incident without a worker answers 504, not never.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), deps.requestTimeoutMs ?? defaultRequestTimeoutMs);
+      const result = await deps.temporal
+        .withAbortSignal(deadline.signal, () => route.handler({ params, query, body, principal, deps, request: route.streamBody ? req : undefined }))
+        .catch((err: unknown) => {
+          if (deadline.signal.aborted) throw new HttpError(504, 'the incident workflow did not answer in time (is a worker running?); the action may still take effect');
+          throw err;
+        })
+        .finally(() => clearTimeout(timer));
       res.status(result.status ?? 200);
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
       if (result.contentType) res.type(result.contentType).send(result.body);

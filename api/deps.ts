@@ -10,4 +10,6 @@ export interface ApiDeps {
   taskQueue: string;
   apiKeys: ApiKey[];
   publicUrl: string;
+  /** How long a request may wait for Temporal before it is answered 504 (HERALD_REQUEST_TIMEOUT_SECONDS, default 20). */
+  requestTimeoutMs?: number;
 }

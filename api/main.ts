@@ -13,6 +13,7 @@ async function main() {
   const mailer = createMailer(env.SMTP_URL);
   const app = createApp({
     temporal, store, mailer, taskQueue: env.HERALD_TASK_QUEUE, apiKeys: loadApiKeys(), publicUrl: env.HERALD_PUBLIC_URL,
+    requestTimeoutMs: env.HERALD_REQUEST_TIMEOUT_SECONDS && env.HERALD_REQUEST_TIMEOUT_SECONDS * 1000,
   });
   const server = app.listen(env.HERALD_PORT, env.HERALD_HOST, () => {
     console.log(`herald api listening on ${env.HERALD_PUBLIC_URL}`);

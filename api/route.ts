@@ -63,8 +63,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
    */
   responses: Partial<Record<SuccessStatus, ResponseSpec>> & { 503?: ResponseSpec };
   /**
-   * What this route's own refusals mean, by status. 400, 401, 403, 404, 413 and 503 are derived
-   * from the route (routeResponses) and need an entry only to say more; 409 and 504 need one.
+   * What this route's own refusals mean, by status. 400, 401, 403, 404, 413, 503 and 504 are derived
+   * from the route (routeResponses) and need an entry only to say more; 409 and 415 need one.
    */
   errors?: Partial<Record<ErrorStatus, string>>;
   handler(ctx: RouteContext<P, Q, B>): Promise<RouteResult>;
@@ -83,16 +83,17 @@ const derivedErrors: Record<ErrorStatus, string> = {
   413: 'The request body is too large',
   415: 'The request body is not of the documented media type',
   503: 'The workflow service or the store is not reachable; try again',
-  504: 'Herald did not get an answer in time; the action may still take effect',
+  504: 'The incident workflow did not answer in time (HERALD_REQUEST_TIMEOUT_SECONDS); the action may still take effect',
 };
 
 /**
  * Every answer a route gives: its own success answers, and the error answers it can give by what
  * it is (a key: 401/403; parameters or a body: 400; path parameters: 404; a body: 413; always 503)
- * plus those it declares. Every error answer has the one ErrorBodySchema.
+ * plus those it declares; 504 always, as a request that waits on Temporal longer than the deadline
+ * gets it. Every error answer has the one ErrorBodySchema.
  */
 export function routeResponses(route: Route): Record<number, ResponseSpec> {
-  const codes = new Set<ErrorStatus>([503, ...(Object.keys(route.errors ?? {}).map(Number) as ErrorStatus[])]);
+  const codes = new Set<ErrorStatus>([503, 504, ...(Object.keys(route.errors ?? {}).map(Number) as ErrorStatus[])]);
   if (route.params || route.query || route.body || route.streamBody) codes.add(400);
   if (route.roles || route.verifyRequest) codes.add(401);
   if (route.roles) codes.add(403);

@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   HERALD_HOST: z.string().default('127.0.0.1'),
   HERALD_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** How long an API request may wait for Temporal (an incident whose worker is down) before it answers 504. */
+  HERALD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
   HERALD_PUBLIC_URL: z.string().optional(),
   HERALD_FROM_ADDRESS: z.string().default('Herald Status <status@herald.example>'),
   HERALD_MESSAGE_ID_DOMAIN: z.string().default('herald.example'),

@@ -98,6 +98,28 @@ function counts(output: string) {
 }
 
 describe('the OpenAPI document matches the API', () => {
+  it('[M1.6] an incident whose worker is down answers 504 with the documented error body, not never', async () => {
+    const alone = await startHarness({ data: 'demo', worker: false, requestTimeoutMs: 1500 });
+    try {
+      const id = `INC-${uniqueName('noworker')}`;
+      const declared = await alone.request('POST', '/v1/incidents', {
+        key: keys.responder,
+        body: { id, title: 'Payments failing', category: 'outage', severity: 'SEV2', components: ['payments'], summary: 'Card payments fail.' },
+      });
+      expect(declared.status).toBe(201);
+      const decision = await alone.request('POST', `/v1/incidents/${id}/decisions`, { key: keys.responder, body: { what: 'Roll back', why: 'Errors since the deploy' } });
+      expect({ status: decision.status, error: decision.body?.error }).toEqual({ status: 504, error: 'timeout' });
+      expect(decision.body.message).toMatch(/did not answer in time/);
+      const doc = (await alone.request('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      expect(doc.paths['/v1/incidents/{id}/decisions'].post.responses['504']).toEqual({
+        description: expect.any(String),
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      });
+    } finally {
+      await alone.close();
+    }
+  });
+
   it('[M1.6] every operation answers as /openapi.json says, with an admin key and with a viewer key (schemathesis)', async () => {
     const roles = { admin: keys.admin, viewer: keys.viewer };
     const runs = await Promise.all(Object.values(roles).map((key) => schemathesis(key)));

@@ -58,7 +58,7 @@ export function workerConfig(publicUrl: string) {
  * With `data: 'demo'` the store holds exactly what `npm start` seeds (store/demo-data.ts); its
  * addresses are shared by every such harness, so read its mail with `mailpit.forIncident(id)`.
  */
-export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' | 'demo' } = {}): Promise<Harness> {
+export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' | 'demo'; requestTimeoutMs?: number } = {}): Promise<Harness> {
   const env = testEnv();
   const name = uniqueName('h');
   const taskQueue = `tq-${name}`;
@@ -72,7 +72,7 @@ export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' |
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection });
   const mailer = createMailer(env.smtpUrl);
-  const app = createApp({ temporal: client, store, mailer, taskQueue, apiKeys: demoApiKeys, publicUrl: 'http://status.herald.test' });
+  const app = createApp({ temporal: client, store, mailer, taskQueue, apiKeys: demoApiKeys, publicUrl: 'http://status.herald.test', requestTimeoutMs: opts.requestTimeoutMs });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -23,7 +23,7 @@ describe('error answers in the OpenAPI document', () => {
     expect(doc.components.schemas.Error).toEqual(z.toJSONSchema(ErrorBodySchema, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' }));
   });
 
-  it('[M1.6] a route\'s errors follow from what it declares: a key gives 401/403, path parameters 404, a body 400/413; 503 always', () => {
+  it('[M1.6] a route\'s errors follow from what it declares: a key gives 401/403, path parameters 404, a body 400/413; 503 and 504 always', () => {
     const handler = async () => ({ body: {} });
     const open = defineRoute({ method: 'get', path: '/x', summary: 's', tags: [], responses: { 200: { description: 'ok' } }, handler });
     const keyed = defineRoute({
@@ -31,9 +31,9 @@ describe('error answers in the OpenAPI document', () => {
       params: z.object({ id: z.string() }), body: z.object({ a: z.string() }),
       responses: { 201: { description: 'made' } }, errors: { 409: 'exists' }, handler,
     });
-    expect(Object.keys(routeResponses(open))).toEqual(['200', '503']);
+    expect(Object.keys(routeResponses(open))).toEqual(['200', '503', '504']);
     const r = routeResponses(keyed);
-    expect(Object.keys(r)).toEqual(['201', '400', '401', '403', '404', '409', '413', '503']);
+    expect(Object.keys(r)).toEqual(['201', '400', '401', '403', '404', '409', '413', '503', '504']);
     expect(r[409]).toEqual({ description: 'exists', schema: ErrorBodySchema });
     expect(doc.paths['/v1/status'].get.responses).toHaveProperty('401');
   });
