@@ -6,6 +6,8 @@ const EnvSchema = z.object({
   HERALD_TASK_QUEUE: z.string().default('herald'),
   /** Workflows kept in worker memory; 0 turns sticky execution off (used by crash tests). */
   HERALD_WORKFLOW_CACHE_SIZE: z.coerce.number().int().nonnegative().optional(),
+  /** A prebuilt workflow bundle (bundleWorkflowCode's code, written to a file): the worker starts without bundling. */
+  HERALD_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/herald'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   HERALD_HOST: z.string().default('127.0.0.1'),

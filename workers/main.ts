@@ -13,6 +13,7 @@ async function main() {
     mongoUri: env.MONGODB_URI,
     smtpUrl: env.SMTP_URL,
     maxCachedWorkflows: env.HERALD_WORKFLOW_CACHE_SIZE,
+    ...(env.HERALD_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.HERALD_WORKFLOW_BUNDLE } } : {}),
     config: {
       fromAddress: env.HERALD_FROM_ADDRESS,
       publicUrl: env.HERALD_PUBLIC_URL,

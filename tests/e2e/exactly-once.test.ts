@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { smtpPoolConnections } from '../../activities/providers/smtp';
 import { messageIdFor } from '../../domain/message';
 import type { BroadcastOutcome } from '../../workflows/broadcast';
 import { uniqueName } from '../support/env';
 import { incidentFixture, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';
+import { workflowBundle } from '../support/harness';
 import { startSmtpSink, type SmtpSink } from '../support/receivers';
 import { startWorkerChild, type WorkerChild } from '../support/worker-child';
 
@@ -13,12 +17,17 @@ import { startWorkerChild, type WorkerChild } from '../support/worker-child';
 let h: Awaited<ReturnType<typeof startFanoutHarness>>;
 let sink: SmtpSink;
 const children = new Set<WorkerChild>();
+/** The workflow code bundled once and handed to every worker process (HERALD_WORKFLOW_BUNDLE), so a restart takes seconds. */
+let bundlePath: string;
 beforeAll(async () => {
   [h, sink] = await Promise.all([startFanoutHarness(), startSmtpSink({ keepMessageIds: true })]);
-});
+  bundlePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'herald-x2-')), 'workflows.js');
+  fs.writeFileSync(bundlePath, (await workflowBundle()).code);
+}, 120_000);
 afterAll(async () => {
   for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) await c.kill();
   await Promise.all([h?.close(), sink?.close()]);
+  if (bundlePath) fs.rmSync(path.dirname(bundlePath), { recursive: true, force: true });
 });
 
 const recipients = 5000;
@@ -34,12 +43,13 @@ async function until(pred: () => boolean, what: string, ms = 120_000) {
 
 describe('a broadcast survives the shipped worker being killed', () => {
   it(`[X2, M7.3] ${recipients} recipients, the worker SIGKILLed ${kills} times at random moments: none missing, every duplicate an in-doubt resend with the same Message-ID`, async () => {
+    const started = Date.now();
     const emails = await seedAudience(h.store, h.domain, recipients, 'api');
     const incident = incidentFixture(['api']);
     const taskQueue = `tq-${uniqueName('x2')}`;
     // No sticky cache: a killed worker's sticky queue would hold the broadcast's next workflow task for its timeout.
     const spawn = async () => {
-      const c = await startWorkerChild({ taskQueue, dbName: h.dbName, env: { SMTP_URL: sink.url, HERALD_MESSAGE_ID_DOMAIN: messageIdDomain, HERALD_WORKFLOW_CACHE_SIZE: '0' } });
+      const c = await startWorkerChild({ taskQueue, dbName: h.dbName, env: { SMTP_URL: sink.url, HERALD_MESSAGE_ID_DOMAIN: messageIdDomain, HERALD_WORKFLOW_CACHE_SIZE: '0', HERALD_WORKFLOW_BUNDLE: bundlePath } });
       children.add(c);
       return c;
     };
@@ -88,6 +98,6 @@ describe('a broadcast survives the shipped worker being killed', () => {
     expect(outcome.inDoubtResent).toBeLessThanOrEqual(resent.length);
     // What the protocol allows: per killed process, at most one accepted message per SMTP connection lacks its receipt.
     expect(duplicates).toBeLessThanOrEqual(kills * smtpPoolConnections);
-    console.log(`X2 crash test: ${recipients} recipients, kills at ${killedAt.join(', ')}; ${resent.length} in doubt and resent, ${duplicates} duplicates`);
+    console.log(`X2 crash test: ${recipients} recipients, kills at ${killedAt.join(', ')}; ${resent.length} in doubt and resent, ${duplicates} duplicates, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 180_000);
 });
