@@ -164,7 +164,7 @@ describe('at most one email per recipient per window', () => {
     expect(await count()).toBe(8);
 
     const digests = await run(fanout.sendDigests, { incident, at: v5.digestDueAt!, rateLimitMinutes: window });
-    expect(digests).toEqual({ sent: 4, alreadySent: 0, remaining: 0 });
+    expect(digests).toEqual({ sent: 4, alreadySent: 0, remaining: 0, inDoubtResent: 0 });
     const all = await h.mailpit.waitFor(domain, (m) => m.length >= 12);
     for (const address of addresses) {
       const got = to(all, address);
@@ -181,9 +181,9 @@ describe('at most one email per recipient per window', () => {
 
     // Run again: nothing is pending. Even with the entries put back (a crash before they were
     // marked done), the digests' receipts are found by key and nothing is sent twice.
-    expect(await run(fanout.sendDigests, { incident, at: v5.digestDueAt!, rateLimitMinutes: window })).toEqual({ sent: 0, alreadySent: 0, remaining: 0 });
+    expect(await run(fanout.sendDigests, { incident, at: v5.digestDueAt!, rateLimitMinutes: window })).toEqual({ sent: 0, alreadySent: 0, remaining: 0, inDoubtResent: 0 });
     await h.store.models.DigestEntry.updateMany({ incidentId: incident.id, version: { $in: [4, 5] } }, { $set: { status: 'pending' } });
-    expect(await run(fanout.sendDigests, { incident, at: v5.digestDueAt!, rateLimitMinutes: window })).toEqual({ sent: 0, alreadySent: 4, remaining: 0 });
+    expect(await run(fanout.sendDigests, { incident, at: v5.digestDueAt!, rateLimitMinutes: window })).toEqual({ sent: 0, alreadySent: 4, remaining: 0, inDoubtResent: 0 });
     await settle();
     expect(await count()).toBe(12);
     expect(await h.store.models.DigestEntry.countDocuments({ incidentId: incident.id, status: 'pending' })).toBe(0);

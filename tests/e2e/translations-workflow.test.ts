@@ -36,7 +36,7 @@ describe('translations of a running incident', () => {
     const de = { subject: 'Verzögerte Webhooks', text: first.currentDraft.text };
     const put = await h.request('PUT', `/v1/incidents/${id}/drafts/1/translations/de`, { key: keys.responder, body: de });
     expect(put.status).toBe(201);
-    expect(put.body).toMatchObject({ version: 2, parent: 1, locale: primary, locales: [primary, 'de'], consistency: { consistent: true, disagreements: [] } });
+    expect(put.body).toMatchObject({ version: 2, parent: 1, locale: 'de', primaryLocale: primary, locales: [primary, 'de'], consistency: { consistent: true, disagreements: [] } });
 
     const after = await waitForState(id, (s) => s.currentDraft?.version === 2);
     expect(after.currentDraft).toMatchObject({ subject: first.currentDraft.subject, text: first.currentDraft.text, author: 'Riley Responder' });
