@@ -12,7 +12,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const days = Number(process.env.HERALD_LONG_INCIDENT_DAYS ?? 7);
+const days = Number(process.env.HERALD_LONG_INCIDENT_DAYS ?? 1);
 const updates = days * 24 * 4;
 
 describe('a long incident keeps its history bounded', () => {
