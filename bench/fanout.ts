@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { broadcastEmail } from '../domain/fanout';
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/message';
+import { smtpPoolConnections } from '../activities/providers/smtp';
 import { connectStore } from '../store/connect';
 import { createHeraldWorker, createMailer } from '../workers/worker';
 import type { BenchEnv } from './run';
@@ -123,6 +124,16 @@ export async function fanoutBench(env: BenchEnv) {
         duplicates: heraldCounts.duplicates,
         missing: heraldCounts.missing,
         sent: outcome.sent,
+        inDoubt: {
+          what: 'deliveries found claimed without a receipt and resent with the same Message-ID (no crash here, so 0), and those a provider confirmed',
+          resent: outcome.inDoubtResent,
+          verified: outcome.verified,
+          boundPerCrash: {
+            claimedUnsettled: maxInFlight * 16,
+            acceptedWithoutReceipt: smtpPoolConnections,
+            what: 'at a crash of one worker: claims in doubt are at most the sends in flight; at most one message per SMTP connection can have been accepted without its receipt',
+          },
+        },
         batches: outcome.batches,
         batchSize,
         maxInFlight,
