@@ -3,9 +3,11 @@ import { failoverChain } from '../../activities/providers/failover';
 import { sendGridProvider } from '../../activities/providers/sendgrid';
 import { smtpProvider } from '../../activities/providers/smtp';
 import { twilioProvider } from '../../activities/providers/twilio';
+import { broadcastEmail } from '../../domain/fanout';
 import { ProviderError, type OutboundEmail } from '../../domain/providers';
 import { createMailer } from '../../workers/worker';
 import { incidentFixture, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';
+import { workerConfig } from '../support/harness';
 import { startSendGridReceiver, startSmtpSink, startTwilioReceiver, type Receiver, type SendGridMail, type SmtpSink, type TwilioMessageForm } from '../support/receivers';
 
 const apiKey = 'SG.test-key.abcdef';
@@ -140,6 +142,23 @@ describe('failover and per-provider limits', () => {
   });
 });
 
+describe('a delivery in doubt at SendGrid', () => {
+  it('[M7.3, X2] is looked up in the Email Activity feed by its Message-ID: found, not found, or asked again while the feed may lag or throttles', async () => {
+    const sg = sendGridProvider({ apiKey, baseUrl: sendgrid.url, activityFeedDelayMs: 60_000 });
+    const refusedBefore = sendgrid.refused.length;
+    const m = email('feed@acme.test');
+    await sg.send(m);
+    const longAgo = new Date(Date.now() - 120_000);
+    expect(await sg.lookup!(m, longAgo)).toBe('found');
+    expect(await sg.lookup!(email('never@acme.test'), longAgo)).toBe('not-found');
+    // Claimed a moment ago: the feed may not show it yet, so "not found" would prove nothing.
+    expect(await sg.lookup!(email('never@acme.test'), new Date())).toBe('ask-later');
+    sendgrid.failNext(1, 429);
+    expect(await failoverChain([sg]).lookup(m, longAgo)).toEqual([{ provider: 'sendgrid', answer: 'ask-later' }]);
+    expect(sendgrid.refused.slice(refusedBefore)).toEqual([]);
+  });
+});
+
 describe('a broadcast through a provider chain', () => {
   let h: Awaited<ReturnType<typeof startFanoutHarness>>;
   beforeAll(async () => {
@@ -163,6 +182,34 @@ describe('a broadcast through a provider chain', () => {
     const got = sendgrid.accepted.slice(before).map((a) => a.body.personalizations[0].to[0].email).sort();
     expect(got).toEqual(emails);
     expect(sendgrid.accepted.at(-1)!.body.custom_args).toMatchObject({ incident_id: incident.id, message_version: '1' });
+  });
+
+  it('[X2] reconciles claims a crash left in doubt with SendGrid: the message it has is recorded as verified, not sent again; none is a duplicate', async () => {
+    const domain = `sgdoubt-${h.domain}`;
+    const emails = await seedAudience(h.store, domain, 6, 'search');
+    const sg = sendGridProvider({ apiKey, baseUrl: sendgrid.url, activityFeedDelayMs: 1000 });
+    const taskQueue = await h.startWorker({ email: failoverChain([sg]) });
+    const incident = incidentFixture(['search']);
+    const message = messageFixture(1);
+    const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: 1 };
+    const [accepted, lost] = [emails[1], emails[4]].map((e) => broadcastEmail(meta, message, e, workerConfig('http://status.herald.test')));
+    // A dead attempt claimed both a while ago; SendGrid accepted the first before the process died.
+    for (const d of [accepted, lost]) {
+      await h.store.models.Delivery.collection.insertOne({
+        key: d.key, incidentId: incident.id, version: 1, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
+        claimedAt: new Date(Date.now() - 60_000),
+      });
+    }
+    await sg.send(accepted.email);
+    const before = sendgrid.accepted.length;
+    const outcome = await h.client.workflow.execute('broadcastWorkflow', {
+      taskQueue, workflowId: `broadcast-${incident.id}`, args: [{ incident, message, batchSize: 3 }],
+    });
+    expect(outcome).toMatchObject({ recipients: 6, sent: 5, verified: 1, inDoubtResent: 0, byProvider: { sendgrid: 5 } });
+    const got = sendgrid.accepted.slice(before).map((a) => a.body.personalizations[0].to[0].email).sort();
+    expect(got).toEqual(emails.filter((e) => e !== accepted.email.to));
+    expect(await h.store.models.DeliveryReceipt.findById(accepted.key).lean()).toMatchObject({ outcome: 'sent', verified: true, provider: 'sendgrid' });
+    expect(await h.store.models.DeliveryReceipt.findById(lost.key).lean()).toMatchObject({ outcome: 'sent', provider: 'sendgrid' });
   });
 
   it('[M7.3] records a recipient the relay refuses for good as failed, never retries it, and delivers the rest', async () => {

@@ -111,14 +111,37 @@ export const SendGridMail = z
   .strict();
 export type SendGridMail = z.infer<typeof SendGridMail>;
 
+/**
+ * SendGrid v3 Mail Send, and the Email Activity feed over what it accepted, as documented:
+ * https://www.twilio.com/docs/sendgrid/api-reference/email-activity/filter-all-messages
+ * (`GET /v3/messages?query=…&limit=…`, the query language's `unique_args['name']="value"`, which
+ * matches Mail Send's `custom_args`; 200 with `{messages: [{msg_id, to_email, status, …}]}`).
+ */
 export function startSendGridReceiver(apiKey: string): Promise<Receiver<SendGridMail>> {
+  const feed: { msgId: string; mail: SendGridMail }[] = [];
   return serve<SendGridMail>((req, raw) => {
     const error = (status: number, message: string, field: string | null = null) => ({
       reply: { status, body: { errors: [{ message, field, help: null }] } },
       refusal: message,
     });
-    if (req.method !== 'POST' || req.url !== '/v3/mail/send') return error(404, `no route ${req.method} ${req.url}`);
     if (req.headers.authorization !== `Bearer ${apiKey}`) return error(401, 'The provided authorization grant is invalid, expired, or revoked');
+    const url = new URL(req.url ?? '/', 'http://sendgrid.test');
+    if (req.method === 'GET' && url.pathname === '/v3/messages') {
+      const query = url.searchParams.get('query') ?? '';
+      const limit = Number(url.searchParams.get('limit') ?? '10');
+      const m = /^unique_args\['([^']+)'\]="([^"]*)"$/.exec(query);
+      if (!m || !Number.isInteger(limit) || limit < 1 || limit > 1000) return error(400, `invalid query ${query}`, 'query');
+      const [, name, value] = m;
+      const messages = feed
+        .filter((f) => f.mail.custom_args?.[name] === value)
+        .slice(0, limit)
+        .map((f) => ({
+          from_email: f.mail.from.email, msg_id: f.msgId, subject: f.mail.subject, to_email: f.mail.personalizations[0].to[0].email,
+          status: 'delivered', opens_count: 0, clicks_count: 0, last_event_time: new Date().toISOString(),
+        }));
+      return { reply: { status: 200, body: { messages } } };
+    }
+    if (req.method !== 'POST' || url.pathname !== '/v3/mail/send') return error(404, `no route ${req.method} ${req.url}`);
     if (!req.headers['content-type']?.startsWith('application/json')) return error(415, 'Content-Type must be application/json');
     let json: unknown;
     try {
@@ -128,8 +151,10 @@ export function startSendGridReceiver(apiKey: string): Promise<Receiver<SendGrid
     }
     const parsed = SendGridMail.safeParse(json);
     if (!parsed.success) return error(400, issuesOf(parsed.error));
+    const xMessageId = randomBytes(11).toString('base64url');
+    feed.push({ msgId: `${xMessageId}.filter0001p1las1-1-1-1.0`, mail: parsed.data });
     return {
-      reply: { status: 202, headers: { 'x-message-id': randomBytes(11).toString('base64url') } },
+      reply: { status: 202, headers: { 'x-message-id': xMessageId } },
       accepted: parsed.data,
     };
   });
