@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { openFields, sealFields } from './signed-token';
 
 /**
  * Tracking (M2.6): status-page links in outgoing messages go through Herald's redirect, whose
@@ -16,15 +17,10 @@ export interface LinkContext {
   version: number;
 }
 
-const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
-
-function sign(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
-}
+const signer = (secret: string) => (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
 
 export function trackingToken(ctx: LinkContext, secret: string): string {
-  const payload = b64url(JSON.stringify([ctx.incidentId, ctx.channel, ctx.segment, ctx.version]));
-  return `${payload}.${sign(payload, secret)}`;
+  return sealFields([ctx.incidentId, ctx.channel, ctx.segment, ctx.version], signer(secret));
 }
 
 /** The redirect URL to put in a message instead of the bare status-page link. */
@@ -34,18 +30,11 @@ export function trackedLink(baseUrl: string, ctx: LinkContext, secret: string): 
 
 /** The link context a token names, or undefined when it is malformed or not signed by us. */
 export function readTrackingToken(token: string, secret: string): LinkContext | undefined {
-  const [payload, mac, ...rest] = token.split('.');
-  if (!payload || !mac || rest.length) return undefined;
-  const expected = Buffer.from(sign(payload, secret));
-  const given = Buffer.from(mac);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  try {
-    const [incidentId, channel, segment, version] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown[];
-    if (typeof incidentId !== 'string' || typeof channel !== 'string' || typeof segment !== 'string' || !Number.isInteger(version)) return undefined;
-    return { incidentId, channel, segment, version: version as number };
-  } catch {
-    return undefined;
-  }
+  const fields = openFields(token, signer(secret));
+  if (!fields) return undefined;
+  const [incidentId, channel, segment, version] = fields;
+  if (typeof incidentId !== 'string' || typeof channel !== 'string' || typeof segment !== 'string' || !Number.isInteger(version)) return undefined;
+  return { incidentId, channel, segment, version: version as number };
 }
 
 /** Where a click lands: the incident on the status page, with the UTM parameters analytics tools read. */

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { openFields, sealFields } from './signed-token';
 
 /**
  * Unsubscribe (M3.3, RFC 8058): every customer email carries a link with a token signed for its
@@ -14,13 +15,10 @@ export interface UnsubscribeContext {
   version: number;
 }
 
-function sign(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(`unsubscribe.${payload}`).digest('base64url');
-}
+const signer = (secret: string) => (payload: string) => createHmac('sha256', secret).update(`unsubscribe.${payload}`).digest('base64url');
 
 export function unsubscribeToken(ctx: UnsubscribeContext, secret: string): string {
-  const payload = Buffer.from(JSON.stringify([ctx.address.toLowerCase(), ctx.customerId ?? '', ctx.incidentId, ctx.version])).toString('base64url');
-  return `${payload}.${sign(payload, secret)}`;
+  return sealFields([ctx.address.toLowerCase(), ctx.customerId ?? '', ctx.incidentId, ctx.version], signer(secret));
 }
 
 /** The one-click URL to put in `List-Unsubscribe`. */
@@ -35,18 +33,11 @@ export function unsubscribeHeaders(url: string): Record<string, string> {
 
 /** What a token names, or undefined when it is malformed or not signed with this key. */
 export function readUnsubscribeToken(token: string, secret: string): UnsubscribeContext | undefined {
-  const [payload, mac, ...rest] = token.split('.');
-  if (!payload || !mac || rest.length) return undefined;
-  const expected = Buffer.from(sign(payload, secret));
-  const given = Buffer.from(mac);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  try {
-    const [address, customerId, incidentId, version] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown[];
-    if (typeof address !== 'string' || !address.includes('@') || typeof customerId !== 'string' || typeof incidentId !== 'string' || !Number.isInteger(version)) {
-      return undefined;
-    }
-    return { address, ...(customerId ? { customerId } : {}), incidentId, version: version as number };
-  } catch {
+  const fields = openFields(token, signer(secret));
+  if (!fields) return undefined;
+  const [address, customerId, incidentId, version] = fields;
+  if (typeof address !== 'string' || !address.includes('@') || typeof customerId !== 'string' || typeof incidentId !== 'string' || !Number.isInteger(version)) {
     return undefined;
   }
+  return { address, ...(customerId ? { customerId } : {}), incidentId, version: version as number };
 }
