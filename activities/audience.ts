@@ -1,6 +1,6 @@
 import { contractDeadlines, type ContractDeadline } from '../domain/audience';
 import type { Severity } from '../domain/incident';
-import type { CustomerChannel, Tier } from '../domain/service-model';
+import type { CustomerChannel, Tier } from '../domain/audience/service-model';
 import { loadAudience } from '../store/service-model';
 import type { ActivityDeps } from './index';
 

@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { digestContent, heldVersionId } from '../domain/digests';
-import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/fanout';
+import { digestContent, heldVersionId } from '../domain/delivery/digests';
+import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/delivery/fanout';
 import type { IncidentInput } from '../domain/incident';
-import { inLocale, type LocalizedText, type MessageVersion } from '../domain/message';
-import type { OutboundEmail } from '../domain/providers';
-import { foldIntoDigests } from '../domain/rate-limit';
+import { inLocale, type LocalizedText, type MessageVersion } from '../domain/messages';
+import type { OutboundEmail } from '../domain/delivery/providers';
+import { foldIntoDigests } from '../domain/delivery/rate-limit';
 import type { DigestEntryDoc, HeldVersionDoc } from '../store/digests';
 import type { DeliveryReceiptDoc } from '../store/models';
 import { gateDispatch } from '../store/near-misses';

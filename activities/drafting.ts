@@ -1,9 +1,9 @@
 import type { IncidentInput, Phase } from '../domain/incident';
 import { impactedComponents } from '../domain/audience';
-import { localizedContentHash } from '../domain/content-hash';
-import type { LocalizedText, MessageVersion } from '../domain/message';
-import { renderTemplate } from '../domain/render';
-import { builtinTemplates, selectTemplate, type MessageTemplate } from '../domain/templates';
+import { localizedContentHash } from '../domain/messages/content-hash';
+import type { LocalizedText, MessageVersion } from '../domain/messages';
+import { renderTemplate } from '../domain/messages/render';
+import { builtinTemplates, selectTemplate, type MessageTemplate } from '../domain/messages/templates';
 import type { ActivityDeps } from './index';
 
 export interface DraftRequest {

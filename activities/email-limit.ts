@@ -1,7 +1,7 @@
-import { digestEntryId, heldVersionId } from '../domain/digests';
-import { broadcastIdFor, digestChannel } from '../domain/fanout';
+import { digestEntryId, heldVersionId } from '../domain/delivery/digests';
+import { broadcastIdFor, digestChannel } from '../domain/delivery/fanout';
 import type { IncidentInput } from '../domain/incident';
-import { deliveryKey, type MessageVersion } from '../domain/message';
+import { deliveryKey, type MessageVersion } from '../domain/messages';
 import type { DigestEntryDoc } from '../store/digests';
 import type { DeliveryReceiptDoc, Models } from '../store/models';
 import { groupCommit, insertNew } from './delivery-log';

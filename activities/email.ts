@@ -1,6 +1,6 @@
 // herald:internal-only — these notices go to staff addresses from the playbook (leads, backups,
 // approvers, briefing lists), never to customers; customer email leaves through activities/fanout.ts.
-import { deliveryKey } from '../domain/message';
+import { deliveryKey } from '../domain/messages';
 import type { ActivityDeps } from './index';
 
 export interface InternalNotice {

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { emailRecipients, legalNoticeFor, type LegalNoticePolicy } from '../domain/audience';
-import { withHeldUpdates } from '../domain/digests';
+import { withHeldUpdates } from '../domain/delivery/digests';
 import {
   batchIdFor,
   broadcastEmail,
@@ -10,10 +10,10 @@ import {
   resumePoint,
   SettledPrefix,
   type BroadcastDelivery,
-} from '../domain/fanout';
+} from '../domain/delivery/fanout';
 import type { IncidentInput } from '../domain/incident';
-import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/message';
-import type { OutboundEmail } from '../domain/providers';
+import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/messages';
+import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DeliveryReceiptDoc } from '../store/models';
 import type { DigestEntryDoc } from '../store/digests';
 import { gateDispatch } from '../store/near-misses';

@@ -1,5 +1,5 @@
 import type { IncidentInput } from '../domain/incident';
-import { deliveryKey } from '../domain/message';
+import { deliveryKey } from '../domain/messages';
 import {
   assignmentEmail,
   completionUrl,

@@ -1,5 +1,5 @@
 import type { IncidentInput } from '../domain/incident';
-import type { MessageVersion } from '../domain/message';
+import type { MessageVersion } from '../domain/messages';
 import { recordChannelDelivery } from '../store/channel-deliveries';
 import { gateDispatch } from '../store/near-misses';
 import type { ActivityDeps } from './index';

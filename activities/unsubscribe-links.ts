@@ -1,5 +1,5 @@
 import { unsubscribeSecret } from '../config/unsubscribe';
-import { unsubscribeUrl } from '../domain/unsubscribe';
+import { unsubscribeUrl } from '../domain/tracking/unsubscribe';
 import type { ActivityConfig } from './index';
 
 /**

@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Category, Severity } from '../domain/incident';
-import { deliveryKey, metadataHeaders } from '../domain/message';
+import { deliveryKey, metadataHeaders } from '../domain/messages';
 import { webhookHeaders, webhookIdFor } from '../domain/webhooks';
-import { delayBeforeAttempt, endpointDisableAfterFailures, retryAttemptTimeoutMs, webhookDeliveryWorkflowId, webhookEndpointId } from '../domain/webhook-delivery';
+import { delayBeforeAttempt, endpointDisableAfterFailures, retryAttemptTimeoutMs, webhookDeliveryWorkflowId, webhookEndpointId } from '../domain/webhooks/delivery';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import type { CustomerDoc } from '../store/models';
 import { gateAndRecord } from '../store/near-misses';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { broadcastEmail } from '../domain/fanout';
+import { broadcastEmail } from '../domain/delivery/fanout';
 import type { IncidentInput } from '../domain/incident';
-import type { MessageVersion } from '../domain/message';
+import type { MessageVersion } from '../domain/messages';
 import { smtpPoolConnections } from '../activities/providers/smtp';
 import { connectStore } from '../store/connect';
 import { createHeraldWorker, createMailer } from '../workers/worker';

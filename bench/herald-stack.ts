@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
 import { demoApiKeys } from '../config/api-keys';
-import { builtinTemplates } from '../domain/templates';
+import { builtinTemplates } from '../domain/messages/templates';
 import { connectStore, type Store } from '../store/connect';
 import type { CustomerDoc } from '../store/models';
 import { demoComponents } from '../store/demo-data';

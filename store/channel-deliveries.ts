@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { channelDeliveryId, type DeliveryChannel } from '../domain/channel-deliveries';
+import { channelDeliveryId, type DeliveryChannel } from '../domain/delivery/channel-deliveries';
 
 /**
  * When a channel carried a message version (M3.3), one row per incident, version and channel,

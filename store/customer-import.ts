@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { CustomerSchema, type CustomerInput } from '../domain/service-model';
+import { CustomerSchema, type CustomerInput } from '../domain/audience/service-model';
 import type { CustomerDoc } from './models';
 
 /**

@@ -1,4 +1,4 @@
-import { builtinTemplates } from '../domain/templates';
+import { builtinTemplates } from '../domain/messages/templates';
 import type { Store } from './connect';
 import type { ComponentDoc, CustomerDoc } from './models';
 import { seedReviewedTemplates, type SeedReview } from './templates';

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { MessageVersion } from '../domain/message';
+import type { MessageVersion } from '../domain/messages';
 
 /**
  * Updates held back by the per-recipient email limit (M3.4) until a digest carries them. Entries

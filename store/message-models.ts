@@ -1,8 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { NearMissKind } from '../domain/messages/near-misses';
+import type { NearMissKind } from '../domain/gate/near-misses';
 import type { TemplateReview } from '../domain/messages/governance';
 import type { VariableDeclaration } from '../domain/messages/template-schema';
-import type { MessageTemplate } from '../domain/templates';
+import type { MessageTemplate } from '../domain/messages/templates';
 
 /** Collections for messages' safety: template history, snippets, near misses, link clicks. */
 

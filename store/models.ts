@@ -1,9 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { bindSuppressionModels, type SuppressionModels } from './suppressions';
 import type { ChainedAuditRecord } from '../domain/audit';
-import type { MessageTemplate } from '../domain/templates';
+import type { MessageTemplate } from '../domain/messages/templates';
 import type { InquiryRecord } from '../domain/inquiries';
-import type { Contract, Preferences } from '../domain/service-model';
+import type { Contract, Preferences } from '../domain/audience/service-model';
 import { bindMessageModels, templateGovernanceFields, type MessageModels, type TemplateGovernanceFields } from './message-models';
 import { bindOutreachModels, type OutreachModels } from './outreach';
 import { bindComponentMarkerModels, type ComponentMarkerModels } from './component-markers';

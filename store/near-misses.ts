@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { canonicalJson } from '../domain/canonical-json';
+import { canonicalJson } from '../domain/audit/canonical-json';
 import { passExternalGate, type ExternalContent, type GatePolicy } from '../domain/gate';
-import type { NearMiss } from '../domain/messages/near-misses';
-import { sha256Hex } from '../domain/sha256';
+import type { NearMiss } from '../domain/gate/near-misses';
+import { sha256Hex } from '../domain/audit/sha256';
 import type { Models } from './models';
 
 /**

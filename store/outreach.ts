@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { OutreachOutcome, OutreachStatus, OutreachTask, TalkingPoints } from '../domain/outreach';
-import type { Tier } from '../domain/service-model';
+import type { Tier } from '../domain/audience/service-model';
 
 /**
  * Direct outreach tasks (M3.5), one per incident and account, keyed by `_id` =

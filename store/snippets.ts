@@ -1,4 +1,4 @@
-import { contentHash } from '../domain/content-hash';
+import { contentHash } from '../domain/messages/content-hash';
 import type { SnippetDoc } from './message-models';
 import type { Models } from './models';
 import { RegistryConflict, RegistryNotFound } from './templates';

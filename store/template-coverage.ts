@@ -1,6 +1,6 @@
 import { isRestricted, reviewProblems } from '../domain/messages/governance';
 import { describeMissingTemplate, missingPlaybookTemplates, type MissingTemplate } from '../domain/playbooks/template-coverage';
-import { builtinTemplates } from '../domain/templates';
+import { builtinTemplates } from '../domain/messages/templates';
 import type { Store } from './connect';
 import { currentPlaybooks } from './playbooks';
 import { latestVersion } from './templates';

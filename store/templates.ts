@@ -1,8 +1,8 @@
 import Handlebars from 'handlebars';
-import { contentHash } from '../domain/content-hash';
+import { contentHash } from '../domain/messages/content-hash';
 import type { DataProtectionReview, LegalApproval } from '../domain/messages/governance';
 import { standardVariables, type VariableDeclaration } from '../domain/messages/template-schema';
-import type { MessageTemplate } from '../domain/templates';
+import type { MessageTemplate } from '../domain/messages/templates';
 import type { TemplateVersionDoc } from './message-models';
 import type { Models } from './models';
 

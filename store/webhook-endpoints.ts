@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { disablesEndpoint } from '../domain/webhook-delivery';
+import { disablesEndpoint } from '../domain/webhooks/delivery';
 
 /**
  * What Herald knows of each customer webhook endpoint: every attempt of every delivery (status,

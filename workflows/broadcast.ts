@@ -2,7 +2,7 @@ import { continueAsNew, proxyActivities, workflowInfo, type ActivityOptions } fr
 import type { HeraldActivities } from '../activities';
 import type { BroadcastPlan, EmailBatchResult } from '../activities/fanout';
 import type { IncidentInput } from '../domain/incident';
-import type { MessageVersion } from '../domain/message';
+import type { MessageVersion } from '../domain/messages';
 
 export interface BroadcastRequest {
   incident: IncidentInput;

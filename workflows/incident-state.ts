@@ -1,9 +1,9 @@
 import type { AuditStep } from '../domain/audit';
-import { contentHash, localizedContentHash, textToHtml } from '../domain/content-hash';
+import { contentHash, localizedContentHash, textToHtml } from '../domain/messages/content-hash';
 import { isRestricted } from '../domain/messages/governance';
 import type { IncidentInput } from '../domain/incident';
-import { requiresApproval, type Phase, type Severity } from '../domain/incident-core';
-import type { MessageVersion } from '../domain/message';
+import { requiresApproval, type Phase, type Severity } from '../domain/incident/core';
+import type { MessageVersion } from '../domain/messages';
 import type { ApproverRole, Audience, IncidentRole, Playbook } from '../domain/playbooks/schema';
 import { applyTags, missingRequiredFields, tagTemplateIds } from '../domain/playbooks/select';
 import {

@@ -1,7 +1,7 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import type { WebhookAttemptResult, WebhookDelivery } from '../activities/webhooks';
-import { delayBeforeAttempt } from '../domain/webhook-delivery';
+import { delayBeforeAttempt } from '../domain/webhooks/delivery';
 
 export interface WebhookRetryRequest {
   delivery: WebhookDelivery;
@@ -23,7 +23,7 @@ const { attemptWebhookDelivery } = proxyActivities<HeraldActivities>({
 
 /**
  * The retries of one customer webhook delivery, beside the incident that started it (the incident
- * never waits for them): one durable timer per step of the schedule (domain/webhook-delivery.ts),
+ * never waits for them): one durable timer per step of the schedule (domain/webhooks/delivery.ts),
  * each attempt with the same webhook-id, until the endpoint accepts, the schedule is spent, or the
  * endpoint is removed or disabled.
  */

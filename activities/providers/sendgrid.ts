@@ -1,4 +1,4 @@
-import { classifyHttpStatus, parseAddress, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/providers';
+import { classifyHttpStatus, parseAddress, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/delivery/providers';
 
 export interface SendGridOptions {
   name?: string;

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import { classifySmtpFailure, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/providers';
+import { classifySmtpFailure, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/delivery/providers';
 
 /** Connections of the worker's SMTP pool (workers/worker.ts createMailer). */
 export const smtpPoolConnections = 5;

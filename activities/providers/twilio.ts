@@ -1,4 +1,4 @@
-import { classifyHttpStatus, ProviderError, type OutboundSms, type Provider } from '../../domain/providers';
+import { classifyHttpStatus, ProviderError, type OutboundSms, type Provider } from '../../domain/delivery/providers';
 
 export interface TwilioOptions {
   name?: string;

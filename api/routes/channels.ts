@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelLagBoundMs } from '../../config/channels';
-import { channelLagReport } from '../../domain/channel-deliveries';
+import { channelLagReport } from '../../domain/delivery/channel-deliveries';
 import { defineRoute } from '../route';
 import { assertIncidentExists, IncidentParams } from './tracking';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import { affectedAudience } from '../../domain/audience';
 import type { Severity } from '../../domain/incident';
-import { CustomerSchema } from '../../domain/service-model';
+import { CustomerSchema } from '../../domain/audience/service-model';
 import type { StatusEntry } from '../../domain/status-page';
 import { crossRowErrors, ImportTooLarge, readCustomerRows, toCustomerDoc, writeImport, type RowError } from '../../store/customer-import';
 import type { CustomerDoc } from '../../store/models';

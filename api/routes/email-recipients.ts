@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { overrideReasons } from '../../domain/audience';
-import { digestEntryId } from '../../domain/digests';
-import { batchIdFor, broadcastIdFor } from '../../domain/fanout';
-import { deliveryKey } from '../../domain/message';
+import { digestEntryId } from '../../domain/delivery/digests';
+import { batchIdFor, broadcastIdFor } from '../../domain/delivery/fanout';
+import { deliveryKey } from '../../domain/messages';
 import type { BroadcastBatchDoc, BroadcastDoc, DeliveryReceiptDoc } from '../../store/models';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';

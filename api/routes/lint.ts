@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { previewGate } from '../../domain/gate';
-import { defaultLintOptions, lintPlainLanguage } from '../../domain/plain-language';
+import { defaultLintOptions, lintPlainLanguage } from '../../domain/gate/plain-language';
 import { defineRoute } from '../route';
 
 const Finding = z.object({ kind: z.string(), start: z.number(), end: z.number(), text: z.string(), suggestion: z.string() });

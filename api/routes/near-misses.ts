@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nearMissKinds } from '../../domain/messages/near-misses';
+import { nearMissKinds } from '../../domain/gate/near-misses';
 import { defineRoute } from '../route';
 import { assertIncidentExists, IncidentParams } from './tracking';
 

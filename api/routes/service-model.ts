@@ -1,7 +1,7 @@
 import { z, ZodError } from 'zod';
 import { contractDeadlines, legalNoticeFor, overrideReasons, type LegalNotice } from '../../domain/audience';
 import { incidentIdPattern, severities, workflowIdFor, type Severity } from '../../domain/incident';
-import { ComponentSchema } from '../../domain/service-model';
+import { ComponentSchema } from '../../domain/audience/service-model';
 import { playbookAtVersion } from '../../store/playbooks';
 import { loadAudience } from '../../store/service-model';
 import { incidentStateQuery } from '../../workflows/messages';

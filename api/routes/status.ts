@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { escapeHtml } from '../../domain/render';
+import { escapeHtml } from '../../domain/messages/render';
 import { impacts, statusSnapshot, type Impact, type StatusEntry, type StatusSnapshot } from '../../domain/status-page';
 import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';

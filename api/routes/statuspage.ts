@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { componentStatuses, impacts, type StatusEntry } from '../../domain/status-page';
-import { historyAtom, statuspageDocument, type StatuspageDocument } from '../../domain/statuspage-format';
+import { historyAtom, statuspageDocument, type StatuspageDocument } from '../../domain/status-page/format';
 import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
 import { defineRoute } from '../route';

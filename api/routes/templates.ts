@@ -3,7 +3,7 @@ import { categories, severities } from '../../domain/incident';
 import { diffVersions } from '../../domain/messages/diff';
 import { reviewProblems, templateUsable } from '../../domain/messages/governance';
 import { checkTemplateSource, MissingVariablesError, renderDeclared } from '../../domain/messages/template-schema';
-import { templatePhases } from '../../domain/templates';
+import { templatePhases } from '../../domain/messages/templates';
 import { latestVersion, RegistryConflict, RegistryNotFound, recordReview, saveTemplate, templateHistory } from '../../store/templates';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { unsubscribeSecret } from '../../config/unsubscribe';
-import { readUnsubscribeToken, type UnsubscribeContext } from '../../domain/unsubscribe';
+import { readUnsubscribeToken, type UnsubscribeContext } from '../../domain/tracking/unsubscribe';
 import { suppressAddress } from '../../store/suppressions';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';

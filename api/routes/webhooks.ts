@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { incidentIdPattern } from '../../domain/incident-core';
-import { endpointDisableAfterFailures, webhookEndpointId } from '../../domain/webhook-delivery';
+import { incidentIdPattern } from '../../domain/incident/core';
+import { endpointDisableAfterFailures, webhookEndpointId } from '../../domain/webhooks/delivery';
 import type { CustomerDoc } from '../../store/models';
 import { enableWebhookEndpoint, type WebhookAttemptDoc, type WebhookEndpointDoc } from '../../store/webhook-endpoints';
 import type { ApiDeps } from '../deps';

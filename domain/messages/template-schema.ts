@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { renderTemplate, type RenderedMessage } from '../render';
+import { renderTemplate, type RenderedMessage } from './render';
 
 /**
  * A template's declared variables and the checks made when it is saved (M2.2, M5.3): a

@@ -1,4 +1,4 @@
-import { checkLocaleConsistency, type LocaleConsistency } from '../localization';
+import { checkLocaleConsistency, type LocaleConsistency } from './localization';
 
 /**
  * The locales of one message version (M2.5): the primary wording and its translations, as the

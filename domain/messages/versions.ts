@@ -1,4 +1,4 @@
-import { contentHash } from '../content-hash';
+import { contentHash } from './content-hash';
 
 /**
  * Version metadata of a draft or template (M3.6): each save is a new version whose parent is the

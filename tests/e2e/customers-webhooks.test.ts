@@ -1,5 +1,5 @@
-import { workflowIdFor } from '../../domain/incident-core';
-import { webhookDeliveryWorkflowId, webhookEndpointId } from '../../domain/webhook-delivery';
+import { workflowIdFor } from '../../domain/incident/core';
+import { webhookDeliveryWorkflowId, webhookEndpointId } from '../../domain/webhooks/delivery';
 import { newWebhookSecret, verifyWebhook, webhookIdFor } from '../../domain/webhooks';
 import { demoWebhookSecret } from '../../store/demo-data';
 import type { ReceivedDemoWebhook } from '../../stack/demo-receiver';

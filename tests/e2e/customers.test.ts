@@ -1,5 +1,5 @@
 import { writeImport, toCustomerDoc } from '../../store/customer-import';
-import { CustomerSchema } from '../../domain/service-model';
+import { CustomerSchema } from '../../domain/audience/service-model';
 import { keys, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;

@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createFanoutActivities } from '../../activities/fanout';
 import { linkSecret } from '../../config/tracking';
 import type { IncidentInput, Phase } from '../../domain/incident';
-import type { MessageVersion } from '../../domain/message';
+import type { MessageVersion } from '../../domain/messages';
 import { readTrackingToken } from '../../domain/tracking';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from '../support/env';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { smtpPoolConnections } from '../../activities/providers/smtp';
-import { messageIdFor } from '../../domain/message';
+import { messageIdFor } from '../../domain/messages';
 import type { BroadcastOutcome } from '../../workflows/broadcast';
 import { uniqueName } from '../support/env';
 import { incidentFixture, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';

@@ -1,4 +1,4 @@
-import { broadcastEmail } from '../../domain/fanout';
+import { broadcastEmail } from '../../domain/delivery/fanout';
 import { Mailpit } from '../support/mailpit';
 import {
   exactlyOnceReport,

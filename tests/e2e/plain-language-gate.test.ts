@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { createPublicationActivities, type PublicationCheckRequest, type PublicationCheckResult } from '../../activities/publication';
-import { localizedContentHash, textToHtml } from '../../domain/content-hash';
+import { localizedContentHash, textToHtml } from '../../domain/messages/content-hash';
 import { PlaybookSchema, type Playbook } from '../../domain/playbooks/schema';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from '../support/env';

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { createPublicationActivities, type PublicationCheckRequest, type PublicationCheckResult } from '../../activities/publication';
-import { localizedContentHash, textToHtml } from '../../domain/content-hash';
+import { localizedContentHash, textToHtml } from '../../domain/messages/content-hash';
 import type { Playbook } from '../../domain/playbooks/schema';
 import { recordReview, saveTemplate } from '../../store/templates';
 import { createMailer } from '../../workers/worker';

@@ -1,4 +1,4 @@
-import { emailStringsFor } from '../../domain/localization';
+import { emailStringsFor } from '../../domain/messages/localization';
 import { readAtom } from '../support/atom';
 import { keys, startHarness, type Harness } from '../support/harness';
 import { waitFor } from '../support/wait';

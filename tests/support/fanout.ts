@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createFanoutActivities, type FanoutProviders } from '../../activities/fanout';
 import type { IncidentInput } from '../../domain/incident';
-import type { MessageVersion } from '../../domain/message';
+import type { MessageVersion } from '../../domain/messages';
 import { connectStore, type Store } from '../../store/connect';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from './env';

@@ -1,5 +1,5 @@
 import type { Store } from '../../store/connect';
-import { builtinTemplates } from '../../domain/templates';
+import { builtinTemplates } from '../../domain/messages/templates';
 import { demoComponents } from '../../store/demo-data';
 
 /**

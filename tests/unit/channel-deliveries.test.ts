@@ -1,6 +1,6 @@
 import { isTransient, retryAfterMs } from '../../activities/http-delivery';
-import { channelDeliveryId, channelLagReport } from '../../domain/channel-deliveries';
-import { escapeMrkdwn, slackIncidentMessage, slackLimits, splitMrkdwn } from '../../domain/slack';
+import { channelDeliveryId, channelLagReport } from '../../domain/delivery/channel-deliveries';
+import { escapeMrkdwn, slackIncidentMessage, slackLimits, splitMrkdwn } from '../../domain/delivery/slack';
 
 const meta = { incidentId: 'INC-1', severity: 'SEV1' as const, category: 'outage' as const, version: 2 };
 

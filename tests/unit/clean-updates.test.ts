@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { textToHtml } from '../../domain/content-hash';
+import { textToHtml } from '../../domain/messages/content-hash';
 import { passExternalGate, previewGate } from '../../domain/gate';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { diffVersions } from '../../domain/messages/diff';
 import { nextVersion, staleEdit } from '../../domain/messages/versions';
-import { contentHash } from '../../domain/content-hash';
+import { contentHash } from '../../domain/messages/content-hash';
 
 describe('versions and diffs', () => {
   it('[M3.6] shows which lines were added, removed and kept, with their line numbers', () => {

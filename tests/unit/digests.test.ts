@@ -1,4 +1,4 @@
-import { digestContent, digestEntryId, heldVersionId, withHeldUpdates } from '../../domain/digests';
+import { digestContent, digestEntryId, heldVersionId, withHeldUpdates } from '../../domain/delivery/digests';
 
 const latest = { subject: 'Update 5', text: 'Payments work again for most customers.', html: '<p>Payments work again for most customers.</p>' };
 const held = [

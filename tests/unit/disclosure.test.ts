@@ -1,4 +1,4 @@
-import { checkDisclosure, mentionsRootCause, type DisclosureCheck } from '../../domain/disclosure';
+import { checkDisclosure, mentionsRootCause, type DisclosureCheck } from '../../domain/gate/disclosure';
 
 const base: DisclosureCheck = {
   rootCause: { statement: 'A faulty cache node may have caused this.', status: 'hypothesis' },

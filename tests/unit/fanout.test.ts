@@ -9,8 +9,8 @@ import {
   planBatches,
   resumePoint,
   SettledPrefix,
-} from '../../domain/fanout';
-import { deliveryKey } from '../../domain/message';
+} from '../../domain/delivery/fanout';
+import { deliveryKey } from '../../domain/messages';
 
 describe('planning a broadcast in batches', () => {
   it('[M7.3] cuts an audience into contiguous batches that cover every recipient once', () => {

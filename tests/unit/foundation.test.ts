@@ -1,9 +1,9 @@
 import { affectedAudience, emailRecipients } from '../../domain/audience';
 import { firstMessageDeadlineMinutes, requiresApproval, workflowIdFor, IncidentDeclarationSchema } from '../../domain/incident';
-import { deliveryKey, messageIdFor, metadataHeaders } from '../../domain/message';
-import { contentHash, renderTemplate } from '../../domain/render';
+import { deliveryKey, messageIdFor, metadataHeaders } from '../../domain/messages';
+import { contentHash, renderTemplate } from '../../domain/messages/render';
 import { statusSnapshot } from '../../domain/status-page';
-import { builtinTemplates, selectTemplate, type MessageTemplate } from '../../domain/templates';
+import { builtinTemplates, selectTemplate, type MessageTemplate } from '../../domain/messages/templates';
 
 describe('incident rules', () => {
   it('[M5.2] SEV1 and SEV2 need approval; SEV3 and SEV4 publish at once', () => {

@@ -1,5 +1,5 @@
-import { broadcastEmail } from '../../domain/fanout';
-import { checkLocaleConsistency, emailStringsFor, requiredLocalesPresent } from '../../domain/localization';
+import { broadcastEmail } from '../../domain/delivery/fanout';
+import { checkLocaleConsistency, emailStringsFor, requiredLocalesPresent } from '../../domain/messages/localization';
 
 describe('localization', () => {
   it('[M2.5] finds the same facts consistent across locales whatever their number, time and date formats', () => {

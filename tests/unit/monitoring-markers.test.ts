@@ -1,6 +1,6 @@
 import { AlertRulesSchema, mapAlert, type ReceivedAlert } from '../../domain/alerts';
 import { statusSnapshot, type StatusEntry } from '../../domain/status-page';
-import { statuspageDocument } from '../../domain/statuspage-format';
+import { statuspageDocument } from '../../domain/status-page/format';
 
 const t = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
 const entry = (incidentId: string, phase: string, severity: StatusEntry['severity'], components: string[], minute: number): StatusEntry => ({

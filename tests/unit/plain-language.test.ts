@@ -1,4 +1,4 @@
-import { defaultLintOptions, lintPlainLanguage, readingEase, type LintOptions } from '../../domain/plain-language';
+import { defaultLintOptions, lintPlainLanguage, readingEase, type LintOptions } from '../../domain/gate/plain-language';
 
 const en = defaultLintOptions('en');
 const lint = (text: string, extra: Partial<LintOptions> = {}) => lintPlainLanguage(text, { ...en, ...extra });

@@ -1,5 +1,5 @@
 import { missingPlaybookTemplates, tagTemplateIds, templateLocalesNeeded, type Playbook } from '../../domain/playbooks';
-import { builtinTemplates, selectTemplate } from '../../domain/templates';
+import { builtinTemplates, selectTemplate } from '../../domain/messages/templates';
 import { demoCustomers } from '../../store/demo-data';
 import { readPlaybookFiles } from '../../store/playbooks';
 

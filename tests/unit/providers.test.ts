@@ -1,4 +1,4 @@
-import { classifyHttpStatus, classifySmtpFailure, parseAddress } from '../../domain/providers';
+import { classifyHttpStatus, classifySmtpFailure, parseAddress } from '../../domain/delivery/providers';
 import { sendGridMailBody } from '../../activities/providers/sendgrid';
 import { SendGridMail } from '../support/receivers';
 

@@ -1,4 +1,4 @@
-import { foldIntoDigests, reserveToken, tokenBucket, type PendingUpdate } from '../../domain/rate-limit';
+import { foldIntoDigests, reserveToken, tokenBucket, type PendingUpdate } from '../../domain/delivery/rate-limit';
 
 describe('token bucket per provider', () => {
   it('[M7.3] lets a burst through, then spaces sends at the rate', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { defaultGatePolicy } from '../../domain/gate';
-import { findSensitive, isHighEntropy, maskSecret, redact, type RedactionConfig } from '../../domain/redaction';
+import { findSensitive, isHighEntropy, maskSecret, redact, type RedactionConfig } from '../../domain/gate/redaction';
 
 const config: RedactionConfig = defaultGatePolicy.redaction;
 const kinds = (text: string) => findSensitive(text, config).map((f) => f.kind);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { affectedAudience, contractDeadlines, emailRecipients, impactedComponents, legalNoticeFor, outreachAccounts, type AudienceCustomer } from '../../domain/audience';
-import { CustomerSchema, ComponentSchema, unknownDependencies } from '../../domain/service-model';
+import { CustomerSchema, ComponentSchema, unknownDependencies } from '../../domain/audience/service-model';
 import { demoComponents, demoCustomers } from '../../store/demo-data';
 
 const graph = [

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { sha256Hex } from '../../domain/sha256';
+import { sha256Hex } from '../../domain/audit/sha256';
 
 describe('pure SHA-256 (the workflow hashes message versions with it)', () => {
   it('[M3.6] matches the FIPS 180-4 test vectors', () => {

@@ -1,4 +1,4 @@
-import { escapeXml, historyAtom, statuspageDocument } from '../../domain/statuspage-format';
+import { escapeXml, historyAtom, statuspageDocument } from '../../domain/status-page/format';
 import { componentStatusFor, impactOf, statusSnapshot, type StatusEntry } from '../../domain/status-page';
 import { readAtom } from '../support/atom';
 

@@ -2,7 +2,7 @@ import { renderStatusPage } from '../../api/routes/status';
 import { customNarrativeUsable, templateUsable, type TemplateReview } from '../../domain/messages/governance';
 import { checkTemplateSource, MissingVariablesError, renderDeclared, type VariableDeclaration } from '../../domain/messages/template-schema';
 import { statusSnapshot } from '../../domain/status-page';
-import { builtinTemplates, selectTemplate } from '../../domain/templates';
+import { builtinTemplates, selectTemplate } from '../../domain/messages/templates';
 
 const vars = (...names: string[]): VariableDeclaration[] => names.map((name) => ({ name, required: true }));
 const problems = (subject: string, body: string, variables: VariableDeclaration[]) => checkTemplateSource({ subject, body, variables }).map((p) => `${p.path.join('.')}: ${p.message}`);

@@ -1,4 +1,4 @@
-import { readUnsubscribeToken, unsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../../domain/unsubscribe';
+import { readUnsubscribeToken, unsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../../domain/tracking/unsubscribe';
 
 describe('unsubscribe tokens', () => {
   const ctx = { address: 'Ops@Acme.example', customerId: 'acme', incidentId: 'INC-7', version: 3 };

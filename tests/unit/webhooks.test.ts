@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { delayBeforeAttempt, disablesEndpoint, endpointDisableAfterFailures, webhookDeliveryWorkflowId, webhookEndpointId, webhookRetryScheduleMs } from '../../domain/webhook-delivery';
+import { delayBeforeAttempt, disablesEndpoint, endpointDisableAfterFailures, webhookDeliveryWorkflowId, webhookEndpointId, webhookRetryScheduleMs } from '../../domain/webhooks/delivery';
 import { isWebhookSecret, newWebhookSecret, signWebhook, verifyWebhook, webhookHeaders, webhookIdFor } from '../../domain/webhooks';
 
 // The test vector published with the Standard Webhooks specification.

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { createApp } from '../../api/app';
 import { demoApiKeys } from '../../config/api-keys';
 import type { WebhookDelivery } from '../../activities/webhooks';
-import { webhookDeliveryWorkflowId, webhookEndpointId, webhookRetryScheduleMs } from '../../domain/webhook-delivery';
+import { webhookDeliveryWorkflowId, webhookEndpointId, webhookRetryScheduleMs } from '../../domain/webhooks/delivery';
 import { newWebhookSecret, verifyWebhook, webhookIdFor, type WebhookVerdict } from '../../domain/webhooks';
 import type { webhookDeliveryWorkflow } from '../../workflows/webhook-delivery';
 import { testEnv, uniqueName } from '../support/env';

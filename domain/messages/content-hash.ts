@@ -1,5 +1,5 @@
-import { canonicalJson } from './canonical-json';
-import { sha256Hex } from './sha256';
+import { canonicalJson } from '../audit/canonical-json';
+import { sha256Hex } from '../audit/sha256';
 
 /** The content hash of a message version: the identity an approval binds to. Pure, so workflows use it too. */
 export function contentHash(subject: string, text: string): string {

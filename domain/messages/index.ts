@@ -1,4 +1,4 @@
-import type { Category, Phase, Severity } from './incident';
+import type { Category, Phase, Severity } from '../incident';
 
 /** One version of an outgoing message, identified by its number and the hash of its content. */
 export interface MessageVersion {

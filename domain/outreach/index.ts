@@ -1,4 +1,4 @@
-import type { Tier } from './service-model';
+import type { Tier } from '../audience/service-model';
 
 /**
  * Direct outreach to top-tier accounts (M3.5): while the broadcast goes out, each affected

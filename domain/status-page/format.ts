@@ -1,4 +1,4 @@
-import { componentStatusFor, impactOf, incidentsFrom, statusSnapshot, type ComponentStatus, type Impact, type MonitoringMarker, type StatusEntry, type StatusIncident } from './status-page';
+import { componentStatusFor, impactOf, incidentsFrom, statusSnapshot, type ComponentStatus, type Impact, type MonitoringMarker, type StatusEntry, type StatusIncident } from './';
 
 /**
  * The status page in Atlassian Statuspage's public v2 format (M7.6), so existing status

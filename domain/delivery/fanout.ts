@@ -1,9 +1,9 @@
-import type { Recipient } from './audience';
-import { escapeHtmlText as escapeHtml } from './content-hash';
-import { emailStringsFor } from './localization';
-import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from './message';
+import type { Recipient } from '../audience';
+import { escapeHtmlText as escapeHtml } from '../messages/content-hash';
+import { emailStringsFor } from '../messages/localization';
+import { deliveryKey, messageIdFor, metadataHeaders, type MessageMetadata, type MessageVersion } from '../messages';
 import type { OutboundEmail } from './providers';
-import { unsubscribeHeaders } from './unsubscribe';
+import { unsubscribeHeaders } from '../tracking/unsubscribe';
 
 /**
  * Fan-out of one approved message version to a large audience, exactly once per recipient (M7.3, X2).

@@ -1,4 +1,4 @@
-import { phases, type Category, type Phase, type Severity } from './incident';
+import { phases, type Category, type Phase, type Severity } from '../incident';
 
 /** The phases a template is written for: the public phases, and the holding statement sent while facts are thin. */
 export const templatePhases = [...phases, 'holding'] as const;

@@ -1,5 +1,5 @@
-import type { LocalizedText } from './message';
-import { escapeHtmlText as escapeHtml } from './content-hash';
+import type { LocalizedText } from '../messages';
+import { escapeHtmlText as escapeHtml } from '../messages/content-hash';
 
 /**
  * Email digests (M3.4): what a recipient held back by the per-recipient rate limit gets later, in

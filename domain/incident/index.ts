@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 // The plain lists and rules live in ./incident-core, so workflow code can use them without loading zod.
-export * from './incident-core';
-import { categories, incidentIdPattern, severities } from './incident-core';
+export * from './core';
+import { categories, incidentIdPattern, severities } from './core';
 
 export const IncidentDeclarationSchema = z.object({
   id: z

@@ -1,4 +1,4 @@
-import type { Severity } from './incident';
+import type { Severity } from '../incident';
 import { customerChannels, type Contract, type CustomerChannel, type Preferences, type Tier } from './service-model';
 
 /**

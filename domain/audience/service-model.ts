@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { severities } from './incident';
-import { isWebhookSecret } from './webhooks';
+import { severities } from '../incident';
+import { isWebhookSecret } from '../webhooks';
 
 /** What Herald knows about the things that can break, and about who depends on them (M1.4). */
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../audit/sha256';
 
 /**
  * How Herald retries a customer webhook, as Standard Webhooks senders do: the incident's dispatch

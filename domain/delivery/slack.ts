@@ -1,4 +1,4 @@
-import type { MessageMetadata } from './message';
+import type { MessageMetadata } from '../messages';
 
 /**
  * A published version as a Slack incoming-webhook message (https://api.slack.com/messaging/webhooks):

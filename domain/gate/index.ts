@@ -1,5 +1,5 @@
-import redactionDefaults from '../config/redaction.json';
-import type { NearMissKind } from './messages/near-misses';
+import redactionDefaults from '../../config/redaction.json';
+import type { NearMissKind } from './near-misses';
 import { mostlyRedacted, scrub, type RedactionConfig, type RedactionFinding, type ScrubbedText } from './redaction';
 
 /**

@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson, sha256 } from './audit';
-import { categories, severities, type Category, type IncidentInput, type Severity } from './incident';
-import { componentStatuses, type ComponentStatus } from './status-page';
+import { canonicalJson, sha256 } from '../audit';
+import { categories, severities, type Category, type IncidentInput, type Severity } from '../incident';
+import { componentStatuses, type ComponentStatus } from '../status-page';
 
 const labelSet = z.record(z.string(), z.string());
 // Alertmanager writes Go timestamps: nanoseconds, any offset, and 0001-01-01 for "no end yet".

@@ -1,4 +1,4 @@
-import type { Severity } from './incident';
+import type { Severity } from '../incident';
 
 /** Statuspage's component statuses, from best to worst: a component shows the worst that applies. */
 export const componentStatuses = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;

@@ -1,4 +1,4 @@
-import glossary from '../config/glossary.json';
+import glossary from '../../config/glossary.json';
 
 /**
  * Plain language (M2.1): a draft is checked before approval for jargon and acronyms (from a
