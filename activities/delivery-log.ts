@@ -1,4 +1,4 @@
-// herald:transport — records and sends what fan-out and digests built; both gate it first (see tests/unit/gate-channels.test.ts).
+// herald:transport — records and sends what fan-out and digests built; both gate it first (see tests/unit/gate/gate-channels.test.ts).
 import { decideAmbiguousClaim, type BroadcastDelivery } from '../domain/delivery/fanout';
 import { ProviderError, type OutboundEmail } from '../domain/delivery/providers';
 import type { DeliveryReceiptDoc } from '../store/models';

@@ -1,4 +1,4 @@
-// herald:transport — posts bodies its callers built; every caller gates them first (see tests/unit/gate-channels.test.ts).
+// herald:transport — posts bodies its callers built; every caller gates them first (see tests/unit/gate/gate-channels.test.ts).
 /**
  * One HTTP POST to a receiver Herald does not control. A Slack incoming webhook is retried with
  * exponential backoff inside the activity, so one slow or broken receiver costs its own attempts

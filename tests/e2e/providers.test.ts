@@ -136,7 +136,7 @@ describe('failover and per-provider limits', () => {
     const elapsed = Date.now() - started;
     // A burst of 10, then 15 more at 100 ms apart: the limiter can only make this slower, never
     // faster, so a lower bound holds on a loaded machine too. The exact spacing is unit-tested
-    // with a controlled clock (tests/unit/rate-limit.test.ts).
+    // with a controlled clock (tests/unit/delivery/rate-limit.test.ts).
     expect(elapsed).toBeGreaterThanOrEqual(1450);
     expect(twilio.accepted.length - before).toBe(25);
   });
