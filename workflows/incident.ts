@@ -93,7 +93,12 @@ const { sendInternalNotice } = proxyActivities<HeraldActivities>({
 });
 
 /** Past this many events a run hands its state to a fresh run (well under Temporal's limits). */
-const historyEventBudget = 2_000;
+const defaultHistoryEventBudget = 2_000;
+
+/** How a run behaves, carried over continue-as-new; tests lower the budget to cross runs sooner. */
+export interface IncidentRunOptions {
+  historyEventBudget?: number;
+}
 
 function reject(type: string, message: string, details?: unknown): never {
   throw ApplicationFailure.create({ type, message, details: details === undefined ? undefined : [details] });
@@ -932,7 +937,8 @@ async function declare(input: IncidentInput, v2: boolean): Promise<IncidentState
   return s;
 }
 
-export async function incidentWorkflow(input: IncidentInput, carried?: IncidentData): Promise<IncidentView> {
+export async function incidentWorkflow(input: IncidentInput, carried?: IncidentData, options: IncidentRunOptions = {}): Promise<IncidentView> {
+  const historyEventBudget = options.historyEventBudget ?? defaultHistoryEventBudget;
   // Everything this release added runs only in runs that start with it; older histories replay as they were.
   const v2 = patched('herald-v2');
   let s: IncidentState;
@@ -950,7 +956,7 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > historyEventBudget) {
       await condition(allHandlersFinished);
-      if (!s.d.work.length && !s.d.resolution) await continueAsNew<typeof incidentWorkflow>(input, s.d);
+      if (!s.d.work.length && !s.d.resolution) await continueAsNew<typeof incidentWorkflow>(input, s.d, options);
       continue;
     }
     s.dirty = false;
