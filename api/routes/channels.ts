@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelLagBoundMs } from '../../config/channels';
 import { channelLagReport } from '../../domain/delivery/channel-deliveries';
 import { defineRoute } from '../route';
-import { assertIncidentExists, IncidentParams } from './tracking';
+import { assertIncidentExists, IncidentParams } from '../incident-params';
 
 const ChannelLagSchema = z.object({
   channel: z.string(),

@@ -9,17 +9,14 @@ import type { CustomerDoc } from '../../store/models';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { isDuplicateKey } from '../../store/mongo';
 
 
-const CustomerParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a valid customer ID') });
+export const CustomerParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a valid customer ID') });
 
 const importLimits = { maxRows: 200_000, maxLineBytes: 64 * 1024 };
 /** Row errors listed in one answer; the count covers them all. */
 const reportedRowErrors = 1000;
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
 
 /** A customer as the API shows it: webhook secrets never leave the store. */
 function customerView(c: CustomerDoc) {

@@ -6,7 +6,7 @@ import { deliveryKey } from '../../domain/messages';
 import type { BroadcastBatchDoc, BroadcastDoc, DeliveryReceiptDoc } from '../../store/models';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
-import { assertIncidentExists, IncidentParams } from './tracking';
+import { assertIncidentExists, IncidentParams } from '../incident-params';
 
 /**
  * Who one version's email broadcast was planned for, each recipient with what happened to it and,

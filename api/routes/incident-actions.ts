@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
-import { phases, severities, incidentIdPattern, workflowIdFor } from '../../domain/incident';
+import { phases, severities } from '../../domain/incident';
 import { incidentRoles } from '../../domain/playbooks';
 import {
   acknowledgeHandoffUpdate,
@@ -24,8 +24,8 @@ import { defineRoute, type Route } from '../route';
 import { recordNearMissSafely } from './near-miss-hook';
 import { diffVersions } from '../../domain/messages/diff';
 import { HttpError } from '../errors';
+import { incidentHandle, IncidentParams } from '../incident-params';
 
-const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
 const errors = {
   404: 'Unknown incident',
   409: 'The incident is not in a state that allows this (stale version, closed, pending handoff...); details say what is current',
@@ -45,7 +45,7 @@ function action<B, A>(spec: {
   status?: number;
   nearMissOnConflict?: 'unapproved-publish-attempt';
 }): Route {
-  return defineRoute<z.infer<typeof IncidentParams>, unknown, B>({
+  return defineRoute<IncidentParams, unknown, B>({
     method: 'post',
     path: `/v1/incidents/:id/${spec.path}`,
     summary: spec.summary,
@@ -56,7 +56,7 @@ function action<B, A>(spec: {
     responses: { [spec.status ?? 200]: { description: 'Done; the answer of the incident workflow' } },
     errors,
     async handler({ params, body, principal, deps }) {
-      const handle = deps.temporal.workflow.getHandle(workflowIdFor(params.id));
+      const handle = incidentHandle(deps, params.id);
       try {
         const result = await handle.executeUpdate(spec.update, { args: [spec.toArgs(body, principal!)] });
         return { status: spec.status ?? 200, body: result };
@@ -191,7 +191,7 @@ export const incidentActionRoutes: Route[] = [
     update: technicalReviewUpdate,
     toArgs: (b, who) => ({ ...b, reviewer: who.email }),
   }),
-  defineRoute<z.infer<typeof IncidentParams>, { from?: number; to?: number }>({
+  defineRoute<IncidentParams, { from?: number; to?: number }>({
     method: 'get',
     path: '/v1/incidents/:id/diff',
     summary: 'Line diff of two message versions (default: the latest against its parent)',
@@ -202,7 +202,7 @@ export const incidentActionRoutes: Route[] = [
     responses: { 200: { description: 'The two versions and their line diff' } },
     errors,
     async handler({ params, query, deps }) {
-      const handle = deps.temporal.workflow.getHandle(workflowIdFor(params.id));
+      const handle = incidentHandle(deps, params.id);
       const latest = (await handle.query(incidentStateQuery)).currentDraft;
       const to = query.to ?? latest?.version;
       const from = query.from ?? (query.to ? query.to - 1 : latest?.parent);

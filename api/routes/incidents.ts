@@ -5,14 +5,12 @@ import { verifyChain, type ChainedAuditRecord } from '../../domain/audit';
 import { approverRoleNames } from '../../config/api-keys';
 import { applyTags, missingRequiredFields, selectPlaybook } from '../../domain/playbooks';
 import { currentPlaybooks } from '../../store/playbooks';
-import { IncidentDeclarationSchema, incidentIdPattern, workflowIdFor, type IncidentInput } from '../../domain/incident';
+import { IncidentDeclarationSchema, workflowIdFor, type IncidentInput } from '../../domain/incident';
 import { approveUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
 import { HttpError } from '../errors';
 import { readableHistory } from '../history';
-import { defineRoute, type RouteContext } from '../route';
-
-const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
-type IncidentParams = z.infer<typeof IncidentParams>;
+import { incidentHandle, IncidentParams } from '../incident-params';
+import { defineRoute } from '../route';
 
 const ApprovalBody = z
   .object({
@@ -40,10 +38,6 @@ const IncidentViewSchema = z.object({
 function newIncidentId(): string {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
   return `INC-${day}-${randomBytes(3).toString('hex')}`;
-}
-
-function handleFor(ctx: RouteContext<IncidentParams, unknown, unknown>) {
-  return ctx.deps.temporal.workflow.getHandle(workflowIdFor(ctx.params.id));
 }
 
 export const incidentRoutes = [
@@ -94,7 +88,7 @@ export const incidentRoutes = [
     params: IncidentParams,
     responses: { 200: { description: 'The incident', schema: IncidentViewSchema } }, errors: { 404: 'Unknown incident' },
     async handler(ctx) {
-      return { body: await handleFor(ctx).query(incidentStateQuery) };
+      return { body: await incidentHandle(ctx.deps, ctx.params.id).query(incidentStateQuery) };
     },
   }),
   defineRoute({
@@ -106,7 +100,7 @@ export const incidentRoutes = [
     params: IncidentParams,
     responses: { 200: { description: 'Events in order', schema: z.object({ incidentId: z.string(), events: z.array(z.object({ id: z.number(), time: z.string(), type: z.string(), description: z.string() })) }) } }, errors: { 404: 'Unknown incident' },
     async handler(ctx) {
-      const history = await handleFor(ctx).fetchHistory();
+      const history = await incidentHandle(ctx.deps, ctx.params.id).fetchHistory();
       return { body: { incidentId: ctx.params.id, events: readableHistory(history.events ?? []) } };
     },
   }),
@@ -134,7 +128,7 @@ export const incidentRoutes = [
     body: ApprovalBody,
     responses: { 200: { description: 'Approved', schema: z.object({ version: z.number(), hash: z.string(), role: z.string(), approvedBy: z.string(), approvedAt: z.string(), pending: z.array(z.string()) }) } }, errors: { 404: 'Unknown incident', 409: 'Stale version, nothing awaiting approval, or no pending sign-off for the role' },
     async handler(ctx) {
-      const receipt = await handleFor(ctx).executeUpdate(approveUpdate, {
+      const receipt = await incidentHandle(ctx.deps, ctx.params.id).executeUpdate(approveUpdate, {
         args: [{
           version: ctx.body.version, hash: ctx.body.hash, as: ctx.body.as, decision: ctx.body.decision, reason: ctx.body.reason,
           approver: ctx.principal!.name, heldRoles: ctx.principal!.approverRoles,
@@ -153,7 +147,7 @@ export const incidentRoutes = [
     body: ResolveBody,
     responses: { 202: { description: 'Resolution accepted; the message goes out now, or after its sign-offs', schema: z.object({ accepted: z.boolean() }) } }, errors: { 404: 'Unknown incident', 409: 'Already resolved' },
     async handler(ctx) {
-      const result = await handleFor(ctx).executeUpdate(resolveUpdate, {
+      const result = await incidentHandle(ctx.deps, ctx.params.id).executeUpdate(resolveUpdate, {
         args: [{ summary: ctx.body.summary, resolvedBy: ctx.principal!.name }],
       });
       return { status: 202, body: result };

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { passExternalGate } from '../../domain/gate';
-import { incidentIdPattern, workflowIdFor } from '../../domain/incident';
 import { customerResponse, InquirySchema, stripPersonalData, type InquiryRecord } from '../../domain/inquiries';
 import type { StatusEntry } from '../../domain/status-page';
-import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
+import { assertIncidentExists, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
 
-
-const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
 const InquiryParams = IncidentParams.extend({ inquiryId: z.string().regex(/^inq-[a-z0-9-]{4,64}$/, 'not a valid inquiry ID') });
 
 const FeedItem = z.object({
@@ -23,11 +20,6 @@ const FeedItem = z.object({
   receivedAt: z.string(),
   receivedBy: z.string(),
 });
-
-/** Throws the workflow client's not-found error (answered 404) when no such incident was ever declared. */
-async function requireIncident(deps: ApiDeps, incidentId: string): Promise<void> {
-  await deps.temporal.workflow.getHandle(workflowIdFor(incidentId)).describe();
-}
 
 function feedItem(r: InquiryRecord) {
   return {
@@ -54,7 +46,7 @@ export const inquiryRoutes = [
     body: InquirySchema,
     responses: { 201: { description: 'The feed item as stored', schema: FeedItem } }, errors: { 404: 'Unknown incident, customer or inquiry' },
     async handler({ params, body, principal, deps }) {
-      await requireIncident(deps, params.id);
+      await assertIncidentExists(deps, params.id);
       const names: string[] = [];
       if (body.customerId) {
         const c = await deps.store.models.Customer.findOne({ customerId: body.customerId }, { name: 1, accountManager: 1 }).lean();
@@ -89,7 +81,7 @@ export const inquiryRoutes = [
     params: IncidentParams,
     responses: { 200: { description: 'The feed', schema: z.object({ incidentId: z.string(), inquiries: z.array(FeedItem) }) } }, errors: { 404: 'Unknown incident, customer or inquiry' },
     async handler({ params, deps }) {
-      await requireIncident(deps, params.id);
+      await assertIncidentExists(deps, params.id);
       const items = await deps.store.models.Inquiry.find({ incidentId: params.id }).sort({ receivedAt: 1, inquiryId: 1 }).lean<InquiryRecord[]>();
       return { body: { incidentId: params.id, inquiries: items.map(feedItem) } };
     },

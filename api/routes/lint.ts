@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocaleSchema } from '../../domain/messages/locale-schema';
 import { previewGate } from '../../domain/gate';
 import { defaultLintOptions, lintPlainLanguage } from '../../domain/gate/plain-language';
 import { defineRoute } from '../route';
@@ -14,7 +15,7 @@ export const lintRoutes = [
     roles: ['responder'],
     body: z.object({
       text: z.string().min(1).max(20_000),
-      locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en'),
+      locale: LocaleSchema.default('en'),
       minReadingEase: z.number().min(-100).max(130).optional().describe("The playbook's minimum reading ease for this audience"),
     }),
     responses: {

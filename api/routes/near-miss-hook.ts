@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { recordNearMiss } from '../../store/near-misses';
+import { nearMissRecord } from '../../domain/gate/near-miss-records';
+import { saveNearMiss } from '../../store/near-misses';
 import type { ApiDeps } from '../deps';
 import type { Principal } from '../route';
 
@@ -12,7 +13,8 @@ import type { Principal } from '../route';
 export async function recordNearMissSafely(deps: ApiDeps, incidentId: string, kind: 'unapproved-publish-attempt', err: unknown, who: Principal): Promise<void> {
   if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return;
   if (err.cause.type !== 'StaleVersion' && err.cause.type !== 'AlreadyPublished') return;
-  await recordNearMiss(deps.store.models, {
-    incidentId, kind, actor: who.name, details: { reason: err.cause.message, type: err.cause.type, at: new Date().toISOString() },
-  }).catch(() => undefined);
+  const at = new Date();
+  await saveNearMiss(deps.store.models, nearMissRecord({
+    incidentId, kind, actor: who.name, at, details: { reason: err.cause.message, type: err.cause.type, at: at.toISOString() },
+  })).catch(() => undefined);
 }

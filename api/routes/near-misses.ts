@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nearMissKinds } from '../../domain/gate/near-misses';
 import { defineRoute } from '../route';
-import { assertIncidentExists, IncidentParams } from './tracking';
+import { assertIncidentExists, IncidentParams } from '../incident-params';
 
 export const nearMissRoutes = [
   defineRoute({

@@ -3,7 +3,7 @@ import { isOverdue, outreachOutcomes, outreachStatuses, outreachTaskId, type Out
 import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../../store/outreach';
 import { HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
-import { assertIncidentExists, IncidentParams } from './tracking';
+import { assertIncidentExists, IncidentParams } from '../incident-params';
 
 /** Direct outreach to top-tier accounts (M3.5): the calls account managers owe, and recording them. */
 

@@ -1,13 +1,15 @@
 import { z, ZodError } from 'zod';
 import { contractDeadlines, legalNoticeFor, overrideReasons, type LegalNotice } from '../../domain/audience';
-import { incidentIdPattern, severities, workflowIdFor, type Severity } from '../../domain/incident';
+import { severities, type Severity } from '../../domain/incident';
 import { ComponentSchema } from '../../domain/audience/service-model';
 import { playbookAtVersion } from '../../store/playbooks';
 import { loadAudience } from '../../store/service-model';
 import { incidentStateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
+import { incidentHandle, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
+import { isDuplicateKey } from '../../store/mongo';
 
 
 const ComponentView = z.object({
@@ -18,13 +20,9 @@ const ComponentView = z.object({
   dependsOn: z.array(z.string()),
 });
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
-
 const AudienceQuery = z
   .object({
-    incident: z.string().regex(incidentIdPattern, 'not a valid incident ID').optional()
+    incident: IncidentParams.shape.id.optional()
       .describe("An incident: its components, current severity, tags and pinned playbook's legal notice decide the audience"),
     components: z
       .string()
@@ -65,7 +63,7 @@ async function audienceSubject(
 ): Promise<{ components: string[]; severity: Severity; detectedAt: string; legalNotice?: LegalNotice; incidentId?: string }> {
   if (!query.incident) return { components: query.components!, severity: query.severity!, detectedAt: query.detectedAt ?? new Date().toISOString() };
   // An unknown incident answers 404 (WorkflowNotFoundError).
-  const view = await deps.temporal.workflow.getHandle(workflowIdFor(query.incident)).query(incidentStateQuery);
+  const view = await incidentHandle(deps, query.incident).query(incidentStateQuery);
   const pinned = view.playbook ? await playbookAtVersion(deps.store, view.playbook.id, view.playbook.version) : undefined;
   const legalNotice = legalNoticeFor(pinned?.playbook.distribution, view);
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocaleSchema } from '../../domain/messages/locale-schema';
 import { approveSnippet, createSnippet, deleteSnippet, findSnippet, updateSnippet } from '../../store/snippets';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
@@ -8,7 +9,7 @@ const SnippetParams = z.object({ snippetId: z.string().regex(/^[a-z0-9][a-z0-9._
 const SnippetFields = z.object({
   title: z.string().trim().min(1).max(200),
   text: z.string().trim().min(1).max(5000),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en'),
+  locale: LocaleSchema.default('en'),
   tags: z.array(z.string().min(1).max(50)).max(20).default([]),
 });
 const SnippetView = z.object({ snippetId: z.string(), title: z.string(), text: z.string(), version: z.number(), contentHash: z.string(), approval: z.any().optional() }).passthrough();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocaleSchema } from '../../domain/messages/locale-schema';
 import { categories, severities } from '../../domain/incident';
 import { diffVersions } from '../../domain/messages/diff';
 import { reviewProblems, templateUsable } from '../../domain/messages/governance';
@@ -39,7 +40,7 @@ const TemplateFields = z.object({
   category: z.enum([...categories, '*']),
   phase: z.enum(templatePhases),
   severities: z.array(z.enum(severities)).max(4).default([]).describe('Empty means every severity'),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as en, de or fr-CA').default('en'),
+  locale: LocaleSchema.default('en'),
   tags: z.array(z.string().min(1).max(50)).max(20).default([]),
   description: z.string().max(500).optional(),
   subject: z.string().min(1).max(300),

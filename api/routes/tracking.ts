@@ -1,18 +1,10 @@
 import { z } from 'zod';
-import { incidentIdPattern, workflowIdFor } from '../../domain/incident';
 import { clickSummary, readTrackingToken, statusPageDestination, trackedLink } from '../../domain/tracking';
 import { linkSecret } from '../../config/tracking';
 import { clickCounts, recordClick } from '../../store/tracking';
-import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
+import { assertIncidentExists, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
-
-export const IncidentParams = z.object({ id: z.string().regex(incidentIdPattern, 'not a valid incident ID') });
-
-/** 404 for an incident Herald never ran (the workflow lookup throws WorkflowNotFoundError). */
-export async function assertIncidentExists(deps: ApiDeps, incidentId: string): Promise<void> {
-  await deps.temporal.workflow.getHandle(workflowIdFor(incidentId)).describe();
-}
 
 const label = z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'letters, digits, dot, dash or underscore; up to 50');
 

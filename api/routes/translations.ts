@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { workflowIdFor } from '../../domain/incident';
+import { LocaleSchema } from '../../domain/messages/locale-schema';
 import { versionConsistency } from '../../domain/messages/version-locales';
 import { confirmRootCauseUpdate, editDraftUpdate, incidentStateQuery, type IncidentView } from '../../workflows/messages';
 import { HttpError } from '../errors';
 import { defineRoute, type Route } from '../route';
 import type { ApiDeps } from '../deps';
-import { IncidentParams } from './tracking';
+import { incidentHandle, IncidentParams } from '../incident-params';
 
 /**
  * Translations of a draft (M2.5) and the confirmation of the root cause (M2.4). A translation
@@ -13,9 +13,8 @@ import { IncidentParams } from './tracking';
  * and the answer carries the consistency check so the drafter sees disagreeing facts at once.
  */
 
-const locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as "de" or "pt-BR"');
 const VersionParams = IncidentParams.extend({ version: z.coerce.number().int().positive() });
-const TranslationParams = VersionParams.extend({ locale });
+const TranslationParams = VersionParams.extend({ locale: LocaleSchema });
 
 const Consistency = z.object({
   consistent: z.boolean(),
@@ -27,7 +26,7 @@ const Wording = z.object({ subject: z.string(), text: z.string() });
 type CurrentDraft = NonNullable<IncidentView['currentDraft']>;
 
 async function currentDraft(deps: ApiDeps, incidentId: string): Promise<CurrentDraft | undefined> {
-  return (await deps.temporal.workflow.getHandle(workflowIdFor(incidentId)).query(incidentStateQuery)).currentDraft;
+  return (await incidentHandle(deps, incidentId).query(incidentStateQuery)).currentDraft;
 }
 
 const primaryLocale = (d: CurrentDraft) => d.locale ?? 'en';
@@ -64,7 +63,7 @@ export const translationRoutes: Route[] = [
         throw new HttpError(400, `${params.locale} is the draft's primary locale; edit the draft itself to change it`);
       }
       const translations = { ...(draft.translations ?? {}), [params.locale]: { subject: body.subject, text: body.text } };
-      const receipt = await deps.temporal.workflow.getHandle(workflowIdFor(params.id)).executeUpdate(editDraftUpdate, {
+      const receipt = await incidentHandle(deps, params.id).executeUpdate(editDraftUpdate, {
         args: [{
           baseVersion: params.version, subject: draft.subject, text: draft.text, phase: draft.phase, rootCause: draft.rootCause,
           decisionIds: draft.decisionIds, author: principal!.name, translations,
@@ -112,7 +111,7 @@ export const translationRoutes: Route[] = [
       };
     },
   }),
-  defineRoute<z.infer<typeof IncidentParams>, unknown, { statement: string }>({
+  defineRoute<IncidentParams, unknown, { statement: string }>({
     method: 'post',
     path: '/v1/incidents/:id/root-cause',
     summary: 'Confirm the incident\'s root cause, so messages may state it as confirmed rather than as a hypothesis',
@@ -128,7 +127,7 @@ export const translationRoutes: Route[] = [
       409: 'The incident is closed',
     },
     async handler({ params, body, principal, deps }) {
-      const result = await deps.temporal.workflow.getHandle(workflowIdFor(params.id)).executeUpdate(confirmRootCauseUpdate, {
+      const result = await incidentHandle(deps, params.id).executeUpdate(confirmRootCauseUpdate, {
         args: [{ statement: body.statement, by: principal!.name }],
       });
       return { body: result };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { phases, workflowIdFor } from '../../domain/incident';
+import { phases } from '../../domain/incident';
 import { versionsQuery } from '../../workflows/messages';
 import { defineRoute } from '../route';
-import { IncidentParams } from './tracking';
+import { incidentHandle, IncidentParams } from '../incident-params';
 
 const VersionSummarySchema = z.object({
   version: z.number().int(),
@@ -32,7 +32,7 @@ export const versionRoutes = [
     },
     async handler({ params, deps }) {
       // An incident Herald never ran has no workflow: the query throws WorkflowNotFoundError, answered 404.
-      const versions = await deps.temporal.workflow.getHandle(workflowIdFor(params.id)).query(versionsQuery);
+      const versions = await incidentHandle(deps, params.id).query(versionsQuery);
       return { body: { incidentId: params.id, versions } };
     },
   }),

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { incidentIdPattern } from '../../domain/incident/core';
 import { endpointDisableAfterFailures, webhookEndpointId } from '../../domain/webhooks/delivery';
 import type { CustomerDoc } from '../../store/models';
 import { enableWebhookEndpoint, type WebhookAttemptDoc, type WebhookEndpointDoc } from '../../store/webhook-endpoints';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
+import { IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
+import { CustomerParams } from './customers';
 
-const CustomerParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a valid customer ID') });
 const EndpointParams = CustomerParams.extend({ endpointId: z.string().regex(/^ep_[0-9a-f]{20}$/, 'not a valid endpoint ID') });
 const DeliveriesQuery = z.object({
-  incidentId: z.string().regex(incidentIdPattern, 'not a valid incident ID').optional(),
+  incidentId: IncidentParams.shape.id.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

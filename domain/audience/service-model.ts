@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { severities } from '../incident';
+import { LocaleSchema } from '../messages/locale-schema';
 import { isWebhookSecret } from '../webhooks';
 
 /** What Herald knows about the things that can break, and about who depends on them (M1.4). */
@@ -47,7 +48,7 @@ export const CustomerSchema = z
     customerId: id,
     name: z.string().trim().min(1).max(200),
     tier: z.enum(tiers),
-    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as "en" or "pt-BR"').default('en'),
+    locale: LocaleSchema.default('en'),
     emails: z.array(z.email()).max(50).default([]),
     webhooks: z.array(WebhookEndpointSchema).max(10).default([]),
     phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, for example +442079460958').optional(),

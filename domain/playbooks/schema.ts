@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { categories, severities, type Severity } from '../incident';
+import { LocaleSchema } from '../messages/locale-schema';
 import { approverRoles, audiences, channels, deadlineSteps, heldDuringBlackout, incidentRoles, scopeTiers } from './constants';
 
 // The plain lists live in ./constants, so workflow code can use them without loading zod.
@@ -70,10 +71,8 @@ const TagRequirements = z.object({
 
 /** How a playbook's messages are written: locales, custom narratives, who may disclose a hypothesis (M2.2, M2.4, M2.5). */
 const MessagePolicy = z.object({
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en').describe('The locale drafts are written in'),
-  fallbackLocale: z
-    .string()
-    .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+  locale: LocaleSchema.default('en').describe('The locale drafts are written in'),
+  fallbackLocale: LocaleSchema
     .optional()
     .describe('When a required locale is missing, readers in it get this one (and the fallback is recorded); absent means a missing locale blocks publication'),
   customNarratives: z
