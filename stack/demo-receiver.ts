@@ -52,7 +52,7 @@ export async function startDemoReceiver(port = 0, host = '127.0.0.1'): Promise<D
       if (req.method !== 'POST') return json(res, 405, { error: 'method_not_allowed', message: 'POST or GET' });
       const raw = Buffer.concat(chunks).toString('utf8');
       // Verified over the raw body before anything is parsed, as the specification asks.
-      const verdict = verifyWebhook(demoWebhookSecret(customerId), req.headers, raw);
+      const verdict = verifyWebhook(demoWebhookSecret(customerId), req.headers, raw, { now: new Date() });
       if (!verdict.valid) return json(res, 401, { error: 'unauthorized', message: verdict.reason });
       let payload: unknown;
       try {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { canonicalJson, sha256 } from '../domain/audit';
+import { canonicalJson, sha256Hex } from '../domain/audit';
 import { PlaybookSchema, type Playbook } from '../domain/playbooks';
 import { sealPlaybookSecrets } from './channel-secrets';
 import type { Store } from './connect';
@@ -21,7 +21,7 @@ export interface StoredPlaybook {
 }
 
 export function playbookHash(playbook: Playbook): string {
-  return sha256(canonicalJson(playbook));
+  return sha256Hex(canonicalJson(playbook));
 }
 
 /**

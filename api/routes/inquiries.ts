@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { defaultGatePolicy } from '../../config/gate';
 import { passExternalGate } from '../../domain/gate';
 import { customerResponse, InquirySchema, stripPersonalData, type InquiryRecord } from '../../domain/inquiries';
 import type { StatusEntry } from '../../domain/status-page';
-import { HttpError, notFound } from '../errors';
+import { found, HttpError } from '../errors';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
 
@@ -49,8 +50,7 @@ export const inquiryRoutes = [
       await assertIncidentExists(deps, params.id);
       const names: string[] = [];
       if (body.customerId) {
-        const c = await deps.store.models.Customer.findOne({ customerId: body.customerId }, { name: 1, accountManager: 1 }).lean();
-        if (!c) throw notFound('customer');
+        const c = found(await deps.store.models.Customer.findOne({ customerId: body.customerId }, { name: 1, accountManager: 1 }).lean(), 'customer');
         names.push(c.name, ...(c.accountManager ? [c.accountManager.name] : []));
       }
       const text = stripPersonalData(body.text, names);
@@ -104,11 +104,10 @@ export const inquiryRoutes = [
       409: 'The external gate refuses the reply',
     },
     async handler({ params, deps }) {
-      const inquiry = await deps.store.models.Inquiry.findOne({ incidentId: params.id, inquiryId: params.inquiryId }).lean<InquiryRecord>();
-      if (!inquiry) throw notFound('inquiry');
+      const inquiry = found(await deps.store.models.Inquiry.findOne({ incidentId: params.id, inquiryId: params.inquiryId }).lean<InquiryRecord>(), 'inquiry');
       const [latest] = await deps.store.models.StatusEntry.find({ incidentId: params.id }).sort({ version: -1 }).limit(1).lean<StatusEntry[]>();
       const reply = customerResponse(inquiry, latest, `${deps.publicUrl}/status#${encodeURIComponent(params.id)}`);
-      const gate = passExternalGate({ subject: reply.subject, text: reply.text, html: '' });
+      const gate = passExternalGate({ subject: reply.subject, text: reply.text, html: '' }, defaultGatePolicy);
       if (!gate.allowed) throw new HttpError(409, 'the latest update cannot be quoted to a customer safely; answer by hand');
       return { body: { ...reply, subject: gate.content.subject, text: gate.content.text } };
     },

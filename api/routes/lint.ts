@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LocaleSchema } from '../../domain/messages/locale-schema';
 import { previewGate } from '../../domain/gate';
-import { defaultLintOptions, lintPlainLanguage } from '../../domain/gate/plain-language';
+import { lintPlainLanguage } from '../../domain/gate/plain-language';
+import { defaultGatePolicy, defaultLintOptions } from '../../config/gate';
 import { defineRoute } from '../route';
 
 const Finding = z.object({ kind: z.string(), start: z.number(), end: z.number(), text: z.string(), suggestion: z.string() });
@@ -34,7 +35,7 @@ export const lintRoutes = [
     async handler({ body }) {
       const result = lintPlainLanguage(body.text, { ...defaultLintOptions(body.locale), minReadingEase: body.minReadingEase });
       // Positions only: the lint answer must not echo a secret back into chat tools and logs.
-      return { body: { ...result, ...previewGate(body.text) } };
+      return { body: { ...result, ...previewGate(body.text, defaultGatePolicy) } };
     },
   }),
 ];

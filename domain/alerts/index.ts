@@ -1,6 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, hmacSha256, sha256Bytes, sha256Hex } from '../audit/sha256';
 import { z } from 'zod';
-import { canonicalJson, sha256 } from '../audit';
+import { canonicalJson } from '../audit/canonical-json';
 import { categories, severities, type Category, type IncidentInput, type Severity } from '../incident';
 import { componentStatuses, type ComponentStatus } from '../status-page';
 
@@ -80,7 +80,7 @@ export function alertsFromAlertmanager(payload: AlertmanagerPayload): ReceivedAl
 export function alertFromGeneric(alert: GenericAlert): ReceivedAlert {
   return {
     source: 'generic',
-    fingerprint: alert.fingerprint ?? sha256(canonicalJson({ title: alert.title, labels: alert.labels })),
+    fingerprint: alert.fingerprint ?? sha256Hex(canonicalJson({ title: alert.title, labels: alert.labels })),
     status: alert.status,
     alertName: alert.labels.alertname ?? alert.title,
     title: alert.title,
@@ -93,7 +93,7 @@ export function alertFromGeneric(alert: GenericAlert): ReceivedAlert {
 
 /** Repeats of one alert always land on one incident: its ID is a function of the fingerprint alone. */
 export function alertIncidentId(fingerprint: string): string {
-  return `ALERT-${sha256(fingerprint).slice(0, 16)}`;
+  return `ALERT-${sha256Hex(fingerprint).slice(0, 16)}`;
 }
 
 /** One label matcher as Alertmanager writes them: `name="value"`, `!=`, `=~` and `!~` (regexes fully anchored). */
@@ -255,9 +255,9 @@ export function incidentFromAlert(alert: ReceivedAlert, mapping: AlertMapping, r
 
 export type SignatureVerdict = { ok: true; method: 'bearer' | 'hmac' } | { ok: false; reason: string };
 
-function sameSecret(a: Buffer, b: Buffer): boolean {
+function sameSecret(a: string, b: string): boolean {
   // Digests first, so the comparison takes the same time whatever the lengths.
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+  return constantTimeEqual(sha256Bytes(a), sha256Bytes(b));
 }
 
 /**
@@ -273,14 +273,14 @@ export function verifyAlertSignature(
   if (typeof signature === 'string') {
     const m = /^sha256=([0-9a-fA-F]{64})$/.exec(signature.trim());
     if (!m) return { ok: false, reason: 'X-Herald-Signature must be "sha256=<64 hex digits>"' };
-    const expected = createHmac('sha256', secret).update(rawBody ?? Buffer.alloc(0)).digest();
-    return timingSafeEqual(expected, Buffer.from(m[1], 'hex'))
+    const expected = hmacSha256(secret, rawBody ?? new Uint8Array(0));
+    return constantTimeEqual(expected, Buffer.from(m[1], 'hex'))
       ? { ok: true, method: 'hmac' }
       : { ok: false, reason: 'the signature does not match the body' };
   }
   const auth = headers['authorization'];
   if (typeof auth === 'string' && /^bearer /i.test(auth)) {
-    return sameSecret(Buffer.from(auth.slice(7).trim()), Buffer.from(secret))
+    return sameSecret(auth.slice(7).trim(), secret)
       ? { ok: true, method: 'bearer' }
       : { ok: false, reason: 'the shared secret is not valid' };
   }

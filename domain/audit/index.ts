@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
+import { sha256Hex } from './sha256';
 
-export { canonicalJson };
+export { canonicalJson, sha256Hex };
 
 export const auditSteps = [
   'declared',
@@ -56,12 +56,8 @@ export interface ChainedAuditRecord extends AuditEntry {
 
 export const genesisHash = '0'.repeat(64);
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 export function chainRecord(entry: AuditEntry, prevHash: string): ChainedAuditRecord {
-  const hash = sha256(prevHash + canonicalJson(entry));
+  const hash = sha256Hex(prevHash + canonicalJson(entry));
   return { ...entry, prevHash, hash };
 }
 
@@ -80,7 +76,7 @@ export function verifyChain(records: ChainedAuditRecord[]): ChainVerdict {
     const { prevHash, hash, ...entry } = records[i];
     if (entry.seq !== i + 1) return { valid: false, records: records.length, brokenAt: entry.seq, reason: 'sequence gap' };
     if (prevHash !== prev) return { valid: false, records: records.length, brokenAt: entry.seq, reason: 'broken link' };
-    if (sha256(prev + canonicalJson(entry)) !== hash)
+    if (sha256Hex(prev + canonicalJson(entry)) !== hash)
       return { valid: false, records: records.length, brokenAt: entry.seq, reason: 'content altered' };
     prev = hash;
   }

@@ -1,4 +1,3 @@
-import redactionDefaults from '../../config/redaction.json';
 import type { NearMissKind } from './near-misses';
 import { mostlyRedacted, scrub, type RedactionConfig, type RedactionFinding, type ScrubbedText } from './redaction';
 
@@ -8,11 +7,10 @@ import { mostlyRedacted, scrub, type RedactionConfig, type RedactionFinding, typ
  * whole message, because channels publish the same version together or not at all.
  */
 
+/** What the gate applies: the company's redaction configuration (`config/gate.ts` loads the shipped one). */
 export interface GatePolicy {
   redaction: RedactionConfig;
 }
-
-export const defaultGatePolicy: GatePolicy = { redaction: redactionDefaults as RedactionConfig };
 
 /** What leaves: subject, plain text and HTML, plus any further field a channel shows (a title). */
 export interface ExternalContent {
@@ -40,7 +38,7 @@ export interface GateVerdict<C extends ExternalContent> {
   nearMisses: GateNearMiss[];
 }
 
-export function passExternalGate<C extends ExternalContent>(content: C, policy: GatePolicy = defaultGatePolicy): GateVerdict<C> {
+export function passExternalGate<C extends ExternalContent>(content: C, policy: GatePolicy): GateVerdict<C> {
   const out: Record<string, string> = {};
   const findings: GateFinding[] = [];
   const blockReasons: string[] = [];
@@ -70,7 +68,7 @@ export function passExternalGate<C extends ExternalContent>(content: C, policy: 
  * dispatch, so lint and every channel find exactly the same things. Positions and kinds only; the
  * secrets themselves are not echoed.
  */
-export function previewGate(text: string, policy: GatePolicy = defaultGatePolicy) {
+export function previewGate(text: string, policy: GatePolicy) {
   const verdict = passExternalGate({ subject: '', text, html: '' }, policy);
   return {
     sensitive: verdict.findings.map(({ kind, start, end }) => ({ kind, start, end })),

@@ -1,5 +1,3 @@
-import glossary from '../../config/glossary.json';
-
 /**
  * Plain language (M2.1): a draft is checked before approval for jargon and acronyms (from a
  * glossary with plain replacements), internal service names and codenames, and readability by
@@ -43,9 +41,18 @@ export interface LintResult {
 const lang = (locale: string) => locale.toLowerCase().split(/[-_]/)[0];
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The shipped glossary, internal names and codenames for a locale (English terms as fallback). */
-export function defaultLintOptions(locale = 'en'): LintOptions {
-  const terms = glossary.terms as Record<string, Record<string, string>>;
+/** A glossary as `config/glossary.json` holds it: plain replacements per language, and the company's names. */
+export interface Glossary {
+  /** Language → term → plain replacement. */
+  terms: Record<string, Record<string, string>>;
+  internalNames: Record<string, string>;
+  codenames: string[];
+  acronymsCustomersKnow: string[];
+}
+
+/** A glossary's terms, internal names and codenames for a locale (English terms as fallback). */
+export function lintOptionsFor(glossary: Glossary, locale: string): LintOptions {
+  const terms = glossary.terms;
   return {
     glossary: terms[lang(locale)] ?? terms.en,
     internalNames: glossary.internalNames,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256 } from '../audit/sha256';
 import { openFields, sealFields } from './signed-token';
 
 /**
@@ -17,7 +17,7 @@ export interface LinkContext {
   version: number;
 }
 
-const signer = (secret: string) => (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
+const signer = (secret: string) => (payload: string) => Buffer.from(hmacSha256(secret, payload)).toString('base64url').slice(0, 22);
 
 export function trackingToken(ctx: LinkContext, secret: string): string {
   return sealFields([ctx.incidentId, ctx.channel, ctx.segment, ctx.version], signer(secret));

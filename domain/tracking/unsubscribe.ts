@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256 } from '../audit/sha256';
 import { openFields, sealFields } from './signed-token';
 
 /**
@@ -15,7 +15,7 @@ export interface UnsubscribeContext {
   version: number;
 }
 
-const signer = (secret: string) => (payload: string) => createHmac('sha256', secret).update(`unsubscribe.${payload}`).digest('base64url');
+const signer = (secret: string) => (payload: string) => Buffer.from(hmacSha256(secret, `unsubscribe.${payload}`)).toString('base64url');
 
 export function unsubscribeToken(ctx: UnsubscribeContext, secret: string): string {
   return sealFields([ctx.address.toLowerCase(), ctx.customerId ?? '', ctx.incidentId, ctx.version], signer(secret));

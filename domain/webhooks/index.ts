@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, hmacSha256, sha256Bytes } from '../audit/sha256';
 
 /**
  * Customer webhooks as the Standard Webhooks specification defines them
@@ -19,8 +19,9 @@ export function isWebhookSecret(secret: string): boolean {
   return bytes >= 24 && bytes <= 64;
 }
 
-export function newWebhookSecret(): string {
-  return `${secretPrefix}${randomBytes(32).toString('base64')}`;
+/** A `whsec_` secret around a fresh random key, which the caller draws (32 bytes: `randomBytes(32)`). */
+export function newWebhookSecret(key: Uint8Array): string {
+  return `${secretPrefix}${Buffer.from(key).toString('base64')}`;
 }
 
 function keyOf(secret: string): Buffer {
@@ -29,7 +30,7 @@ function keyOf(secret: string): Buffer {
 
 /** The `webhook-signature` value for one message: `v1,<base64 HMAC-SHA256>`. */
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`, 'utf8').digest('base64');
+  const mac = Buffer.from(hmacSha256(keyOf(secret), `${id}.${timestamp}.${body}`)).toString('base64');
   return `v1,${mac}`;
 }
 
@@ -47,7 +48,7 @@ export function webhookHeaders(secret: string, id: string, timestamp: number, bo
  * ID, so a receiver that deduplicates on `webhook-id` sees a retry as the message it already has.
  */
 export function webhookIdFor(incidentId: string, version: number, endpointUrl: string): string {
-  const digest = createHash('sha256').update(`${incidentId}\n${version}\n${endpointUrl}`).digest('base64url');
+  const digest = Buffer.from(sha256Bytes(`${incidentId}\n${version}\n${endpointUrl}`)).toString('base64url');
   return `msg_${digest.slice(0, 32)}`;
 }
 
@@ -71,7 +72,7 @@ export function verifyWebhook(
   secret: string,
   headers: HeaderBag,
   body: string,
-  opts: { toleranceSeconds?: number; now?: Date } = {},
+  opts: { now: Date; toleranceSeconds?: number },
 ): WebhookVerdict {
   const id = header(headers, 'webhook-id');
   const ts = header(headers, 'webhook-timestamp');
@@ -79,7 +80,7 @@ export function verifyWebhook(
   if (!id || !ts || !signatures) return { valid: false, reason: 'missing webhook headers' };
   if (!/^\d{1,15}$/.test(ts)) return { valid: false, reason: 'invalid timestamp' };
   const timestamp = Number(ts);
-  const nowSeconds = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  const nowSeconds = Math.floor(opts.now.getTime() / 1000);
   const tolerance = opts.toleranceSeconds ?? 300;
   if (timestamp < nowSeconds - tolerance) return { valid: false, reason: 'timestamp too old' };
   if (timestamp > nowSeconds + tolerance) return { valid: false, reason: 'timestamp too new' };
@@ -89,7 +90,7 @@ export function verifyWebhook(
     const [version, mac] = entry.split(',', 2);
     if (version !== 'v1' || !mac) continue;
     const given = Buffer.from(mac, 'utf8');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return { valid: true, id, timestamp };
+    if (constantTimeEqual(given, expected)) return { valid: true, id, timestamp };
   }
   return { valid: false, reason: 'no matching signature' };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Transporter } from 'nodemailer';
 import { createActivities, type HeraldActivities } from '../../activities';
@@ -17,7 +18,7 @@ import { startSlackReceiver, startWebhookReceiver, type Receiver, type ReceivedW
 let h: Harness;
 let mailer: Transporter;
 let activities: HeraldActivities;
-const secret = newWebhookSecret();
+const secret = newWebhookSecret(randomBytes(32));
 const receivers: Receiver<unknown>[] = [];
 
 beforeAll(async () => {
@@ -212,7 +213,7 @@ describe('channel dispatch after the status page (M3.3)', () => {
     expect(hook.accepted).toHaveLength(2);
     for (const { body, headers } of hook.accepted) {
       expect(body.verdict.valid).toBe(true);
-      expect(verifyWebhook(newWebhookSecret(), headers, body.raw).valid).toBe(false);
+      expect(verifyWebhook(newWebhookSecret(randomBytes(32)), headers, body.raw, { now: new Date() }).valid).toBe(false);
       expect(body.payload).toMatchObject({
         type: 'incident.updated',
         data: { incidentId: incident.id, severity: 'SEV2', category: 'outage', version: 3, phase: 'investigating', statusPageUrl: expect.stringMatching(/^http:\/\/status\.herald\.test\/r\//) },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { demoCustomers } from '../../store/demo-data';
 import { newWebhookSecret } from '../../domain/webhooks';
 import { testEnv, uniqueName } from '../support/env';
@@ -16,7 +17,7 @@ import { waitFor } from '../support/wait';
 
 let h: Harness;
 let hook: Receiver<ReceivedWebhook>;
-const hookSecret = newWebhookSecret();
+const hookSecret = newWebhookSecret(randomBytes(32));
 beforeAll(async () => {
   h = await startHarness({ data: 'demo' });
   hook = await startWebhookReceiver(hookSecret);

@@ -215,7 +215,7 @@ export interface ReceivedWebhook {
 export function startWebhookReceiver(secret: string): Promise<Receiver<ReceivedWebhook>> {
   return serve<ReceivedWebhook>((req, raw) => {
     if (req.method !== 'POST') return { reply: { status: 405 }, refusal: `method ${req.method}` };
-    const verdict = verifyWebhook(secret, req.headers, raw, { toleranceSeconds: 300 });
+    const verdict = verifyWebhook(secret, req.headers, raw, { now: new Date(), toleranceSeconds: 300 });
     if (!verdict.valid) return { reply: { status: 401 }, refusal: verdict.reason };
     if (!req.headers['content-type']?.startsWith('application/json')) return { reply: { status: 415 }, refusal: 'not application/json' };
     return { reply: { status: 204 }, accepted: { raw, payload: JSON.parse(raw) as ReceivedWebhook['payload'], verdict } };

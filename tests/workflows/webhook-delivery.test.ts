@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
@@ -23,7 +24,7 @@ let receiverUrl: string;
 let api: Server;
 let apiUrl: string;
 let mailer: nodemailer.Transporter;
-const secret = newWebhookSecret();
+const secret = newWebhookSecret(randomBytes(32));
 const received: { path: string; headers: IncomingHttpHeaders; body: string; verdict: WebhookVerdict; answered: number }[] = [];
 /** What each endpoint path answers: a list taken in turn (then 204), or always the one status. */
 const scripts = new Map<string, number[] | number>();
@@ -36,7 +37,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = req.url ?? '/';
-      const verdict = verifyWebhook(secret, req.headers, body);
+      const verdict = verifyWebhook(secret, req.headers, body, { now: new Date() });
       const script = scripts.get(path);
       const answered = !verdict.valid ? 401 : typeof script === 'number' ? script : (script?.shift() ?? 204);
       received.push({ path, headers: req.headers, body, verdict, answered });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textToHtml } from '../../../domain/messages/content-hash';
+import { defaultGatePolicy } from '../../../config/gate';
 import { passExternalGate, previewGate } from '../../../domain/gate';
 
 /**
@@ -22,11 +23,11 @@ describe('the clean-updates corpus', () => {
   it('[M5.5] passes every sentence through the gate unchanged, as subject, text and HTML, with no lint finding', () => {
     const changed = sentences.filter((line) => {
       const content = { subject: line, text: line, html: textToHtml(line) };
-      const verdict = passExternalGate(content);
+      const verdict = passExternalGate(content, defaultGatePolicy);
       return !verdict.allowed || verdict.findings.length > 0 || JSON.stringify(verdict.content) !== JSON.stringify(content);
     });
     expect(changed).toEqual([]);
-    expect(sentences.filter((line) => previewGate(line).sensitive.length > 0)).toEqual([]);
+    expect(sentences.filter((line) => previewGate(line, defaultGatePolicy).sensitive.length > 0)).toEqual([]);
   });
 
   it('[M5.5] passes whole updates made of these sentences unchanged, across line breaks and paragraphs', () => {
@@ -34,10 +35,10 @@ describe('the clean-updates corpus', () => {
       fc.property(fc.array(fc.constantFrom(...sentences), { minLength: 2, maxLength: 8 }), fc.constantFrom('\n', '\n\n', ' '), (picked, sep) => {
         const text = picked.join(sep);
         const content = { subject: picked[0], text, html: textToHtml(text) };
-        const verdict = passExternalGate(content);
+        const verdict = passExternalGate(content, defaultGatePolicy);
         expect(verdict.findings).toEqual([]);
         expect(verdict.content).toEqual(content);
-        expect(previewGate(text)).toEqual({ sensitive: [], redacted: text, blocked: false, blockReasons: [] });
+        expect(previewGate(text, defaultGatePolicy)).toEqual({ sensitive: [], redacted: text, blocked: false, blockReasons: [] });
       }),
       { numRuns: 300 },
     );

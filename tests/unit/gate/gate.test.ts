@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { defaultGatePolicy, passExternalGate } from '../../../domain/gate';
+import { defaultGatePolicy } from '../../../config/gate';
+import { passExternalGate } from '../../../domain/gate';
 import { flatten } from '../../../domain/messages/text-view';
 
 /**
@@ -297,7 +298,7 @@ describe('the external gate', () => {
     fc.assert(
       fc.property(fc.integer(), fc.array(planArb, { minLength: 1, maxLength: 4 }), (seed, plans) => {
         const { content, planted } = buildMessage(seed, plans);
-        const verdict = passExternalGate(content);
+        const verdict = passExternalGate(content, defaultGatePolicy);
         const seen = [verdict.content.subject, verdict.content.text, verdict.content.html].map(flatten);
         for (const s of planted) {
           const core = flatten(s.core);
@@ -320,7 +321,7 @@ describe('the external gate', () => {
       fc.property(fc.integer(), (seed) => {
         const r = prng(seed);
         const content = { subject: prose(r, 5), text: `${prose(r, 30)}\n\n${prose(r, 10)}`, html: `<p>${prose(r, 15)}</p>` };
-        const verdict = passExternalGate(content);
+        const verdict = passExternalGate(content, defaultGatePolicy);
         expect(verdict).toMatchObject({ allowed: true, content, findings: [], nearMisses: [] });
       }),
       { numRuns: 200 },
@@ -332,7 +333,7 @@ describe('the external gate', () => {
       subject: 'Update on the checkout incident',
       text: 'Root cause: a leaked key.\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\nWe rotated it and many more words follow here so the share stays low.',
       html: '<p>Fine.</p>',
-    });
+    }, defaultGatePolicy);
     expect(verdict.allowed).toBe(false);
     expect(verdict.blockReasons).toEqual([expect.stringMatching(/^text: contains a private-key/)]);
     expect(verdict.content.text).not.toContain('b3BlbnNzaC1rZXkt');
@@ -346,7 +347,7 @@ describe('the external gate', () => {
       subject: 'Errors on db01.payments.internal',
       text: 'Requests to 10.20.30.40 failed.',
       html: '<p>Requests to <code>10.20.30.40</code> failed.</p>',
-    });
+    }, defaultGatePolicy);
     expect(verdict.allowed).toBe(true);
     expect(verdict.content).toEqual({
       subject: 'Errors on [redacted]',
@@ -358,7 +359,7 @@ describe('the external gate', () => {
   });
 
   it('[M5.5] gates any further field a channel shows, such as a status-page title', () => {
-    const verdict = passExternalGate({ subject: 's', text: 't', html: 'h', title: 'ledgerd down' });
+    const verdict = passExternalGate({ subject: 's', text: 't', html: 'h', title: 'ledgerd down' }, defaultGatePolicy);
     expect(verdict.content.title).toBe('[redacted] down');
   });
 });

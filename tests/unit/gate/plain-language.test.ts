@@ -1,4 +1,5 @@
-import { defaultLintOptions, lintPlainLanguage, readingEase, type LintOptions } from '../../../domain/gate/plain-language';
+import { defaultLintOptions } from '../../../config/gate';
+import { lintPlainLanguage, readingEase, type LintOptions } from '../../../domain/gate/plain-language';
 
 const en = defaultLintOptions('en');
 const lint = (text: string, extra: Partial<LintOptions> = {}) => lintPlainLanguage(text, { ...en, ...extra });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { defaultGatePolicy } from '../../../domain/gate';
+import { defaultGatePolicy } from '../../../config/gate';
 import { findSensitive, isHighEntropy, maskSecret, redact, type RedactionConfig } from '../../../domain/gate/redaction';
 
 const config: RedactionConfig = defaultGatePolicy.redaction;
