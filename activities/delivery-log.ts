@@ -1,5 +1,5 @@
 // herald:transport — records and sends what fan-out and digests built; both gate it first (see tests/unit/gate/gate-channels.test.ts).
-import { decideAmbiguousClaim, type BroadcastDelivery } from '../domain/delivery/fanout';
+import { decideAmbiguousClaim, type BroadcastDelivery } from '../domain/delivery';
 import { ProviderError, type OutboundEmail } from '../domain/delivery/providers';
 import type { DeliveryReceiptDoc } from '../store/models';
 import type { FailoverSender } from './providers/failover';

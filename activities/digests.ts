@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { digestContent, heldVersionId } from '../domain/delivery/digests';
-import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/delivery/fanout';
+import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
 import { inLocale, type LocalizedText, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';

@@ -1,5 +1,5 @@
 import { digestEntryId, heldVersionId } from '../domain/delivery/digests';
-import { broadcastIdFor, digestChannel } from '../domain/delivery/fanout';
+import { broadcastIdFor, digestChannel } from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
 import { deliveryKey, type MessageVersion } from '../domain/messages';
 import type { DigestEntryDoc } from '../store/digests';

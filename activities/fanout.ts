@@ -10,7 +10,7 @@ import {
   resumePoint,
   SettledPrefix,
   type BroadcastDelivery,
-} from '../domain/delivery/fanout';
+} from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
 import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';

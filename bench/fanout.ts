@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { broadcastEmail } from '../domain/delivery/fanout';
+import { broadcastEmail } from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 import { smtpPoolConnections } from '../activities/providers/smtp';

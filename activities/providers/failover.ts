@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError, type Provider, type ProviderReceipt, type Settle } from '../../domain/delivery/providers';
 import { reserveToken, tokenBucket, type TokenBucket } from '../../domain/delivery/rate-limit';
-import type { LookupAnswer } from '../../domain/delivery/fanout';
+import type { LookupAnswer } from '../../domain/delivery';
 
 export interface FailoverSender<M> {
   providers: readonly string[];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { overrideReasons } from '../../domain/audience';
 import { digestEntryId } from '../../domain/delivery/digests';
-import { batchIdFor, broadcastIdFor } from '../../domain/delivery/fanout';
+import { batchIdFor, broadcastIdFor } from '../../domain/delivery';
 import { deliveryKey } from '../../domain/messages';
 import type { BroadcastBatchDoc, BroadcastDoc, DeliveryReceiptDoc } from '../../store/models';
 import { HttpError } from '../errors';

@@ -1,6 +1,6 @@
 import {
   joinLines, originalSpan, rewrite, stripTags, unmask, viewOf, type TextView,
-} from '../messages/text-view';
+} from './text-view';
 
 /**
  * The redaction engine (M5.5): finds infrastructure details and credentials in text bound for

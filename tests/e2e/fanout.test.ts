@@ -1,4 +1,4 @@
-import { broadcastEmail } from '../../domain/delivery/fanout';
+import { broadcastEmail } from '../../domain/delivery';
 import { Mailpit } from '../support/mailpit';
 import {
   exactlyOnceReport,

@@ -3,7 +3,7 @@ import { failoverChain } from '../../activities/providers/failover';
 import { sendGridProvider } from '../../activities/providers/sendgrid';
 import { smtpProvider } from '../../activities/providers/smtp';
 import { twilioProvider } from '../../activities/providers/twilio';
-import { broadcastEmail } from '../../domain/delivery/fanout';
+import { broadcastEmail } from '../../domain/delivery';
 import { ProviderError, type OutboundEmail } from '../../domain/delivery/providers';
 import { createMailer } from '../../workers/worker';
 import { incidentFixture, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';

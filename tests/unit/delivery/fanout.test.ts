@@ -9,7 +9,7 @@ import {
   planBatches,
   resumePoint,
   SettledPrefix,
-} from '../../../domain/delivery/fanout';
+} from '../../../domain/delivery';
 import { deliveryKey } from '../../../domain/messages';
 
 describe('planning a broadcast in batches', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { defaultGatePolicy } from '../../../config/gate';
 import { passExternalGate } from '../../../domain/gate';
-import { flatten } from '../../../domain/messages/text-view';
+import { flatten } from '../../../domain/gate/text-view';
 
 /**
  * Generated messages seeded with secrets in varied disguises; whatever the gate lets through,

@@ -1,4 +1,4 @@
-import { broadcastEmail } from '../../../domain/delivery/fanout';
+import { broadcastEmail } from '../../../domain/delivery';
 import { checkLocaleConsistency, emailStringsFor, requiredLocalesPresent } from '../../../domain/messages/localization';
 
 describe('localization', () => {
