@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Store } from '../../store/connect';
 import type { ChainedAuditRecord } from '../../domain/audit';
@@ -43,22 +43,4 @@ export async function refusal(p: Promise<unknown>): Promise<{ type?: string; mes
 /** An incident's audit records in chain order, as the activities wrote them to the archive. */
 export async function auditTrail(store: Store, incidentId: string): Promise<ChainedAuditRecord[]> {
   return store.models.AuditRecord.find({ incidentId }).sort({ seq: 1 }).lean<ChainedAuditRecord[]>();
-}
-
-/**
- * The incidents a test started. Whatever is still running when the test ends is terminated, so a
- * failed test cannot leave timers behind that stall the shared time-skipping clock for the next one.
- */
-export function incidentsInFlight() {
-  const handles = new Set<WorkflowHandle>();
-  return {
-    add<H extends WorkflowHandle>(handle: H): H {
-      handles.add(handle);
-      return handle;
-    },
-    async terminateAll(): Promise<void> {
-      await Promise.all([...handles].map((h) => h.terminate('test over').catch(() => undefined)));
-      handles.clear();
-    },
-  };
 }

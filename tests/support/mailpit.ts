@@ -1,3 +1,5 @@
+import { waitFor } from './wait';
+
 export interface MailpitMessage {
   ID: string;
   MessageID: string;
@@ -44,24 +46,12 @@ export class Mailpit {
   }
 
   /** Waits until `predicate` holds for the messages of one incident, or fails after the timeout. */
-  async waitForIncident(incidentId: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const msgs = await this.forIncident(incidentId);
-      if (predicate(msgs)) return msgs;
-      if (Date.now() > until) throw new Error(`mailpit: condition not met for incident ${incidentId}; have ${msgs.length} messages`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  waitForIncident(incidentId: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
+    return waitFor(() => this.forIncident(incidentId), predicate, `the mail of incident ${incidentId}`, { timeoutMs });
   }
 
   /** Waits until `predicate` holds for the messages to a domain, or fails after the timeout. */
-  async waitFor(domain: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const msgs = await this.toDomain(domain);
-      if (predicate(msgs)) return msgs;
-      if (Date.now() > until) throw new Error(`mailpit: condition not met for ${domain}; have ${msgs.length} messages`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  waitFor(domain: string, predicate: (m: MailpitMessage[]) => boolean, timeoutMs = 60_000): Promise<MailpitMessage[]> {
+    return waitFor(() => this.toDomain(domain), predicate, `the mail to ${domain}`, { timeoutMs });
   }
 }

@@ -1,13 +1,17 @@
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities';
-import type { IncidentInput, Severity } from '../../domain/incident';
+import { workflowIdFor, type IncidentInput, type Severity } from '../../domain/incident';
+import type { incidentWorkflow } from '../../workflows/incident';
+import { incidentStateQuery, type IncidentView } from '../../workflows/messages';
 import { connectStore, type Store } from '../../store/connect';
 import { testEnv, uniqueName } from './env';
 import { seedFixtures } from './fixtures';
 import { workerConfig, workflowBundle } from './harness';
 import { Mailpit } from './mailpit';
+import { waitFor } from './wait';
 
 export const minute = 60_000;
 
@@ -15,16 +19,32 @@ export const minute = 60_000;
  * One time-skipping test server per test file, with its own database and email domain; workers
  * run the real activities against FerretDB and Mailpit.
  */
-export interface TimeSkippingSuite {
+interface StartedSuite {
   env: TestWorkflowEnvironment;
   store: Store;
   domain: string;
   mailpit: Mailpit;
   fixtures: Awaited<ReturnType<typeof seedFixtures>>;
   withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T>;
-  incident(severity: Severity, extra?: Partial<IncidentInput>): Promise<IncidentInput>;
   close(): Promise<void>;
 }
+
+/** A file's time-skipping suite: what the server, store and Mailpit hold, and the incidents it starts. */
+export interface TimeSkippingSuite extends Omit<StartedSuite, 'close'> {
+  /** An incident declared now on the server's clock, with a title no other test uses. */
+  incident(severity: Severity, extra?: Partial<IncidentInput>): Promise<IncidentInput>;
+  /** Starts an incident's workflow; it is terminated when the test ends, whatever happened. */
+  start(taskQueue: string, input: IncidentInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof incidentWorkflow>>;
+  /** Declares and starts an incident, then waits until its state satisfies `until`. */
+  declare(taskQueue: string, severity: Severity, until: (s: IncidentView) => boolean, extra?: Partial<IncidentInput>): Promise<{
+    input: IncidentInput;
+    handle: WorkflowHandleWithFirstExecutionRunId<typeof incidentWorkflow>;
+    state: IncidentView;
+    detected: number;
+  }>;
+}
+
+export const isPublished = (s: IncidentView) => s.status === 'published';
 
 /**
  * Starts the Java test server. Its start can lose a race for the port it was handed, or time out
@@ -43,7 +63,7 @@ async function startTestServer(): Promise<TestWorkflowEnvironment> {
   }
 }
 
-export async function startTimeSkippingSuite(): Promise<TimeSkippingSuite> {
+async function startSuite(): Promise<StartedSuite> {
   const env = await startTestServer();
   const name = uniqueName('wf');
   const domain = `${name}.test`;
@@ -66,19 +86,6 @@ export async function startTimeSkippingSuite(): Promise<TimeSkippingSuite> {
       });
       return worker.runUntil(fn(taskQueue));
     },
-    async incident(severity, extra = {}) {
-      return {
-        id: uniqueName('INC'),
-        title: `Search is down (${severity}) ${uniqueName('t')}`,
-        category: 'outage',
-        severity,
-        components: ['api'],
-        summary: 'Search requests fail.',
-        declaredBy: 'test',
-        detectedAt: new Date(await env.currentTimeMs()).toISOString(),
-        ...extra,
-      };
-    },
     async close() {
       mailer.close();
       await store.conn.dropDatabase().catch(() => undefined);
@@ -88,21 +95,64 @@ export async function startTimeSkippingSuite(): Promise<TimeSkippingSuite> {
   };
 }
 
-/** Polls a read (a Query, usually) until the predicate holds; a read that fails is tried again. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await read();
-      if (ok(v)) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`condition never held; last: ${last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * The one setup of a time-skipping test file: call it at the top of the file. It starts the suite
+ * before the file's tests and closes it after them; after each test it terminates the incidents
+ * that test started, so a failed test cannot leave timers behind that stall the shared
+ * time-skipping clock for the next one.
+ */
+export function timeSkippingSuite(): TimeSkippingSuite {
+  let started: StartedSuite | undefined;
+  const inFlight = new Set<WorkflowHandle>();
+  const terminateAll = async () => {
+    await Promise.all([...inFlight].map((h) => h.terminate('test over').catch(() => undefined)));
+    inFlight.clear();
+  };
+  beforeAll(async () => {
+    started = await startSuite();
+  }, 120_000);
+  afterEach(terminateAll);
+  afterAll(async () => {
+    await terminateAll();
+    await started?.close();
+  });
+  const s = () => {
+    if (!started) throw new Error('the time-skipping suite is used before its beforeAll ran');
+    return started;
+  };
+  const suite: TimeSkippingSuite = {
+    get env() { return s().env; },
+    get store() { return s().store; },
+    get domain() { return s().domain; },
+    get mailpit() { return s().mailpit; },
+    get fixtures() { return s().fixtures; },
+    withWorker: (fn) => s().withWorker(fn),
+    async incident(severity, extra = {}) {
+      return {
+        id: uniqueName('INC'),
+        title: `Search is down (${severity}) ${uniqueName('t')}`,
+        category: 'outage',
+        severity,
+        components: ['api'],
+        summary: 'Search requests fail.',
+        declaredBy: 'test',
+        detectedAt: new Date(await s().env.currentTimeMs()).toISOString(),
+        ...extra,
+      };
+    },
+    async start(taskQueue, input) {
+      const handle = await s().env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
+      inFlight.add(handle);
+      return handle;
+    },
+    async declare(taskQueue, severity, until, extra = {}) {
+      const input = await suite.incident(severity, extra);
+      const handle = await suite.start(taskQueue, input);
+      const state = await waitFor(() => handle.query(incidentStateQuery), until, `incident ${input.id} in the expected state`);
+      return { input, handle, state, detected: Date.parse(input.detectedAt) };
+    },
+  };
+  return suite;
 }
 
 export function missed(state: { deadlines: { kind: string; state: string; dueAt: string; firedAt?: string; owner?: string; backup?: string }[] }, kind: string) {

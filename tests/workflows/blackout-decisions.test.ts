@@ -1,5 +1,3 @@
-import { workflowIdFor, type IncidentInput, type Severity } from '../../domain/incident';
-import type { incidentWorkflow } from '../../workflows/incident';
 import {
   editDraftUpdate,
   endBlackoutUpdate,
@@ -9,35 +7,22 @@ import {
   recordDecisionUpdate,
   startBlackoutUpdate,
 } from '../../workflows/messages';
-import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, refusal, sleepUntil } from '../support/clock';
-import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { auditTrail, expectAt, expectShortlyAfter, refusal, sleepUntil } from '../support/clock';
+import { isPublished, minute, timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
 // Hours and days of incident time pass here; on a loaded 2-core machine that takes minutes.
 jest.setTimeout(300_000);
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
-const incidents = incidentsInFlight();
-afterEach(() => incidents.terminateAll());
+const t = timeSkippingSuite();
 
 const lead = 'comms-lead@herald.internal';
 
-async function declarePublished(taskQueue: string, severity: Severity, extra: Partial<IncidentInput> = {}) {
-  const input = await t.incident(severity, extra);
-  const handle = incidents.add(await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] }));
-  const state = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
-  return { input, handle, state };
-}
 
 describe('communication blackouts', () => {
   it('[M4.6] holds internal notices and a scheduled update for 30 minutes, then releases them in order at exactly +30 min', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle } = await declarePublished(taskQueue, 'SEV3');
+      const { input, handle } = await t.declare(taskQueue, 'SEV3', isPublished);
       const tooLong = await refusal(handle.executeUpdate(startBlackoutUpdate, { args: [{ minutes: 61, reason: 'board call', by: lead }] }));
       expect(tooLong).toMatchObject({ type: 'TooLong', message: 'a blackout may last at most 60 minutes' });
       expect((await handle.query(incidentStateQuery)).blackout).toBeUndefined();
@@ -52,7 +37,7 @@ describe('communication blackouts', () => {
       expect(edit.version).toBe(2);
       expect(await handle.executeUpdate(publishUpdate, { args: [{ version: 2, by: lead }] })).toEqual({ version: 2, status: 'held' });
 
-      const holding = await eventually(() => handle.query(incidentStateQuery), (s) => s.held.length === 3);
+      const holding = await waitFor(() => handle.query(incidentStateQuery), (s) => s.held.length === 3);
       expect(holding.blackout).toMatchObject({ reason: 'Regulator briefing in progress', by: lead, until });
       expect(holding.held.map((h) => [h.kind, h.description])).toEqual([
         ['notice', `[SEV3] ${input.title}: update for internal-support`],
@@ -68,7 +53,7 @@ describe('communication blackouts', () => {
       expect(await t.mailpit.search(`to:"support-leads@herald.internal" subject:"${input.title}"`)).toEqual([]);
 
       await sleepUntil(t.env, start + 31 * minute);
-      const released = await eventually(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === 2));
+      const released = await waitFor(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === 2));
       expect(released.blackout).toBeUndefined();
       expect(released.held).toEqual([]);
       expect(released.overrides).toEqual([]);
@@ -78,7 +63,7 @@ describe('communication blackouts', () => {
       // The update goes out right after the two notices held before it (real seconds, not skipped ones).
       expectShortlyAfter(released.published[1].publishedAt, start + 30 * minute);
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'published' && r.details.channel === 'email' && r.details.version === 2));
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'published' && r.details.channel === 'email' && r.details.version === 2));
       const seq = (pred: (r: (typeof audit)[number]) => boolean) => audit.find(pred)!.seq;
       const started = audit.find((r) => r.step === 'blackout-started')!;
       expect(started).toMatchObject({ actor: lead, details: { until, reason: 'Regulator briefing in progress' } });
@@ -102,9 +87,9 @@ describe('communication blackouts', () => {
       expect(seq((r) => r.step === 'blackout-ended')).toBeGreaterThan(held[2].seq);
 
       // The held notices went out on release, in the order they were held.
-      const support = await eventually(() => t.mailpit.search(`to:"support-leads@herald.internal" subject:"${input.title}"`), (m) => m.length === 1);
+      const support = await waitFor(() => t.mailpit.search(`to:"support-leads@herald.internal" subject:"${input.title}"`), (m) => m.length === 1);
       expect(await t.mailpit.text(support[0].ID)).toContain('Rollback is under way; no customer action needed.');
-      const accounts = await eventually(() => t.mailpit.search(`to:"account-managers@herald.internal" subject:"${input.title}"`), (m) => m.length === 1);
+      const accounts = await waitFor(() => t.mailpit.search(`to:"account-managers@herald.internal" subject:"${input.title}"`), (m) => m.length === 1);
       expect(Date.parse(accounts[0].Created)).toBeGreaterThanOrEqual(Date.parse(support[0].Created));
       const customers = await t.mailpit.waitFor(t.domain, (m) => m.filter((x) => x.Subject.includes('Search is recovering')).length === 3);
       expect(customers.filter((x) => x.Subject.includes('Search is recovering')).map((x) => x.To[0].Address).sort()).toEqual(t.fixtures.apiSubscribers);
@@ -113,7 +98,7 @@ describe('communication blackouts', () => {
 
   it('[M4.6] a critical publish goes out through a blackout at once and the override is recorded', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle } = await declarePublished(taskQueue, 'SEV4');
+      const { input, handle } = await t.declare(taskQueue, 'SEV4', isPublished);
       await handle.executeUpdate(startBlackoutUpdate, { args: [{ minutes: 45, reason: 'Legal review of wording', by: lead }] });
       const edit = await handle.executeUpdate(editDraftUpdate, {
         args: [{ baseVersion: 1, subject: 'Action needed: rotate your API keys', text: 'Please rotate your API keys now. We will explain why in the next update.', phase: 'identified', author: lead }],
@@ -122,14 +107,14 @@ describe('communication blackouts', () => {
       const answer = await handle.executeUpdate(publishUpdate, { args: [{ version: edit.version, by: lead, critical: true, byRoles: ['communication-lead'] }] });
       expect(answer).toEqual({ version: edit.version, status: 'publishing' });
 
-      const state = await eventually(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === edit.version));
+      const state = await waitFor(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === edit.version));
       expect(state.blackout).toBeDefined();
       expect(state.held).toEqual([]);
       expect(state.overrides).toEqual([{ version: edit.version, by: lead, at: expect.any(String) }]);
       expectAt(state.overrides[0].at, at);
       expectShortlyAfter(state.published.find((p) => p.version === edit.version)!.publishedAt, at);
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'published' && r.details.version === edit.version && r.details.channel === 'email'));
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'published' && r.details.version === edit.version && r.details.channel === 'email'));
       const override = audit.find((r) => r.step === 'blackout-override')!;
       expect(override).toMatchObject({ actor: lead, details: { version: edit.version } });
       expect(audit.filter((r) => r.step === 'held')).toEqual([]);
@@ -144,7 +129,7 @@ describe('communication blackouts', () => {
 describe('the decision log', () => {
   it('[M4.5] records decisions with an id, links the message versions that cite them, and refuses an unknown decision', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle } = await declarePublished(taskQueue, 'SEV4', { components: ['eu-region'] });
+      const { input, handle } = await t.declare(taskQueue, 'SEV4', isPublished, { components: ['eu-region'] });
       const at = await t.env.currentTimeMs();
       const d1 = await handle.executeUpdate(recordDecisionUpdate, { args: [{ what: 'Do not name the upstream provider', why: 'Contract requires their consent first', by: lead }] });
       expect(d1).toMatchObject({ id: 'D1', what: 'Do not name the upstream provider', why: 'Contract requires their consent first', by: lead, linkedVersions: [] });
@@ -164,7 +149,7 @@ describe('the decision log', () => {
       expect(state.currentDraft).toMatchObject({ version: edit.version, decisionIds: ['D1', 'D2'] });
       expect(state.decisions.map((x) => [x.id, x.linkedVersions])).toEqual([['D1', [edit.version]], ['D2', [edit.version]]]);
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'drafted' && r.details.version === edit.version));
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'drafted' && r.details.version === edit.version));
       expect(audit.filter((r) => r.step === 'decision-recorded').map((r) => [r.actor, r.details.id, r.details.what])).toEqual([
         [lead, 'D1', 'Do not name the upstream provider'],
         ['vp-support@herald.internal', 'D2', 'Offer service credits'],

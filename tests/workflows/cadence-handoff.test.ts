@@ -1,41 +1,24 @@
-import { workflowIdFor, type Severity } from '../../domain/incident';
-import type { IncidentInput } from '../../domain/incident';
-import type { incidentWorkflow } from '../../workflows/incident';
 import { acknowledgeHandoffUpdate, handOffUpdate, incidentStateQuery } from '../../workflows/messages';
-import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, refusal, sleepUntil } from '../support/clock';
+import { auditTrail, expectAt, expectShortlyAfter, refusal, sleepUntil } from '../support/clock';
 import type { MailpitMessage } from '../support/mailpit';
-import { eventually, missed, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { isPublished, missed, minute, timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
 // Hours and days of incident time pass here; on a loaded 2-core machine that takes minutes.
 jest.setTimeout(300_000);
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
-const incidents = incidentsInFlight();
-afterEach(() => incidents.terminateAll());
+const t = timeSkippingSuite();
 
 const lead = 'comms-lead@herald.internal';
 const leadBackup = 'comms-lead-backup@herald.internal';
 const incoming = 'alex.night-shift@herald.internal';
 
-/** Declares an incident that publishes on its own (SEV3/SEV4) and waits for its first message. */
-async function declarePublished(taskQueue: string, severity: Severity, extra: Partial<IncidentInput> = {}) {
-  const input = await t.incident(severity, extra);
-  const handle = incidents.add(await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] }));
-  const state = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
-  return { input, handle, state, detected: Date.parse(input.detectedAt) };
-}
 
 describe('handoffs of communication ownership', () => {
   it('[M4.4] a handoff with notes, acknowledged by the recipient, makes them lead and moves the open deadlines to them; the fatigue reminder follows 8 h later', async () => {
     await t.withWorker(async (taskQueue) => {
       // eu-region has no subscribers: the hourly cadence over eight hours sends no customer email.
-      const { input, handle } = await declarePublished(taskQueue, 'SEV3', { components: ['eu-region'] });
+      const { input, handle } = await t.declare(taskQueue, 'SEV3', isPublished, { components: ['eu-region'] });
       const notes = 'Status page is current; v1 went out. Next update due on the hour; legal asked to see anything about data.';
       const asked = await t.env.currentTimeMs();
       const { acknowledgeBy } = await handle.executeUpdate(handOffUpdate, { args: [{ to: incoming, notes, by: lead }] });
@@ -75,28 +58,28 @@ describe('handoffs of communication ownership', () => {
       await sleepUntil(t.env, ackAt + 8 * 60 * minute - 2 * minute);
       expect((await handle.query(incidentStateQuery)).deadlines.find((d) => d.id === fatigue.id)?.firedAt).toBeUndefined();
       await sleepUntil(t.env, ackAt + 8 * 60 * minute + minute);
-      const tired = await eventually(() => handle.query(incidentStateQuery), (s) => !!s.deadlines.find((d) => d.id === fatigue.id)?.firedAt);
+      const tired = await waitFor(() => handle.query(incidentStateQuery), (s) => !!s.deadlines.find((d) => d.id === fatigue.id)?.firedAt);
       const fired = tired.deadlines.find((d) => d.id === fatigue.id)!;
       expect(fired.owner).toBe(incoming);
       expectAt(fired.firedAt, ackAt + 8 * 60 * minute);
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'reminder' && r.details.kind === 'fatigue'));
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'reminder' && r.details.kind === 'fatigue'));
       expect(audit.find((r) => r.step === 'handoff-requested')).toMatchObject({ actor: lead, details: { from: lead, to: incoming, notes } });
       expect(audit.find((r) => r.step === 'handoff-acknowledged')).toMatchObject({ actor: incoming, details: { from: lead, to: incoming, movedDeadlines: ack.movedDeadlines } });
       const reminder = audit.find((r) => r.step === 'reminder' && r.details.kind === 'fatigue')!;
       expect(reminder.details.owner).toBe(incoming);
       expectShortlyAfter(reminder.at, Date.parse(fired.firedAt!));
 
-      const mail = await eventually(() => t.mailpit.search(`to:"${incoming}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.includes('time to hand off?')));
+      const mail = await waitFor(() => t.mailpit.search(`to:"${incoming}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.includes('time to hand off?')));
       expect(mail.filter((x) => x.Subject.includes('time to hand off?'))).toHaveLength(1);
-      const handoffMail = await eventually(() => t.mailpit.search(`to:"${incoming}" subject:"Handoff" subject:"${input.id}"`), (m) => m.length > 0);
+      const handoffMail = await waitFor(() => t.mailpit.search(`to:"${incoming}" subject:"Handoff" subject:"${input.id}"`), (m) => m.length > 0);
       expect(await t.mailpit.text(handoffMail[0].ID)).toContain(notes);
     });
   });
 
   it('[M4.4] a handoff not acknowledged within the 15-minute window escalates at exactly +15 min and the previous lead keeps ownership', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle } = await declarePublished(taskQueue, 'SEV4');
+      const { input, handle } = await t.declare(taskQueue, 'SEV4', isPublished);
       const asked = await t.env.currentTimeMs();
       await handle.executeUpdate(handOffUpdate, { args: [{ to: incoming, notes: 'Going off shift.', by: lead }] });
       const twice = await refusal(handle.executeUpdate(handOffUpdate, { args: [{ to: 'third@herald.internal', notes: 'me too', by: lead }] }));
@@ -105,7 +88,7 @@ describe('handoffs of communication ownership', () => {
       await sleepUntil(t.env, asked + 14 * minute);
       expect(missed(await handle.query(incidentStateQuery), 'handoff-ack')).toEqual([]);
       await sleepUntil(t.env, asked + 16 * minute);
-      const state = await eventually(() => handle.query(incidentStateQuery), (s) => missed(s, 'handoff-ack').length === 1);
+      const state = await waitFor(() => handle.query(incidentStateQuery), (s) => missed(s, 'handoff-ack').length === 1);
       const [late] = missed(state, 'handoff-ack');
       expect(late).toMatchObject({ owner: incoming, backup: leadBackup });
       expectAt(late.dueAt, asked + 15 * minute);
@@ -119,7 +102,7 @@ describe('handoffs of communication ownership', () => {
 
       // Too late: the handoff is gone, so there is nothing to acknowledge.
       expect((await refusal(handle.executeUpdate(acknowledgeHandoffUpdate, { args: [{ by: incoming }] }))).type).toBe('NoHandoff');
-      const mail = await eventually(() => t.mailpit.search(`to:"${leadBackup}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.endsWith('handoff not acknowledged')));
+      const mail = await waitFor(() => t.mailpit.search(`to:"${leadBackup}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.endsWith('handoff not acknowledged')));
       expect(mail.filter((x) => x.Subject.endsWith('handoff not acknowledged'))).toHaveLength(1);
     });
   });
@@ -128,7 +111,7 @@ describe('handoffs of communication ownership', () => {
 describe('update cadence', () => {
   it('[M4.4] after a SEV3 auto-publish the next update is due in 60 min, stated in the email; the lead is reminded at +50 and escalated at +60', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle, state } = await declarePublished(taskQueue, 'SEV3');
+      const { input, handle, state } = await t.declare(taskQueue, 'SEV3', isPublished);
       const [first] = state.published;
       const publishedAt = Date.parse(first.publishedAt);
       const due = publishedAt + 60 * minute;
@@ -151,12 +134,12 @@ describe('update cadence', () => {
       await sleepUntil(t.env, due - 11 * minute);
       expect((await handle.query(incidentStateQuery)).deadlines.find((d) => d.id === reminderDl.id)?.firedAt).toBeUndefined();
       await sleepUntil(t.env, due - 9 * minute);
-      const reminded = await eventually(() => handle.query(incidentStateQuery), (s) => !!s.deadlines.find((d) => d.id === reminderDl.id)?.firedAt);
+      const reminded = await waitFor(() => handle.query(incidentStateQuery), (s) => !!s.deadlines.find((d) => d.id === reminderDl.id)?.firedAt);
       expectAt(reminded.deadlines.find((d) => d.id === reminderDl.id)!.firedAt, due - 10 * minute);
       expect(missed(reminded, 'cadence-overdue')).toEqual([]);
 
       await sleepUntil(t.env, due + minute);
-      const overdue = await eventually(() => handle.query(incidentStateQuery), (s) => missed(s, 'cadence-overdue').length === 1);
+      const overdue = await waitFor(() => handle.query(incidentStateQuery), (s) => missed(s, 'cadence-overdue').length === 1);
       const [late] = missed(overdue, 'cadence-overdue');
       expect(late).toMatchObject({ owner: lead, backup: leadBackup });
       expectAt(late.dueAt, due);
@@ -164,7 +147,7 @@ describe('update cadence', () => {
       // Nothing went out, so the lead is asked again one interval later.
       expectAt(overdue.nextUpdateDueAt, due + 60 * minute);
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'escalated' && r.details.reason === 'update overdue'));
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.some((r) => r.step === 'escalated' && r.details.reason === 'update overdue'));
       const reminder = audit.find((r) => r.step === 'reminder' && r.details.kind === 'cadence')!;
       expectShortlyAfter(reminder.at, due - 10 * minute);
       expect(reminder.details).toMatchObject({ owner: lead, dueAt: first.nextUpdateAt });
@@ -172,9 +155,9 @@ describe('update cadence', () => {
       expectShortlyAfter(escalated.at, due);
       expect(escalated.details).toMatchObject({ owner: lead, backup: leadBackup, dueAt: first.nextUpdateAt });
 
-      const leadMail = await eventually(() => t.mailpit.search(`to:"${lead}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.endsWith('customer update overdue')));
+      const leadMail = await waitFor(() => t.mailpit.search(`to:"${lead}" subject:"${input.title}"`), (m) => m.some((x) => x.Subject.endsWith('customer update overdue')));
       expect(leadMail.filter((x) => x.Subject.includes(`next update due at ${first.nextUpdateAt}`))).toHaveLength(1);
-      const backupMail = await eventually(() => t.mailpit.search(`to:"${leadBackup}" subject:"${input.title}"`), (m) => m.length > 0);
+      const backupMail = await waitFor(() => t.mailpit.search(`to:"${leadBackup}" subject:"${input.title}"`), (m) => m.length > 0);
       expect(backupMail.map((x) => x.Subject)).toEqual([expect.stringMatching(/customer update overdue$/)]);
     });
   });

@@ -1,29 +1,19 @@
-import { workflowIdFor } from '../../domain/incident';
-import type { incidentWorkflow } from '../../workflows/incident';
 import { incidentStateQuery } from '../../workflows/messages';
 import { saveHistoryFixture } from '../support/history-fixtures';
-import { eventually, missed, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { missed, minute, timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
+const t = timeSkippingSuite();
 
 describe('first-message deadlines on the time-skipping server', () => {
   it('[M1.5, M5.2, X1] escalates a SEV1 left unapproved at each deadline and publishes the holding statement at 15 minutes', async () => {
     await t.withWorker(async (taskQueue) => {
-      const input = await t.incident('SEV1');
-      const detected = Date.parse(input.detectedAt);
-      const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
-      const waiting = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
+      const { input, handle, state: waiting, detected } = await t.declare(taskQueue, 'SEV1', (s) => s.status === 'awaiting-approval');
       expect(waiting.requiredApprovers).toEqual(['pr', 'executive']);
       await t.env.sleep('9 minutes');
       expect(missed(await handle.query(incidentStateQuery), 'approval-timeout')).toEqual([]);
       await t.env.sleep('7 minutes');
-      const state = await eventually(() => handle.query(incidentStateQuery), (s) => {
+      const state = await waitFor(() => handle.query(incidentStateQuery), (s) => {
         return s.published.length === 1;
       });
 
@@ -48,7 +38,7 @@ describe('first-message deadlines on the time-skipping server', () => {
       const holding = await t.mailpit.waitFor(t.domain, (m) => m.filter((x) => x.Subject === 'We are investigating a service disruption').length >= 3);
       expect(holding.filter((x) => x.Subject === 'We are investigating a service disruption').length).toBeGreaterThanOrEqual(3);
       await handle.terminate('test over');
-      await saveHistoryFixture('v2-sev1-deadlines-holding-statement', handle);
+      await saveHistoryFixture('sev1-deadlines-holding-statement', handle);
     });
   }, 120_000);
 

@@ -1,11 +1,10 @@
-import { workflowIdFor, type IncidentInput, type Severity } from '../../domain/incident';
 import { outreachTaskId } from '../../domain/outreach';
 import { incidentOutreach } from '../../store/outreach';
-import type { incidentWorkflow } from '../../workflows/incident';
 import { approveUpdate, editDraftUpdate, incidentStateQuery, publishUpdate, type IncidentView } from '../../workflows/messages';
-import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, sleepUntil } from '../support/clock';
+import { auditTrail, expectAt, expectShortlyAfter, sleepUntil } from '../support/clock';
 import type { MailpitMessage } from '../support/mailpit';
-import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { isPublished, minute, timeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { waitFor, workflowIdle } from '../support/wait';
 
 /**
  * Distribution after publishing (v2 runs), on the time-skipping server with the real activities:
@@ -13,29 +12,13 @@ import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } fr
  * with its digest (M3.4), and contractual notice deadlines (M1.4).
  */
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
-const incidents = incidentsInFlight();
-afterEach(() => incidents.terminateAll());
+const t = timeSkippingSuite();
 
 const lead = 'comms-lead@herald.internal';
 const leadBackup = 'comms-lead-backup@herald.internal';
 const accountList = 'account-managers@herald.internal';
 const execOnCall = 'exec-oncall@herald.internal';
 
-async function declare(
-  suite: TimeSkippingSuite, taskQueue: string, severity: Severity, until: (s: IncidentView) => boolean, extra: Partial<IncidentInput> = {},
-) {
-  const input = await suite.incident(severity, extra);
-  const handle = incidents.add(await suite.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] }));
-  const state = await eventually(() => handle.query(incidentStateQuery), until);
-  return { input, handle, state, detected: Date.parse(input.detectedAt) };
-}
 
 const only = (s: IncidentView, kind: string) => {
   const found = s.deadlines.filter((d) => d.kind === kind);
@@ -49,7 +32,6 @@ const mailTo = (address: string, subjectPart: string) => t.mailpit.search(`to:"$
 /** Customer email of one incident: its Message-IDs start with the incident ID. */
 const ofIncident = (msgs: MailpitMessage[], incidentId: string, part: string) => msgs.filter((m) => m.MessageID.startsWith(`${incidentId}.${part}`));
 const addressedTo = (msgs: MailpitMessage[], address: string) => msgs.filter((m) => m.To.some((x) => x.Address === address));
-const settle = () => new Promise((r) => setTimeout(r, 1500));
 
 describe('direct outreach to top-tier accounts', () => {
   it('[M3.5] an outreach call not recorded by its deadline escalates once at exactly publish + 30 min; a completed one does not', async () => {
@@ -58,8 +40,8 @@ describe('direct outreach to top-tier accounts', () => {
     const planned = (s: IncidentView) => s.status === 'published' && s.deadlines.some((d) => d.kind === 'outreach' && d.state === 'open');
     await t.withWorker(async (taskQueue) => {
       // Two SEV4 outages on the API publish at once (no approvers); only Acme is enterprise.
-      const missedCall = await declare(t, taskQueue, 'SEV4', planned);
-      const madeCall = await declare(t, taskQueue, 'SEV4', planned);
+      const missedCall = await t.declare(taskQueue, 'SEV4', planned);
+      const madeCall = await t.declare(taskQueue, 'SEV4', planned);
       const due = (x: typeof missedCall) => Date.parse(x.state.published[0].publishedAt) + 30 * minute;
 
       for (const x of [missedCall, madeCall]) {
@@ -72,9 +54,9 @@ describe('direct outreach to top-tier accounts', () => {
           talkingPoints: { subject: x.state.published[0].subject },
         });
         expect(only(x.state, 'outreach')).toMatchObject({ state: 'open', dueAt: new Date(due(x)).toISOString() });
-        const audit = await eventually(() => auditTrail(t.store, x.input.id), (a) => a.some((r) => r.step === 'outreach'));
+        const audit = await waitFor(() => auditTrail(t.store, x.input.id), (a) => a.some((r) => r.step === 'outreach'));
         expect(audit.filter((r) => r.step === 'outreach').map((r) => r.details)).toEqual([{ version: 1, created: 1, updated: 0, open: 1 }]);
-        const assigned = await eventually(() => mailTo(manager, x.input.title), (m) => m.length > 0);
+        const assigned = await waitFor(() => mailTo(manager, x.input.title), (m) => m.length > 0);
         expect(assigned.map((m) => m.Subject)).toEqual([`[Outreach] Call Acme about ${x.input.title} by ${new Date(due(x)).toISOString()}`]);
       }
 
@@ -94,7 +76,7 @@ describe('direct outreach to top-tier accounts', () => {
       expect(await mailTo(manager, `incident ${missedCall.input.id}`)).toEqual([]);
 
       await sleepUntil(t.env, Math.max(due(missedCall), due(madeCall)) + minute);
-      const after = await eventually(() => missedCall.handle.query(incidentStateQuery), (s) => s.escalations.length > 0);
+      const after = await waitFor(() => missedCall.handle.query(incidentStateQuery), (s) => s.escalations.length > 0);
       expect(after.escalations).toEqual([
         { reason: '1 outreach call(s) to top-tier accounts not made in time', at: expect.any(String), notified: [lead, leadBackup, accountList] },
       ]);
@@ -108,25 +90,25 @@ describe('direct outreach to top-tier accounts', () => {
       const [escalatedTask] = await incidentOutreach(t.store.models, missedCall.input.id);
       expect(escalatedTask).toMatchObject({ status: 'escalated', escalatedTo: [lead, leadBackup, accountList] });
       expectAt(escalatedTask.escalatedAt, due(missedCall));
-      const audit = await eventually(() => auditTrail(t.store, missedCall.input.id), (a) => a.some((r) => r.step === 'escalated'));
+      const audit = await waitFor(() => auditTrail(t.store, missedCall.input.id), (a) => a.some((r) => r.step === 'escalated'));
       expect(audit.filter((r) => r.step === 'escalated').map((r) => r.details)).toEqual([{ reason: 'outreach overdue', escalated: 1, open: 0 }]);
       expectShortlyAfter(audit.find((r) => r.step === 'escalated')!.at, due(missedCall));
 
       const subject = `[Outreach overdue] Acme has not been called about incident ${missedCall.input.id}`;
-      const escalationMail = await eventually(() => mailTo(lead, `incident ${missedCall.input.id}`), (m) => m.length > 0);
+      const escalationMail = await waitFor(() => mailTo(lead, `incident ${missedCall.input.id}`), (m) => m.length > 0);
       expect(escalationMail.map((m) => m.Subject)).toEqual([subject]);
       expect(escalationMail[0].To.map((x) => x.Address).sort()).toEqual([accountList, leadBackup, lead, manager].sort());
       expect(await t.mailpit.text(escalationMail[0].ID)).toContain(`The direct call to Acme was due at ${new Date(due(missedCall)).toISOString()}`);
 
       // The recorded call: its deadline passed quietly.
-      const quiet = await eventually(() => madeCall.handle.query(incidentStateQuery), (s) => only(s, 'outreach').firedAt !== undefined);
+      const quiet = await waitFor(() => madeCall.handle.query(incidentStateQuery), (s) => only(s, 'outreach').firedAt !== undefined);
       expectAt(only(quiet, 'outreach').firedAt, due(madeCall));
       expect(only(quiet, 'outreach').state).toBe('met');
       expect((await incidentOutreach(t.store.models, madeCall.input.id))[0]).toMatchObject({ status: 'done', outcome: 'reached', completedBy: manager });
 
       // Once: later time brings no second escalation, for either incident.
       await t.env.sleep('10 minutes');
-      await settle();
+      await Promise.all([missedCall.handle, madeCall.handle].map(workflowIdle));
       expect((await missedCall.handle.query(incidentStateQuery)).escalations).toHaveLength(1);
       expect(await mailTo(lead, `incident ${missedCall.input.id}`)).toHaveLength(1);
       expect(await mailTo(manager, `incident ${missedCall.input.id}`)).toHaveLength(1);
@@ -141,17 +123,13 @@ describe('direct outreach to top-tier accounts', () => {
 describe('per-recipient email limit', () => {
   it('[M3.4] a second update inside the 30-minute window folds into a digest sent when the window ends', async () => {
     // Windows are measured on the workflow's clock, so this works on a server that already skipped ahead.
-    try {
-      await t.withWorker((taskQueue) => digestWindow(t, taskQueue));
-    } finally {
-      await incidents.terminateAll();
-    }
+    await t.withWorker((taskQueue) => digestWindow(t, taskQueue));
   }, 120_000);
 });
 
 async function digestWindow(ts: TimeSkippingSuite, taskQueue: string) {
   const subscribers = ts.fixtures.apiSubscribers;
-  const { input, handle, state } = await declare(ts, taskQueue, 'SEV4', (s) => s.status === 'published');
+  const { input, handle, state } = await ts.declare(taskQueue, 'SEV4', isPublished);
   const v1At = Date.parse(state.published[0].publishedAt);
   const first = await ts.mailpit.waitFor(ts.domain, (m) => ofIncident(m, input.id, 'v1.').length === subscribers.length);
   expect(ofIncident(first, input.id, 'v1.').flatMap((m) => m.To.map((x) => x.Address)).sort()).toEqual(subscribers);
@@ -163,10 +141,10 @@ async function digestWindow(ts: TimeSkippingSuite, taskQueue: string) {
   });
   expect(edit.version).toBe(2);
   expect(await handle.executeUpdate(publishUpdate, { args: [{ version: 2, by: lead }] })).toEqual({ version: 2, status: 'publishing' });
-  const published = await eventually(() => handle.query(incidentStateQuery), (s) => s.published.length === 2);
+  const published = await waitFor(() => handle.query(incidentStateQuery), (s) => s.published.length === 2);
   expect(published.published[1]).toMatchObject({ version: 2, phase: 'investigating' });
 
-  const audit = await eventually(() => auditTrail(ts.store, input.id), (a) => a.some((r) => r.step === 'digest'));
+  const audit = await waitFor(() => auditTrail(ts.store, input.id), (a) => a.some((r) => r.step === 'digest'));
   const deferred = audit.filter((r) => r.step === 'digest');
   expect(deferred.map((r) => r.details)).toEqual([{ version: 2, deferred: subscribers.length, dueAt: expect.any(String) }]);
   const digestDue = Date.parse(deferred[0].details.dueAt as string);
@@ -174,7 +152,7 @@ async function digestWindow(ts: TimeSkippingSuite, taskQueue: string) {
   expectShortlyAfter(new Date(digestDue).toISOString(), v1At + 30 * minute);
   expect(only(published, 'digest')).toMatchObject({ state: 'open', dueAt: new Date(digestDue).toISOString() });
 
-  await settle();
+  // The digest record is written after v2's broadcast returned: whatever it sent, Mailpit holds.
   expect(ofIncident(await ts.mailpit.toDomain(ts.domain), input.id, 'v2.')).toEqual([]);
 
   await sleepUntil(ts.env, digestDue - minute);
@@ -182,7 +160,7 @@ async function digestWindow(ts: TimeSkippingSuite, taskQueue: string) {
   expect(ofIncident(await ts.mailpit.toDomain(ts.domain), input.id, 'digest.')).toEqual([]);
 
   await sleepUntil(ts.env, digestDue + minute);
-  const sent = await eventually(() => auditTrail(ts.store, input.id), (a) => a.filter((r) => r.step === 'digest').length === 2);
+  const sent = await waitFor(() => auditTrail(ts.store, input.id), (a) => a.filter((r) => r.step === 'digest').length === 2);
   expect(sent.filter((r) => r.step === 'digest')[1].details).toEqual({ sent: subscribers.length, remaining: 0 });
   const fired = only(await handle.query(incidentStateQuery), 'digest');
   expect(fired.state).toBe('met');
@@ -198,7 +176,7 @@ async function digestWindow(ts: TimeSkippingSuite, taskQueue: string) {
 
   // Exactly one each: nothing more arrives later.
   await ts.env.sleep('30 minutes');
-  await settle();
+  await workflowIdle(handle);
   const later = await ts.mailpit.toDomain(ts.domain);
   for (const address of subscribers) {
     expect(addressedTo(ofIncident(later, input.id, ''), address).filter((m) => m.Subject.includes('Digest'))).toHaveLength(1);
@@ -211,7 +189,7 @@ describe('contractual notice deadlines', () => {
     await t.store.models.Customer.updateOne({ customerId: 'acme' }, { $set: { contract: { notifyWithinMinutes: { SEV1: 10, SEV2: 60, SEV3: 240 } } } });
     const contractual = (s: IncidentView) => s.deadlines.some((d) => d.kind === 'contract-breach');
     await t.withWorker(async (taskQueue) => {
-      const silent = await declare(t, taskQueue, 'SEV1', (s) => s.status === 'awaiting-approval' && contractual(s));
+      const silent = await t.declare(taskQueue, 'SEV1', (s) => s.status === 'awaiting-approval' && contractual(s));
       const breachAt = silent.detected + 10 * minute;
       const warning = only(silent.state, 'contract-warning');
       // max(now, due - 10 min): the warning is due at once, when the audience is planned.
@@ -220,13 +198,13 @@ describe('contractual notice deadlines', () => {
       expect(only(silent.state, 'contract-breach')).toMatchObject({ dueAt: new Date(breachAt).toISOString() });
 
       // A second SEV1 on the same contract is approved and published first: its deadlines are met.
-      const told = await declare(t, taskQueue, 'SEV1', (s) => s.status === 'awaiting-approval');
+      const told = await t.declare(taskQueue, 'SEV1', (s) => s.status === 'awaiting-approval');
       for (const role of ['pr', 'executive'] as const) {
         await told.handle.executeUpdate(approveUpdate, { args: [{ version: 1, approver: `${role}@herald.internal`, as: role, heldRoles: [role] }] });
       }
-      await eventually(() => told.handle.query(incidentStateQuery), (s) => s.published.length === 1);
+      await waitFor(() => told.handle.query(incidentStateQuery), (s) => s.published.length === 1);
 
-      const warned = await eventually(() => silent.handle.query(incidentStateQuery), (s) => only(s, 'contract-warning').state === 'missed');
+      const warned = await waitFor(() => silent.handle.query(incidentStateQuery), (s) => only(s, 'contract-warning').state === 'missed');
       expectAt(only(warned, 'contract-warning').firedAt, Date.parse(warning.dueAt));
       const reasons = (s: IncidentView) => s.escalations.filter((e) => e.reason.startsWith('contractual notice'));
       expect(reasons(warned)).toEqual([{
@@ -235,7 +213,7 @@ describe('contractual notice deadlines', () => {
       }]);
       const approaching = `[SEV1] ${silent.input.title}: contract deadline approaching`;
       for (const address of [lead, leadBackup, accountList]) {
-        const mail = await eventually(() => mailTo(address, silent.input.title), (m) => m.some((x) => x.Subject === approaching));
+        const mail = await waitFor(() => mailTo(address, silent.input.title), (m) => m.some((x) => x.Subject === approaching));
         expect(mail.filter((x) => x.Subject === approaching)).toHaveLength(1);
       }
 
@@ -245,7 +223,7 @@ describe('contractual notice deadlines', () => {
       expect(only(waiting, 'contract-breach').state).toBe('open');
 
       await sleepUntil(t.env, breachAt + minute);
-      const breached = await eventually(() => silent.handle.query(incidentStateQuery), (s) => only(s, 'contract-breach').state === 'missed');
+      const breached = await waitFor(() => silent.handle.query(incidentStateQuery), (s) => only(s, 'contract-breach').state === 'missed');
       expect(breached.published).toEqual([]);
       expectAt(only(breached, 'contract-breach').firedAt, breachAt);
       expect(reasons(breached)).toHaveLength(2);
@@ -256,11 +234,11 @@ describe('contractual notice deadlines', () => {
       expectAt(reasons(breached)[1].at, breachAt);
       const breachSubject = `[SEV1] ${silent.input.title}: contract breached`;
       for (const address of [lead, leadBackup, accountList, execOnCall]) {
-        const mail = await eventually(() => mailTo(address, silent.input.title), (m) => m.some((x) => x.Subject === breachSubject));
+        const mail = await waitFor(() => mailTo(address, silent.input.title), (m) => m.some((x) => x.Subject === breachSubject));
         expect(mail.filter((x) => x.Subject === breachSubject)).toHaveLength(1);
       }
 
-      const audit = await eventually(() => auditTrail(t.store, silent.input.id), (a) => a.filter((r) => r.step === 'contract-deadline').length === 2);
+      const audit = await waitFor(() => auditTrail(t.store, silent.input.id), (a) => a.filter((r) => r.step === 'contract-deadline').length === 2);
       const records = audit.filter((r) => r.step === 'contract-deadline');
       expect(records.map((r) => r.details)).toEqual([
         { breached: false, dueAt: new Date(breachAt).toISOString(), tiers: ['enterprise'], customers: 1 },

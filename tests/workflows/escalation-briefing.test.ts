@@ -1,6 +1,3 @@
-import { workflowIdFor, type IncidentInput, type Severity } from '../../domain/incident';
-import type { incidentWorkflow } from '../../workflows/incident';
-import type { IncidentView } from '../../workflows/messages';
 import {
   changeClassificationUpdate,
   editDraftUpdate,
@@ -9,22 +6,15 @@ import {
   publishUpdate,
   requestBriefingUpdate,
 } from '../../workflows/messages';
-import { auditTrail, expectAt, expectShortlyAfter, incidentsInFlight, sleepUntil } from '../support/clock';
+import { auditTrail, expectAt, expectShortlyAfter, sleepUntil } from '../support/clock';
 import type { MailpitMessage } from '../support/mailpit';
-import { eventually, minute, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { isPublished, minute, timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
 // Hours and days of incident time pass here; on a loaded 2-core machine that takes minutes.
 jest.setTimeout(300_000);
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
-const incidents = incidentsInFlight();
-afterEach(() => incidents.terminateAll());
+const t = timeSkippingSuite();
 
 const lead = 'comms-lead@herald.internal';
 const exec = 'exec-oncall@herald.internal';
@@ -32,22 +22,16 @@ const supportList = 'support-leads@herald.internal';
 const accountList = 'account-managers@herald.internal';
 const escalationPath = 'Customer questions you cannot answer from the talking points go to the incident channel; contractual or legal questions go to legal-oncall@herald.internal.';
 
-async function declare(taskQueue: string, severity: Severity, until: (s: IncidentView) => boolean, extra: Partial<IncidentInput> = {}) {
-  const input = await t.incident(severity, extra);
-  const handle = incidents.add(await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] }));
-  const state = await eventually(() => handle.query(incidentStateQuery), until);
-  return { input, handle, state, detected: Date.parse(input.detectedAt) };
-}
 
 /** Internal mail to one address about one incident (its unique title is in every subject). */
 function mailTo(address: string, title: string, ok: (m: MailpitMessage[]) => boolean = (m) => m.length > 0) {
-  return eventually(() => t.mailpit.search(`to:"${address}" subject:"${title}"`), ok);
+  return waitFor(() => t.mailpit.search(`to:"${address}" subject:"${title}"`), ok);
 }
 
 describe('escalation rules', () => {
   it('[M1.2, M1.4] raising a SEV2 to SEV1 notifies the executives and makes them approvers; the two-hour rule fires at exactly detection + 120 min', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle, state, detected } = await declare(taskQueue, 'SEV2', (s) => s.status === 'awaiting-approval');
+      const { input, handle, state, detected } = await t.declare(taskQueue, 'SEV2', (s) => s.status === 'awaiting-approval');
       expect(state.requiredApprovers).toEqual(['pr']);
       expect(state.escalations).toEqual([]);
       const check = state.deadlines.find((d) => d.kind === 'escalation-check' && d.state === 'open')!;
@@ -70,7 +54,7 @@ describe('escalation rules', () => {
       await sleepUntil(t.env, detected + 119 * minute);
       expect((await handle.query(incidentStateQuery)).escalations.map((e) => e.reason)).not.toContain('A major outage still open after two hours');
       await sleepUntil(t.env, detected + 121 * minute);
-      const long = await eventually(() => handle.query(incidentStateQuery), (s) => s.escalations.some((e) => e.reason === 'A major outage still open after two hours'));
+      const long = await waitFor(() => handle.query(incidentStateQuery), (s) => s.escalations.some((e) => e.reason === 'A major outage still open after two hours'));
       const fired = long.escalations.find((e) => e.reason === 'A major outage still open after two hours')!;
       expect([...fired.notified].sort()).toEqual(['account-management', 'executives']);
       expectAt(fired.at, detected + 120 * minute);
@@ -89,7 +73,7 @@ describe('escalation rules', () => {
       expect(long.deadlines.filter((d) => d.kind.startsWith('contract')).map((d) => d.state)).toEqual(expect.arrayContaining(['met']));
       expect(long.deadlines.filter((d) => d.kind.startsWith('contract') && d.state === 'missed')).toEqual([]);
       expect(accounts.map((x) => x.Subject).filter((x) => !x.includes('Escalation:'))).toEqual([]);
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).length === 2);
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).length === 2);
       expect(audit.filter((r) => r.step === 'escalated' && Array.isArray(r.details.rules)).map((r) => [r.actor, r.details.rules])).toEqual([
         [lead, ['sev1-executives']],
         ['herald', ['long-running']],
@@ -99,7 +83,7 @@ describe('escalation rules', () => {
 
   it('[M1.2] fifty or more affected customers notifies the executives and adds PR as an approver of a SEV3', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle, state } = await declare(taskQueue, 'SEV3', (s) => s.status === 'published');
+      const { input, handle, state } = await t.declare(taskQueue, 'SEV3', isPublished);
       expect(state.requiredApprovers).toEqual([]);
       expect((await handle.executeUpdate(changeClassificationUpdate, { args: [{ customersAffected: 49, by: lead }] })).requiredApprovers).toEqual([]);
       const many = await handle.executeUpdate(changeClassificationUpdate, { args: [{ customersAffected: 50, by: lead }] });
@@ -120,7 +104,7 @@ describe('briefings for support and account management', () => {
   it('[M4.1] a briefing on demand carries the talking points, what not to say and the escalation path; the daily one is scheduled at detection + 24 h', async () => {
     await t.withWorker(async (taskQueue) => {
       // eu-region has no subscribers: a day of SEV4 cadence sends no customer email.
-      const { input, handle, state, detected } = await declare(taskQueue, 'SEV4', (s) => s.status === 'published', { components: ['eu-region'] });
+      const { input, handle, state, detected } = await t.declare(taskQueue, 'SEV4', isPublished, { components: ['eu-region'] });
       const briefingDl = state.deadlines.find((d) => d.kind === 'briefing' && d.state === 'open')!;
       expectAt(briefingDl.dueAt, detected + 24 * 60 * minute);
 
@@ -135,7 +119,7 @@ describe('briefings for support and account management', () => {
       expect(text).toContain(`Escalation path: ${escalationPath}`);
       expect((await mailTo(accountList, input.title, (m) => m.length === 1))[0].Subject).toBe(`[SEV4] Briefing #1: ${input.title}`);
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (x) => x.some((r) => r.step === 'briefing'));
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (x) => x.some((r) => r.step === 'briefing'));
       expect(audit.filter((r) => r.step === 'briefing').map((r) => [r.actor, r.details.number, r.details.lists])).toEqual([
         [lead, 1, [supportList, accountList]],
       ]);
@@ -146,7 +130,7 @@ describe('briefings for support and account management', () => {
 describe('internal updates by audience level', () => {
   it('[M4.2] the executive level gets the summary only; the engineering level gets the technical details', async () => {
     await t.withWorker(async (taskQueue) => {
-      const { input, handle } = await declare(taskQueue, 'SEV3', (s) => s.status === 'published');
+      const { input, handle } = await t.declare(taskQueue, 'SEV3', isPublished);
       const summary = 'Search is failing for about a third of customers; a fix is being rolled out.';
       const technicalDetails = 'Shard es-prod-7 OOM-killed after heap 31g; reindex job pinned to node pool B.';
       await handle.executeUpdate(internalUpdateUpdate, { args: [{ level: 'executive', summary, technicalDetails, by: lead }] });
@@ -172,7 +156,7 @@ describe('internal updates by audience level', () => {
       expect(supportText).toContain(summary);
       expect(supportText).not.toContain('es-prod-7');
 
-      const audit = await eventually(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'internal-update').length === 3);
+      const audit = await waitFor(() => auditTrail(t.store, input.id), (a) => a.filter((r) => r.step === 'internal-update').length === 3);
       expect(audit.filter((r) => r.step === 'internal-update').map((r) => r.details)).toEqual([
         { level: 'executive', audiences: ['executives'] },
         { level: 'engineering', audiences: ['engineering'] },

@@ -1,26 +1,17 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { workflowIdFor } from '../../domain/incident';
-import type { incidentWorkflow } from '../../workflows/incident';
 import { approveUpdate, editDraftUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
 import { saveHistoryFixture } from '../support/history-fixtures';
-import { eventually, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { isPublished, timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
+const t = timeSkippingSuite();
 
 const allRoles = ['legal', 'pr', 'executive', 'dpo'] as const;
 
 describe('incident workflow on the time-skipping server', () => {
   it('[M1.5] publishes a SEV3 without approval and completes on resolve', async () => {
     await t.withWorker(async (taskQueue) => {
-      const input = await t.incident('SEV3');
-      const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
-      const published = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
+      const { handle, state: published } = await t.declare(taskQueue, 'SEV3', isPublished);
       expect(published.approvals).toEqual([]);
       expect(published.requiredApprovers).toEqual([]);
       expect(published.published.map((p) => p.version)).toEqual([1]);
@@ -29,41 +20,37 @@ describe('incident workflow on the time-skipping server', () => {
       const result = await handle.result();
       expect(result.status).toBe('resolved');
       expect(result.published.map((p) => p.phase)).toEqual(['investigating', 'resolved']);
-      await saveHistoryFixture('v2-sev3-auto-publish', handle);
+      await saveHistoryFixture('sev3-auto-publish', handle);
     });
   });
 
   it('[M5.2] waits for the approver the matrix names for a SEV2, then publishes the approved version', async () => {
     await t.withWorker(async (taskQueue) => {
-      const input = await t.incident('SEV2');
-      const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
-      const waiting = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
+      const { handle, state: waiting } = await t.declare(taskQueue, 'SEV2', (s) => s.status === 'awaiting-approval');
       expect(waiting.published).toEqual([]);
       expect(waiting.requiredApprovers).toEqual(['pr']);
       const receipt = await handle.executeUpdate(approveUpdate, {
         args: [{ version: 1, hash: waiting.currentDraft!.hash, approver: 'pr person', heldRoles: ['pr'] }],
       });
       expect(receipt).toMatchObject({ version: 1, hash: waiting.currentDraft!.hash, approvedBy: 'pr person', role: 'pr', pending: [] });
-      const published = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
+      const published = await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
       expect(published.published[0]).toMatchObject({ version: 1, hash: waiting.currentDraft!.hash, emailRecipients: 3 });
       await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'Fixed.', resolvedBy: 'lead' }] });
       // The resolution message of a SEV2 needs the same sign-off before it goes out.
-      const closing = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval' && s.currentDraft?.phase === 'resolved');
+      const closing = await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval' && s.currentDraft?.phase === 'resolved');
       expect(closing.requiredApprovers).toEqual(['pr']);
       expect(closing.published).toHaveLength(1);
       await handle.executeUpdate(approveUpdate, { args: [{ version: closing.currentDraft!.version, hash: closing.currentDraft!.hash, approver: 'pr person', heldRoles: ['pr'] }] });
       const final = await handle.result();
       expect(final.status).toBe('resolved');
       expect(final.published.map((p) => p.phase)).toEqual(['investigating', 'resolved']);
-      await saveHistoryFixture('v2-sev2-approval-and-resolution', handle);
+      await saveHistoryFixture('sev2-approval-and-resolution', handle);
     });
   });
 
   it('[M3.6, M5.2] rejects a stale version or a role the approver lacks without writing it to history; an edit voids approvals', async () => {
     await t.withWorker(async (taskQueue) => {
-      const input = await t.incident('SEV1');
-      const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
-      const waiting = await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
+      const { handle, state: waiting } = await t.declare(taskQueue, 'SEV1', (s) => s.status === 'awaiting-approval');
       const before = (await handle.fetchHistory()).events ?? [];
       const stale = await handle.executeUpdate(approveUpdate, { args: [{ version: 7, approver: 'pr', heldRoles: [...allRoles] }] }).catch((e) => e);
       expect(stale).toBeInstanceOf(WorkflowUpdateFailedError);

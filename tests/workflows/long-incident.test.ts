@@ -2,15 +2,10 @@ import type { temporal } from '@temporalio/proto';
 import { workflowIdFor } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { editDraftUpdate, incidentStateQuery, publishUpdate, resolveUpdate } from '../../workflows/messages';
-import { eventually, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
-let t: TimeSkippingSuite;
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
+const t = timeSkippingSuite();
 
 const days = Number(process.env.HERALD_LONG_INCIDENT_DAYS ?? 1);
 const updates = days * 24 * 4;
@@ -23,7 +18,7 @@ describe('a long incident keeps its history bounded', () => {
       const workflowId = workflowIdFor(input.id);
       const first = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId, args: [input] });
       const handle = t.env.client.workflow.getHandle(workflowId);
-      await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
+      await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
       let version = 1;
       for (let i = 1; i <= updates; i++) {
         const edit = await handle.executeUpdate(editDraftUpdate, {
@@ -33,7 +28,7 @@ describe('a long incident keeps its history bounded', () => {
         await handle.executeUpdate(publishUpdate, { args: [{ version, by: 'lead' }] });
         await t.env.sleep('15 minutes');
       }
-      const state = await eventually(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === version));
+      const state = await waitFor(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === version));
       expect(state.run).toBeGreaterThan(1);
       await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'Done.', resolvedBy: 'lead' }] });
       const final = await handle.result();

@@ -10,7 +10,7 @@ import { newWebhookSecret, verifyWebhook, webhookIdFor, type WebhookVerdict } fr
 import type { webhookDeliveryWorkflow } from '../../workflows/webhook-delivery';
 import { testEnv, uniqueName } from '../support/env';
 import { keys } from '../support/harness';
-import { startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { timeSkippingSuite } from '../support/time-skipping';
 import { waitFor } from '../support/wait';
 
 /**
@@ -18,7 +18,7 @@ import { waitFor } from '../support/wait';
  * activities, FerretDB, Mailpit and Herald's API: what an endpoint received on each attempt, what
  * the API lists, when an endpoint is disabled, who is told, and how an admin turns it back on.
  */
-let t: TimeSkippingSuite;
+const t = timeSkippingSuite();
 let receiver: Server;
 let receiverUrl: string;
 let api: Server;
@@ -30,7 +30,6 @@ const received: { path: string; headers: IncomingHttpHeaders; body: string; verd
 const scripts = new Map<string, number[] | number>();
 
 beforeAll(async () => {
-  t = await startTimeSkippingSuite();
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -57,7 +56,6 @@ afterAll(async () => {
   await new Promise((r) => receiver?.close(r));
   await new Promise((r) => api?.close(r));
   mailer?.close();
-  await t?.close();
 });
 
 async function call(method: string, path: string, key: string): Promise<{ status: number; body: any }> {

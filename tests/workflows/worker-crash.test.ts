@@ -7,13 +7,10 @@ import { incidentStateQuery } from '../../workflows/messages';
 import { testEnv, uniqueName } from '../support/env';
 import { workerConfig, workflowBundle } from '../support/harness';
 import { startWorkerChild } from '../support/worker-child';
-import { eventually, minute, missed, startTimeSkippingSuite, type TimeSkippingSuite } from '../support/time-skipping';
+import { minute, missed, timeSkippingSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait';
 
-let t: TimeSkippingSuite;
 const mailer = nodemailer.createTransport({ url: testEnv().smtpUrl, pool: true } as never);
-beforeAll(async () => {
-  t = await startTimeSkippingSuite();
-}, 120_000);
 /** Workers this file started, shut down in afterAll too: a timed-out test must not leave one holding the connection. */
 const workers = new Set<Worker>();
 let child: Awaited<ReturnType<typeof startWorkerChild>> | undefined;
@@ -21,8 +18,9 @@ afterAll(async () => {
   if (child && child.process.exitCode === null && child.process.signalCode === null) await child.kill();
   for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   mailer.close();
-  await t?.close();
 });
+// After the cleanup above: its afterAll runs later, once no worker holds the connection.
+const t = timeSkippingSuite();
 
 async function newWorker(taskQueue: string) {
   const worker = await Worker.create({
@@ -46,8 +44,8 @@ describe('deadlines across a worker restart', () => {
     const input = await t.incident('SEV2');
     const detected = Date.parse(input.detectedAt);
     const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
-    await eventually(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
-    await eventually(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, (n) => n === 0);
+    await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
+    await waitFor(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, (n) => n === 0);
     await first.kill();
     expect(first.process.signalCode).toBe('SIGKILL');
 
@@ -59,7 +57,7 @@ describe('deadlines across a worker restart', () => {
       const events = (await handle.fetchHistory()).events ?? [];
       const fired = events.filter((e) => e.timerFiredEventAttributes).map((e) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6));
       expect(fired.some((at) => Math.abs(at - due) < 1000)).toBe(true);
-      const state = await eventually(() => handle.query(incidentStateQuery), (s) => s.published.length === 1);
+      const state = await waitFor(() => handle.query(incidentStateQuery), (s) => s.published.length === 1);
       const [m] = missed(state, 'step:first-external-message');
       expect(m.dueAt).toBe(new Date(due).toISOString());
       expect(state.published[0].holdingStatement).toBe(true);
