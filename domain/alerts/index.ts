@@ -4,6 +4,13 @@ import { canonicalJson } from '../audit/canonical-json';
 import { categories, severities, type Category, type IncidentInput, type Severity } from '../incident';
 import { componentStatuses, type ComponentStatus } from '../status-page';
 
+/**
+ * Alerts (M1.3, M3.1): what monitoring sends (Alertmanager webhooks, a generic JSON alert), how
+ * its signature is checked, and how label rules map an alert to an incident (category, severity,
+ * components) or only to a component's status marker. The incident ID is a function of the
+ * alert's fingerprint, so repeats of one alert join one incident.
+ */
+
 const labelSet = z.record(z.string(), z.string());
 // Alertmanager writes Go timestamps: nanoseconds, any offset, and 0001-01-01 for "no end yet".
 const goTime = z.iso.datetime({ offset: true });

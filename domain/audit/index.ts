@@ -1,6 +1,12 @@
 import { canonicalJson } from './canonical-json';
 import { sha256Hex } from './sha256';
 
+/**
+ * The audit archive: every step of an incident is a record chained to the one before by
+ * SHA-256 over its canonical JSON, from a genesis hash, so that an altered, missing or reordered
+ * record shows. `sha256.ts` holds the domain's hashing (pure, shared with the workflow).
+ */
+
 export { canonicalJson, sha256Hex };
 
 export const auditSteps = [

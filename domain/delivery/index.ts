@@ -6,6 +6,12 @@ import type { OutboundEmail } from './providers';
 import { unsubscribeHeaders } from '../tracking/unsubscribe';
 
 /**
+ * Delivery: how a published version reaches its audience. This module plans the email fan-out;
+ * beside it are the provider contract and failure classes, rate limits and digests, Slack
+ * messages for staff channels, and the per-channel delivery report.
+ */
+
+/**
  * Fan-out of one approved message version to a large audience, exactly once per recipient (M7.3, X2).
  *
  * The audience is frozen when the broadcast is planned: resolved once, sorted by address and

@@ -1,5 +1,11 @@
 import type { Category, Phase, Severity } from '../incident';
 
+/**
+ * Messages: a message version and its locales, the metadata every delivery carries (standard
+ * headers, deterministic Message-IDs and idempotency keys). Beside it: templates, their schema,
+ * rendering and governance, content hashes, localization, version locales and diffs.
+ */
+
 /** One version of an outgoing message, identified by its number and the hash of its content. */
 export interface MessageVersion {
   version: number;

@@ -1,5 +1,11 @@
 import type { Severity } from '../incident';
 
+/**
+ * The status page (M3.1, M3.3): component statuses, the incidents the published entries make,
+ * and the snapshot that shows each component at the worst of its monitoring markers and the open
+ * incidents touching it. `format.ts` writes the same snapshot as Statuspage v2 JSON and Atom.
+ */
+
 /** Statuspage's component statuses, from best to worst: a component shows the worst that applies. */
 export const componentStatuses = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
 export type ComponentStatus = (typeof componentStatuses)[number];
