@@ -18,6 +18,12 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, `${what} not found`);
 
+/** What a lookup found, or a 404 naming what it looked for when it found nothing (no document, an empty history). */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined || (Array.isArray(value) && !value.length)) throw notFound(what);
+  return value;
+}
+
 /** The machine-readable `error` of each status Herald answers with; anything else is `error`. */
 const statusNames = {
   400: 'bad_request',

@@ -74,6 +74,22 @@ export function defineRoute<P = unknown, Q = unknown, B = unknown>(route: Route<
   return route as unknown as Route;
 }
 
+/**
+ * The routes below one path parameter (an incident, a template, …): each takes that parameter's
+ * schema, or its own extension of it, and the family's tags and meaning of a 404 unless it says more.
+ */
+export function routesUnder<P>(family: { params: z.ZodType<P>; notFound: string; tags?: string[] }) {
+  return <Q = unknown, B = unknown, R extends P = P>(
+    route: Omit<Route<R, Q, B>, 'params' | 'tags'> & { params?: z.ZodType<R>; tags?: string[] },
+  ): Route =>
+    defineRoute<R, Q, B>({
+      ...route,
+      tags: route.tags ?? family.tags ?? [],
+      params: route.params ?? (family.params as unknown as z.ZodType<R>),
+      errors: { 404: family.notFound, ...route.errors },
+    });
+}
+
 const derivedErrors: Record<ErrorStatus, string> = {
   400: 'The request is not valid; `issues` names each field and why',
   401: 'No API key, or one Herald does not know',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { componentStatuses } from '../../domain/status-page';
 import { loadMarkers } from '../../store/component-markers';
-import { notFound } from '../errors';
+import { found } from '../errors';
 import { defineRoute } from '../route';
 
 /** The statuses monitoring set on a component by itself (M3.1), and the alerts that set them. */
@@ -32,8 +32,7 @@ export const componentMarkerRoutes = [
       404: 'Unknown component',
     },
     async handler({ params, deps }) {
-      const component = await deps.store.models.Component.findOne({ componentId: params.id }, { componentId: 1 }).lean();
-      if (!component) throw notFound(`component ${params.id}`);
+      found(await deps.store.models.Component.findOne({ componentId: params.id }, { componentId: 1 }).lean(), `component ${params.id}`);
       const markers = (await loadMarkers(deps.store.models, params.id)).map((m) => ({
         componentId: m.componentId, fingerprint: m.fingerprint, status: m.status, source: m.source, alertName: m.alertName, rule: m.rule,
         setAt: new Date(m.setAt).toISOString(), lastSeenAt: new Date(m.lastSeenAt).toISOString(),

@@ -7,12 +7,13 @@ import type { StatusEntry } from '../../domain/status-page';
 import { crossRowErrors, ImportTooLarge, readCustomerRows, toCustomerDoc, writeImport, type RowError } from '../../store/customer-import';
 import type { CustomerDoc } from '../../store/models';
 import type { ApiDeps } from '../deps';
-import { HttpError, notFound } from '../errors';
-import { defineRoute } from '../route';
+import { found, HttpError } from '../errors';
+import { defineRoute, routesUnder } from '../route';
 import { isDuplicateKey } from '../../store/mongo';
 
 
 export const CustomerParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a valid customer ID') });
+const customerRoute = routesUnder({ params: CustomerParams, notFound: 'Unknown customer', tags: ['service model'] });
 
 const importLimits = { maxRows: 200_000, maxLineBytes: 64 * 1024 };
 /** Row errors listed in one answer; the count covers them all. */
@@ -133,32 +134,26 @@ export const customerRoutes = [
       return { status: 201, body: { importId, imported: parsed.rows.length } };
     },
   }),
-  defineRoute({
+  customerRoute({
     method: 'get',
     path: '/v1/customers/:id',
     summary: 'One customer: tier, locale, contract, contacts (webhook secrets withheld), subscriptions, preferences',
-    tags: ['service model'],
     roles: ['responder', 'manager', 'admin'],
-    params: CustomerParams,
-    responses: { 200: { description: 'The customer', schema: CustomerViewSchema } }, errors: { 404: 'Unknown customer' },
+    responses: { 200: { description: 'The customer', schema: CustomerViewSchema } },
     async handler({ params, deps }) {
-      const c = await deps.store.models.Customer.findOne({ customerId: params.id }).lean<CustomerDoc>();
-      if (!c) throw notFound('customer');
+      const c = found(await deps.store.models.Customer.findOne({ customerId: params.id }).lean<CustomerDoc>(), 'customer');
       return { body: customerView(c) };
     },
   }),
-  defineRoute({
+  customerRoute({
     method: 'get',
     path: '/v1/customers/:id/notices',
     summary: "In-app notices: the published messages of every incident that reaches this customer, newest first",
-    tags: ['service model'],
     roles: ['viewer', 'responder', 'approver', 'manager', 'admin'],
-    params: CustomerParams,
-    responses: { 200: { description: 'Notices', schema: z.object({ customerId: z.string(), notices: z.array(Notice) }) } }, errors: { 404: 'Unknown customer' },
+    responses: { 200: { description: 'Notices', schema: z.object({ customerId: z.string(), notices: z.array(Notice) }) } },
     async handler({ params, deps }) {
       const { Customer, Component, StatusEntry: Entries } = deps.store.models;
-      const customer = await Customer.findOne({ customerId: params.id }, { 'webhooks.secret': 0 }).lean<CustomerDoc>();
-      if (!customer) throw notFound('customer');
+      const customer = found(await Customer.findOne({ customerId: params.id }, { 'webhooks.secret': 0 }).lean<CustomerDoc>(), 'customer');
       const [graph, entries] = await Promise.all([
         Component.find({}, { componentId: 1, dependsOn: 1 }).lean(),
         Entries.find({}).sort({ publishedAt: -1, version: -1 }).lean<StatusEntry[]>(),

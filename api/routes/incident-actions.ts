@@ -31,6 +31,12 @@ const errors = {
   409: 'The incident is not in a state that allows this (stale version, closed, pending handoff...); details say what is current',
 };
 
+/** The incident's own crew: who may act on it, unless an action says otherwise. */
+const crew: Role[] = ['responder', 'manager'];
+
+/** The arguments of most actions: the body as validated, and who acted. */
+const byName = <B>(body: B, who: Principal) => ({ ...body, by: who.name });
+
 /**
  * A POST that becomes one workflow Update: the body is validated here, the workflow's validator
  * decides whether the incident's state allows it, and a rejection leaves nothing in history.
@@ -38,7 +44,7 @@ const errors = {
 function action<B, A>(spec: {
   path: string;
   summary: string;
-  roles: Role[];
+  roles?: Role[];
   body: z.ZodType<B>;
   update: UpdateDefinition<unknown, [A]>;
   toArgs: (body: B, who: Principal) => A;
@@ -50,7 +56,7 @@ function action<B, A>(spec: {
     path: `/v1/incidents/:id/${spec.path}`,
     summary: spec.summary,
     tags: ['incident actions'],
-    roles: spec.roles,
+    roles: spec.roles ?? crew,
     params: IncidentParams,
     body: spec.body,
     responses: { [spec.status ?? 200]: { description: 'Done; the answer of the incident workflow' } },
@@ -69,127 +75,74 @@ function action<B, A>(spec: {
 }
 
 const RootCause = z.object({ statement: z.string().trim().min(1).max(2000), status: z.enum(['hypothesis', 'confirmed']) });
+const version = z.number().int().positive();
+const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const incidentActionRoutes: Route[] = [
   action({
-    path: 'drafts',
+    path: 'drafts', update: editDraftUpdate, status: 201, roles: ['responder'], toArgs: (b, who) => ({ ...b, author: who.name }),
     summary: 'Edit the message draft: a new version from the latest one (409 with the current version when the base is stale); approvals of the old version are void',
-    roles: ['responder'],
-    status: 201,
     body: z.object({
-      baseVersion: z.number().int().positive(),
-      subject: z.string().trim().min(3).max(200),
-      text: z.string().trim().min(1).max(20000),
-      phase: z.enum(phases).default('investigating'),
-      rootCause: RootCause.optional(),
-      decisionIds: z.array(z.string().max(20)).max(50).optional(),
+      baseVersion: version, subject: z.string().trim().min(3).max(200), text: text(20000), phase: z.enum(phases).default('investigating'),
+      rootCause: RootCause.optional(), decisionIds: z.array(z.string().max(20)).max(50).optional(),
     }),
-    update: editDraftUpdate,
-    toArgs: (b, who) => ({ ...b, author: who.name }),
   }),
   action({
-    path: 'publish',
+    path: 'publish', update: publishUpdate, status: 202, roles: ['responder'], nearMissOnConflict: 'unapproved-publish-attempt',
     summary: 'Publish a version: now if every required approver signed it, else when they have; critical=true passes a blackout (recorded)',
-    roles: ['responder'],
-    status: 202,
-    body: z.object({ version: z.number().int().positive(), critical: z.boolean().default(false) }),
-    update: publishUpdate,
+    body: z.object({ version, critical: z.boolean().default(false) }),
     toArgs: (b, who) => ({ ...b, by: who.name, byRoles: who.roles.includes('manager') || who.roles.includes('responder') ? (['communication-lead'] as const).slice() : [] }),
-    nearMissOnConflict: 'unapproved-publish-attempt',
   }),
   action({
-    path: 'roles',
+    path: 'roles', update: assignRoleUpdate, roles: ['manager', 'responder'], toArgs: byName,
     summary: 'Assign an incident role (communication lead, drafter, reviewer, approver) to a person',
-    roles: ['manager', 'responder'],
     body: z.object({ role: z.enum(incidentRoles), person: z.string().email() }),
-    update: assignRoleUpdate,
-    toArgs: (b, who) => ({ ...b, by: who.name }),
   }),
   action({
-    path: 'handoffs',
+    path: 'handoffs', update: handOffUpdate, status: 202, toArgs: byName,
     summary: 'Hand communication ownership to someone, with notes; they must acknowledge within the playbook window',
-    roles: ['responder', 'manager'],
-    status: 202,
-    body: z.object({ to: z.string().email(), notes: z.string().trim().min(1).max(5000) }),
-    update: handOffUpdate,
-    toArgs: (b, who) => ({ ...b, by: who.name }),
+    body: z.object({ to: z.string().email(), notes: text(5000) }),
   }),
   action({
-    path: 'handoffs/acknowledge',
+    path: 'handoffs/acknowledge', update: acknowledgeHandoffUpdate, body: z.object({}), toArgs: (_b, who) => ({ by: who.email }),
     summary: 'Acknowledge a handoff made to you; open deadlines move to you',
-    roles: ['responder', 'manager'],
-    body: z.object({}),
-    update: acknowledgeHandoffUpdate,
-    toArgs: (_b, who) => ({ by: who.email }),
   }),
   action({
-    path: 'decisions',
+    path: 'decisions', update: recordDecisionUpdate, status: 201, toArgs: byName,
     summary: 'Record a war-room decision (what, why, who); drafts can cite it',
-    roles: ['responder', 'manager'],
-    status: 201,
-    body: z.object({ what: z.string().trim().min(1).max(2000), why: z.string().trim().min(1).max(2000) }),
-    update: recordDecisionUpdate,
-    toArgs: (b, who) => ({ ...b, by: who.name }),
+    body: z.object({ what: text(2000), why: text(2000) }),
   }),
   action({
-    path: 'blackouts',
+    path: 'blackouts', update: startBlackoutUpdate, status: 201, toArgs: byName,
     summary: 'Start a communication blackout: non-critical notices and scheduled updates are held until it ends',
-    roles: ['responder', 'manager'],
-    status: 201,
-    body: z.object({ minutes: z.number().int().positive().max(24 * 60), reason: z.string().trim().min(1).max(1000) }),
-    update: startBlackoutUpdate,
-    toArgs: (b, who) => ({ ...b, by: who.name }),
+    body: z.object({ minutes: z.number().int().positive().max(24 * 60), reason: text(1000) }),
   }),
   action({
-    path: 'blackouts/end',
+    path: 'blackouts/end', update: endBlackoutUpdate, body: z.object({}), toArgs: byName,
     summary: 'End the blackout now and release what it held, in order',
-    roles: ['responder', 'manager'],
-    body: z.object({}),
-    update: endBlackoutUpdate,
-    toArgs: (_b, who) => ({ by: who.name }),
   }),
   action({
-    path: 'classification',
+    path: 'classification', update: changeClassificationUpdate, toArgs: byName,
     summary: 'Raise severity, add tags or set the number of affected customers; escalation rules are evaluated again',
-    roles: ['responder', 'manager'],
     body: z.object({
       severity: z.enum(severities).optional(),
       addTags: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/)).max(20).optional(),
       customersAffected: z.number().int().nonnegative().optional(),
     }),
-    update: changeClassificationUpdate,
-    toArgs: (b, who) => ({ ...b, by: who.name }),
   }),
   action({
-    path: 'internal-updates',
+    path: 'internal-updates', update: internalUpdateUpdate, status: 202, toArgs: byName,
     summary: 'Post an internal update at an audience level; non-technical audiences get the summary only',
-    roles: ['responder', 'manager'],
-    status: 202,
-    body: z.object({
-      level: z.enum(['engineering', 'internal', 'executive']),
-      summary: z.string().trim().min(1).max(5000),
-      technicalDetails: z.string().trim().max(20000).optional(),
-    }),
-    update: internalUpdateUpdate,
-    toArgs: (b, who) => ({ ...b, by: who.name }),
+    body: z.object({ level: z.enum(['engineering', 'internal', 'executive']), summary: text(5000), technicalDetails: z.string().trim().max(20000).optional() }),
   }),
   action({
-    path: 'briefings',
+    path: 'briefings', update: requestBriefingUpdate, status: 202, body: z.object({}), toArgs: byName,
     summary: 'Send a briefing now to the support and account-management lists',
-    roles: ['responder', 'manager'],
-    status: 202,
-    body: z.object({}),
-    update: requestBriefingUpdate,
-    toArgs: (_b, who) => ({ by: who.name }),
   }),
   action({
-    path: 'reviews',
+    path: 'reviews', update: technicalReviewUpdate, status: 201, toArgs: (b, who) => ({ ...b, reviewer: who.email }),
     summary: "A technical reviewer's verdict on the latest version",
-    roles: ['responder', 'manager'],
-    status: 201,
-    body: z.object({ version: z.number().int().positive(), verdict: z.enum(['accurate', 'needs-changes']), notes: z.string().max(5000).optional() }),
-    update: technicalReviewUpdate,
-    toArgs: (b, who) => ({ ...b, reviewer: who.email }),
+    body: z.object({ version, verdict: z.enum(['accurate', 'needs-changes']), notes: z.string().max(5000).optional() }),
   }),
   defineRoute<IncidentParams, { from?: number; to?: number }>({
     method: 'get',

@@ -7,7 +7,7 @@ import { applyTags, missingRequiredFields, selectPlaybook } from '../../domain/p
 import { currentPlaybooks } from '../../store/playbooks';
 import { IncidentDeclarationSchema, workflowIdFor, type IncidentInput } from '../../domain/incident';
 import { approveUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
-import { HttpError } from '../errors';
+import { found } from '../errors';
 import { readableHistory } from '../history';
 import { incidentHandle, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
@@ -113,8 +113,7 @@ export const incidentRoutes = [
     params: IncidentParams,
     responses: { 200: { description: 'Audit records in order', schema: z.object({ incidentId: z.string(), verdict: z.object({ valid: z.boolean(), records: z.number() }).passthrough(), records: z.array(z.any()) }) } }, errors: { 404: 'Unknown incident' },
     async handler({ params, deps }) {
-      const records = await deps.store.models.AuditRecord.find({ incidentId: params.id }, { _id: 0, __v: 0 }).sort({ seq: 1 }).lean<ChainedAuditRecord[]>();
-      if (!records.length) throw new HttpError(404, 'incident not found');
+      const records = found(await deps.store.models.AuditRecord.find({ incidentId: params.id }, { _id: 0, __v: 0 }).sort({ seq: 1 }).lean<ChainedAuditRecord[]>(), 'incident');
       return { body: { incidentId: params.id, verdict: verifyChain(records), records } };
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isOverdue, outreachOutcomes, outreachStatuses, outreachTaskId, type OutreachTask } from '../../domain/outreach';
 import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../../store/outreach';
-import { HttpError, notFound } from '../errors';
+import { found, HttpError } from '../errors';
 import { defineRoute } from '../route';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
 
@@ -98,8 +98,7 @@ export const outreachRoutes = [
           },
         },
       );
-      const doc = await OutreachTask.collection.findOne({ _id });
-      if (!doc) throw notFound(`outreach task for customer ${params.customerId} in incident ${params.id}`);
+      const doc = found(await OutreachTask.collection.findOne({ _id }), `outreach task for customer ${params.customerId} in incident ${params.id}`);
       const task = toOutreachTask(doc as unknown as OutreachTaskDoc);
       if (res.modifiedCount === 0) {
         throw new HttpError(409, `the call to ${task.customerName} is already recorded (${task.outcome} by ${task.completedBy} at ${task.completedAt})`, { task });

@@ -9,14 +9,15 @@ import {
   savePlaybook,
   type StoredPlaybook,
 } from '../../store/playbooks';
-import { HttpError, notFound } from '../errors';
-import { defineRoute } from '../route';
+import { found, HttpError } from '../errors';
+import { defineRoute, routesUnder } from '../route';
 
 const readers = ['viewer', 'responder', 'approver', 'manager', 'admin'] as const;
 const editors = ['admin', 'manager'] as const;
 
 const PlaybookParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'not a valid playbook id') });
 const VersionParams = PlaybookParams.extend({ version: z.coerce.number().int().positive() });
+const playbookRoute = routesUnder({ params: PlaybookParams, notFound: 'Unknown playbook or version', tags: ['playbooks'] });
 const SaveQuery = z.object({
   baseVersion: z.coerce.number().int().nonnegative().optional().describe('The version this edit was made against; 409 when it is no longer the latest (0 for a new playbook)'),
   note: z.string().trim().min(1).max(500).optional().describe('Why the playbook changed, kept in its history'),
@@ -73,46 +74,35 @@ export const playbookRoutes = [
       return { body: stored.find((s) => s.playbook === chosen) };
     },
   }),
-  defineRoute({
+  playbookRoute({
     method: 'get',
     path: '/v1/playbooks/:id',
     summary: 'One playbook at its latest version',
-    tags: ['playbooks'],
     roles: [...readers],
-    params: PlaybookParams,
-    responses: { 200: { description: 'The playbook', schema: StoredSchema } }, errors: { 404: 'Unknown playbook or version' },
+    responses: { 200: { description: 'The playbook', schema: StoredSchema } },
     async handler({ params, deps }) {
-      const stored = await currentPlaybook(deps.store, params.id);
-      if (!stored) throw notFound(`playbook "${params.id}"`);
-      return { body: stored };
+      return { body: found(await currentPlaybook(deps.store, params.id), `playbook "${params.id}"`) };
     },
   }),
-  defineRoute({
+  playbookRoute({
     method: 'get',
     path: '/v1/playbooks/:id/versions',
     summary: "A playbook's version history, newest first",
-    tags: ['playbooks'],
     roles: [...readers],
-    params: PlaybookParams,
-    responses: { 200: { description: 'Every version', schema: z.object({ id: z.string(), versions: z.array(StoredSchema) }) } }, errors: { 404: 'Unknown playbook or version' },
+    responses: { 200: { description: 'Every version', schema: z.object({ id: z.string(), versions: z.array(StoredSchema) }) } },
     async handler({ params, deps }) {
-      const versions = await playbookHistory(deps.store, params.id);
-      if (!versions.length) throw notFound(`playbook "${params.id}"`);
-      return { body: { id: params.id, versions } };
+      return { body: { id: params.id, versions: found(await playbookHistory(deps.store, params.id), `playbook "${params.id}"`) } };
     },
   }),
-  defineRoute({
+  playbookRoute({
     method: 'get',
     path: '/v1/playbooks/:id/versions/:version',
     summary: 'One exact version of a playbook (what an incident that started with it follows)',
-    tags: ['playbooks'],
     roles: [...readers],
     params: VersionParams,
-    responses: { 200: { description: 'That version', schema: StoredSchema } }, errors: { 404: 'Unknown playbook or version' },
+    responses: { 200: { description: 'That version', schema: StoredSchema } },
     async handler({ params, deps }) {
-      const stored = await playbookAtVersion(deps.store, params.id, params.version);
-      if (!stored) throw notFound(`version ${params.version} of playbook "${params.id}"`);
-      return { body: stored };
+      return { body: found(await playbookAtVersion(deps.store, params.id, params.version), `version ${params.version} of playbook "${params.id}"`) };
     },
   }),
   defineRoute({

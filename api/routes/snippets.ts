@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LocaleSchema } from '../../domain/messages/locale-schema';
 import { approveSnippet, createSnippet, deleteSnippet, findSnippet, updateSnippet } from '../../store/snippets';
 import { HttpError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, routesUnder } from '../route';
 import { registryCall } from './templates';
 
 const SnippetParams = z.object({ snippetId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters') });
@@ -12,6 +12,7 @@ const SnippetFields = z.object({
   locale: LocaleSchema.default('en'),
   tags: z.array(z.string().min(1).max(50)).max(20).default([]),
 });
+const snippetRoute = routesUnder({ params: SnippetParams, notFound: 'Unknown snippet', tags: ['snippets'] });
 const SnippetView = z.object({ snippetId: z.string(), title: z.string(), text: z.string(), version: z.number(), contentHash: z.string(), approval: z.any().optional() }).passthrough();
 
 export const snippetRoutes = [
@@ -48,27 +49,23 @@ export const snippetRoutes = [
       return { status: 201, body: s, headers: { Location: `/v1/snippets/${snippetId}` } };
     },
   }),
-  defineRoute({
+  snippetRoute({
     method: 'get',
     path: '/v1/snippets/:snippetId',
     summary: 'One snippet',
-    tags: ['snippets'],
     roles: ['viewer', 'responder', 'approver', 'manager'],
-    params: SnippetParams,
-    responses: { 200: { description: 'The snippet', schema: SnippetView } }, errors: { 404: 'Unknown snippet' },
+    responses: { 200: { description: 'The snippet', schema: SnippetView } },
     async handler({ params, deps }) {
       return { body: await registryCall(() => findSnippet(deps.store.models, params.snippetId)) };
     },
   }),
-  defineRoute({
+  snippetRoute({
     method: 'put',
     path: '/v1/snippets/:snippetId',
     summary: 'Edit a snippet; a change of wording clears its approval',
-    tags: ['snippets'],
     roles: ['manager', 'admin'],
-    params: SnippetParams,
     body: SnippetFields.extend({ baseVersion: z.number().int().min(1) }),
-    responses: { 200: { description: 'The new version', schema: SnippetView } }, errors: { 404: 'Unknown snippet', 409: 'Not the latest version; details carry the current one' },
+    responses: { 200: { description: 'The new version', schema: SnippetView } }, errors: { 409: 'Not the latest version; details carry the current one' },
     async handler({ params, body, principal, deps }) {
       const { baseVersion, ...draft } = body;
       const s = await registryCall(() =>
@@ -77,28 +74,24 @@ export const snippetRoutes = [
       return { body: s };
     },
   }),
-  defineRoute({
+  snippetRoute({
     method: 'delete',
     path: '/v1/snippets/:snippetId',
     summary: 'Remove a snippet from the library',
-    tags: ['snippets'],
     roles: ['manager', 'admin'],
-    params: SnippetParams,
-    responses: { 204: { description: 'Removed' } }, errors: { 404: 'Unknown snippet' },
+    responses: { 204: { description: 'Removed' } },
     async handler({ params, deps }) {
       await registryCall(() => deleteSnippet(deps.store.models, params.snippetId));
       return { status: 204, body: '', contentType: 'text/plain' };
     },
   }),
-  defineRoute({
+  snippetRoute({
     method: 'post',
     path: '/v1/snippets/:snippetId/approval',
     summary: 'Approve the wording of the latest version (needs the legal right)',
-    tags: ['snippets'],
     roles: ['approver'],
-    params: SnippetParams,
     body: z.object({ version: z.number().int().min(1) }),
-    responses: { 200: { description: 'Approved', schema: SnippetView } }, errors: { 404: 'Unknown snippet', 409: 'Not the latest version; details carry the current one' },
+    responses: { 200: { description: 'Approved', schema: SnippetView } }, errors: { 409: 'Not the latest version; details carry the current one' },
     async handler({ params, body, principal, deps }) {
       if (!principal!.approverRoles?.includes('legal')) throw new HttpError(403, 'approving snippet wording needs the legal right');
       return { body: await registryCall(() => approveSnippet(deps.store.models, params.snippetId, body.version, principal!.name, new Date().toISOString())) };

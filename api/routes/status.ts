@@ -3,7 +3,8 @@ import { escapeHtml } from '../../domain/messages/render';
 import { impacts, statusSnapshot, type Impact, type StatusEntry, type StatusSnapshot } from '../../domain/status-page';
 import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
-import { defineRoute } from '../route';
+import type { Role } from '../../config/api-keys';
+import { defineRoute, type ResponseSpec, type Route } from '../route';
 
 export async function loadSnapshot(deps: ApiDeps): Promise<StatusSnapshot> {
   const [components, entries, markers] = await Promise.all([
@@ -56,36 +57,27 @@ export const StatusSnapshotSchema = z.object({
   recentIncidents: z.array(Incident),
 });
 
+/**
+ * Reads of the status data, public unless `roles` names some: each request loads the data once and
+ * answers one view of it, as JSON or in the media type its answer declares.
+ */
+export function statusReads<T>(tags: string[], load: (deps: ApiDeps) => Promise<T>) {
+  return (path: string, summary: string, answer: ResponseSpec, view: (data: T) => unknown, roles?: Role[]): Route =>
+    defineRoute({
+      method: 'get', path, summary, tags, ...(roles ? { roles } : {}),
+      responses: { 200: answer },
+      async handler({ deps }) {
+        const body = view(await load(deps));
+        return answer.contentType ? { body, contentType: `${answer.contentType}; charset=utf-8` } : { body };
+      },
+    });
+}
+
+const snapshot = statusReads(['status'], loadSnapshot);
+const components = { description: 'Components and incidents', schema: StatusSnapshotSchema };
+
 export const statusRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/status',
-    summary: 'The public status page (HTML)',
-    tags: ['status'],
-    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
-    async handler({ deps }) {
-      return { body: renderStatusPage(await loadSnapshot(deps)), contentType: 'text/html; charset=utf-8' };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/status.json',
-    summary: 'The public status API (no key needed)',
-    tags: ['status'],
-    responses: { 200: { description: 'Components and incidents', schema: StatusSnapshotSchema } },
-    async handler({ deps }) {
-      return { body: await loadSnapshot(deps) };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/v1/status',
-    summary: 'The status API: components, active and recent incidents with their published updates',
-    tags: ['status'],
-    roles: ['viewer', 'responder', 'approver', 'manager'],
-    responses: { 200: { description: 'Components and incidents', schema: StatusSnapshotSchema } },
-    async handler({ deps }) {
-      return { body: await loadSnapshot(deps) };
-    },
-  }),
+  snapshot('/status', 'The public status page (HTML)', { description: 'HTML page', contentType: 'text/html' }, renderStatusPage),
+  snapshot('/status.json', 'The public status API (no key needed)', components, (s) => s),
+  snapshot('/v1/status', 'The status API: components, active and recent incidents with their published updates', components, (s) => s, ['viewer', 'responder', 'approver', 'manager']),
 ];

@@ -3,7 +3,7 @@ import { componentStatuses, impacts, type StatusEntry } from '../../domain/statu
 import { historyAtom, statuspageDocument, type StatuspageDocument } from '../../domain/status-page/format';
 import { loadMarkers } from '../../store/component-markers';
 import type { ApiDeps } from '../deps';
-import { defineRoute } from '../route';
+import { statusReads } from './status';
 
 /** Public and unauthenticated, like Statuspage's own: aggregators poll these without a key. */
 
@@ -44,72 +44,20 @@ const Incident = z.object({
   incident_updates: z.array(Update), components: z.array(Component),
 });
 
-const json = (description: string, schema: z.ZodType) => ({ 200: { description, schema } });
+const read = statusReads(['status api'], loadDocument);
 
 export const statuspageRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/api/v2/summary.json',
-    summary: 'Statuspage v2 summary: page, overall status, components, unresolved incidents',
-    tags: ['status api'],
-    responses: json('Summary', z.object({ page: Page, status: Status, components: z.array(Component), incidents: z.array(Incident), scheduled_maintenances: z.array(z.any()) })),
-    async handler({ deps }) {
-      const d = await loadDocument(deps);
-      return { body: { page: d.page, status: d.status, components: d.components, incidents: d.unresolved, scheduled_maintenances: [] } };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/api/v2/status.json',
-    summary: 'Statuspage v2 status: the overall indicator and its description',
-    tags: ['status api'],
-    responses: json('Status', z.object({ page: Page, status: Status })),
-    async handler({ deps }) {
-      const d = await loadDocument(deps);
-      return { body: { page: d.page, status: d.status } };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/api/v2/components.json',
-    summary: 'Statuspage v2 components with their current status',
-    tags: ['status api'],
-    responses: json('Components', z.object({ page: Page, components: z.array(Component) })),
-    async handler({ deps }) {
-      const d = await loadDocument(deps);
-      return { body: { page: d.page, components: d.components } };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/api/v2/incidents.json',
-    summary: 'Statuspage v2 incidents: the 50 most recent, resolved or not, with all their updates',
-    tags: ['status api'],
-    responses: json('Incidents', z.object({ page: Page, incidents: z.array(Incident) })),
-    async handler({ deps }) {
-      const d = await loadDocument(deps);
-      return { body: { page: d.page, incidents: d.incidents.slice(0, 50) } };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/api/v2/incidents/unresolved.json',
-    summary: 'Statuspage v2 unresolved incidents',
-    tags: ['status api'],
-    responses: json('Unresolved incidents', z.object({ page: Page, incidents: z.array(Incident) })),
-    async handler({ deps }) {
-      const d = await loadDocument(deps);
-      return { body: { page: d.page, incidents: d.unresolved } };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/history.atom',
-    summary: 'The incident history as an Atom 1.0 feed',
-    tags: ['status api'],
-    responses: { 200: { description: 'Atom feed', contentType: 'application/atom+xml' } },
-    async handler({ deps }) {
-      return { body: historyAtom(await loadDocument(deps)), contentType: 'application/atom+xml; charset=utf-8' };
-    },
-  }),
+  read('/api/v2/summary.json', 'Statuspage v2 summary: page, overall status, components, unresolved incidents', {
+    description: 'Summary',
+    schema: z.object({ page: Page, status: Status, components: z.array(Component), incidents: z.array(Incident), scheduled_maintenances: z.array(z.any()) }),
+  }, (d) => ({ page: d.page, status: d.status, components: d.components, incidents: d.unresolved, scheduled_maintenances: [] })),
+  read('/api/v2/status.json', 'Statuspage v2 status: the overall indicator and its description',
+    { description: 'Status', schema: z.object({ page: Page, status: Status }) }, (d) => ({ page: d.page, status: d.status })),
+  read('/api/v2/components.json', 'Statuspage v2 components with their current status',
+    { description: 'Components', schema: z.object({ page: Page, components: z.array(Component) }) }, (d) => ({ page: d.page, components: d.components })),
+  read('/api/v2/incidents.json', 'Statuspage v2 incidents: the 50 most recent, resolved or not, with all their updates',
+    { description: 'Incidents', schema: z.object({ page: Page, incidents: z.array(Incident) }) }, (d) => ({ page: d.page, incidents: d.incidents.slice(0, 50) })),
+  read('/api/v2/incidents/unresolved.json', 'Statuspage v2 unresolved incidents',
+    { description: 'Unresolved incidents', schema: z.object({ page: Page, incidents: z.array(Incident) }) }, (d) => ({ page: d.page, incidents: d.unresolved })),
+  read('/history.atom', 'The incident history as an Atom 1.0 feed', { description: 'Atom feed', contentType: 'application/atom+xml' }, historyAtom),
 ];

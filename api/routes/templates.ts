@@ -7,8 +7,9 @@ import { checkTemplateSource, MissingVariablesError, renderDeclared } from '../.
 import { templatePhases } from '../../domain/messages/templates';
 import { latestVersion, RegistryConflict, RegistryNotFound, recordReview, saveTemplate, templateHistory } from '../../store/templates';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../errors';
-import { defineRoute } from '../route';
+import { found, HttpError } from '../errors';
+import type { ApproverRoleName } from '../../config/api-keys';
+import { defineRoute, routesUnder, type Route } from '../route';
 
 /** Registry failures as HTTP answers: 409 with the current version to rebase on, 404, 400. */
 export async function registryCall<T>(work: () => Promise<T>): Promise<T> {
@@ -29,6 +30,7 @@ const readers = ['viewer', 'responder', 'approver', 'manager'] as const;
 const editors = ['manager', 'admin'] as const;
 
 const TemplateParams = z.object({ templateId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters') });
+const templateRoute = routesUnder({ params: TemplateParams, notFound: 'Unknown template', tags: ['templates'] });
 
 const VariableDeclarationSchema = z.object({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/),
@@ -80,10 +82,33 @@ const tagList = z
   .default('')
   .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean));
 
+/** A review of the latest version's wording, recorded by an approver who holds the right it needs. */
+function reviewRoute<B extends { version: number }>(spec: {
+  path: string;
+  summary: string;
+  answer: string;
+  body: z.ZodType<B>;
+  right: ApproverRoleName;
+  refusal: string;
+  review: (body: B, by: string, at: string) => Parameters<typeof recordReview>[3];
+}): Route {
+  return templateRoute<unknown, B>({
+    method: 'post',
+    path: `/v1/templates/:templateId/${spec.path}`,
+    summary: spec.summary,
+    roles: ['approver'],
+    body: spec.body,
+    responses: { 200: { description: spec.answer, schema: TemplateView } }, errors: { 409: 'Not the latest version' },
+    async handler({ params, body, principal, deps }) {
+      if (!principal!.approverRoles?.includes(spec.right)) throw new HttpError(403, spec.refusal);
+      const review = spec.review(body, principal!.name, new Date().toISOString());
+      return { body: await registryCall(() => recordReview(deps.store.models, params.templateId, body.version, review)) };
+    },
+  });
+}
+
 async function mustFind(deps: ApiDeps, templateId: string) {
-  const t = await latestVersion(deps.store.models, templateId);
-  if (!t) throw new HttpError(404, `template ${templateId} not found`);
-  return t;
+  return found(await latestVersion(deps.store.models, templateId), `template ${templateId}`);
 }
 
 export const templateRoutes = [
@@ -120,32 +145,27 @@ export const templateRoutes = [
       return { status: 201, body: saved, headers: { Location: `/v1/templates/${templateId}` } };
     },
   }),
-  defineRoute({
+  templateRoute({
     method: 'get',
     path: '/v1/templates/:templateId',
     summary: 'The latest version of a template with its review state',
-    tags: ['templates'],
     roles: [...readers],
-    params: TemplateParams,
-    responses: { 200: { description: 'The template', schema: TemplateView } }, errors: { 404: 'Unknown template' },
+    responses: { 200: { description: 'The template', schema: TemplateView } },
     async handler({ params, deps }) {
       const t = await mustFind(deps, params.templateId);
       return { body: { ...t, reviewProblems: reviewProblems(t, new Date()) } };
     },
   }),
-  defineRoute({
+  templateRoute({
     method: 'put',
     path: '/v1/templates/:templateId',
     summary: 'Save a new version of a template, made against the latest version',
-    tags: ['templates'],
     roles: [...editors],
-    params: TemplateParams,
     body: UpdateTemplate,
     responses: {
       200: { description: 'The new version', schema: TemplateView },
     },
     errors: {
-      404: 'Unknown template',
       409: 'The edit was made against an older version; details carry the current one',
     },
     async handler({ params, body, principal, deps }) {
@@ -156,27 +176,21 @@ export const templateRoutes = [
       return { body: saved };
     },
   }),
-  defineRoute({
+  templateRoute({
     method: 'get',
     path: '/v1/templates/:templateId/versions',
     summary: "A template's history: every version with its number, hash, parent, author and time",
-    tags: ['templates'],
     roles: [...readers],
-    params: TemplateParams,
-    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ templateId: z.string(), versions: z.array(TemplateView) }) } }, errors: { 404: 'Unknown template' },
+    responses: { 200: { description: 'Versions, oldest first', schema: z.object({ templateId: z.string(), versions: z.array(TemplateView) }) } },
     async handler({ params, deps }) {
-      const versions = await templateHistory(deps.store.models, params.templateId);
-      if (!versions.length) throw new HttpError(404, `template ${params.templateId} not found`);
-      return { body: { templateId: params.templateId, versions } };
+      return { body: { templateId: params.templateId, versions: found(await templateHistory(deps.store.models, params.templateId), `template ${params.templateId}`) } };
     },
   }),
-  defineRoute({
+  templateRoute({
     method: 'get',
     path: '/v1/templates/:templateId/diff',
     summary: 'A line diff of two versions of a template (subject and body)',
-    tags: ['templates'],
     roles: [...readers],
-    params: TemplateParams,
     query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
     responses: { 200: { description: 'The diff', schema: z.object({ from: z.number(), to: z.number(), subject: z.any(), body: z.any() }) } }, errors: { 404: 'Unknown template or version' },
     async handler({ params, query, deps }) {
@@ -190,66 +204,36 @@ export const templateRoutes = [
       return { body: { from: a.version, to: b.version, subject: diffVersions(a.subject, b.subject), body: diffVersions(a.body, b.body) } };
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/v1/templates/:templateId/legal-approval',
-    summary: 'Approve the wording of the latest version (needs the legal right)',
-    tags: ['templates'],
-    roles: ['approver'],
-    params: TemplateParams,
-    body: LegalApprovalBody,
-    responses: { 200: { description: 'Approved', schema: TemplateView } }, errors: { 404: 'Unknown template', 409: 'Not the latest version' },
-    async handler({ params, body, principal, deps }) {
-      if (!principal!.approverRoles?.includes('legal')) throw new HttpError(403, 'approving template wording needs the legal right');
-      const t = await registryCall(() =>
-        recordReview(deps.store.models, params.templateId, body.version, { legal: { approvedBy: principal!.name, at: new Date().toISOString() } }),
-      );
-      return { body: t };
-    },
+  reviewRoute({
+    path: 'legal-approval', summary: 'Approve the wording of the latest version (needs the legal right)', answer: 'Approved', body: LegalApprovalBody,
+    right: 'legal', refusal: 'approving template wording needs the legal right',
+    review: (_b, by, at) => ({ legal: { approvedBy: by, at } }),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/v1/templates/:templateId/data-protection-review',
+  reviewRoute({
+    path: 'data-protection-review', answer: 'Reviewed', body: DataProtectionBody,
     summary: 'Record the data-protection (GDPR/CCPA) review of the latest version, with its expiry (needs the dpo right)',
-    tags: ['templates'],
-    roles: ['approver'],
-    params: TemplateParams,
-    body: DataProtectionBody,
-    responses: { 200: { description: 'Reviewed', schema: TemplateView } }, errors: { 404: 'Unknown template', 409: 'Not the latest version' },
-    async handler({ params, body, principal, deps }) {
-      if (!principal!.approverRoles?.includes('dpo')) throw new HttpError(403, 'a data-protection review needs the dpo right');
-      const at = new Date().toISOString();
-      const t = await registryCall(() =>
-        recordReview(deps.store.models, params.templateId, body.version, {
-          dataProtection: { reviewedBy: principal!.name, at, expiresAt: new Date(body.expiresAt).toISOString(), regimes: body.regimes },
-        }),
-      );
-      return { body: t };
-    },
+    right: 'dpo', refusal: 'a data-protection review needs the dpo right',
+    review: (b, by, at) => ({ dataProtection: { reviewedBy: by, at, expiresAt: new Date(b.expiresAt).toISOString(), regimes: b.regimes } }),
   }),
-  defineRoute({
+  templateRoute({
     method: 'get',
     path: '/v1/templates/:templateId/usability',
     summary: 'Whether the latest version may be published for an incident with the given tags',
-    tags: ['templates'],
     roles: [...readers],
-    params: TemplateParams,
     query: z.object({ tags: tagList.describe('Comma-separated incident tags, e.g. data-exposure,regulated-customer') }),
-    responses: { 200: { description: 'The verdict', schema: z.object({ templateId: z.string(), version: z.number(), ok: z.boolean(), reasons: z.array(z.string()) }) } }, errors: { 404: 'Unknown template' },
+    responses: { 200: { description: 'The verdict', schema: z.object({ templateId: z.string(), version: z.number(), ok: z.boolean(), reasons: z.array(z.string()) }) } },
     async handler({ params, query, deps }) {
       const t = await mustFind(deps, params.templateId);
       return { body: { templateId: t.templateId, version: t.version, ...templateUsable(t, { tags: query.tags, now: new Date() }) } };
     },
   }),
-  defineRoute({
+  templateRoute({
     method: 'post',
     path: '/v1/templates/:templateId/preview',
     summary: 'Render the latest version with sample values: subject, plain text and HTML',
-    tags: ['templates'],
     roles: ['responder', 'approver', 'manager'],
-    params: TemplateParams,
     body: z.object({ variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/), z.string().max(5000)) }),
-    responses: { 200: { description: 'Rendered', schema: z.object({ subject: z.string(), text: z.string(), html: z.string(), hash: z.string() }) } }, errors: { 404: 'Unknown template' },
+    responses: { 200: { description: 'Rendered', schema: z.object({ subject: z.string(), text: z.string(), html: z.string(), hash: z.string() }) } },
     async handler({ params, body, deps }) {
       const t = await mustFind(deps, params.templateId);
       return { body: await registryCall(async () => renderDeclared(t, body.variables)) };

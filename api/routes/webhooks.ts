@@ -3,7 +3,7 @@ import { endpointDisableAfterFailures, webhookEndpointId } from '../../domain/we
 import type { CustomerDoc } from '../../store/models';
 import { enableWebhookEndpoint, type WebhookAttemptDoc, type WebhookEndpointDoc } from '../../store/webhook-endpoints';
 import type { ApiDeps } from '../deps';
-import { HttpError, notFound } from '../errors';
+import { found, HttpError } from '../errors';
 import { IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
 import { CustomerParams } from './customers';
@@ -69,8 +69,7 @@ function endpointView(customerId: string, url: string, s: WebhookEndpointDoc | u
 }
 
 async function customerEndpoints(deps: ApiDeps, customerId: string) {
-  const customer = await deps.store.models.Customer.findOne({ customerId }, { customerId: 1, webhooks: 1 }).lean<CustomerDoc>();
-  if (!customer) throw notFound('customer');
+  const customer = found(await deps.store.models.Customer.findOne({ customerId }, { customerId: 1, webhooks: 1 }).lean<CustomerDoc>(), 'customer');
   const urls = (customer.webhooks ?? []).map((w) => w.url);
   const states = await deps.store.models.WebhookEndpoint.find({ _id: { $in: urls.map((u) => webhookEndpointId(customerId, u)) } }).lean<WebhookEndpointDoc[]>();
   const byId = new Map(states.map((s) => [s._id, s]));
