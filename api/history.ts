@@ -52,7 +52,7 @@ function describeMarker(m: Marker): string {
 }
 
 /** A manager-readable line for each workflow history event: what happened, not the protobuf. */
-export function describeEvent(event: HistoryEvent, activityNames: Map<number, string>): string {
+function describeEvent(event: HistoryEvent, activityNames: Map<number, string>): string {
   const e = event;
   if (e.workflowExecutionStartedEventAttributes) return `Incident workflow started (${e.workflowExecutionStartedEventAttributes.workflowType?.name})`;
   if (e.activityTaskScheduledEventAttributes) return `Scheduled step "${e.activityTaskScheduledEventAttributes.activityType?.name}"`;

@@ -1,5 +1,5 @@
 /** The bound when HERALD_CHANNEL_LAG_BOUND_SECONDS is not set: five minutes. */
-export const defaultChannelLagBoundSeconds = 300;
+const defaultChannelLagBoundSeconds = 300;
 
 /**
  * How far behind the first channel (the status page) any other channel may carry a version

@@ -96,7 +96,7 @@ export function describeExit(exit: Exit): string {
 }
 
 /** The last lines of a log file, for error messages. */
-export function logTail(file: string | undefined, lines = 25): string {
+function logTail(file: string | undefined, lines = 25): string {
   if (!file) return '';
   try {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

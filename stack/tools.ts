@@ -22,7 +22,7 @@ export const versions = {
 } as const;
 
 /** Outside the clone, so every clone and every CI run on this machine shares one build. */
-export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
+function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HERALD_TOOLS_DIR) return path.resolve(env.HERALD_TOOLS_DIR);
   const cache = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cache, 'herald-tools');

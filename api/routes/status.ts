@@ -6,7 +6,7 @@ import type { ApiDeps } from '../deps';
 import type { Role } from '../../config/api-keys';
 import { defineRoute, type ResponseSpec, type Route } from '../route';
 
-export async function loadSnapshot(deps: ApiDeps): Promise<StatusSnapshot> {
+async function loadSnapshot(deps: ApiDeps): Promise<StatusSnapshot> {
   const [components, entries, markers] = await Promise.all([
     deps.store.models.Component.find({}, { componentId: 1, name: 1 }).sort({ name: 1 }).lean(),
     deps.store.models.StatusEntry.find({}).lean<StatusEntry[]>(),
@@ -49,7 +49,7 @@ export function renderStatusPage(s: StatusSnapshot): string {
 
 const Update = z.object({ version: z.number(), phase: z.string(), subject: z.string(), body: z.string(), publishedAt: z.string() });
 const Incident = z.object({ id: z.string(), title: z.string(), impact: z.enum(impacts), category: z.string(), phase: z.string(), components: z.array(z.string()), startedAt: z.string(), updatedAt: z.string(), resolvedAt: z.string().optional(), updates: z.array(Update) });
-export const StatusSnapshotSchema = z.object({
+const StatusSnapshotSchema = z.object({
   status: z.string(),
   description: z.string(),
   components: z.array(z.object({ id: z.string(), name: z.string(), status: z.string() })),
