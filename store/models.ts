@@ -3,6 +3,7 @@ import { bindSuppressionModels, type SuppressionModels } from './suppressions';
 import type { ChainedAuditRecord } from '../domain/audit';
 import type { MessageTemplate } from '../domain/messages/templates';
 import type { InquiryRecord } from '../domain/inquiries';
+import type { StatusEntry } from '../domain/status-page';
 import type { Contract, Preferences } from '../domain/audience/service-model';
 import { bindMessageModels, templateGovernanceFields, type MessageModels, type TemplateGovernanceFields } from './message-models';
 import { bindOutreachModels, type OutreachModels } from './outreach';
@@ -57,19 +58,8 @@ export interface DeliveryDoc {
   override?: { regime: string; overrode: string[] };
 }
 
-export interface StatusEntryDoc {
-  incidentId: string;
-  version: number;
-  title: string;
-  phase: string;
-  severity: string;
-  category: string;
-  components: string[];
-  subject: string;
-  body: string;
-  publishedAt: Date;
-  nextUpdateAt?: Date;
-}
+/** One published version on the status page, as the domain reads it. */
+export type StatusEntryDoc = StatusEntry;
 
 /** Builtin templates carry no governance fields; the registry's latest versions do. */
 export type TemplateDoc = MessageTemplate & Partial<TemplateGovernanceFields>;

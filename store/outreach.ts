@@ -1,31 +1,13 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { OutreachOutcome, OutreachStatus, OutreachTask, TalkingPoints } from '../domain/outreach';
-import type { Tier } from '../domain/audience/service-model';
+import type { OutreachTask, OutreachTaskFields, TalkingPoints } from '../domain/outreach';
 
 /**
  * Direct outreach tasks (M3.5), one per incident and account, keyed by `_id` =
  * `${incidentId}#${customerId}`: FerretDB answers `_id` lookups without scanning, and a second
  * insert of the same task fails instead of making a twin.
  */
-export interface OutreachTaskDoc {
+export interface OutreachTaskDoc extends OutreachTaskFields<Date> {
   _id: string;
-  incidentId: string;
-  customerId: string;
-  customerName: string;
-  tier: Tier;
-  phone?: string;
-  accountManager?: { name: string; email: string };
-  version: number;
-  talkingPoints: TalkingPoints;
-  createdAt: Date;
-  dueAt: Date;
-  status: OutreachStatus;
-  completedAt?: Date;
-  completedBy?: string;
-  outcome?: OutreachOutcome;
-  notes?: string;
-  escalatedAt?: Date;
-  escalatedTo?: string[];
 }
 
 const outreachTask = new Schema<OutreachTaskDoc>({

@@ -17,10 +17,8 @@ export interface TalkingPoints {
   text: string;
 }
 
-/** One account's call, as the API and activities see it (times as ISO strings). */
-export interface OutreachTask {
-  /** `${incidentId}#${customerId}` */
-  id: string;
+/** What a task records, with its times as `T`: ISO strings here, dates where the store keeps it. */
+export interface OutreachTaskFields<T = string> {
   incidentId: string;
   customerId: string;
   customerName: string;
@@ -30,15 +28,21 @@ export interface OutreachTask {
   /** The message version the talking points come from. */
   version: number;
   talkingPoints: TalkingPoints;
-  createdAt: string;
-  dueAt: string;
+  createdAt: T;
+  dueAt: T;
   status: OutreachStatus;
-  completedAt?: string;
+  completedAt?: T;
   completedBy?: string;
   outcome?: OutreachOutcome;
   notes?: string;
-  escalatedAt?: string;
+  escalatedAt?: T;
   escalatedTo?: string[];
+}
+
+/** One account's call, as the API and activities see it. */
+export interface OutreachTask extends OutreachTaskFields {
+  /** `${incidentId}#${customerId}` */
+  id: string;
 }
 
 /** One task per incident and account: a retried or repeated creation finds the task it made. */

@@ -12,16 +12,8 @@ export const channels = ['email', 'status-page', 'webhook', 'in-app', 'sms', 'sl
 export type Channel = (typeof channels)[number];
 
 export const audiences = [
-  'customers',
-  'partners',
-  'regulators',
-  'internal-support',
-  'account-management',
-  'engineering',
-  'executives',
-  'legal',
-  'pr',
-  'dpo',
+  'customers', 'partners', 'regulators',
+  'internal-support', 'account-management', 'engineering', 'executives', 'legal', 'pr', 'dpo',
 ] as const;
 export type Audience = (typeof audiences)[number];
 
@@ -35,13 +27,7 @@ export const incidentRoles = ['communication-lead', 'drafter', 'reviewer', 'appr
 export type IncidentRole = (typeof incidentRoles)[number];
 
 /** The steps of the first minutes of an incident, each with a deadline measured from detection. */
-export const deadlineSteps = [
-  'first-internal-notice',
-  'draft-ready',
-  'review-complete',
-  'approval',
-  'first-external-message',
-] as const;
+export const deadlineSteps = ['first-internal-notice', 'draft-ready', 'review-complete', 'approval', 'first-external-message'] as const;
 export type DeadlineStep = (typeof deadlineSteps)[number];
 
 /** What a blackout may hold back until remediation is done. */
