@@ -19,7 +19,7 @@ export function isWebhookSecret(secret: string): boolean {
   return bytes >= 24 && bytes <= 64;
 }
 
-/** A `whsec_` secret around a fresh random key, which the caller draws (32 bytes: `randomBytes(32)`). */
+/** A `whsec_` secret around a fresh random key of 24 to 64 bytes, which the caller draws (32 is usual). */
 export function newWebhookSecret(key: Uint8Array): string {
   return `${secretPrefix}${Buffer.from(key).toString('base64')}`;
 }
