@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { alertSecret } from '../../config/alerts';
 import { alertIncidentId } from '../../domain/alerts';
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 import type { MailpitMessage } from '../support/mailpit';
-import { waitFor } from '../support/wait';
+import { waitForState } from '../support/incidents';
 
 /**
  * Monitoring intake on the demo data set (M1.3): what labels map to, matcher rules, unmapped
@@ -14,13 +14,7 @@ import { waitFor } from '../support/wait';
 const operators = `${uniqueName('unmapped')}@herald.test`;
 process.env.HERALD_UNMAPPED_ALERT_EMAILS = operators;
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ data: 'demo' });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ data: 'demo' });
 
 /** Alertmanager's webhook v4 body for one firing alert with exactly these labels. */
 function alertmanager(fingerprint: string, labels: Record<string, string>, summary: string) {
@@ -46,8 +40,6 @@ async function post(payload: unknown, auth: 'bearer' | 'hmac' = 'bearer') {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-const incident = async (id: string) => (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body;
-
 describe('alert labels mapped through the service model', () => {
   it("[M1.3] opens an incident on a service's components from an alert with only a service label", async () => {
     const fingerprint = uniqueName('svc');
@@ -55,7 +47,7 @@ describe('alert labels mapped through the service model', () => {
     expect(res.status).toBe(202);
     const incidentId = alertIncidentId(fingerprint);
     expect(res.body.alerts).toEqual([expect.objectContaining({ incidentId, outcome: 'opened', rule: 'default' })]);
-    const state = await waitFor(() => incident(incidentId), (s) => s?.status !== undefined && s.playbook !== undefined, 'the incident');
+    const state = await waitForState(h, incidentId, (s) => s?.status !== undefined && s.playbook !== undefined, 'the incident');
     expect(state).toMatchObject({ category: 'outage', severity: 'SEV2', components: ['email-delivery', 'webhook-delivery'], declaredBy: 'alertmanager' });
   });
 
@@ -63,7 +55,7 @@ describe('alert labels mapped through the service model', () => {
     const prod = uniqueName('db');
     const opened = await post(alertmanager(prod, { alertname: 'PostgresReplicationLag', severity: 'page', env: 'prod' }, `Replication lag ${prod}`), 'hmac');
     expect(opened.body.alerts).toEqual([expect.objectContaining({ outcome: 'opened', rule: 'database-critical' })]);
-    const state = await waitFor(() => incident(alertIncidentId(prod)), (s) => s?.playbook !== undefined, 'the incident');
+    const state = await waitForState(h, alertIncidentId(prod), (s) => s?.playbook !== undefined, 'the incident');
     expect(state).toMatchObject({ category: 'outage', severity: 'SEV2', components: ['database'] });
 
     const staging = uniqueName('db-staging');
@@ -113,7 +105,7 @@ describe('a firing alert that monitoring repeats', () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++) outcomes.push((await post(payload)).body.alerts[0].outcome);
     expect(outcomes).toEqual(['opened', 'joined', 'joined', 'joined', 'joined']);
-    const state = await waitFor(() => incident(alertIncidentId(fingerprint)), (s) => s?.alerts?.[0]?.count === 5, 'five deliveries counted');
+    const state = await waitForState(h, alertIncidentId(fingerprint), (s) => s?.alerts?.[0]?.count === 5, 'five deliveries counted');
     expect(state.alerts).toEqual([{
       fingerprint, alertName: 'HighErrorRate', status: 'firing', count: 5, firstSeenAt: expect.any(String), lastSeenAt: expect.any(String),
     }]);

@@ -3,15 +3,10 @@ import { alertSecret } from '../../config/alerts';
 import { alertIncidentId } from '../../domain/alerts';
 import { workflowIdFor } from '../../domain/incident';
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { waitFor, workflowIdle } from '../support/wait';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
 const secret = alertSecret();
 
@@ -94,19 +89,20 @@ describe('monitoring alerts open incidents with no human step', () => {
     expect(repeat.status).toBe(202);
     expect(repeat.body.alerts[0]).toMatchObject({ incidentId, outcome: 'joined' });
     expect((await h.client.workflow.getHandle(workflowId).describe()).runId).toBe(runId);
-    for (let i = 0; i < 50 && (await signalsReceived(workflowId)).length < 2; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => signalsReceived(workflowId), (s) => s.length >= 2, 'the repeat signalled');
     expect(await signalsReceived(workflowId)).toEqual(['alert', 'alert']);
-    for (let i = 0; i < 50 && (await executions(workflowId)) < 1; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => executions(workflowId), (n) => n >= 1, 'the execution listed');
     expect(await executions(workflowId)).toBe(1);
 
-    await new Promise((r) => setTimeout(r, 1000));
+    // The workflow has acted on the repeat: whatever it sent for it, Mailpit holds.
+    await workflowIdle(h.client.workflow.getHandle(workflowId));
     expect((await h.mailpit.toDomain(h.domain)).filter((m) => m.Subject.includes(title))).toHaveLength(3);
 
     // A resolved alert is recorded on the incident but does not resolve it.
     const resolved = await post('/v1/alerts/alertmanager', alertmanager(fingerprint, title, { status: 'resolved' }));
     expect(resolved.status).toBe(202);
     expect(resolved.body).toEqual({ incidents: [], alerts: [expect.objectContaining({ incidentId, status: 'resolved', outcome: 'recorded' })] });
-    for (let i = 0; i < 50 && (await signalsReceived(workflowId)).length < 3; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => signalsReceived(workflowId), (s) => s.length >= 3, 'the resolved alert signalled');
     expect(await signalsReceived(workflowId)).toEqual(['alert', 'alert', 'alert']);
     const after = await h.request('GET', `/v1/incidents/${incidentId}`, { key: keys.viewer });
     expect(after.body.status).toBe('published');

@@ -1,7 +1,7 @@
 import { demoCustomers } from '../../store/demo-data';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 import type { MailpitMessage } from '../support/mailpit';
-import { waitFor } from '../support/wait';
+import { declareIncident, emailBroadcastDone, signAll, waitForState } from '../support/incidents';
 
 /**
  * Who receives what (M1.4, M3.3), on exactly the data set `npm start` seeds: every channel reaches
@@ -10,25 +10,11 @@ import { waitFor } from '../support/wait';
  * data-breach notice the law requires reaches everyone affected, recorded per recipient.
  */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ data: 'demo' });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ data: 'demo' });
 
 const customerAddresses = new Set(demoCustomers.flatMap((c) => c.emails ?? []).map((e) => e.toLowerCase()));
 
-async function incident(id: string) {
-  return (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body;
-}
-
-async function declare(body: Record<string, unknown>): Promise<string> {
-  const res = await h.request('POST', '/v1/incidents', { key: keys.responder, body: { summary: 'Some people cannot sign in or load the dashboard.', ...body } });
-  expect(res.status).toBe(201);
-  return res.body.incidentId as string;
-}
+const declare = (body: Record<string, unknown>) => declareIncident(h, { summary: 'Some people cannot sign in or load the dashboard.', ...body });
 
 async function audience(id: string) {
   const res = await h.request('GET', `/v1/audience?incident=${id}`, { key: keys.responder });
@@ -44,17 +30,9 @@ const emailsOf = (a: Awaited<ReturnType<typeof audience>>) => a.customers.flatMa
 
 async function versionMail(id: string, version: number, expected: string[]): Promise<string[]> {
   await h.mailpit.waitForIncident(id, (m) => ofVersion(m, id, version).length >= expected.length);
-  // A moment for anything that should not have been sent to arrive too.
-  await new Promise((r) => setTimeout(r, 1000));
+  // Whatever else the broadcast sent has arrived too.
+  await emailBroadcastDone(h, id, version);
   return addresses(ofVersion(await h.mailpit.forIncident(id), id, version));
-}
-
-async function signAll(id: string, version: number): Promise<void> {
-  const waiting = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval' && s.currentDraft?.version === version, `v${version} awaiting approval`);
-  for (const role of waiting.requiredApprovers as string[]) {
-    const signed = await h.request('POST', `/v1/incidents/${id}/approvals`, { key: keys.approver, body: { version, hash: waiting.currentDraft.hash, as: role } });
-    expect(signed.status).toBe(200);
-  }
 }
 
 let suppressedAddress: string;
@@ -116,7 +94,7 @@ describe('who receives what, on the demo data', () => {
     expect(expectedNext).toEqual(expected.filter((e) => e !== 'sre@hooli.example'));
     const resolved = await h.request('POST', `/v1/incidents/${id}/resolve`, { key: keys.responder, body: { summary: 'Sign-in works again for everyone.' } });
     expect(resolved.status).toBe(202);
-    const next = await waitFor(() => incident(id), (s) => s.published.length >= 2, 'the resolution published');
+    const next = await waitForState(h, id, (s) => s.published.length >= 2, 'the resolution published');
     expect(await versionMail(id, next.published[1].version, expectedNext)).toEqual(expectedNext);
     suppressedAddress = 'sre@hooli.example';
   });
@@ -127,7 +105,7 @@ describe('who receives what, on the demo data', () => {
     expect(reach.customers.find((m) => m.customerId === 'vandelay')).toMatchObject({ channels: ['in-app'], emails: [] });
     const expected = emailsOf(reach);
     expect(expected).not.toContain('art@vandelay.example');
-    await signAll(id, 1);
+    await signAll(h, id, 1);
     expect(await versionMail(id, 1, expected)).toEqual(expected);
     // The in-app notice is there for Vandelay, as its preferences ask.
     const notices = await h.request('GET', '/v1/customers/vandelay/notices', { key: keys.viewer });
@@ -153,7 +131,7 @@ describe('who receives what, on the demo data', () => {
     expect(byId.hooli).toMatchObject({ emails: ['sre@hooli.example'], override: { overrode: ['suppression'] } });
     expect(byId.vandelay).toMatchObject({ channels: ['email'], emails: ['art@vandelay.example'], override: { overrode: ['severity-floor'] } });
     const expected = emailsOf(reach);
-    await signAll(id, 1);
+    await signAll(h, id, 1);
     expect(await versionMail(id, 1, expected)).toEqual(expected);
 
     const recipients = await h.request('GET', `/v1/incidents/${id}/email-recipients?version=1`, { key: keys.manager });

@@ -7,6 +7,7 @@ import type { ReceivedDemoWebhook } from '../../stack/demo-receiver';
 import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
 import { startWebhookReceiver, type ReceivedWebhook, type Receiver } from '../support/receivers';
+import { declareIncident, waitForState } from '../support/incidents';
 import { expectTrackedClick } from '../support/tracked-links';
 import { waitFor } from '../support/wait';
 
@@ -27,16 +28,8 @@ afterAll(async () => {
 });
 
 async function declare(severity: string, components: string[]) {
-  const res = await h.request('POST', '/v1/incidents', {
-    key: keys.responder,
-    body: { title: `Webhook deliveries are delayed ${uniqueName('t')}`, category: 'outage', severity, components, summary: 'Some webhooks arrive late.' },
-  });
-  expect(res.status).toBe(201);
-  return res.body.incidentId as string;
+  return declareIncident(h, { title: `Webhook deliveries are delayed ${uniqueName('t')}`, category: 'outage', severity, components, summary: 'Some webhooks arrive late.' });
 }
-
-const state = (id: string, ok: (s: any) => boolean) =>
-  waitFor(async () => (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body, ok, `incident ${id}`);
 
 /** What the demo receiver got for one incident, read through its own HTTP API as a developer would. */
 async function receivedFor(customerId: string, incidentId: string): Promise<ReceivedDemoWebhook[]> {
@@ -49,7 +42,7 @@ async function receivedFor(customerId: string, incidentId: string): Promise<Rece
 describe('customer webhooks on the demo data (Standard Webhooks)', () => {
   it('[M3.3, M7.6, M2.6] an incident on a component the demo webhook customers subscribe to reaches their endpoints, signed, verified by the demo receiver, and listed in the API', async () => {
     const id = await declare('SEV3', ['webhook-delivery']);
-    await state(id, (s) => s.status === 'published');
+    await waitForState(h, id, (s) => s.status === 'published');
     // Stark (German) and Tyrell subscribe to webhook-delivery and have endpoints; Acme does not subscribe to it.
     const [stark, tyrell] = await Promise.all(
       ['stark', 'tyrell'].map((c) => waitFor(() => receivedFor(c, id), (r) => r.length === 1, `the webhook of ${id} at ${c}`)),
@@ -111,7 +104,7 @@ describe('customer webhooks on the demo data (Standard Webhooks)', () => {
     expect(created.status).toBe(201);
 
     const id = await declare('SEV3', ['webhook-delivery']);
-    await state(id, (s) => s.status === 'published');
+    await waitForState(h, id, (s) => s.status === 'published');
     const resolved = await h.request('POST', `/v1/incidents/${id}/resolve`, { key: keys.responder, body: { summary: 'Webhook delivery has caught up.' } });
     expect(resolved.status).toBe(202);
     // The incident's workflow completes: nothing of it waited for the broken endpoint.

@@ -1,7 +1,7 @@
 import { describeTemplateCoverage, templateCoverage } from '../../store/template-coverage';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 import type { MailpitMessage } from '../support/mailpit';
-import { waitFor } from '../support/wait';
+import { declareIncident, signAll, waitForState } from '../support/incidents';
 
 /**
  * The data-exposure path on exactly the data set `npm start` seeds (M2.3, M5.3): the tag's own
@@ -9,37 +9,12 @@ import { waitFor } from '../support/wait';
  * closes through POST …/resolve with the resolution message delivered.
  */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ data: 'demo' });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ data: 'demo' });
 
 // Nothing depends on payments: Acme, Umbrella and Soylent (en), Pampa (es) and Gringotts (nl) subscribe to it.
 const customers = ['beheer@gringotts.example', 'cto@acme.example', 'finance@soylent.example', 'noc@umbrella.example', 'ops@acme.example', 'ops@soylent.example', 'soporte@pampa.example'];
 const toCustomers = (msgs: MailpitMessage[], subject: (s: string) => boolean) =>
   msgs.filter((m) => subject(m.Subject) && customers.includes(m.To[0]?.Address));
-
-async function incident(id: string) {
-  return (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body;
-}
-
-/** Signs the current version as every approver role still pending (demo-approver-key holds them all). */
-async function signAll(id: string, version: number): Promise<void> {
-  const state = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval' && s.currentDraft?.version === version, `v${version} awaiting approval`);
-  for (const role of state.requiredApprovers as string[]) {
-    const res = await h.request('POST', `/v1/incidents/${id}/approvals`, { key: keys.approver, body: { version, hash: state.currentDraft.hash, as: role } });
-    expect(res.status).toBe(200);
-  }
-}
-
-async function declare(body: Record<string, unknown>): Promise<string> {
-  const res = await h.request('POST', '/v1/incidents', { key: keys.responder, body });
-  expect(res.status).toBe(201);
-  return res.body.incidentId as string;
-}
 
 describe('a data-exposure incident on the demo data', () => {
   it('[M5.3] seeds every shipped template with legal and data-protection reviews dated at seeding, current for a year', async () => {
@@ -61,18 +36,18 @@ describe('a data-exposure incident on the demo data', () => {
 
   it('[M2.3, M5.3] sends the reviewed data-exposure notice once every approver signed, and closes through resolve', async () => {
     const title = `Export job exposed records ${Date.now()}`;
-    const id = await declare({
+    const id = await declareIncident(h, {
       title, category: 'data-breach', severity: 'SEV1', components: ['payments'], tags: ['data-exposure'],
       summary: 'A misconfigured export made payment receipts readable by other accounts for two hours.',
       fields: { dataCategories: 'email addresses', exposureWindow: 'two hours', affectedRecordCount: '1200' },
     });
 
-    const drafted = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval', 'the first version awaiting approval');
+    const drafted = await waitForState(h, id, (s) => s.status === 'awaiting-approval', 'the first version awaiting approval');
     expect(drafted.currentDraft).toMatchObject({ version: 1, templateId: 'data-exposure-notice' });
     expect(drafted.requiredApprovers).toEqual(['legal', 'pr', 'executive', 'dpo']);
     expect(Object.keys(drafted.currentDraft.translations)).toEqual(['es', 'nl']);
-    await signAll(id, 1);
-    const published = await waitFor(() => incident(id), (s) => s.status === 'published' || !!s.blockedBy, 'the first version published');
+    await signAll(h, id, 1);
+    const published = await waitForState(h, id, (s) => s.status === 'published' || !!s.blockedBy, 'the first version published');
     expect(published.blockedBy).toBeUndefined();
 
     const first = await h.mailpit.waitForIncident(id, (m) => toCustomers(m, (s) => s.includes(title)).length === customers.length);
@@ -84,11 +59,11 @@ describe('a data-exposure incident on the demo data', () => {
 
     const resolve = await h.request('POST', `/v1/incidents/${id}/resolve`, { key: keys.responder, body: { summary: 'The export is closed and the logs are private again.' } });
     expect(resolve.status).toBe(202);
-    const closing = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval' && s.currentDraft?.phase === 'resolved', 'the resolution awaiting approval');
+    const closing = await waitForState(h, id, (s) => s.status === 'awaiting-approval' && s.currentDraft?.phase === 'resolved', 'the resolution awaiting approval');
     expect(closing.currentDraft.templateId).toBe('generic-resolved');
-    await signAll(id, closing.currentDraft.version);
+    await signAll(h, id, closing.currentDraft.version);
 
-    const done = await waitFor(() => incident(id), (s) => s.status === 'resolved', 'the incident resolved');
+    const done = await waitForState(h, id, (s) => s.status === 'resolved', 'the incident resolved');
     expect(done.resolvedAt).toEqual(expect.any(String));
     expect(done.blockedBy).toBeUndefined();
     const resolved = (s: string) => s === `Resolved: ${title}`;
@@ -114,16 +89,16 @@ describe('a data-exposure incident on the demo data', () => {
     );
 
     const title = `Records service errors for a regulated customer ${Date.now()}`;
-    const id = await declare({
+    const id = await declareIncident(h, {
       title, category: 'outage', severity: 'SEV2', components: ['email-delivery'], tags: ['regulated-customer'],
       summary: 'Delivery of notifications fails for some customers.',
       fields: { regulatoryReference: 'HIPAA 164.410', contractualNoticeDeadline: '24 hours' },
     });
-    const drafted = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval', 'the first version awaiting approval');
+    const drafted = await waitForState(h, id, (s) => s.status === 'awaiting-approval', 'the first version awaiting approval');
     expect(drafted.currentDraft.templateId).toBe('regulated-customer-notice');
-    await signAll(id, 1);
+    await signAll(h, id, 1);
 
-    const blocked = await waitFor(() => incident(id), (s) => !!s.blockedBy, 'blockedBy on the incident');
+    const blocked = await waitForState(h, id, (s) => !!s.blockedBy, 'blockedBy on the incident');
     expect(blocked.status).toBe('drafting');
     expect(blocked.blockedBy).toEqual({
       version: 1,

@@ -1,13 +1,8 @@
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { declareIncident, waitForState } from '../support/incidents';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
 /** Every incident action route, the roles it documents, and a body it accepts. */
 const actions: { path: string; roles: string[]; body: unknown }[] = [
@@ -35,23 +30,14 @@ async function declare(severity: string, extra: Record<string, unknown> = {}) {
     summary: 'Some requests to the API fail with errors.',
     ...extra,
   };
-  expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
+  await declareIncident(h, body);
   return body;
-}
-
-async function waitForState(id: string, predicate: (s: any) => boolean) {
-  for (let i = 0; i < 300; i++) {
-    const res = await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer });
-    if (res.status === 200 && predicate(res.body)) return res.body;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`incident ${id} never reached the expected state`);
 }
 
 describe('incident actions over HTTP', () => {
   it('[M4.4, M4.5, M4.6] refuses every action to a viewer or an approver-only key and to an unknown incident', async () => {
     const { id } = await declare('SEV4');
-    await waitForState(id, (s) => s.status === 'published');
+    await waitForState(h, id, (s) => s.status === 'published');
     for (const a of actions) {
       for (const key of [keys.viewer, keys.approver]) {
         const res = await h.request('POST', `/v1/incidents/${id}/${a.path}`, { key, body: a.body });
@@ -61,7 +47,7 @@ describe('incident actions over HTTP', () => {
       expect((await h.request('POST', `/v1/incidents/INC-never-declared/${a.path}`, { key: keys.manager, body: a.body })).status).toBe(404);
     }
     // Nothing a refused caller sent reached the incident.
-    const state = await waitForState(id, () => true);
+    const state = await waitForState(h, id, () => true);
     expect(state.currentDraft.version).toBe(1);
     expect(state.decisions).toEqual([]);
     expect(state.blackout).toBeUndefined();
@@ -69,7 +55,7 @@ describe('incident actions over HTTP', () => {
 
   it('[M3.6, M4.5] drafts, decisions and publication: 400 for bad bodies, 409 with the current version for a stale base', async () => {
     const { id } = await declare('SEV4');
-    await waitForState(id, (s) => s.status === 'published');
+    await waitForState(h, id, (s) => s.status === 'published');
     const bad = await h.request('POST', `/v1/incidents/${id}/drafts`, { key: keys.responder, body: { baseVersion: 0, subject: 'x', text: '' } });
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i: any) => i.path).sort()).toEqual(['baseVersion', 'subject', 'text']);
@@ -101,7 +87,7 @@ describe('incident actions over HTTP', () => {
     const publish = await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 2 } });
     expect(publish.status).toBe(202);
     expect(publish.body).toEqual({ version: 2, status: 'publishing' });
-    const published = await waitForState(id, (s) => s.published.some((p: any) => p.version === 2));
+    const published = await waitForState(h, id, (s) => s.published.some((p: any) => p.version === 2));
     expect(published.decisions).toEqual([expect.objectContaining({ id: 'D1', linkedVersions: [2] })]);
     expect((await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 2 } })).status).toBe(409);
 
@@ -111,12 +97,12 @@ describe('incident actions over HTTP', () => {
     const review = await h.request('POST', `/v1/incidents/${id}/reviews`, { key: keys.responder, body: { version: 2, verdict: 'accurate' } });
     expect(review.status).toBe(201);
     expect(review.body).toEqual({ recorded: true });
-    expect((await waitForState(id, (s) => s.reviews.length === 1)).reviews[0]).toMatchObject({ version: 2, reviewer: 'riley@herald.example', verdict: 'accurate' });
+    expect((await waitForState(h, id, (s) => s.reviews.length === 1)).reviews[0]).toMatchObject({ version: 2, reviewer: 'riley@herald.example', verdict: 'accurate' });
   });
 
   it('[M4.4] roles and handoffs: the recipient acknowledges, anyone else is refused, and there is nothing to acknowledge twice', async () => {
     const { id } = await declare('SEV4');
-    await waitForState(id, (s) => s.status === 'published');
+    await waitForState(h, id, (s) => s.status === 'published');
     expect((await h.request('POST', `/v1/incidents/${id}/roles`, { key: keys.manager, body: { role: 'drafter', person: 'not-an-email' } })).status).toBe(400);
     expect((await h.request('POST', `/v1/incidents/${id}/roles`, { key: keys.manager, body: { role: 'janitor', person: 'dana@herald.example' } })).status).toBe(400);
     const role = await h.request('POST', `/v1/incidents/${id}/roles`, { key: keys.manager, body: { role: 'drafter', person: 'dana@herald.example' } });
@@ -146,7 +132,7 @@ describe('incident actions over HTTP', () => {
     expect((await h.request('POST', `/v1/incidents/${id}/handoffs/acknowledge`, { key: keys.manager, body: {} })).status).toBe(409);
     const toSelf = await h.request('POST', `/v1/incidents/${id}/handoffs`, { key: keys.manager, body: { to: 'morgan@herald.example', notes: 'to myself' } });
     expect(toSelf.status).toBe(409);
-    const state = await waitForState(id, (s) => s.handoffs.length === 1);
+    const state = await waitForState(h, id, (s) => s.handoffs.length === 1);
     expect(state.roles['communication-lead']).toEqual(['morgan@herald.example']);
     expect(state.roles.drafter).toEqual(['dana@herald.example']);
     expect(state.handoffs[0]).toMatchObject({ from: 'comms-lead@herald.internal', to: 'morgan@herald.example', notes: 'v1 is out; legal wants to see the next one.' });
@@ -154,7 +140,7 @@ describe('incident actions over HTTP', () => {
 
   it('[M4.6, M1.2, M4.1, M4.2] blackouts, classification, internal updates and briefings answer with their status codes', async () => {
     const { id } = await declare('SEV4');
-    await waitForState(id, (s) => s.status === 'published');
+    await waitForState(h, id, (s) => s.status === 'published');
     expect((await h.request('POST', `/v1/incidents/${id}/blackouts`, { key: keys.responder, body: { minutes: 0, reason: 'x' } })).status).toBe(400);
     const tooLong = await h.request('POST', `/v1/incidents/${id}/blackouts`, { key: keys.responder, body: { minutes: 90, reason: 'long call' } });
     expect(tooLong.status).toBe(400);
@@ -173,13 +159,13 @@ describe('incident actions over HTTP', () => {
     expect(update.body).toEqual({ queued: true });
     const briefing = await h.request('POST', `/v1/incidents/${id}/briefings`, { key: keys.manager, body: {} });
     expect(briefing.status).toBe(202);
-    const held = await waitForState(id, (s) => s.held.length === 3);
+    const held = await waitForState(h, id, (s) => s.held.length === 3);
     expect(held.held.map((x: any) => x.kind)).toEqual(['notice', 'notice', 'briefing']);
 
     const ended = await h.request('POST', `/v1/incidents/${id}/blackouts/end`, { key: keys.responder, body: {} });
     expect(ended.status).toBe(200);
     expect(ended.body).toEqual({ released: 3 });
-    expect((await waitForState(id, (s) => s.briefings === 1)).held).toEqual([]);
+    expect((await waitForState(h, id, (s) => s.briefings === 1)).held).toEqual([]);
 
     expect((await h.request('POST', `/v1/incidents/${id}/classification`, { key: keys.responder, body: { severity: 'SEV9' } })).status).toBe(400);
     expect((await h.request('POST', `/v1/incidents/${id}/classification`, { key: keys.responder, body: { addTags: ['Not A Tag'] } })).status).toBe(400);
@@ -190,7 +176,7 @@ describe('incident actions over HTTP', () => {
 
   it('[M1.1] an incident on the email-delivery component sends customers to the status page instead, and audits the fallback', async () => {
     const { id } = await declare('SEV4', { components: ['email-delivery'] });
-    const state = await waitForState(id, (s) => s.status === 'published');
+    const state = await waitForState(h, id, (s) => s.status === 'published');
     const customers = state.published[0].channels.find((c: any) => c.audience === 'customers');
     expect(customers).toEqual({ audience: 'customers', channel: 'status-page', fellBack: true, reason: 'email depends on "email-delivery", which this incident affects' });
     expect(state.published[0].emailRecipients).toBe(0);

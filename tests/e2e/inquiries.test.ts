@@ -1,23 +1,12 @@
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { declareIncident } from '../support/incidents';
+import { waitFor } from '../support/wait';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
-async function declare(): Promise<string> {
-  const id = uniqueName('INQ');
-  const res = await h.request('POST', '/v1/incidents', {
-    key: keys.responder,
-    body: { id, title: 'Payments declined', category: 'outage', severity: 'SEV3', components: ['payments'], summary: 'Some card payments are declined.' },
-  });
-  expect(res.status).toBe(201);
-  return id;
-}
+const declare = () =>
+  declareIncident(h, { id: uniqueName('INQ'), title: 'Payments declined', category: 'outage', severity: 'SEV3', components: ['payments'], summary: 'Some card payments are declined.' });
 
 describe('inquiry routing to the war room', () => {
   it('[M3.2] attaches support and social inquiries to the war-room feed with personal data stripped, and answers the customer without internal notes', async () => {
@@ -57,14 +46,11 @@ describe('inquiry routing to the war room', () => {
     for (const secret of ['jack.shephard', '4111', '555 0199', 'Kate Austen', 'Oceanic Airlines']) expect(raw).not.toContain(secret);
 
     // The first update is published by the workflow; the answer quotes it and nothing from the war room.
-    const response = await (async () => {
-      for (let i = 0; i < 100; i++) {
-        const r = await h.request('GET', `/v1/incidents/${id}/inquiries/${stored.inquiryId}/response`, { key: keys.responder });
-        if (r.body?.subject?.startsWith('Re:')) return r;
-        await new Promise((res) => setTimeout(res, 200));
-      }
-      throw new Error('no published update');
-    })();
+    const response = await waitFor(
+      () => h.request('GET', `/v1/incidents/${id}/inquiries/${stored.inquiryId}/response`, { key: keys.responder }),
+      (r) => !!r.body?.subject?.startsWith('Re:'),
+      'an answer quoting the published update',
+    );
     expect(response.status).toBe(200);
     expect(Object.keys(response.body).sort()).toEqual(['incidentId', 'inquiryId', 'receivedAt', 'statusPageUrl', 'subject', 'text']);
     expect(response.body.subject).toBe('Re: Payments declined');

@@ -1,10 +1,9 @@
-import type { Transporter } from 'nodemailer';
-import { createPublicationActivities, type PublicationCheckRequest, type PublicationCheckResult } from '../../activities/publication';
-import { localizedContentHash, textToHtml } from '../../domain/messages/content-hash';
+import type { PublicationCheckRequest } from '../../activities/publication';
 import { PlaybookSchema, type Playbook } from '../../domain/playbooks/schema';
-import { createMailer } from '../../workers/worker';
-import { testEnv, uniqueName } from '../support/env';
-import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { uniqueName } from '../support/env';
+import { harnessForFile } from '../support/harness';
+import { nearMisses } from '../support/incidents';
+import { basePolicy, checkedAt as at, checkedMessage, publicationCheck, translation, type CheckedMessage as Message } from '../support/publication';
 
 /**
  * Plain language enforced before publication (M2.1): a playbook's `messages.plainLanguage` bar
@@ -12,49 +11,16 @@ import { keys, startHarness, workerConfig, type Harness } from '../support/harne
  * worker runs it against FerretDB, and the stop is a near miss read back through the API.
  */
 
-let h: Harness;
-let mailer: Transporter;
-let checkPublication: (req: PublicationCheckRequest) => Promise<PublicationCheckResult>;
+const h = harnessForFile({ worker: false });
+const checkPublication = publicationCheck(h);
 
-const at = '2025-06-01T12:00:00.000Z';
-const basePolicy: Playbook['messages'] = {
-  locale: 'en',
-  customNarratives: { allowed: true, extraApprovals: [] },
-  disclosureApprovers: ['legal', 'executive'],
-};
 const strict: Playbook['messages'] = { ...basePolicy, plainLanguage: { minReadingEase: 50, maxFindings: 0 } };
 
 const jargon = 'Elevated p99 latency on the authz-gateway cluster caused 5xx errors. We initiated a failover and a rollback of the deployment; mitigation is in progress. ETA unknown.';
 const plain = 'Some people cannot sign in. We are fixing it now. We will post the next update by 14:30 UTC.';
 
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-  mailer = createMailer(testEnv().smtpUrl);
-  ({ checkPublication } = createPublicationActivities({ store: h.store, mailer, config: workerConfig('http://status.herald.test') }));
-});
-afterAll(async () => {
-  mailer?.close();
-  await h?.close();
-});
 
-type Message = PublicationCheckRequest['message'];
-
-function message(over: Partial<Message> = {}): Message {
-  const m: Message = {
-    version: 3,
-    hash: '',
-    phase: 'investigating',
-    subject: 'Sign-in problems',
-    text: plain,
-    html: '',
-    templateId: 'generic-investigating',
-    createdAt: at,
-    author: 'Riley Responder',
-    locale: 'en',
-    ...over,
-  };
-  return { ...m, html: textToHtml(m.text), hash: localizedContentHash(m.subject, m.text, m.translations) };
-}
+const message = (over: Partial<Message> = {}): Message => checkedMessage({ version: 3, subject: 'Sign-in problems', text: plain, ...over });
 
 function request(m: Message, over: Partial<Omit<PublicationCheckRequest, 'message'>> = {}): PublicationCheckRequest {
   return {
@@ -68,13 +34,6 @@ function request(m: Message, over: Partial<Omit<PublicationCheckRequest, 'messag
   };
 }
 
-const translation = (subject: string, text: string) => ({ subject, text, html: textToHtml(text) });
-
-async function nearMisses(incidentId: string): Promise<{ kind: string; details: Record<string, any> }[]> {
-  const res = await h.request('GET', `/v1/incidents/${incidentId}/near-misses`, { key: keys.manager });
-  expect(res.status).toBe(200);
-  return res.body.nearMisses;
-}
 
 describe('plain language before publication', () => {
   it('[M2.1] a playbook may carry the bar in its message policy', () => {
@@ -103,7 +62,7 @@ describe('plain language before publication', () => {
     expect(details.findings).toContainEqual({ locale: 'en', kind: 'jargon', start: 13, end: 20, text: 'latency', suggestion: 'say "delay"' });
     expect(details.findings).toContainEqual({ locale: 'en', kind: 'internal-name', start: 28, end: 41, text: 'authz-gateway', suggestion: 'say "our sign-in system"' });
 
-    const recorded = await nearMisses(req.incident.id);
+    const recorded = await nearMisses(h, req.incident.id);
     expect(recorded).toEqual([
       expect.objectContaining({
         kind: 'blocked-publication',
@@ -112,7 +71,7 @@ describe('plain language before publication', () => {
     ]);
     // A retried activity records the same near miss once.
     await checkPublication(req);
-    expect(await nearMisses(req.incident.id)).toHaveLength(1);
+    expect(await nearMisses(h, req.incident.id)).toHaveLength(1);
   });
 
   it('[M2.1] lets plain text through the same bar', async () => {

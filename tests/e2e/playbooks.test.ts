@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { playbooksDir } from '../../store/playbooks';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ worker: false });
 
 const fileOf = (id: string) => JSON.parse(readFileSync(join(playbooksDir, `${id}.json`), 'utf8'));
 

@@ -1,11 +1,10 @@
-import type { Transporter } from 'nodemailer';
-import { createPublicationActivities, type PublicationCheckRequest, type PublicationCheckResult } from '../../activities/publication';
-import { localizedContentHash, textToHtml } from '../../domain/messages/content-hash';
-import type { Playbook } from '../../domain/playbooks/schema';
+import type { PublicationCheckRequest } from '../../activities/publication';
+import { localizedContentHash } from '../../domain/messages/content-hash';
 import { recordReview, saveTemplate } from '../../store/templates';
-import { createMailer } from '../../workers/worker';
-import { testEnv, uniqueName } from '../support/env';
-import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { uniqueName } from '../support/env';
+import { harnessForFile, keys } from '../support/harness';
+import { nearMisses } from '../support/incidents';
+import { basePolicy, checkedAt as at, checkedMessage, publicationCheck, translation, type CheckedMessage as Message } from '../support/publication';
 
 /**
  * The publication check (M2.2, M2.3, M2.4, M2.5, M5.3) run as the worker runs it, against
@@ -13,50 +12,21 @@ import { keys, startHarness, workerConfig, type Harness } from '../support/harne
  * every problem is a near miss read back through the API (M5.6).
  */
 
-let h: Harness;
-let mailer: Transporter;
-let checkPublication: (req: PublicationCheckRequest) => Promise<PublicationCheckResult>;
+const h = harnessForFile({ worker: false });
+const checkPublication = publicationCheck(h);
+const policy = basePolicy;
 
-const at = '2025-06-01T12:00:00.000Z';
-const policy: Playbook['messages'] = {
-  locale: 'en',
-  customNarratives: { allowed: true, extraApprovals: [] },
-  disclosureApprovers: ['legal', 'executive'],
-};
 
 beforeAll(async () => {
-  h = await startHarness({ worker: false });
-  mailer = createMailer(testEnv().smtpUrl);
-  ({ checkPublication } = createPublicationActivities({ store: h.store, mailer, config: workerConfig('http://status.herald.test') }));
   // Webhook delivery has no dependents and, in the fixtures, no subscribers: these two are its readers.
   await h.store.models.Customer.insertMany([
     { customerId: 'kunde-de', name: 'Kunde GmbH', tier: 'business', locale: 'de', emails: [`it@kunde.${h.domain}`], subscriptions: ['webhook-delivery'] },
     { customerId: 'client-fr', name: 'Client SA', tier: 'business', locale: 'fr', emails: [`it@client.${h.domain}`], subscriptions: ['webhook-delivery'] },
   ]);
 });
-afterAll(async () => {
-  mailer?.close();
-  await h?.close();
-});
 
-type Message = PublicationCheckRequest['message'];
-
-function message(over: Partial<Message> = {}): Message {
-  const m: Message = {
-    version: 2,
-    hash: '',
-    phase: 'investigating',
-    subject: 'Email delivery is delayed',
-    text: 'Some emails arrive up to 30 minutes late. We will post the next update by 14:30 UTC.',
-    html: '',
-    templateId: 'generic-investigating',
-    createdAt: at,
-    author: 'Riley Responder',
-    locale: 'en',
-    ...over,
-  };
-  return { ...m, html: textToHtml(m.text), hash: over.hash ?? localizedContentHash(m.subject, m.text, m.translations) };
-}
+const message = (over: Partial<Message> = {}): Message =>
+  checkedMessage({ version: 2, subject: 'Email delivery is delayed', text: 'Some emails arrive up to 30 minutes late. We will post the next update by 14:30 UTC.', ...over });
 
 function request(over: Partial<Omit<PublicationCheckRequest, 'message'>> & { message?: Message; components?: string[]; tags?: string[] } = {}): PublicationCheckRequest {
   const { components, tags, message: m, ...rest } = over;
@@ -71,13 +41,6 @@ function request(over: Partial<Omit<PublicationCheckRequest, 'message'>> & { mes
   };
 }
 
-async function nearMisses(incidentId: string): Promise<{ kind: string; details: Record<string, any> }[]> {
-  const res = await h.request('GET', `/v1/incidents/${incidentId}/near-misses`, { key: keys.manager });
-  expect(res.status).toBe(200);
-  return res.body.nearMisses;
-}
-
-const translation = (subject: string, text: string) => ({ subject, text, html: textToHtml(text) });
 
 describe('disclosure of the root cause', () => {
   const hypothesis = { statement: 'A misconfigured relay may be dropping connections.', status: 'hypothesis' as const };
@@ -90,7 +53,7 @@ describe('disclosure of the root cause', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'hypothesis-disclosure', check: 'disclosure' })]);
     expect(result.problems[0].reason).toMatch(/disclosure right/);
-    const recorded = await nearMisses(req.incident.id);
+    const recorded = await nearMisses(h, req.incident.id);
     expect(recorded).toEqual([
       expect.objectContaining({ kind: 'hypothesis-disclosure', details: expect.objectContaining({ check: 'disclosure', version: 2, hash: req.message.hash }) }),
     ]);
@@ -105,7 +68,7 @@ describe('disclosure of the root cause', () => {
     const result = await checkPublication(other);
     expect(result.ok).toBe(false);
     expect(result.problems.map((p) => p.kind)).toEqual(['hypothesis-disclosure']);
-    expect((await nearMisses(other.incident.id)).map((n) => n.kind)).toEqual(['hypothesis-disclosure']);
+    expect((await nearMisses(h, other.incident.id)).map((n) => n.kind)).toEqual(['hypothesis-disclosure']);
   });
 
   it('[M2.4] blocks a message that calls the cause confirmed before the incident confirmed it', async () => {
@@ -140,7 +103,7 @@ describe('locales of the affected audience', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'blocked-publication', check: 'locales', details: expect.objectContaining({ missing: ['fr'] }) })]);
     expect(result.fallback).toBeUndefined();
-    expect((await nearMisses(req.incident.id)).map((n) => [n.kind, n.details.check, n.details.missing])).toEqual([['blocked-publication', 'locales', ['fr']]]);
+    expect((await nearMisses(h, req.incident.id)).map((n) => [n.kind, n.details.check, n.details.missing])).toEqual([['blocked-publication', 'locales', ['fr']]]);
   });
 
   it('[M2.5] lets the playbook\'s fallback locale stand in for a missing one, and says so', async () => {
@@ -177,7 +140,7 @@ describe('locales of the affected audience', () => {
     const disagreements = (result.problems[0].details as any).disagreements;
     expect(disagreements.map((d: any) => [d.locale, d.kind]).sort()).toEqual([['de', 'number'], ['de', 'time']]);
     expect(disagreements.find((d: any) => d.kind === 'time').values).toEqual({ en: ['14:30'], de: ['15:30'] });
-    const recorded = await nearMisses(req.incident.id);
+    const recorded = await nearMisses(h, req.incident.id);
     expect(recorded).toEqual([expect.objectContaining({ kind: 'locale-inconsistency', details: expect.objectContaining({ check: 'consistency', reference: 'en' }) })]);
   });
 });
@@ -189,7 +152,7 @@ describe('custom narratives', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'blocked-publication', check: 'governance' })]);
     expect(result.problems[0].reason).toMatch(/does not allow custom narratives/);
-    expect((await nearMisses(req.incident.id)).map((n) => n.details.check)).toEqual(['governance']);
+    expect((await nearMisses(h, req.incident.id)).map((n) => n.details.check)).toEqual(['governance']);
   });
 
   it('[M2.2] needs the extra PR sign-off the playbook asks of custom text, on this exact version', async () => {
@@ -237,7 +200,7 @@ describe('template governance', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'blocked-publication', check: 'governance' })]);
     expect(result.problems[0].reason).toContain('the data-protection review expired at 2098-01-01T00:00:00.000Z');
-    const recorded = await nearMisses(req.incident.id);
+    const recorded = await nearMisses(h, req.incident.id);
     expect(recorded).toEqual([expect.objectContaining({ kind: 'blocked-publication', details: expect.objectContaining({ check: 'governance', templateId }) })]);
   });
 
@@ -280,7 +243,7 @@ describe('near misses of the publication check', () => {
     expect(retried).toEqual(first);
     expect(first.problems.map((p) => p.check)).toEqual(['disclosure', 'locales', 'consistency']);
 
-    const recorded = await nearMisses(req.incident.id);
+    const recorded = await nearMisses(h, req.incident.id);
     expect(recorded.map((n) => [n.kind, n.details.check]).sort()).toEqual([
       ['blocked-publication', 'locales'],
       ['hypothesis-disclosure', 'disclosure'],

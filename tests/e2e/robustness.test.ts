@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
+import { waitForState } from '../support/incidents';
 
 /**
  * Bad input over the whole HTTP API: every operation in /openapi.json (generated from the route
@@ -354,15 +355,6 @@ function requestArb(op: Operation): fc.Arbitrary<Sent> {
   });
 }
 
-async function waitForIncident(id: string) {
-  for (let i = 0; i < 150; i++) {
-    const res = await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer });
-    if (res.status === 200 && res.body.status === 'published') return res.body;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`incident ${id} never published its first message`);
-}
-
 async function declareIncident() {
   incidentId = uniqueName('INC');
   const declared = await h.request('POST', '/v1/incidents', {
@@ -370,7 +362,7 @@ async function declareIncident() {
     body: { id: incidentId, title: 'Checkout API errors', category: 'outage', severity: 'SEV4', components: ['api'], summary: 'Some requests to the API fail.' },
   });
   expect(declared.status).toBe(201);
-  await waitForIncident(incidentId);
+  await waitForState(h, incidentId, (s) => s.status === 'published', `incident ${incidentId} publishing its first message`);
 }
 
 async function ensureOpenIncident() {

@@ -1,13 +1,7 @@
 import { createAudienceActivities } from '../../activities/audience';
-import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { keys, harnessForFile, workerConfig } from '../support/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ worker: false });
 
 describe('service model through the API', () => {
   it('[M1.4] adds components with dependencies and refuses unknown, self and duplicate ones', async () => {

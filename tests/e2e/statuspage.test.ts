@@ -1,13 +1,9 @@
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { declareIncident } from '../support/incidents';
+import { waitForValue } from '../support/wait';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
 const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const componentStatuses = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
@@ -50,15 +46,6 @@ function expectIncident(i: any) {
   }
 }
 
-async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 150; i++) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition never met');
-}
-
 describe('status API in Statuspage v2 format', () => {
   it('[M7.6, M3.3] serves page, status, components and incidents of a real incident, publicly, and follows it to resolution', async () => {
     const quiet = await h.request('GET', '/api/v2/status.json');
@@ -66,14 +53,9 @@ describe('status API in Statuspage v2 format', () => {
     expectPage(quiet.body.page);
     expect(quiet.body.status).toEqual({ indicator: 'none', description: 'All Systems Operational' });
 
-    const id = uniqueName('SP');
-    const declared = await h.request('POST', '/v1/incidents', {
-      key: keys.responder,
-      body: { id, title: 'Slow database <queries> & timeouts', category: 'performance-degradation', severity: 'SEV3', components: ['database'], summary: 'Queries are slower than usual.' },
-    });
-    expect(declared.status).toBe(201);
+    const id = await declareIncident(h, { id: uniqueName('SP'), title: 'Slow database <queries> & timeouts', category: 'performance-degradation', severity: 'SEV3', components: ['database'], summary: 'Queries are slower than usual.' });
 
-    const unresolved = await until(async () => {
+    const unresolved = await waitForValue(async () => {
       const r = await h.request('GET', '/api/v2/incidents/unresolved.json');
       return r.body.incidents.length ? r.body : undefined;
     });
@@ -105,7 +87,7 @@ describe('status API in Statuspage v2 format', () => {
 
     const resolved = await h.request('POST', `/v1/incidents/${id}/resolve`, { key: keys.responder, body: { summary: 'Indexes were rebuilt.' } });
     expect(resolved.status).toBe(202);
-    const all = await until(async () => {
+    const all = await waitForValue(async () => {
       const r = await h.request('GET', '/api/v2/incidents.json');
       return r.body.incidents[0]?.status === 'resolved' ? r.body : undefined;
     });

@@ -1,7 +1,7 @@
 import { emailStringsFor } from '../../domain/messages/localization';
 import { readAtom } from '../support/atom';
-import { keys, startHarness, type Harness } from '../support/harness';
-import { waitFor } from '../support/wait';
+import { keys, harnessForFile } from '../support/harness';
+import { signAll, waitForState } from '../support/incidents';
 
 /**
  * What customers read (M3.3, M2.5), on exactly the data set `npm start` seeds: each reader's email
@@ -9,22 +9,12 @@ import { waitFor } from '../support/wait';
  * never of Herald's internal severities, with the Atom feed read by a real feed parser.
  */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ data: 'demo' });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ data: 'demo' });
 
 // No digits in the title or summary: the locales' consistency check compares numbers.
 const title = 'Checkout <errors> & timeouts';
 const english = [...Object.values(emailStringsFor('en')), 'Follow this incident', 'next update', 'Next update', 'next significant change', 'We will'];
 const sev = /SEV[1-4]/;
-
-async function incident(id: string) {
-  return (await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body;
-}
 
 describe('surfaces customers read, on the demo data', () => {
   it('[M3.3, M2.5] a SEV2 outage: hash-bound approval, a Japanese translation, German and fallback emails in one language, impact words on every public surface', async () => {
@@ -35,7 +25,7 @@ describe('surfaces customers read, on the demo data', () => {
     });
     expect(declared.status).toBe(201);
     const id = declared.body.incidentId as string;
-    const drafted = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval', 'the first version awaiting approval');
+    const drafted = await waitForState(h, id, (s) => s.status === 'awaiting-approval', 'the first version awaiting approval');
     expect(drafted.currentDraft.version).toBe(1);
     expect(Object.keys(drafted.currentDraft.translations).sort()).toEqual(['de', 'fr']);
     const time = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/.exec(drafted.currentDraft.text)![0];
@@ -54,12 +44,8 @@ describe('surfaces customers read, on the demo data', () => {
     expect(ja.status).toBe(201);
     expect(ja.body).toMatchObject({ version: 2, locale: 'ja', primaryLocale: 'en', locales: ['en', 'de', 'fr', 'ja'] });
 
-    const waiting = await waitFor(() => incident(id), (s) => s.status === 'awaiting-approval' && s.currentDraft?.version === 2, 'v2 awaiting approval');
-    for (const role of waiting.requiredApprovers as string[]) {
-      const signed = await h.request('POST', `/v1/incidents/${id}/approvals`, { key: keys.approver, body: { version: 2, hash: waiting.currentDraft.hash, as: role } });
-      expect(signed.status).toBe(200);
-    }
-    await waitFor(() => incident(id), (s) => s.status === 'published', 'v2 published');
+    await signAll(h, id, 2);
+    await waitForState(h, id, (s) => s.status === 'published', 'v2 published');
 
     // [M2.5] Stark and Globex read German throughout; Kaiju reads the attached Japanese; Gringotts (nl)
     // is served by the fallback locale, English, and reads the next-update line once.

@@ -1,16 +1,10 @@
 import { demoApiKeys } from '../../config/api-keys';
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 
 /** The template registry, snippet library and lint through the HTTP API, against FerretDB. */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ worker: false });
 
 const legalKey = demoApiKeys.find((k) => k.approverRoles?.length === 1 && k.approverRoles[0] === 'legal')!.key;
 const dpoKey = demoApiKeys.find((k) => k.approverRoles?.includes('dpo'))!.key;

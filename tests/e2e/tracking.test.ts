@@ -1,27 +1,15 @@
 import { linkSecret } from '../../config/tracking';
 import { trackedLink } from '../../domain/tracking';
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { declareIncident } from '../support/incidents';
 
 /** Tracked status-page links (M2.6): the redirect counts each click in MongoDB and forwards with UTM parameters. */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
-async function declare(): Promise<string> {
-  const id = uniqueName('INC');
-  const res = await h.request('POST', '/v1/incidents', {
-    key: keys.responder,
-    body: { id, title: 'Dashboard slow', category: 'performance-degradation', severity: 'SEV4', components: ['dashboard'], summary: 'Pages load slowly.' },
-  });
-  expect(res.status).toBe(201);
-  return id;
-}
+const declare = () =>
+  declareIncident(h, { id: uniqueName('INC'), title: 'Dashboard slow', category: 'performance-degradation', severity: 'SEV4', components: ['dashboard'], summary: 'Pages load slowly.' });
 
 const click = (url: string) => fetch(url.replace('http://status.herald.test', h.baseUrl), { redirect: 'manual' });
 

@@ -1,36 +1,18 @@
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { declareIncident, waitForState } from '../support/incidents';
 
 /** Translations attached to a running incident's draft (M2.5) and the confirmed root cause (M2.4), end to end. */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
-async function declare(): Promise<string> {
-  const id = uniqueName('INC');
-  const body = { id, title: 'Webhook delays', category: 'outage', severity: 'SEV4', components: ['webhook-delivery'], summary: 'Webhooks arrive late.' };
-  expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
-  return id;
-}
-
-async function waitForState(id: string, predicate: (s: any) => boolean) {
-  for (let i = 0; i < 300; i++) {
-    const res = await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer });
-    if (res.status === 200 && predicate(res.body)) return res.body;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`incident ${id} never reached the expected state`);
-}
+const declare = () =>
+  declareIncident(h, { id: uniqueName('INC'), title: 'Webhook delays', category: 'outage', severity: 'SEV4', components: ['webhook-delivery'], summary: 'Webhooks arrive late.' });
 
 describe('translations of a running incident', () => {
   it('[M2.5] attaches a locale as a new version, answers the consistency at once, and refuses stale versions and the primary locale', async () => {
     const id = await declare();
-    const first = await waitForState(id, (s) => s.currentDraft?.version === 1);
+    const first = await waitForState(h, id, (s) => s.currentDraft?.version === 1);
     const primary = first.currentDraft.locale ?? 'en';
 
     const de = { subject: 'Verzögerte Webhooks', text: first.currentDraft.text };
@@ -38,7 +20,7 @@ describe('translations of a running incident', () => {
     expect(put.status).toBe(201);
     expect(put.body).toMatchObject({ version: 2, parent: 1, locale: 'de', primaryLocale: primary, locales: [primary, 'de'], consistency: { consistent: true, disagreements: [] } });
 
-    const after = await waitForState(id, (s) => s.currentDraft?.version === 2);
+    const after = await waitForState(h, id, (s) => s.currentDraft?.version === 2);
     expect(after.currentDraft).toMatchObject({ subject: first.currentDraft.subject, text: first.currentDraft.text, author: 'Riley Responder' });
     expect(after.currentDraft.translations).toEqual({ de });
     expect(after.currentDraft.hash).not.toBe(first.currentDraft.hash);
@@ -61,7 +43,7 @@ describe('translations of a running incident', () => {
     expect(disagreeing.status).toBe(201);
     expect(disagreeing.body).toMatchObject({ version: 3, parent: 2, locales: [primary, 'de', 'fr'], consistency: { consistent: false } });
     expect(disagreeing.body.consistency.disagreements).toEqual([expect.objectContaining({ kind: 'number', locale: 'fr' })]);
-    const both = await waitForState(id, (s) => s.currentDraft?.version === 3);
+    const both = await waitForState(h, id, (s) => s.currentDraft?.version === 3);
     expect(both.currentDraft.translations).toEqual({ de, fr });
   });
 });
@@ -69,11 +51,11 @@ describe('translations of a running incident', () => {
 describe('root cause', () => {
   it('[M2.4] confirms the root cause on the incident, recorded with who confirmed it', async () => {
     const id = await declare();
-    await waitForState(id, (s) => s.currentDraft?.version === 1);
+    await waitForState(h, id, (s) => s.currentDraft?.version === 1);
     const confirmed = await h.request('POST', `/v1/incidents/${id}/root-cause`, { key: keys.responder, body: { statement: 'A misconfigured relay dropped connections.' } });
     expect(confirmed.status).toBe(200);
     expect(Date.parse(confirmed.body.confirmedAt)).not.toBeNaN();
-    const state = await waitForState(id, (s) => !!s.rootCause);
+    const state = await waitForState(h, id, (s) => !!s.rootCause);
     expect(state.rootCause).toEqual({ statement: 'A misconfigured relay dropped connections.', confirmedBy: 'Riley Responder', confirmedAt: confirmed.body.confirmedAt });
   });
 });

@@ -1,14 +1,8 @@
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 
 /** The translation and root-cause routes' validation, which answers before any workflow is asked (M2.4, M2.5). */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile({ worker: false });
 
 const unknown = 'INC-never-declared';
 const wording = { subject: 'Verzögerte Webhooks', text: 'Webhooks verzögern sich um bis zu 30 Minuten.' };

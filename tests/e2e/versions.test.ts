@@ -1,34 +1,15 @@
 import { uniqueName } from '../support/env';
-import { keys, startHarness, type Harness } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
+import { declareIncident, waitForState } from '../support/incidents';
 
 /** The versions of an incident's message over HTTP (M3.6), read from its workflow's versions Query. */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-
-async function waitForState(id: string, predicate: (s: any) => boolean) {
-  for (let i = 0; i < 300; i++) {
-    const res = await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer });
-    if (res.status === 200 && predicate(res.body)) return res.body;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`incident ${id} never reached the expected state`);
-}
+const h = harnessForFile();
 
 describe('message versions over HTTP', () => {
   it('[M3.6] lists every version with its parent, author and phase; only the latest is current and only the published one has publishedAt', async () => {
-    const id = uniqueName('INC');
-    const declared = await h.request('POST', '/v1/incidents', {
-      key: keys.responder,
-      body: { id, title: 'Dashboard slow', category: 'performance-degradation', severity: 'SEV4', components: ['dashboard'], summary: 'Pages load slowly.' },
-    });
-    expect(declared.status).toBe(201);
-    const first = await waitForState(id, (s) => s.status === 'published');
+    const id = await declareIncident(h, { id: uniqueName('INC'), title: 'Dashboard slow', category: 'performance-degradation', severity: 'SEV4', components: ['dashboard'], summary: 'Pages load slowly.' });
+    const first = await waitForState(h, id, (s) => s.status === 'published');
 
     const second = await h.request('POST', `/v1/incidents/${id}/drafts`, {
       key: keys.responder, body: { baseVersion: 1, subject: 'Dashboard slow: identified', text: 'We found why pages load slowly and are fixing it.', phase: 'identified' },

@@ -32,6 +32,8 @@ export interface Harness {
   dbName: string;
   store: Store;
   client: Client;
+  /** The harness's SMTP transport to Mailpit, for activities a test calls directly. */
+  mailer: ReturnType<typeof createMailer>;
   mailpit: Mailpit;
   /** With `data: 'demo'`: the webhook receiver `npm start` runs, which the demo customers' endpoints point at. */
   demoHooks?: DemoReceiver;
@@ -41,6 +43,26 @@ export interface Harness {
   request(method: string, path: string, opts?: { key?: string; body?: unknown }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   startWorker(): Promise<RunningWorker>;
   close(): Promise<void>;
+}
+
+/**
+ * The harness of one test file: started before its tests, closed after them. Read it inside tests
+ * and hooks only; before its beforeAll ran it throws.
+ */
+export function harnessForFile(opts: Parameters<typeof startHarness>[0] = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(opts);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as Harness, {
+    get(_, key) {
+      if (!started) throw new Error(`the harness is read before its beforeAll ran (${String(key)})`);
+      return Reflect.get(started, key);
+    },
+  });
 }
 
 export function workerConfig(publicUrl: string) {
@@ -80,7 +102,7 @@ export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' |
   const escalation = `escalation@${domain}`;
 
   const h: Harness = {
-    baseUrl, domain, taskQueue, dbName, store, client, fixtures, demoHooks,
+    baseUrl, domain, taskQueue, dbName, store, client, mailer, fixtures, demoHooks,
     mailpit: new Mailpit(env.mailpitApiUrl),
     async request(method, path, { key, body } = {}) {
       const res = await fetch(`${baseUrl}${path}`, {
