@@ -5,6 +5,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z, ZodError } from 'zod';
+import { refusalHttpStatus } from '../domain/incident/refusals';
 
 export class HttpError extends Error {
   constructor(
@@ -54,13 +55,6 @@ export const ErrorBodySchema = z
   .describe('An error answer');
 type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** Workflow rejections that mean the caller asked for something the incident's state forbids. */
-const conflictTypes = new Set([
-  'StaleVersion', 'NothingToApprove', 'AlreadyResolved', 'IncidentClosed', 'NotRequired', 'HandoffPending', 'SameOwner',
-  'NoHandoff', 'BlackoutActive', 'NoBlackout', 'AlreadyPublished',
-]);
-const forbiddenTypes = new Set(['Forbidden']);
-
 function body(status: number, message: string, extra: Partial<ErrorBody> = {}): { status: number; body: ErrorBody } {
   return { status, body: { error: (statusNames as Record<number, ErrorBody['error']>)[status] ?? 'error', message, ...extra } };
 }
@@ -82,10 +76,10 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
+      // The incident's refusals answer with the status of their type (domain/incident/refusals.ts).
+      const status = refusalHttpStatus(cause.type) ?? 400;
       const details = cause.details?.[0];
-      if (cause.type && forbiddenTypes.has(cause.type)) return body(403, cause.message);
-      if (cause.type && conflictTypes.has(cause.type)) return body(409, cause.message, details ? { details } : {});
-      return body(400, cause.message);
+      return body(status, cause.message, status === 409 && details ? { details } : {});
     }
     return body(409, cause?.message ?? err.message);
   }

@@ -1,10 +1,16 @@
+import type { HeraldActivities } from '../activities';
 import type { AuditStep } from '../domain/audit';
-import { contentHash, localizedContentHash, textToHtml } from '../domain/messages/content-hash';
-import { isRestricted } from '../domain/messages/governance';
 import type { IncidentInput } from '../domain/incident';
 import { requiresApproval, type Phase, type Severity } from '../domain/incident/core';
+import { iso, minute, movesWithLead, nextUpdateDueAt, stepDeadlinesBroughtForward, type Deadline } from '../domain/incident/deadlines';
+import { checkEditWording } from '../domain/incident/edits';
+import * as notices from '../domain/incident/notices';
+import { reject } from '../domain/incident/refusals';
+import { audienceAddresses, playbookTeam, routeInternalUpdate } from '../domain/incident/routing';
+import { localizedContentHash, textToHtml } from '../domain/messages/content-hash';
+import { isRestricted } from '../domain/messages/governance';
 import type { MessageVersion } from '../domain/messages';
-import type { ApproverRole, Audience, IncidentRole, Playbook } from '../domain/playbooks/schema';
+import type { ApproverRole, IncidentRole, Playbook } from '../domain/playbooks/schema';
 import { applyTags, missingRequiredFields, tagTemplateIds } from '../domain/playbooks/select';
 import {
   approvalTimeout,
@@ -14,55 +20,37 @@ import {
   nextUpdateDueMinutes,
   reminderOffsetMinutes,
   requiredApprovals,
+  selectChannels,
   type RoleDeadline,
 } from '../domain/rules';
 import type {
   AlertNotice,
+  ApprovalReceipt,
+  ApprovalRequest,
+  BlackoutRequest,
+  ClassificationChange,
   Decision,
   DraftEdit,
+  DraftReceipt,
+  HandoffRequest,
   IncidentView,
+  InternalUpdate,
   PublishedVersion,
+  PublishRequest,
   ResolveRequest,
+  RoleAssignment,
+  RootCauseConfirmation,
   RootCauseStatement,
   Signoff,
   TechnicalReview,
+  VersionBody,
+  VersionSummary,
 } from './messages';
+import { incidentView, versionBody, versionSummaries } from './incident-view';
 
-export const minute = 60_000;
 
-export type DeadlineKind =
-  | 'step'
-  | 'approval-timeout'
-  | 'cadence-reminder'
-  | 'cadence-overdue'
-  | 'handoff-ack'
-  | 'fatigue'
-  | 'briefing'
-  | 'escalation-check'
-  | 'blackout-end'
-  | 'outreach'
-  | 'digest'
-  | 'contract-warning'
-  | 'contract-breach';
-
-/** A durable deadline: the workflow sleeps until the earliest open one. */
-export interface Deadline {
-  id: string;
-  kind: DeadlineKind;
-  dueAt: number;
-  owner?: string;
-  backup?: string;
-  state: 'open' | 'met' | 'missed';
-  firedAt?: number;
-  step?: RoleDeadline['step'];
-  role?: IncidentRole | ApproverRole;
-  holdingStatement?: boolean;
-  version?: number;
-  /** Contract deadlines: the tiers and number of customers whose notice is due, and when. */
-  tiers?: string[];
-  customers?: number;
-  contractDueAt?: number;
-}
+type Request<K extends keyof HeraldActivities> = Parameters<HeraldActivities[K]>[0];
+type Result<K extends keyof HeraldActivities> = Awaited<ReturnType<HeraldActivities[K]>>;
 
 export interface Draft extends MessageVersion {
   parent?: number;
@@ -70,9 +58,16 @@ export interface Draft extends MessageVersion {
   decisionIds: string[];
 }
 
+/** An audit record as the incident decides it; the work loop numbers and writes it. */
+export interface AuditEntry {
+  step: AuditStep;
+  actor: string;
+  details: Record<string, unknown>;
+}
+
 /** Work for the main loop, done in order: activities run there and nowhere else. */
 export type WorkItem =
-  | { kind: 'audit'; step: AuditStep; actor: string; details: Record<string, unknown> }
+  | ({ kind: 'audit' } & AuditEntry)
   | { kind: 'notice'; noticeId: string; to: string[]; subject: string; text: string; critical?: boolean; holdable: boolean }
   | { kind: 'publish'; version: number; by: string; critical: boolean }
   | { kind: 'holding-statement' }
@@ -124,104 +119,56 @@ export interface IncidentData {
   resolution?: ResolveRequest;
   resolvedAt?: string;
   work: WorkItem[];
-  /**
-   * Runs started by this code (patched 'herald-v2'): publication checks, translations, every
-   * channel, outreach, digests and contract timers. Older runs replay without them.
-   */
-  v2?: boolean;
   rootCause?: { statement: string; confirmedBy: string; confirmedAt: string };
-  /** The closing message's version (v2 runs): it goes through the same approvals as any other. */
+  /** The closing message's version: it goes through the same approvals as any other. */
   resolutionVersion?: number;
 }
 
 /** A version stopped before it left: which, when, and every reason, as GET /v1/incidents/:id shows it. */
 export type BlockedBy = NonNullable<IncidentView['blockedBy']>;
 
-/** An alert fingerprint on the incident; entries from runs before the count carry `receivedAt` only. */
+/** An alert fingerprint on the incident. */
 export interface AlertEntry {
   fingerprint: string;
   alertName: string;
   status: string;
-  count?: number;
-  firstSeenAt?: string;
-  lastSeenAt?: string;
-  receivedAt?: string;
+  count: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
 }
+
+type PublicationStatus = 'publishing' | 'awaiting-approval' | 'held';
 
 const keepPublished = 50;
 const keepAlerts = 50;
 const keepVersionBodies = 20;
-
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** Where an internal audience is reached, from the playbook's contacts. */
-export function audienceAddresses(pb: Playbook, audience: Audience): string[] {
-  switch (audience) {
-    case 'executives':
-      return [pb.approverContacts.executive.onCall];
-    case 'legal':
-      return [pb.approverContacts.legal.onCall];
-    case 'pr':
-      return [pb.approverContacts.pr.onCall];
-    case 'dpo':
-      return [pb.approverContacts.dpo.onCall];
-    case 'internal-support':
-      return pb.briefings.lists['internal-support'] ?? [];
-    case 'account-management':
-      return pb.briefings.lists['account-management'] ?? [];
-    case 'engineering':
-      return [pb.roles['communication-lead'].onCall];
-    default:
-      return [];
-  }
-}
+const keepSettledDeadlines = 40;
 
 /**
- * The communication state of one incident. Handlers change it and queue work; the workflow
- * function runs the work and sleeps until the next deadline.
+ * The incident's aggregate: its communication state and every rule of how messages change it.
+ * The workflow's handlers each call one method here (validators one `refuse…` method, which
+ * throws a Refusal or returns nothing); the work loop takes the work it queues, runs the
+ * activities and hands their results back.
  */
 export class IncidentState {
-  dirty = false;
+  readonly #d: IncidentData;
+  #dirty = false;
 
-  constructor(readonly d: IncidentData) {}
+  private constructor(d: IncidentData) {
+    this.#d = d;
+  }
 
+  /** A new incident with its playbook: the role holders, the step deadlines and the required approvers. */
   static start(input: IncidentInput, playbook: IncidentData['playbook']): IncidentState {
     const pb = playbook.body;
     const detected = Date.parse(input.detectedAt);
     const roles: IncidentData['roles'] = {};
     for (const [role, contact] of Object.entries(pb.roles)) roles[role as IncidentRole] = [contact.onCall];
     const s = new IncidentState({
-      input,
-      run: 1,
-      playbook,
-      severity: input.severity,
-      tags: [...(input.tags ?? [])],
-      customersAffected: input.customersAffected ?? 0,
-      status: 'drafting',
-      roles,
-      leadSince: Date.now(),
-      versionLog: [],
-      versionCounter: 0,
-      requiredApprovers: [],
-      signoffs: [],
-      published: [],
-      publishedCount: 0,
-      deadlines: [],
-      deadlineCounter: 0,
-      escalations: [],
-      firedRules: [],
-      decisions: [],
-      handoffs: [],
-      held: [],
-      overrides: [],
-      alerts: [],
-      reviews: [],
-      internalUpdates: 0,
-      briefings: 0,
-      auditSeq: 0,
-      work: [],
+      input, run: 1, playbook, severity: input.severity, tags: [...(input.tags ?? [])], customersAffected: input.customersAffected ?? 0,
+      status: 'drafting', roles, leadSince: Date.now(), versionLog: [], versionCounter: 0, requiredApprovers: [], signoffs: [],
+      published: [], publishedCount: 0, deadlines: [], deadlineCounter: 0, escalations: [], firedRules: [], decisions: [],
+      handoffs: [], held: [], overrides: [], alerts: [], reviews: [], internalUpdates: 0, briefings: 0, auditSeq: 0, work: [],
     });
     for (const dl of deadlinesFor(pb, input.severity)) {
       s.addDeadline({
@@ -235,60 +182,110 @@ export class IncidentState {
     return s;
   }
 
-  get pb(): Playbook {
-    return this.d.playbook.body;
+  /** The state a previous run carried over continue-as-new. */
+  static resume(carried: IncidentData): IncidentState {
+    return new IncidentState({ ...carried, run: carried.run + 1 });
   }
 
-  get detectedAt(): number {
-    return Date.parse(this.d.input.detectedAt);
+  /** What the next run starts from. */
+  snapshot(): IncidentData {
+    return this.#d;
   }
 
-  get lead(): string {
-    return this.d.roles['communication-lead']?.[0] ?? this.pb.roles['communication-lead'].onCall;
+  get id(): string {
+    return this.#d.input.id;
   }
 
-  get leadBackup(): string {
+  /** The incident as activities take it: the declaration with its current severity. */
+  get incident(): IncidentInput {
+    return { ...this.#d.input, severity: this.#d.severity };
+  }
+
+  private get ref(): notices.IncidentRef {
+    return { id: this.#d.input.id, title: this.#d.input.title, severity: this.#d.severity };
+  }
+
+  private get pb(): Playbook {
+    return this.#d.playbook.body;
+  }
+
+  private get detectedAt(): number {
+    return Date.parse(this.#d.input.detectedAt);
+  }
+
+  private get lead(): string {
+    return this.#d.roles['communication-lead']?.[0] ?? this.pb.roles['communication-lead'].onCall;
+  }
+
+  private get leadBackup(): string {
     return this.pb.roles['communication-lead'].backup;
   }
 
-  minutesOpen(now = Date.now()): number {
+  private minutesOpen(now = Date.now()): number {
     return Math.floor((now - this.detectedAt) / minute);
   }
 
-  get firstMessageDueAt(): number {
-    const step = this.d.deadlines.find((x) => x.kind === 'step' && x.step === 'first-external-message');
-    return step?.dueAt ?? this.detectedAt + 15 * minute;
+  // --- the main loop ----------------------------------------------------------------------------
+
+  /** Whether a handler changed anything since the loop last looked. */
+  get dirty(): boolean {
+    return this.#dirty;
+  }
+
+  settle(): void {
+    this.#dirty = false;
+  }
+
+  nextWork(): WorkItem | undefined {
+    return this.#d.work.shift();
+  }
+
+  /** Whether the run may hand over to a fresh one: nothing queued and no resolution under way. */
+  get mayContinueAsNew(): boolean {
+    return !this.#d.work.length && !this.#d.resolution;
+  }
+
+  /** Whether the closing message (or a later resolved version) is out, so the incident may close. */
+  get resolutionPublished(): boolean {
+    const v = this.#d.resolutionVersion;
+    return this.#d.resolution !== undefined && v !== undefined && this.#d.published.some((p) => p.version >= v && p.phase === 'resolved');
+  }
+
+  /** The incident is resolved: every deadline met; the record to write. */
+  close(): AuditEntry {
+    const d = this.#d;
+    this.meet(() => true);
+    d.resolvedAt = iso(Date.now());
+    d.status = 'resolved';
+    return { step: 'resolved', actor: d.resolution!.resolvedBy, details: { version: d.resolutionVersion, summary: d.resolution!.summary } };
+  }
+
+  /** Numbers an audit record; the chain in the archive follows this order. */
+  auditRecord(e: AuditEntry): Request<'recordAudit'> {
+    this.#d.auditSeq += 1;
+    return { incidentId: this.#d.input.id, seq: this.#d.auditSeq, step: e.step, at: iso(Date.now()), actor: e.actor, details: e.details };
   }
 
   // --- work and audit ---------------------------------------------------------------------------
 
-  queue(item: WorkItem): void {
-    this.d.work.push(item);
-    this.dirty = true;
+  private queue(item: WorkItem): void {
+    this.#d.work.push(item);
+    this.#dirty = true;
   }
 
-  audit(step: AuditStep, actor: string, details: Record<string, unknown> = {}): void {
+  private audit(step: AuditStep, actor: string, details: Record<string, unknown> = {}): void {
     this.queue({ kind: 'audit', step, actor, details });
   }
 
-  notice(noticeId: string, to: string[], subject: string, text: string, opts: { critical?: boolean; holdable?: boolean } = {}): void {
+  private notice(noticeId: string, to: string[], n: notices.Notice, opts: { critical?: boolean; holdable?: boolean } = {}): void {
     const recipients = [...new Set(to)].filter(Boolean);
     if (!recipients.length) return;
-    this.queue({ kind: 'notice', noticeId, to: recipients, subject, text, critical: opts.critical, holdable: opts.holdable ?? true });
-  }
-
-  nextAuditSeq(): number {
-    this.d.auditSeq += 1;
-    return this.d.auditSeq;
-  }
-
-  get inBlackout(): boolean {
-    return !!this.d.blackout;
+    this.queue({ kind: 'notice', noticeId, to: recipients, subject: n.subject, text: n.text, critical: opts.critical, holdable: opts.holdable ?? true });
   }
 
   /** Whether a blackout holds this piece of work back until it ends. */
   holds(item: WorkItem): boolean {
-    if (!this.d.blackout) return false;
+    if (!this.#d.blackout) return false;
     const holds = this.pb.blackout.holds;
     if (item.kind === 'notice') return item.holdable && !item.critical && holds.includes('internal-notifications');
     if (item.kind === 'briefing') return holds.includes('internal-notifications');
@@ -296,169 +293,335 @@ export class IncidentState {
     return false;
   }
 
+  /** Holds work back until the blackout ends; the record to write. */
+  hold(item: WorkItem): AuditEntry {
+    const description = item.kind === 'notice' ? item.subject : item.kind === 'publish' ? `publish version ${item.version}` : item.kind;
+    this.#d.held.push({ item, description, heldAt: Date.now() });
+    return { step: 'held', actor: 'herald', details: { kind: item.kind, description } };
+  }
+
+  noticeSent(noticeId: string): void {
+    if (noticeId === 'declared') this.meetStep('first-internal-notice');
+  }
+
   // --- deadlines --------------------------------------------------------------------------------
 
-  addDeadline(dl: Omit<Deadline, 'id' | 'state'>): Deadline {
-    this.d.deadlineCounter += 1;
-    const full: Deadline = { ...dl, id: `${dl.kind}-${this.d.deadlineCounter}`, state: 'open' };
-    this.d.deadlines.push(full);
-    this.dirty = true;
+  private addDeadline(dl: Omit<Deadline, 'id' | 'state'>): Deadline {
+    this.#d.deadlineCounter += 1;
+    const full: Deadline = { ...dl, id: `${dl.kind}-${this.#d.deadlineCounter}`, state: 'open' };
+    this.#d.deadlines.push(full);
+    this.#dirty = true;
     return full;
   }
 
-  meet(pred: (dl: Deadline) => boolean): void {
-    for (const dl of this.d.deadlines) if (dl.state === 'open' && pred(dl)) dl.state = 'met';
+  private meet(pred: (dl: Deadline) => boolean): void {
+    for (const dl of this.#d.deadlines) if (dl.state === 'open' && pred(dl)) dl.state = 'met';
   }
 
-  meetStep(step: RoleDeadline['step']): void {
+  private meetStep(step: RoleDeadline['step']): void {
     this.meet((dl) => dl.kind === 'step' && dl.step === step);
   }
 
   nextDeadline(): Deadline | undefined {
-    return this.d.deadlines.filter((dl) => dl.state === 'open').sort((a, b) => a.dueAt - b.dueAt)[0];
+    return this.#d.deadlines.filter((dl) => dl.state === 'open').sort((a, b) => a.dueAt - b.dueAt)[0];
+  }
+
+  /** Fires every open deadline that is due, earliest first. */
+  fireDue(now = Date.now()): void {
+    for (const dl of this.#d.deadlines.filter((x) => x.state === 'open' && x.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt)) this.fire(dl);
   }
 
   /** Old settled deadlines are dropped so a long incident's state stays small. */
   pruneDeadlines(): void {
-    const settled = this.d.deadlines.filter((dl) => dl.state !== 'open');
-    if (settled.length > 40) {
-      const drop = new Set(settled.slice(0, settled.length - 40).map((dl) => dl.id));
-      this.d.deadlines = this.d.deadlines.filter((dl) => !drop.has(dl.id));
+    const settled = this.#d.deadlines.filter((dl) => dl.state !== 'open');
+    if (settled.length > keepSettledDeadlines) {
+      const drop = new Set(settled.slice(0, settled.length - keepSettledDeadlines).map((dl) => dl.id));
+      this.#d.deadlines = this.#d.deadlines.filter((dl) => !drop.has(dl.id));
     }
+  }
+
+  /** What a passed deadline does. */
+  private fire(dl: Deadline): void {
+    const d = this.#d;
+    dl.firedAt = Date.now();
+    dl.state = 'missed';
+    switch (dl.kind) {
+      case 'step': {
+        const reason = notices.stepMissedReason(dl.step, dl.role, dl.dueAt);
+        d.escalations.push({ reason, at: iso(Date.now()), notified: [dl.backup!] });
+        this.notice(`missed-${dl.id}`, [dl.backup!], notices.deadlineMissedNotice(this.ref, dl.step, reason, dl.owner), { holdable: false });
+        this.audit('deadline-missed', 'herald', { step: dl.step, role: dl.role, owner: dl.owner, backup: dl.backup, dueAt: iso(dl.dueAt) });
+        if (dl.holdingStatement && d.publishedCount === 0) this.queue({ kind: 'holding-statement' });
+        break;
+      }
+      case 'approval-timeout': {
+        const reason = notices.approvalTimeoutReason(dl.role, dl.version);
+        d.escalations.push({ reason, at: iso(Date.now()), notified: [dl.backup!] });
+        this.notice(`approval-timeout-${dl.id}`, [dl.backup!], notices.approvalTimeoutNotice(this.ref, dl, reason, d.draft?.text ?? ''), { holdable: false });
+        this.audit('escalated', 'herald', { reason, role: dl.role, backup: dl.backup, version: dl.version });
+        break;
+      }
+      case 'cadence-reminder':
+        dl.state = 'met';
+        this.notice(`reminder-${dl.id}`, [dl.owner!], notices.reminderNotice(this.ref, this.nextUpdateDueAt() ?? dl.dueAt));
+        this.audit('reminder', 'herald', { kind: 'cadence', owner: dl.owner, dueAt: iso(this.nextUpdateDueAt() ?? dl.dueAt) });
+        break;
+      case 'cadence-overdue':
+        this.notice(`overdue-${dl.id}`, [dl.owner!, dl.backup!], notices.overdueNotice(this.ref, dl.dueAt));
+        this.audit('escalated', 'herald', { reason: 'update overdue', owner: dl.owner, backup: dl.backup, dueAt: iso(dl.dueAt) });
+        // Keep asking at the same interval until an update goes out.
+        this.scheduleCadence(dl.dueAt);
+        break;
+      case 'handoff-ack': {
+        const h = d.handoff;
+        if (h && h.deadlineId === dl.id) {
+          d.handoff = undefined;
+          d.escalations.push({ reason: `handoff to ${h.to} not acknowledged`, at: iso(Date.now()), notified: [dl.backup!, h.from] });
+          this.notice(`handoff-escalation-${dl.id}`, [dl.backup!, h.from], notices.handoffEscalationNotice(this.ref, h), { holdable: false });
+          this.audit('escalated', 'herald', { reason: 'handoff not acknowledged', to: h.to, from: h.from });
+        }
+        break;
+      }
+      case 'fatigue':
+        dl.state = 'met';
+        this.notice(`fatigue-${dl.id}`, [dl.owner!], notices.fatigueNotice(this.ref, this.pb.handoff.fatigueLimitHours));
+        this.audit('reminder', 'herald', { kind: 'fatigue', owner: dl.owner });
+        break;
+      case 'briefing':
+        dl.state = 'met';
+        this.queue({ kind: 'briefing', by: 'herald' });
+        this.addDeadline({ kind: 'briefing', dueAt: dl.dueAt + this.pb.briefings.intervalHours * 60 * minute });
+        break;
+      case 'escalation-check':
+        dl.state = 'met';
+        this.evaluateEscalations('herald');
+        break;
+      case 'blackout-end':
+        dl.state = 'met';
+        if (d.blackout) this.releaseBlackout('herald');
+        break;
+      case 'outreach':
+        dl.state = 'met';
+        this.queue({ kind: 'outreach-check' });
+        break;
+      case 'digest':
+        dl.state = 'met';
+        this.queue({ kind: 'digest' });
+        break;
+      case 'contract-warning':
+      case 'contract-breach': {
+        if (d.publishedCount > 0) {
+          dl.state = 'met';
+          break;
+        }
+        const breach = dl.kind === 'contract-breach';
+        const reason = notices.contractReason(breach, dl);
+        const to = [this.lead, this.leadBackup, ...(this.pb.briefings.lists['account-management'] ?? []), ...(breach ? [this.pb.approverContacts.executive.onCall] : [])];
+        d.escalations.push({ reason, at: iso(Date.now()), notified: [...new Set(to)] });
+        this.notice(`${dl.kind}-${dl.id}`, to, notices.contractNotice(this.ref, breach, reason), { holdable: false });
+        this.audit('contract-deadline', 'herald', { breached: breach, dueAt: iso(dl.contractDueAt!), tiers: dl.tiers, customers: dl.customers });
+        break;
+      }
+    }
+  }
+
+  // --- declaration ------------------------------------------------------------------------------
+
+  /** What the first draft is made from. */
+  firstDraftRequest(): Request<'draftMessage'> {
+    this.#d.versionCounter += 1;
+    return {
+      incident: this.incident, phase: 'investigating', version: this.#d.versionCounter, author: 'herald', createdAt: iso(Date.now()),
+      locale: this.pb.messages.locale, tagTemplates: this.tagTemplates(), nextUpdateAt: this.promisedNextUpdate(),
+    };
+  }
+
+  /** The first draft exists: the incident is declared, its first message requested, its people told. */
+  declared(first: MessageVersion, reviewers: string[]): void {
+    const d = this.#d;
+    const input = d.input;
+    this.setDraft({ ...first, decisionIds: [] });
+    this.audit('declared', input.declaredBy, {
+      title: input.title, category: input.category, severity: input.severity, components: input.components, tags: d.tags,
+      playbook: { id: d.playbook.id, version: d.playbook.version },
+    });
+    const missing = missingRequiredFields(applyTags(this.pb, d.tags), input.fields ?? {});
+    if (missing.length) this.audit('fields-missing', 'herald', { fields: missing });
+    this.audit('drafted', 'herald', { version: first.version, hash: first.hash, phase: first.phase, templateId: first.templateId });
+    this.meetStep('draft-ready');
+    if (reviewers.length) d.roles.reviewer = reviewers;
+    else this.meetStep('review-complete');
+    // The first external message is queued ahead of the internal notices: customers wait on it.
+    this.requestPublication(first.version);
+    this.notice('declared', [this.lead, ...reviewers], notices.declaredNotice({ ...this.ref, declaredBy: input.declaredBy, summary: input.summary }, d.playbook, reviewers.length > 0), { holdable: false });
+    this.evaluateEscalations('herald');
+    this.queue({ kind: 'plan-audience' });
+  }
+
+  private promisedNextUpdate(): string {
+    return iso(this.detectedAt + nextUpdateDueMinutes(this.pb, this.#d.severity, this.minutesOpen()) * minute);
   }
 
   // --- approvals --------------------------------------------------------------------------------
 
-  classification() {
-    return { severity: this.d.severity, category: this.d.input.category, tags: this.d.tags };
+  private get facts() {
+    return { severity: this.#d.severity, category: this.#d.input.category, tags: this.#d.tags, minutesOpen: this.minutesOpen(), customersAffected: this.#d.customersAffected };
   }
 
   /** The matrix and fired escalation rules decide; SEV1 and SEV2 always need at least one sign-off. */
-  recomputeApprovers(): ApproverRole[] {
-    const facts = { ...this.classification(), minutesOpen: this.minutesOpen(), customersAffected: this.d.customersAffected };
+  private recomputeApprovers(): ApproverRole[] {
+    const facts = this.facts;
     const set = new Set<ApproverRole>([...requiredApprovals(this.pb, facts), ...evaluateEscalations(this.pb, facts).requiredApprovers]);
-    if (set.size === 0 && requiresApproval(this.d.severity)) set.add('executive');
+    if (set.size === 0 && requiresApproval(this.#d.severity)) set.add('executive');
     for (const role of this.draftApprovers(set)) set.add(role);
     const order: ApproverRole[] = ['legal', 'pr', 'executive', 'dpo'];
-    this.d.requiredApprovers = order.filter((r) => set.has(r));
-    return this.d.requiredApprovers;
+    this.#d.requiredApprovers = order.filter((r) => set.has(r));
+    return this.#d.requiredApprovers;
   }
 
   /**
-   * What the current draft itself asks for (v2 runs): a root-cause hypothesis needs a sign-off
-   * with the disclosure right (M2.4); a custom narrative the playbook's extra approvals, and legal
-   * for a data-exposure or regulated incident (M2.2, M2.3).
+   * What the current draft itself asks for: a root-cause hypothesis needs a sign-off with the
+   * disclosure right (M2.4); a custom narrative the playbook's extra approvals, and legal for a
+   * data-exposure or regulated incident (M2.2, M2.3).
    */
-  draftApprovers(already: ReadonlySet<ApproverRole> = new Set(this.d.requiredApprovers)): ApproverRole[] {
-    const draft = this.d.draft;
-    if (!this.d.v2 || !draft) return [];
-    const policy = this.messagePolicy;
+  private draftApprovers(already: ReadonlySet<ApproverRole>): ApproverRole[] {
+    const draft = this.#d.draft;
+    if (!draft) return [];
+    const policy = this.pb.messages;
     const out: ApproverRole[] = [];
-    if (draft.rootCause?.status === 'hypothesis' && !policy.disclosureApprovers.some((r) => already.has(r))) {
-      out.push(policy.disclosureApprovers[0]);
-    }
+    if (draft.rootCause?.status === 'hypothesis' && !policy.disclosureApprovers.some((r) => already.has(r))) out.push(policy.disclosureApprovers[0]);
     if (draft.templateId === 'custom') {
       out.push(...policy.customNarratives.extraApprovals);
-      if (isRestricted(this.d.tags)) out.push('legal');
+      if (isRestricted(this.#d.tags)) out.push('legal');
     }
     return out;
   }
 
-  /** The playbook's message policy; snapshots taken before it existed get the defaults. */
-  get messagePolicy(): Playbook['messages'] {
-    const m = this.pb.messages as Partial<Playbook['messages']> | undefined;
-    return {
-      locale: m?.locale ?? 'en',
-      fallbackLocale: m?.fallbackLocale,
-      customNarratives: { allowed: m?.customNarratives?.allowed ?? true, extraApprovals: m?.customNarratives?.extraApprovals ?? [] },
-      disclosureApprovers: m?.disclosureApprovers?.length ? m.disclosureApprovers : ['legal', 'executive'],
-      ...(m?.plainLanguage ? { plainLanguage: m.plainLanguage } : {}),
-    };
-  }
-
-  get distribution(): Playbook['distribution'] {
-    const x = this.pb.distribution as Partial<Playbook['distribution']> | undefined;
-    return {
-      emailMinutesPerRecipient: x?.emailMinutesPerRecipient ?? 30,
-      slackWebhooks: x?.slackWebhooks ?? [],
-      distributionLists: x?.distributionLists ?? [],
-      outreach: { tiers: x?.outreach?.tiers ?? ['enterprise'], timing: x?.outreach?.timing ?? 'with-broadcast', withinMinutes: x?.outreach?.withinMinutes ?? 30 },
-      contractWarningMinutes: x?.contractWarningMinutes ?? 10,
-      ...(x?.legalNotice ? { legalNotice: x.legalNotice } : {}),
-    };
-  }
-
-  pendingApprovers(version = this.d.draft?.version): ApproverRole[] {
-    const signed = new Set(
-      this.d.signoffs.filter((s) => s.version === version && s.decision === 'approve').map((s) => s.role),
-    );
-    return this.d.requiredApprovers.filter((r) => !signed.has(r));
+  private pendingApprovers(version = this.#d.draft?.version): ApproverRole[] {
+    const signed = new Set(this.#d.signoffs.filter((s) => s.version === version && s.decision === 'approve').map((s) => s.role));
+    return this.#d.requiredApprovers.filter((r) => !signed.has(r));
   }
 
   /** Asks each pending approver, with a timeout after which their backup is asked. */
-  requestApprovals(): void {
-    const draft = this.d.draft!;
+  private requestApprovals(): void {
+    const draft = this.#d.draft!;
     this.meet((dl) => dl.kind === 'approval-timeout' && dl.version !== draft.version);
     for (const role of this.pendingApprovers()) {
-      const t = approvalTimeout(this.pb, this.d.severity, role);
-      const exists = this.d.deadlines.some((dl) => dl.kind === 'approval-timeout' && dl.state === 'open' && dl.role === role && dl.version === draft.version);
+      const t = approvalTimeout(this.pb, this.#d.severity, role);
+      const exists = this.#d.deadlines.some((dl) => dl.kind === 'approval-timeout' && dl.state === 'open' && dl.role === role && dl.version === draft.version);
       if (!exists) {
         this.addDeadline({ kind: 'approval-timeout', role, version: draft.version, dueAt: Date.now() + t.minutes * minute, owner: t.onCall, backup: t.backup });
       }
-      this.notice(
-        `approval-request-v${draft.version}-${role}`,
-        [t.onCall],
-        `[${this.d.severity}] Approval needed (${role}): ${draft.subject}`,
-        `Incident ${this.d.input.id} needs your sign-off as ${role} on version ${draft.version} (hash ${draft.hash}).\n\n${draft.text}`,
-        { holdable: false },
-      );
+      this.notice(`approval-request-v${draft.version}-${role}`, [t.onCall], notices.approvalRequestNotice(this.ref, role, draft), { holdable: false });
     }
   }
 
-  // --- drafts -----------------------------------------------------------------------------------
-
-  setDraft(draft: Draft): void {
-    if (this.d.draft) {
-      const { version, hash, phase, author, createdAt, parent, subject, text } = this.d.draft;
-      this.d.versionLog.push({ version, hash, phase, author, createdAt, parent, subject, text });
-      // Bodies of old versions are dropped so a long incident's state stays small; the audit
-      // archive and the status entries keep every published word.
-      const withText = this.d.versionLog.filter((v) => v.text !== undefined);
-      for (const v of withText.slice(0, Math.max(0, withText.length - keepVersionBodies))) {
-        v.text = undefined;
-        v.subject = undefined;
-      }
+  /** Marks a version for publication: it goes out once every required approver has signed it. */
+  private requestPublication(version: number, by = 'herald', critical = false): PublicationStatus {
+    this.#d.publishRequested = version;
+    this.#dirty = true;
+    if (this.pendingApprovers().length) {
+      this.#d.status = 'awaiting-approval';
+      this.requestApprovals();
+      return 'awaiting-approval';
     }
-    this.d.draft = draft;
-    if (this.d.blocked && this.d.blocked.version !== draft.version) this.d.blocked = undefined;
+    this.#d.publishRequested = undefined;
+    this.meetStep('approval');
+    const item: WorkItem = { kind: 'publish', version, by, critical };
+    this.queue(item);
+    return this.holds(item) ? 'held' : 'publishing';
   }
 
-  /** A custom edit: a new version whose parent is the latest; approvals of the old version are void. */
-  edit(e: DraftEdit): Draft {
-    const parent = this.d.draft!;
-    this.d.versionCounter += 1;
+  // --- handlers and their validators --------------------------------------------------------------
+
+  /** The incident takes no more changes once it is resolved (the closing message still goes through its approvals). */
+  refuseWhenClosed(): void {
+    if (this.#d.resolution && this.#d.resolvedAt) reject('IncidentClosed', 'the incident is resolved or being resolved');
+  }
+
+  private currentDraft(): Draft {
+    return this.#d.draft ?? reject('NothingToApprove', 'the incident has no draft yet');
+  }
+
+  refuseApproval(req: ApprovalRequest): void {
+    this.refuseWhenClosed();
+    const draft = this.#d.draft;
+    if (this.#d.status !== 'awaiting-approval' || !draft) reject('NothingToApprove', 'no message version is awaiting approval');
+    const current = { currentVersion: draft.version, currentHash: draft.hash };
+    if (req.version !== draft.version) reject('StaleVersion', `version ${req.version} is not the current version (${draft.version}, ${draft.hash})`, current);
+    if (req.hash !== undefined && req.hash !== draft.hash) {
+      reject('StaleVersion', `content hash ${req.hash} does not match the current wording of version ${draft.version} (${draft.hash}); review the current text and sign that`, current);
+    }
+    if (req.decision === 'reject' && !req.reason) reject('ReasonRequired', 'a rejection needs a reason');
+    const pending = this.pendingApprovers();
+    const role = req.as ?? pending.find((r) => req.heldRoles.includes(r));
+    if (!role) reject('Forbidden', `none of your approver roles (${req.heldRoles.join(', ') || 'none'}) is pending; pending: ${pending.join(', ')}`);
+    if (!req.heldRoles.includes(role)) reject('Forbidden', `you do not hold the approver role "${role}"`);
+    if (!pending.includes(role)) reject('NotRequired', `"${role}" has no pending sign-off on version ${draft.version}`);
+  }
+
+  approve(req: ApprovalRequest): ApprovalReceipt {
+    const d = this.#d;
+    const draft = d.draft!;
+    const role = req.as ?? this.pendingApprovers().find((r) => req.heldRoles.includes(r))!;
+    const decision = req.decision ?? 'approve';
+    const at = iso(Date.now());
+    d.signoffs.push({ version: draft.version, hash: draft.hash, role, by: req.approver, at, decision, reason: req.reason });
+    this.meet((dl) => dl.kind === 'approval-timeout' && dl.role === role && dl.version === draft.version);
+    if (decision === 'reject') {
+      d.status = 'drafting';
+      d.publishRequested = undefined;
+      this.meet((dl) => dl.kind === 'approval-timeout' && dl.version === draft.version);
+      this.audit('approval-rejected', req.approver, { version: draft.version, hash: draft.hash, role, reason: req.reason });
+      this.notice(`rejected-v${draft.version}-${role}`, [...(d.roles.drafter ?? []), this.lead], notices.rejectedNotice(draft.version, role, req.reason), { holdable: false });
+    } else {
+      this.audit('approved', req.approver, { version: draft.version, hash: draft.hash, role });
+      if (!this.pendingApprovers().length && d.publishRequested === draft.version) this.requestPublication(draft.version, req.approver);
+    }
+    this.#dirty = true;
+    return { version: draft.version, hash: draft.hash, role, approvedBy: req.approver, approvedAt: at, pending: this.pendingApprovers() };
+  }
+
+  refuseEdit(e: DraftEdit): void {
+    this.refuseWhenClosed();
+    const current = this.currentDraft();
+    if (e.baseVersion !== current.version) {
+      reject('StaleVersion', `version ${e.baseVersion} is not the latest (${current.version})`, { currentVersion: current.version, currentHash: current.hash });
+    }
+    const unknown = (e.decisionIds ?? []).filter((id) => !this.#d.decisions.some((x) => x.id === id));
+    if (unknown.length) reject('UnknownDecision', `unknown decisions: ${unknown.join(', ')}`);
+    const policy = this.pb.messages;
+    checkEditWording(e, { ...current, locale: current.locale ?? policy.locale }, { playbookId: this.#d.playbook.id, customNarrativesAllowed: policy.customNarratives.allowed });
+  }
+
+  /** A new version whose parent is the latest; approvals of the old version are void. */
+  editDraft(e: DraftEdit): DraftReceipt {
+    const d = this.#d;
+    const parent = d.draft!;
+    const voided = d.signoffs.filter((x) => x.version === parent.version && x.decision === 'approve').length;
+    const wasRequested = d.publishRequested === parent.version;
+    d.versionCounter += 1;
     const text = e.text.trim();
     const subject = e.subject.trim();
-    const v2 = !!this.d.v2;
     // Attaching a translation keeps the wording, so the version keeps its template (M2.3).
     const sameWords = subject === parent.subject && text === parent.text && parent.phase === e.phase;
     // New wording drops translations of the old wording unless the edit brings its own.
     const given = e.translations ?? (sameWords ? parent.translations : undefined);
-    const translations = v2 && given && Object.keys(given).length
+    const translations = given && Object.keys(given).length
       ? Object.fromEntries(Object.keys(given).sort().map((l) => {
         const t = given[l];
         return [l, { subject: t.subject.trim(), text: t.text.trim(), html: textToHtml(t.text.trim()) }];
       }))
       : undefined;
     const draft: Draft = {
-      version: this.d.versionCounter,
-      hash: v2 ? localizedContentHash(subject, text, translations) : contentHash(subject, text),
+      version: d.versionCounter,
+      hash: localizedContentHash(subject, text, translations),
       phase: e.phase,
       subject,
       text,
       html: textToHtml(text),
-      templateId: v2 && sameWords ? parent.templateId : 'custom',
-      ...(v2 ? { locale: parent.locale ?? this.messagePolicy.locale } : {}),
+      templateId: sameWords ? parent.templateId : 'custom',
+      locale: parent.locale ?? this.pb.messages.locale,
       ...(translations ? { translations } : {}),
       // The same words make the same promise about the next update; new words make their own.
       ...(sameWords && parent.nextUpdateAt ? { nextUpdateAt: parent.nextUpdateAt } : {}),
@@ -469,77 +632,194 @@ export class IncidentState {
       decisionIds: e.decisionIds ?? [],
     };
     this.setDraft(draft);
-    for (const id of draft.decisionIds) this.d.decisions.find((x) => x.id === id)?.linkedVersions.push(draft.version);
-    return draft;
-  }
-
-  // --- publication ------------------------------------------------------------------------------
-
-  recordPublished(p: PublishedVersion): void {
-    if (this.d.blocked && this.d.blocked.version <= p.version) this.d.blocked = undefined;
-    this.d.published.push(p);
-    this.d.publishedCount += 1;
-    if (this.d.published.length > keepPublished) this.d.published.splice(0, this.d.published.length - keepPublished);
-  }
-
-  /** After each published update the next is due by the playbook's cadence; the lead is reminded before. */
-  scheduleCadence(publishedAt: number, promisedAt?: string): number {
-    this.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
-    // A version that names the time of the next update keeps that promise while it lies ahead.
-    const promised = promisedAt === undefined ? NaN : Date.parse(promisedAt);
-    const due = promised > publishedAt
-      ? promised
-      : this.detectedAt + nextUpdateDueMinutes(this.pb, this.d.severity, (publishedAt - this.detectedAt) / minute) * minute;
-    const reminder = due - reminderOffsetMinutes(this.pb, this.d.severity) * minute;
-    this.addDeadline({ kind: 'cadence-reminder', dueAt: reminder, owner: this.lead, backup: this.leadBackup });
-    this.addDeadline({ kind: 'cadence-overdue', dueAt: due, owner: this.lead, backup: this.leadBackup });
-    return due;
-  }
-
-  nextUpdateDueAt(): number | undefined {
-    return this.d.deadlines.find((dl) => dl.kind === 'cadence-overdue' && dl.state === 'open')?.dueAt;
-  }
-
-  // --- escalation -------------------------------------------------------------------------------
-
-  /** Runs the escalation rules; newly fired rules notify their audiences and may add approvers. */
-  evaluateEscalations(actor: string): void {
-    const facts = { ...this.classification(), minutesOpen: this.minutesOpen(), customersAffected: this.d.customersAffected };
-    const outcome = evaluateEscalations(this.pb, facts);
-    const fresh = outcome.firedRules.filter((r) => !this.d.firedRules.includes(r));
-    if (fresh.length) {
-      this.d.firedRules.push(...fresh);
-      const rules = this.pb.escalationRules.filter((r) => fresh.includes(r.id));
-      const audiences = [...new Set(rules.flatMap((r) => r.notify))];
-      const to = audiences.flatMap((a) => audienceAddresses(this.pb, a));
-      const reason = rules.map((r) => r.description).join('; ');
-      this.d.escalations.push({ reason, at: iso(Date.now()), notified: audiences });
-      this.notice(
-        `escalation-${fresh.join('-')}`,
-        to,
-        `[${this.d.severity}] Escalation: ${this.d.input.title}`,
-        `Incident ${this.d.input.id} meets escalation criteria: ${reason}.\nYou are notified as: ${audiences.join(', ')}.`,
-        { holdable: false },
-      );
-      this.audit('escalated', actor, { rules: fresh, notified: audiences, requireApprovers: rules.flatMap((r) => r.requireApprovers) });
-    }
-    const before = this.d.requiredApprovers.join(',');
+    for (const id of draft.decisionIds) d.decisions.find((x) => x.id === id)?.linkedVersions.push(draft.version);
+    d.signoffs = d.signoffs.filter((x) => x.version !== draft.parent);
     this.recomputeApprovers();
-    if (before !== this.d.requiredApprovers.join(',') && this.d.status === 'awaiting-approval') this.requestApprovals();
-    this.meet((dl) => dl.kind === 'escalation-check');
-    const next = nextEscalationMinute(this.pb, facts);
-    if (next !== undefined) this.addDeadline({ kind: 'escalation-check', dueAt: this.detectedAt + next * minute });
+    if (voided) this.audit('approvals-voided', e.author, { version: draft.parent, voided });
+    this.audit('drafted', e.author, {
+      version: draft.version, hash: draft.hash, parent: draft.parent, phase: draft.phase, rootCause: draft.rootCause?.status, decisions: draft.decisionIds,
+    });
+    d.status = 'drafting';
+    if (wasRequested) this.requestPublication(draft.version);
+    return { version: draft.version, hash: draft.hash, parent: draft.parent!, voidedApprovals: voided };
   }
 
-  // --- views ------------------------------------------------------------------------------------
-
-  /** The templates drafting takes for this incident's tags first, and those it keeps for tagged incidents only (M2.3). */
-  tagTemplates(): { named: string[]; reserved: string[] } {
-    return { named: applyTags(this.pb, this.d.tags).templates, reserved: tagTemplateIds(this.pb) };
+  refusePublication(req: PublishRequest): void {
+    this.refuseWhenClosed();
+    const current = this.currentDraft();
+    if (req.version !== current.version) {
+      reject('StaleVersion', `version ${req.version} is not the latest (${current.version})`, { currentVersion: current.version, currentHash: current.hash });
+    }
+    if (this.isPublished(req.version)) reject('AlreadyPublished', `version ${req.version} is already published`);
+    const overrideRoles = this.pb.blackout.overrideRoles;
+    if (req.critical && this.#d.blackout && !(req.byRoles ?? []).some((r) => overrideRoles.includes(r))) {
+      reject('Forbidden', `only ${overrideRoles.join(', ')} may override the blackout`);
+    }
   }
 
-  requiredFieldsMissing(): string[] {
-    return missingRequiredFields(applyTags(this.pb, this.d.tags), this.d.input.fields ?? {});
+  publish(req: PublishRequest): { version: number; status: PublicationStatus } {
+    if (req.critical && this.#d.blackout) {
+      this.#d.overrides.push({ version: req.version, by: req.by, at: iso(Date.now()) });
+      this.audit('blackout-override', req.by, { version: req.version });
+    }
+    return { version: req.version, status: this.requestPublication(req.version, req.by, !!req.critical) };
+  }
+
+  refuseResolution(_req?: ResolveRequest): void {
+    if (this.#d.resolution) reject('AlreadyResolved', 'the incident is already being resolved');
+  }
+
+  /** The closing message is drafted, approved and published like any other, so the incident stays open until it is out. */
+  resolve(req: ResolveRequest): { accepted: true } {
+    this.#d.resolution = req;
+    this.queue({ kind: 'resolution' });
+    return { accepted: true };
+  }
+
+  assignRole(a: RoleAssignment): { role: IncidentRole; people: string[] } {
+    const d = this.#d;
+    d.roles[a.role] = a.role === 'reviewer' ? [...new Set([...(d.roles.reviewer ?? []), a.person])] : [a.person];
+    if (a.role === 'communication-lead') this.moveDeadlines(a.person);
+    this.audit('role-assigned', a.by, { role: a.role, person: a.person });
+    return { role: a.role, people: d.roles[a.role]! };
+  }
+
+  private moveDeadlines(to: string): number {
+    const moving = this.#d.deadlines.filter(movesWithLead);
+    for (const dl of moving) dl.owner = to;
+    return moving.length;
+  }
+
+  refuseHandoff(h: HandoffRequest): void {
+    this.refuseWhenClosed();
+    if (this.#d.handoff) reject('HandoffPending', `a handoff to ${this.#d.handoff.to} is waiting for acknowledgement`);
+    if (h.to === this.lead) reject('SameOwner', `${h.to} already owns communication`);
+  }
+
+  handOff(h: HandoffRequest): { acknowledgeBy: string } {
+    const due = Date.now() + this.pb.handoff.acknowledgeWithinMinutes * minute;
+    const dl = this.addDeadline({ kind: 'handoff-ack', dueAt: due, owner: h.to, backup: this.leadBackup });
+    this.#d.handoff = { from: this.lead, to: h.to, notes: h.notes, requestedAt: Date.now(), deadlineId: dl.id };
+    this.audit('handoff-requested', h.by, { from: this.lead, to: h.to, notes: h.notes });
+    this.notice(`handoff-${dl.id}`, [h.to], notices.handoffNotice(this.ref, this.lead, h.notes, due), { holdable: false });
+    return { acknowledgeBy: iso(due) };
+  }
+
+  refuseAcknowledgement({ by }: { by: string }): void {
+    const h = this.#d.handoff;
+    if (!h) reject('NoHandoff', 'no handoff is waiting');
+    if (by !== h.to) reject('Forbidden', `only ${h.to} can acknowledge this handoff`);
+  }
+
+  acknowledgeHandoff({ by }: { by: string }): { lead: string; movedDeadlines: number } {
+    const d = this.#d;
+    const h = d.handoff!;
+    this.meet((dl) => dl.id === h.deadlineId);
+    d.handoff = undefined;
+    d.roles['communication-lead'] = [h.to];
+    d.leadSince = Date.now();
+    const moved = this.moveDeadlines(h.to);
+    this.meet((dl) => dl.kind === 'fatigue');
+    this.addDeadline({ kind: 'fatigue', dueAt: Date.now() + this.pb.handoff.fatigueLimitHours * 60 * minute, owner: h.to, backup: this.leadBackup });
+    d.handoffs.push({ from: h.from, to: h.to, notes: h.notes, at: iso(h.requestedAt), acknowledgedAt: iso(Date.now()) });
+    this.audit('handoff-acknowledged', by, { from: h.from, to: h.to, movedDeadlines: moved });
+    return { lead: h.to, movedDeadlines: moved };
+  }
+
+  recordDecision(x: Omit<Decision, 'id' | 'at' | 'linkedVersions'>): Decision {
+    const decision = { ...x, id: `D${this.#d.decisions.length + 1}`, at: iso(Date.now()), linkedVersions: [] as number[] };
+    this.#d.decisions.push(decision);
+    this.audit('decision-recorded', x.by, { id: decision.id, what: x.what, why: x.why });
+    return decision;
+  }
+
+  refuseBlackout(b: BlackoutRequest): void {
+    this.refuseWhenClosed();
+    if (this.#d.blackout) reject('BlackoutActive', `a blackout is already active until ${iso(this.#d.blackout.until)}`);
+    if (b.minutes > this.pb.blackout.maxMinutes) reject('TooLong', `a blackout may last at most ${this.pb.blackout.maxMinutes} minutes`);
+  }
+
+  startBlackout(b: BlackoutRequest): { until: string } {
+    const until = Date.now() + b.minutes * minute;
+    const dl = this.addDeadline({ kind: 'blackout-end', dueAt: until });
+    this.#d.blackout = { until, reason: b.reason, by: b.by, startedAt: Date.now(), deadlineId: dl.id };
+    this.audit('blackout-started', b.by, { until: iso(until), reason: b.reason });
+    return { until: iso(until) };
+  }
+
+  refuseEndBlackout(_req?: { by: string }): void {
+    if (!this.#d.blackout) reject('NoBlackout', 'no blackout is active');
+  }
+
+  endBlackout({ by }: { by: string }): { released: number } {
+    return { released: this.releaseBlackout(by) };
+  }
+
+  private releaseBlackout(by: string): number {
+    const b = this.#d.blackout!;
+    this.meet((dl) => dl.id === b.deadlineId);
+    this.#d.blackout = undefined;
+    const held = this.#d.held.splice(0);
+    // The end is recorded first, then what was held goes out in the order it was held.
+    this.#d.work.unshift({ kind: 'audit', step: 'blackout-ended', actor: by, details: { released: held.length } }, ...held.map((h) => h.item));
+    this.#dirty = true;
+    return held.length;
+  }
+
+  changeClassification(c: ClassificationChange): { severity: Severity; tags: string[]; requiredApprovers: ApproverRole[] } {
+    const d = this.#d;
+    if (c.severity) d.severity = c.severity;
+    if (c.addTags) d.tags = [...new Set([...d.tags, ...c.addTags])];
+    if (c.customersAffected !== undefined) d.customersAffected = c.customersAffected;
+    this.audit('reclassified', c.by, { severity: d.severity, tags: d.tags, customersAffected: d.customersAffected });
+    this.evaluateEscalations(c.by);
+    // A new severity has other contractual deadlines (M1.4), and a graver one shorter step deadlines (M1.5).
+    if (c.severity) {
+      this.queue({ kind: 'plan-audience' });
+      for (const move of stepDeadlinesBroughtForward(this.pb, d.severity, this.detectedAt, d.deadlines, Date.now())) {
+        const dl = d.deadlines.find((x) => x.id === move.id)!;
+        dl.dueAt = move.dueAt;
+        dl.holdingStatement = move.holdingStatement;
+        this.#dirty = true;
+      }
+    }
+    return { severity: d.severity, tags: d.tags, requiredApprovers: d.requiredApprovers };
+  }
+
+  postInternalUpdate(u: InternalUpdate): { queued: true } {
+    const d = this.#d;
+    d.internalUpdates += 1;
+    const routes = routeInternalUpdate(this.pb, u.level, { lead: this.lead, reviewers: d.roles.reviewer ?? [] });
+    this.audit('internal-update', u.by, { level: u.level, audiences: routes.map((r) => r.audience) });
+    for (const r of routes) this.notice(`internal-update-${d.internalUpdates}-${r.audience}`, r.to, notices.internalUpdateNotice(this.ref, r.audience, u));
+    return { queued: true };
+  }
+
+  requestBriefing({ by }: { by: string }): { queued: true } {
+    this.queue({ kind: 'briefing', by });
+    return { queued: true };
+  }
+
+  confirmRootCause(c: RootCauseConfirmation): { confirmedAt: string } {
+    const at = iso(Date.now());
+    this.#d.rootCause = { statement: c.statement, confirmedBy: c.by, confirmedAt: at };
+    this.audit('root-cause-confirmed', c.by, { statement: c.statement });
+    this.#dirty = true;
+    return { confirmedAt: at };
+  }
+
+  refuseReview(r: TechnicalReview): void {
+    this.refuseWhenClosed();
+    if (r.version !== this.#d.draft?.version) reject('StaleVersion', `version ${r.version} is not the latest`);
+  }
+
+  technicalReview(r: TechnicalReview): { recorded: true } {
+    const d = this.#d;
+    d.reviews.push({ ...r, at: iso(Date.now()) });
+    this.audit('technical-review', r.reviewer, { version: r.version, verdict: r.verdict, notes: r.notes });
+    const reviewers = d.roles.reviewer ?? [];
+    if (reviewers.every((p) => d.reviews.some((x) => x.reviewer === p && x.verdict === 'accurate'))) this.meetStep('review-complete');
+    return { recorded: true };
   }
 
   /**
@@ -547,91 +827,337 @@ export class IncidentState {
    * so an alert that monitoring re-sends for days stays one entry. Past `keepAlerts` fingerprints
    * the one seen least recently goes.
    */
-  recordAlert(a: AlertNotice): AlertEntry {
-    const known = this.d.alerts.find((x) => x.fingerprint === a.fingerprint);
+  joinAlert(a: AlertNotice): void {
+    const known = this.#d.alerts.find((x) => x.fingerprint === a.fingerprint);
+    let entry: AlertEntry;
     if (known) {
-      known.count = (known.count ?? 1) + 1;
-      known.firstSeenAt ??= known.receivedAt ?? a.receivedAt;
+      known.count += 1;
       known.lastSeenAt = a.receivedAt;
       known.status = a.status;
       known.alertName = a.alertName;
-      delete known.receivedAt;
-      return known;
+      entry = known;
+    } else {
+      entry = { fingerprint: a.fingerprint, alertName: a.alertName, status: a.status, count: 1, firstSeenAt: a.receivedAt, lastSeenAt: a.receivedAt };
+      this.#d.alerts.push(entry);
+      if (this.#d.alerts.length > keepAlerts) {
+        const oldest = this.#d.alerts.reduce((o, x) => (x.lastSeenAt < o.lastSeenAt ? x : o));
+        this.#d.alerts.splice(this.#d.alerts.indexOf(oldest), 1);
+      }
     }
-    const entry: AlertEntry = { fingerprint: a.fingerprint, alertName: a.alertName, status: a.status, count: 1, firstSeenAt: a.receivedAt, lastSeenAt: a.receivedAt };
-    this.d.alerts.push(entry);
-    if (this.d.alerts.length > keepAlerts) {
-      const oldest = this.d.alerts.reduce((o, x) => ((x.lastSeenAt ?? x.receivedAt ?? '') < (o.lastSeenAt ?? o.receivedAt ?? '') ? x : o));
-      this.d.alerts.splice(this.d.alerts.indexOf(oldest), 1);
-    }
-    return entry;
+    this.audit('alert-joined', a.source, { fingerprint: a.fingerprint, status: a.status, alertName: a.alertName, count: entry.count });
   }
 
-  /** Records why a version was stopped, for the incident's view (M2.3, M5.3). */
-  recordBlocked(version: number, problems: { check: string; reason: string }[]): void {
-    this.d.blocked = { version, at: iso(Date.now()), reasons: problems.map((p) => p.reason), checks: [...new Set(problems.map((p) => p.check))] };
+  // --- escalation -------------------------------------------------------------------------------
+
+  /** Runs the escalation rules; newly fired rules notify their audiences and may add approvers. */
+  evaluateEscalations(actor: string): void {
+    const d = this.#d;
+    const facts = this.facts;
+    const outcome = evaluateEscalations(this.pb, facts);
+    const fresh = outcome.firedRules.filter((r) => !d.firedRules.includes(r));
+    if (fresh.length) {
+      d.firedRules.push(...fresh);
+      const rules = this.pb.escalationRules.filter((r) => fresh.includes(r.id));
+      const audiences = [...new Set(rules.flatMap((r) => r.notify))];
+      const to = audiences.flatMap((a) => audienceAddresses(this.pb, a, playbookTeam(this.pb)));
+      const reason = rules.map((r) => r.description).join('; ');
+      d.escalations.push({ reason, at: iso(Date.now()), notified: audiences });
+      this.notice(`escalation-${fresh.join('-')}`, to, notices.escalationNotice(this.ref, reason, audiences), { holdable: false });
+      this.audit('escalated', actor, { rules: fresh, notified: audiences, requireApprovers: rules.flatMap((r) => r.requireApprovers) });
+    }
+    const before = d.requiredApprovers.join(',');
+    this.recomputeApprovers();
+    if (before !== d.requiredApprovers.join(',') && d.status === 'awaiting-approval') this.requestApprovals();
+    this.meet((dl) => dl.kind === 'escalation-check');
+    const next = nextEscalationMinute(this.pb, facts);
+    if (next !== undefined) this.addDeadline({ kind: 'escalation-check', dueAt: this.detectedAt + next * minute });
   }
 
-  /** A version's subject and text while the incident still holds them. */
-  versionBody(version: number): { subject: string; text: string } | undefined {
-    if (this.d.draft?.version === version) return { subject: this.d.draft.subject, text: this.d.draft.text };
-    const v = this.d.versionLog.find((x) => x.version === version);
-    return v?.text !== undefined ? { subject: v.subject ?? '', text: v.text } : undefined;
+  // --- work the loop runs -----------------------------------------------------------------------
+
+  /** The draft a queued publication still applies to, if it was not superseded or published meanwhile. */
+  draftToPublish(version: number): Draft | undefined {
+    const draft = this.#d.draft;
+    return draft && draft.version === version && !this.isPublished(version) ? draft : undefined;
+  }
+
+  isPublished(version: number): boolean {
+    return this.#d.published.some((p) => p.version === version);
+  }
+
+  /** The pre-approved holding statement's draft, unless something was published or the incident is resolving. */
+  holdingStatementRequest(): Request<'draftMessage'> | undefined {
+    const d = this.#d;
+    if (d.publishedCount > 0 || d.resolution) return undefined;
+    d.versionCounter += 1;
+    const hs = this.pb.holdingStatement;
+    return {
+      incident: this.incident, phase: 'investigating', version: d.versionCounter, author: 'herald', createdAt: iso(Date.now()),
+      template: { templateId: 'holding-statement', subject: hs.subject, body: hs.text }, nextUpdateAt: this.promisedNextUpdate(),
+    };
+  }
+
+  /** The next briefing of support and account management (M4.3): the notice and its record. */
+  briefing(by: string): { notice: Request<'sendInternalNotice'>; record: AuditEntry } {
+    const d = this.#d;
+    d.briefings += 1;
+    const lists = [...(this.pb.briefings.lists['internal-support'] ?? []), ...(this.pb.briefings.lists['account-management'] ?? [])];
+    const latest = d.published[d.published.length - 1];
+    const n = notices.briefingNotice(this.ref, {
+      number: d.briefings, category: d.input.category, minutesOpen: this.minutesOpen(),
+      latest: latest && { ...latest, text: d.draft?.version === latest.version ? d.draft.text : undefined },
+      decisions: d.decisions.map((x) => x.what), nextUpdateDueAt: this.nextUpdateDueAt(), escalationPath: this.pb.briefings.escalationPath,
+    });
+    return {
+      notice: { incidentId: d.input.id, noticeId: `briefing-${d.briefings}`, to: lists, subject: n.subject, text: n.text },
+      record: { step: 'briefing', actor: by, details: { number: d.briefings, lists } },
+    };
+  }
+
+  audienceRequest(): Request<'planAudience'> {
+    return { components: this.#d.input.components, severity: this.#d.severity, detectedAt: this.#d.input.detectedAt };
+  }
+
+  /** Contractual notice deadlines become durable timers per group of customers (M1.4). */
+  contractDeadlines(plan: Result<'planAudience'>): void {
+    this.meet((dl) => dl.kind === 'contract-warning' || dl.kind === 'contract-breach');
+    if (this.#d.publishedCount > 0) return;
+    const warn = this.pb.distribution.contractWarningMinutes * minute;
+    for (const g of plan.deadlines) {
+      const due = Date.parse(g.dueAt);
+      const group = { tiers: g.tiers, customers: g.customers, contractDueAt: due };
+      this.addDeadline({ kind: 'contract-warning', dueAt: Math.max(Date.now(), due - warn), ...group });
+      this.addDeadline({ kind: 'contract-breach', dueAt: due, ...group });
+    }
+  }
+
+  private get accountManagers(): string[] {
+    return this.pb.briefings.lists['account-management'] ?? [];
+  }
+
+  outreachEscalationRequest(): Request<'escalateOutreach'> {
+    return { incidentId: this.#d.input.id, at: iso(Date.now()), escalateTo: [...new Set([this.lead, this.leadBackup, ...this.accountManagers])] };
+  }
+
+  /** Overdue outreach calls escalated (M3.5): the record to write, if any call was. */
+  outreachEscalated(res: Result<'escalateOutreach'>): AuditEntry | undefined {
+    this.scheduleOutreachCheck(res.open, res.nextDueAt);
+    if (!res.escalated) return undefined;
+    this.#d.escalations.push({ reason: `${res.escalated} outreach call(s) to top-tier accounts not made in time`, at: iso(Date.now()), notified: [this.lead, this.leadBackup, ...this.accountManagers] });
+    return { step: 'escalated', actor: 'herald', details: { reason: 'outreach overdue', escalated: res.escalated, open: res.open } };
+  }
+
+  outreachRequest(draft: Draft, at: number): Request<'createOutreachTasks'> {
+    const o = this.pb.distribution.outreach;
+    return {
+      incident: this.incident, version: draft.version, talkingPoints: { subject: draft.subject, text: draft.text },
+      tiers: o.tiers, createdAt: iso(at), dueAt: iso(at + o.withinMinutes * minute),
+    };
+  }
+
+  outreachCreated(version: number, res: Result<'createOutreachTasks'>): void {
+    if (res.created || res.updated) this.audit('outreach', 'herald', { version, created: res.created, updated: res.updated, open: res.open });
+    this.scheduleOutreachCheck(res.open, res.earliestDueAt);
+  }
+
+  private scheduleOutreachCheck(open: number, dueAt: string | undefined): void {
+    if (!open || !dueAt) return;
+    const due = Date.parse(dueAt);
+    if (!this.#d.deadlines.some((dl) => dl.kind === 'outreach' && dl.state === 'open' && dl.dueAt <= due)) this.addDeadline({ kind: 'outreach', dueAt: due });
+  }
+
+  /** The closing message's draft: a blackout ends, the incident is resolving. */
+  closingRequest(): Request<'draftMessage'> {
+    const d = this.#d;
+    const r = d.resolution!;
+    if (d.blackout) this.releaseBlackout(r.resolvedBy);
+    d.status = 'resolving';
+    d.versionCounter += 1;
+    return {
+      incident: this.incident, phase: 'resolved', version: d.versionCounter, author: r.resolvedBy,
+      summary: r.summary, createdAt: iso(Date.now()), locale: this.pb.messages.locale, tagTemplates: this.tagTemplates(),
+    };
+  }
+
+  /** The closing message exists: it is published once its approvers (if any) signed it. */
+  closingDrafted(closing: MessageVersion): AuditEntry {
+    const d = this.#d;
+    const by = d.resolution!.resolvedBy;
+    this.setDraft({ ...closing, decisionIds: [] });
+    d.resolutionVersion = closing.version;
+    d.publishRequested = undefined;
+    this.meet((dl) => dl.kind === 'approval-timeout' && dl.version !== closing.version);
+    this.recomputeApprovers();
+    this.requestPublication(closing.version, by);
+    return { step: 'drafted', actor: by, details: { version: closing.version, hash: closing.hash, phase: 'resolved', templateId: closing.templateId } };
+  }
+
+  digestRequest(): Request<'sendDigests'> {
+    return { incident: this.incident, at: iso(Date.now()), rateLimitMinutes: this.pb.distribution.emailMinutesPerRecipient };
+  }
+
+  digestsSent(res: Result<'sendDigests'>): AuditEntry | undefined {
+    if (res.remaining && res.nextDueAt) this.addDeadline({ kind: 'digest', dueAt: Date.parse(res.nextDueAt) });
+    return res.sent ? { step: 'digest', actor: 'herald', details: { sent: res.sent, remaining: res.remaining } } : undefined;
+  }
+
+  // --- publication ------------------------------------------------------------------------------
+
+  /**
+   * A version starts to leave: the next update is due when it says it will come (its template's
+   * words), else by the cadence; what the one check before it leaves needs (M2.2–M2.5).
+   */
+  startPublication(draft: Draft, holdingStatement: boolean): { at: number; nextDue: number; incident: IncidentInput; check: Request<'checkPublication'>; probe: Request<'probeChannels'> } {
+    const d = this.#d;
+    const at = Date.now();
+    const nextDue = this.scheduleCadence(at, draft.nextUpdateAt);
+    const approvals = d.signoffs.filter((x) => x.version === draft.version && x.decision === 'approve').map((x) => ({ approver: x.by, role: x.role, hash: x.hash }));
+    return {
+      at, nextDue, incident: this.incident, probe: { components: d.input.components },
+      check: {
+        incident: { id: d.input.id, severity: d.severity, category: d.input.category, tags: d.tags, components: d.input.components },
+        message: draft, approvals, rootCauseConfirmed: !!d.rootCause, policy: this.pb.messages, holdingStatement, at: iso(at),
+      },
+    };
+  }
+
+  /** Which channel reaches each audience, given which channels are up. */
+  channelChoices(probe: Result<'probeChannels'>): PublishedVersion['channels'] {
+    return selectChannels(this.pb, {
+      severity: this.#d.severity, channelHealth: probe.health, affectedComponents: this.#d.input.components, channelDependencies: probe.dependencies,
+    });
+  }
+
+  get outreachFirst(): boolean {
+    return this.pb.distribution.outreach.timing === 'before-broadcast';
+  }
+
+  /** The status page shows the version: contract deadlines are met. */
+  statusPagePublished(): void {
+    this.meet((dl) => dl.kind === 'contract-warning' || dl.kind === 'contract-breach');
+  }
+
+  /** The email broadcast of a version: rate-limited per recipient except on a change of phase (M3.4), and a legal notice where the playbook has one. */
+  broadcastRequest(incident: IncidentInput, draft: Draft, at: number): { incident: IncidentInput; message: Draft; rateLimit: { minutes: number; statusChange: boolean; at: string }; legalNotice?: Playbook['distribution']['legalNotice'] } {
+    const lastPhase = this.#d.published[this.#d.published.length - 1]?.phase;
+    const legalNotice = this.pb.distribution.legalNotice;
+    return {
+      incident, message: draft,
+      rateLimit: { minutes: this.pb.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase, at: iso(at) },
+      ...(legalNotice ? { legalNotice } : {}),
+    };
+  }
+
+  /** Email that the rate limit deferred goes out in a digest when it is due. */
+  emailDeferred(version: number, deferred: number, digestDueAt: string): void {
+    this.audit('digest', 'herald', { version, deferred, dueAt: digestDueAt });
+    const due = Date.parse(digestDueAt);
+    if (!this.#d.deadlines.some((dl) => dl.kind === 'digest' && dl.state === 'open' && dl.dueAt <= due)) this.addDeadline({ kind: 'digest', dueAt: due });
+  }
+
+  /** The version is out (page and email) and the incident says so. */
+  published(p: PublishedVersion): void {
+    const d = this.#d;
+    if (d.blocked && d.blocked.version <= p.version) d.blocked = undefined;
+    d.published.push(p);
+    d.publishedCount += 1;
+    if (d.published.length > keepPublished) d.published.splice(0, d.published.length - keepPublished);
+    this.meetStep('first-external-message');
+    // A holding statement buys time; the real draft still waits for its approvers.
+    if (d.status !== 'resolving' && !p.holdingStatement) d.status = 'published';
+  }
+
+  /** Where the other channels send staff copies. */
+  get internalChannels(): { slackWebhooks: string[]; distributionLists: string[] } {
+    return { slackWebhooks: this.pb.distribution.slackWebhooks, distributionLists: this.pb.distribution.distributionLists };
+  }
+
+  /** The other channels delivered (M3.3); the lead hears of any that lagged behind the page. */
+  channelsDelivered(version: number, channels: Result<'deliverChannels'>): void {
+    this.audit('channels-delivered', 'herald', { version, ...channels });
+    if (channels.lag?.late.length) this.notice(`late-v${version}`, [this.lead], notices.lateNotice(this.ref, version, channels.lag), { holdable: false });
+  }
+
+  /**
+   * A version was stopped (M2.3, M5.3), by the check before it leaves or by the gate of a channel:
+   * the incident shows why; unless the page already shows it, the version is back in drafting.
+   * The record to write.
+   */
+  publicationBlocked(version: number, by: { check: { check: string; reason: string }[] } | { gate: string; afterStatusPage: boolean }): AuditEntry {
+    const d = this.#d;
+    const problems = 'check' in by ? by.check : [{ check: 'gate', reason: by.gate }];
+    if (!('gate' in by && by.afterStatusPage)) {
+      this.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
+      d.status = 'drafting';
+    }
+    d.blocked = { version, at: iso(Date.now()), reasons: problems.map((p) => p.reason), checks: [...new Set(problems.map((p) => p.check))] };
+    const details = 'check' in by
+      ? { version, reason: problems.map((p) => p.reason).join('; '), problems }
+      : { version, reason: by.gate, ...(by.afterStatusPage ? { after: 'status-page' } : {}) };
+    return { step: 'publication-blocked', actor: 'herald', details };
+  }
+
+  /**
+   * Tells the drafters and the lead at once that a version was stopped, and why, instead of
+   * leaving them to find out from a missed deadline. After its record is written.
+   */
+  tellBlocked(version: number, reasons: string[], where = 'nothing was published'): void {
+    this.notice(`blocked-v${version}-${this.#d.auditSeq}`, [...(this.#d.roles.drafter ?? []), this.lead], notices.blockedNotice(this.ref, version, reasons, where), { holdable: false });
+  }
+
+  /** After each published update the next is due by the playbook's cadence; the lead is reminded before. */
+  private scheduleCadence(publishedAt: number, promisedAt?: string): number {
+    this.meet((dl) => dl.kind === 'cadence-reminder' || dl.kind === 'cadence-overdue');
+    // A version that names the time of the next update keeps that promise while it lies ahead.
+    const promised = promisedAt === undefined ? NaN : Date.parse(promisedAt);
+    const due = promised > publishedAt
+      ? promised
+      : this.detectedAt + nextUpdateDueMinutes(this.pb, this.#d.severity, (publishedAt - this.detectedAt) / minute) * minute;
+    const reminder = due - reminderOffsetMinutes(this.pb, this.#d.severity) * minute;
+    this.addDeadline({ kind: 'cadence-reminder', dueAt: reminder, owner: this.lead, backup: this.leadBackup });
+    this.addDeadline({ kind: 'cadence-overdue', dueAt: due, owner: this.lead, backup: this.leadBackup });
+    return due;
+  }
+
+  private nextUpdateDueAt(): number | undefined {
+    return nextUpdateDueAt(this.#d.deadlines);
+  }
+
+  // --- drafts -----------------------------------------------------------------------------------
+
+  private setDraft(draft: Draft): void {
+    const d = this.#d;
+    if (d.draft) {
+      const { version, hash, phase, author, createdAt, parent, subject, text } = d.draft;
+      d.versionLog.push({ version, hash, phase, author, createdAt, parent, subject, text });
+      // Bodies of old versions are dropped so a long incident's state stays small; the audit
+      // archive and the status entries keep every published word.
+      const withText = d.versionLog.filter((v) => v.text !== undefined);
+      for (const v of withText.slice(0, Math.max(0, withText.length - keepVersionBodies))) {
+        v.text = undefined;
+        v.subject = undefined;
+      }
+    }
+    d.draft = draft;
+    if (d.blocked && d.blocked.version !== draft.version) d.blocked = undefined;
+  }
+
+  /** The templates drafting takes for this incident's tags first, and those it keeps for tagged incidents only (M2.3). */
+  private tagTemplates(): { named: string[]; reserved: string[] } {
+    return { named: applyTags(this.pb, this.#d.tags).templates, reserved: tagTemplateIds(this.pb) };
+  }
+
+  // --- views ------------------------------------------------------------------------------------
+
+  versions(): VersionSummary[] {
+    return versionSummaries(this.#d);
+  }
+
+  versionBodies({ from, to }: { from: number; to: number }): { from?: VersionBody; to?: VersionBody } {
+    return { from: versionBody(this.#d, from), to: versionBody(this.#d, to) };
   }
 
   view(): IncidentView {
-    const { input, draft } = this.d;
-    return {
-      id: input.id,
-      title: input.title,
-      category: input.category,
-      severity: this.d.severity,
-      tags: this.d.tags,
-      scope: input.scope ?? 'single',
-      components: input.components,
-      summary: input.summary,
-      status: this.d.status,
-      detectedAt: input.detectedAt,
-      declaredBy: input.declaredBy,
-      playbook: { id: this.d.playbook.id, version: this.d.playbook.version },
-      firstMessageDueAt: iso(this.firstMessageDueAt),
-      nextUpdateDueAt: this.nextUpdateDueAt() ? iso(this.nextUpdateDueAt()!) : undefined,
-      roles: this.d.roles,
-      currentDraft: draft && {
-        version: draft.version, hash: draft.hash, parent: draft.parent, phase: draft.phase, subject: draft.subject, text: draft.text,
-        author: draft.author, createdAt: draft.createdAt, rootCause: draft.rootCause, decisionIds: draft.decisionIds,
-        locale: draft.locale, templateId: draft.templateId,
-        translations: draft.translations && Object.fromEntries(Object.entries(draft.translations).map(([l, t]) => [l, { subject: t.subject, text: t.text }])),
-      },
-      rootCause: this.d.rootCause,
-      requiredApprovers: this.d.requiredApprovers,
-      approvals: this.d.signoffs,
-      publishRequested: this.d.publishRequested,
-      published: this.d.published,
-      escalations: this.d.escalations,
-      deadlines: this.d.deadlines.map((dl) => ({
-        id: dl.id, kind: dl.kind === 'step' ? `step:${dl.step}` : dl.kind, dueAt: iso(dl.dueAt), owner: dl.owner, backup: dl.backup,
-        state: dl.state, firedAt: dl.firedAt ? iso(dl.firedAt) : undefined,
-      })),
-      decisions: this.d.decisions,
-      handoff: this.d.handoff && {
-        from: this.d.handoff.from, to: this.d.handoff.to, notes: this.d.handoff.notes, requestedAt: iso(this.d.handoff.requestedAt),
-        acknowledgeBy: iso(this.d.deadlines.find((x) => x.id === this.d.handoff!.deadlineId)?.dueAt ?? 0),
-      },
-      handoffs: this.d.handoffs,
-      blackout: this.d.blackout && { until: iso(this.d.blackout.until), reason: this.d.blackout.reason, by: this.d.blackout.by, startedAt: iso(this.d.blackout.startedAt) },
-      held: this.d.held.map((h) => ({ kind: h.item.kind, description: h.description, heldAt: iso(h.heldAt) })),
-      overrides: this.d.overrides,
-      alerts: this.d.alerts.map((a) => ({
-        fingerprint: a.fingerprint, alertName: a.alertName, status: a.status, count: a.count ?? 1,
-        firstSeenAt: a.firstSeenAt ?? a.receivedAt ?? '', lastSeenAt: a.lastSeenAt ?? a.receivedAt ?? '',
-      })),
-      ...(this.d.blocked ? { blockedBy: this.d.blocked } : {}),
-      reviews: this.d.reviews,
-      internalUpdates: this.d.internalUpdates,
-      briefings: this.d.briefings,
-      run: this.d.run,
-      resolvedAt: this.d.resolvedAt,
-    };
+    return incidentView(this.#d);
   }
 }

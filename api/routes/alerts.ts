@@ -19,6 +19,7 @@ import { componentStatuses } from '../../domain/status-page';
 import { clearMarkers, setMarkers } from '../../store/component-markers';
 import { listUnmappedAlerts, recordUnmappedAlert, type UnmappedAlertDoc } from '../../store/unmapped-alerts';
 import { alertSignal, type AlertNotice } from '../../workflows/messages';
+import type { incidentWorkflow } from '../../workflows/incident';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute, type Route } from '../route';
@@ -114,7 +115,7 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string, 
   if (mapping.openIncident === false) return result('marked', { ...unknown, ...markers });
   const wasRunning = await isRunning(deps, workflowId);
   try {
-    await deps.temporal.workflow.signalWithStart('incidentWorkflow', {
+    await deps.temporal.workflow.signalWithStart<typeof incidentWorkflow, [AlertNotice]>('incidentWorkflow', {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [incidentFromAlert(alert, { ...mapping, components }, receivedAt)],

@@ -7,6 +7,7 @@ import { applyTags, missingRequiredFields, selectPlaybook } from '../../domain/p
 import { currentPlaybooks } from '../../store/playbooks';
 import { IncidentDeclarationSchema, workflowIdFor, type IncidentInput } from '../../domain/incident';
 import { approveUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
+import type { incidentWorkflow } from '../../workflows/incident';
 import { found } from '../errors';
 import { readableHistory } from '../history';
 import { incidentHandle, IncidentParams } from '../incident-params';
@@ -69,7 +70,7 @@ export const incidentRoutes = [
       const id = body.id ?? newIncidentId();
       const input: IncidentInput = { ...body, id, declaredBy: principal!.name, detectedAt: new Date().toISOString() };
       const workflowId = workflowIdFor(id);
-      await deps.temporal.workflow.start('incidentWorkflow', {
+      await deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId,
         args: [input],

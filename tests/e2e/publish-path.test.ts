@@ -93,7 +93,7 @@ describe('the publish path of a running incident', () => {
     const digests = (a: any[]) => a.filter((r) => r.step === 'digest').map((r) => r.details.version);
     const steps = await waitFor(() => audit(id), (a) => digests(a).length >= 2, 'the digest records of v2 and v3');
     expect(digests(steps)).toEqual([2, 3]);
-    await saveHistoryFixture('v3-disclosure-checks-block-notice', h.client.workflow.getHandle(workflowIdFor(id)));
+    await saveHistoryFixture('disclosure-checks-block-notice', h.client.workflow.getHandle(workflowIdFor(id)));
   });
 
   it('[M2.5, M3.3, M3.5] a version publishes in every audience locale at once, each channel records when it delivered, top-tier accounts get outreach', async () => {
@@ -147,7 +147,7 @@ describe('the publish path of a running incident', () => {
     const second = after.find((r) => r.step === 'published' && r.details.channel === 'status-page' && r.details.version === 2);
     expect(second.details.fallback).toBeUndefined();
     expect(second.details.locales).toEqual(['de', 'en', 'ja']);
-    await saveHistoryFixture('v2-locales-channels-outreach', h.client.workflow.getHandle(workflowIdFor(id)));
+    await saveHistoryFixture('locales-channels-outreach', h.client.workflow.getHandle(workflowIdFor(id)));
   });
 
   it('[M1.5, M1.2] raising a SEV2 to SEV1 brings the open step deadlines forward to the SEV1 ones, never later', async () => {
@@ -183,7 +183,7 @@ describe('the publish path of a running incident', () => {
       expect(text).toContain(`/v1/incidents/${id}/channels`);
       const report = await h.request('GET', `/v1/incidents/${id}/channels`, { key: keys.viewer });
       expect(report.body.versions[0].withinBound).toBe(false);
-      await saveHistoryFixture('v3-lag-notice', h.client.workflow.getHandle(workflowIdFor(id)));
+      await saveHistoryFixture('lag-notice', h.client.workflow.getHandle(workflowIdFor(id)));
     } finally {
       delete process.env.HERALD_CHANNEL_LAG_BOUND_SECONDS;
     }
