@@ -12,17 +12,7 @@ import { isRestricted } from '../domain/messages/governance';
 import type { MessageVersion } from '../domain/messages';
 import type { ApproverRole, IncidentRole, Playbook } from '../domain/playbooks/schema';
 import { applyTags, missingRequiredFields, tagTemplateIds } from '../domain/playbooks/select';
-import {
-  approvalTimeout,
-  deadlinesFor,
-  evaluateEscalations,
-  nextEscalationMinute,
-  nextUpdateDueMinutes,
-  reminderOffsetMinutes,
-  requiredApprovals,
-  selectChannels,
-  type RoleDeadline,
-} from '../domain/rules';
+import * as rules from '../domain/rules';
 import type {
   AlertNotice,
   ApprovalReceipt,
@@ -170,7 +160,7 @@ export class IncidentState {
       published: [], publishedCount: 0, deadlines: [], deadlineCounter: 0, escalations: [], firedRules: [], decisions: [],
       handoffs: [], held: [], overrides: [], alerts: [], reviews: [], internalUpdates: 0, briefings: 0, auditSeq: 0, work: [],
     });
-    for (const dl of deadlinesFor(pb, input.severity)) {
+    for (const dl of rules.deadlinesFor(pb, input.severity)) {
       s.addDeadline({
         kind: 'step', step: dl.step, role: dl.role, dueAt: detected + dl.minutesFromDetection * minute,
         owner: dl.onCall, backup: dl.backup, holdingStatement: dl.publishHoldingStatementOnMiss,
@@ -318,7 +308,7 @@ export class IncidentState {
     for (const dl of this.#d.deadlines) if (dl.state === 'open' && pred(dl)) dl.state = 'met';
   }
 
-  private meetStep(step: RoleDeadline['step']): void {
+  private meetStep(step: rules.RoleDeadline['step']): void {
     this.meet((dl) => dl.kind === 'step' && dl.step === step);
   }
 
@@ -459,7 +449,7 @@ export class IncidentState {
   }
 
   private promisedNextUpdate(): string {
-    return iso(this.detectedAt + nextUpdateDueMinutes(this.pb, this.#d.severity, this.minutesOpen()) * minute);
+    return iso(this.detectedAt + rules.nextUpdateDueMinutes(this.pb, this.#d.severity, this.minutesOpen()) * minute);
   }
 
   // --- approvals --------------------------------------------------------------------------------
@@ -471,7 +461,7 @@ export class IncidentState {
   /** The matrix and fired escalation rules decide; SEV1 and SEV2 always need at least one sign-off. */
   private recomputeApprovers(): ApproverRole[] {
     const facts = this.facts;
-    const set = new Set<ApproverRole>([...requiredApprovals(this.pb, facts), ...evaluateEscalations(this.pb, facts).requiredApprovers]);
+    const set = new Set<ApproverRole>([...rules.requiredApprovals(this.pb, facts), ...rules.evaluateEscalations(this.pb, facts).requiredApprovers]);
     if (set.size === 0 && requiresApproval(this.#d.severity)) set.add('executive');
     for (const role of this.draftApprovers(set)) set.add(role);
     const order: ApproverRole[] = ['legal', 'pr', 'executive', 'dpo'];
@@ -507,7 +497,7 @@ export class IncidentState {
     const draft = this.#d.draft!;
     this.meet((dl) => dl.kind === 'approval-timeout' && dl.version !== draft.version);
     for (const role of this.pendingApprovers()) {
-      const t = approvalTimeout(this.pb, this.#d.severity, role);
+      const t = rules.approvalTimeout(this.pb, this.#d.severity, role);
       const exists = this.#d.deadlines.some((dl) => dl.kind === 'approval-timeout' && dl.state === 'open' && dl.role === role && dl.version === draft.version);
       if (!exists) {
         this.addDeadline({ kind: 'approval-timeout', role, version: draft.version, dueAt: Date.now() + t.minutes * minute, owner: t.onCall, backup: t.backup });
@@ -853,23 +843,23 @@ export class IncidentState {
   evaluateEscalations(actor: string): void {
     const d = this.#d;
     const facts = this.facts;
-    const outcome = evaluateEscalations(this.pb, facts);
+    const outcome = rules.evaluateEscalations(this.pb, facts);
     const fresh = outcome.firedRules.filter((r) => !d.firedRules.includes(r));
     if (fresh.length) {
       d.firedRules.push(...fresh);
-      const rules = this.pb.escalationRules.filter((r) => fresh.includes(r.id));
-      const audiences = [...new Set(rules.flatMap((r) => r.notify))];
+      const fired = this.pb.escalationRules.filter((r) => fresh.includes(r.id));
+      const audiences = [...new Set(fired.flatMap((r) => r.notify))];
       const to = audiences.flatMap((a) => audienceAddresses(this.pb, a, playbookTeam(this.pb)));
-      const reason = rules.map((r) => r.description).join('; ');
+      const reason = fired.map((r) => r.description).join('; ');
       d.escalations.push({ reason, at: iso(Date.now()), notified: audiences });
       this.notice(`escalation-${fresh.join('-')}`, to, notices.escalationNotice(this.ref, reason, audiences), { holdable: false });
-      this.audit('escalated', actor, { rules: fresh, notified: audiences, requireApprovers: rules.flatMap((r) => r.requireApprovers) });
+      this.audit('escalated', actor, { rules: fresh, notified: audiences, requireApprovers: fired.flatMap((r) => r.requireApprovers) });
     }
     const before = d.requiredApprovers.join(',');
     this.recomputeApprovers();
     if (before !== d.requiredApprovers.join(',') && d.status === 'awaiting-approval') this.requestApprovals();
     this.meet((dl) => dl.kind === 'escalation-check');
-    const next = nextEscalationMinute(this.pb, facts);
+    const next = rules.nextEscalationMinute(this.pb, facts);
     if (next !== undefined) this.addDeadline({ kind: 'escalation-check', dueAt: this.detectedAt + next * minute });
   }
 
@@ -1023,7 +1013,7 @@ export class IncidentState {
 
   /** Which channel reaches each audience, given which channels are up. */
   channelChoices(probe: Result<'probeChannels'>): PublishedVersion['channels'] {
-    return selectChannels(this.pb, {
+    return rules.selectChannels(this.pb, {
       severity: this.#d.severity, channelHealth: probe.health, affectedComponents: this.#d.input.components, channelDependencies: probe.dependencies,
     });
   }
@@ -1112,8 +1102,8 @@ export class IncidentState {
     const promised = promisedAt === undefined ? NaN : Date.parse(promisedAt);
     const due = promised > publishedAt
       ? promised
-      : this.detectedAt + nextUpdateDueMinutes(this.pb, this.#d.severity, (publishedAt - this.detectedAt) / minute) * minute;
-    const reminder = due - reminderOffsetMinutes(this.pb, this.#d.severity) * minute;
+      : this.detectedAt + rules.nextUpdateDueMinutes(this.pb, this.#d.severity, (publishedAt - this.detectedAt) / minute) * minute;
+    const reminder = due - rules.reminderOffsetMinutes(this.pb, this.#d.severity) * minute;
     this.addDeadline({ kind: 'cadence-reminder', dueAt: reminder, owner: this.lead, backup: this.leadBackup });
     this.addDeadline({ kind: 'cadence-overdue', dueAt: due, owner: this.lead, backup: this.leadBackup });
     return due;
