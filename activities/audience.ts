@@ -2,7 +2,7 @@ import { contractDeadlines, type ContractDeadline } from '../domain/audience';
 import type { Severity } from '../domain/incident';
 import type { CustomerChannel, Tier } from '../domain/audience/service-model';
 import { loadAudience } from '../store/service-model';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 export interface AudiencePlanRequest {
   components: string[];

@@ -8,12 +8,12 @@ import { slackIncidentMessage } from '../domain/delivery/slack';
 import { recordChannelDelivery } from '../store/channel-deliveries';
 import { isSecretRef, resolveSlackWebhooks } from '../store/channel-secrets';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
-import { gateAndRecord } from '../store/near-misses';
+import { gateAndRecord } from './gate';
 import { loadAudience } from '../store/service-model';
 import { firstAttemptTimeoutMs } from '../domain/webhooks/delivery';
 import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { staffSegment, statusLinks } from './tracked-links';
 import { attemptWebhook, retryBeside, WebhookGateMemo } from './webhooks';
 

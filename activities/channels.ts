@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/playbooks';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 export interface ChannelProbe {
   health: Partial<Record<Channel, boolean>>;

@@ -4,7 +4,7 @@ import { localizedContentHash } from '../domain/messages/content-hash';
 import type { LocalizedText, MessageVersion } from '../domain/messages';
 import { renderTemplate } from '../domain/messages/render';
 import { builtinTemplates, selectTemplate, type MessageTemplate } from '../domain/messages/templates';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 export interface DraftRequest {
   incident: IncidentInput;

@@ -1,7 +1,8 @@
 // herald:internal-only — these notices go to staff addresses from the playbook (leads, backups,
 // approvers, briefing lists), never to customers; customer email leaves through activities/fanout.ts.
 import { deliveryKey } from '../domain/messages';
-import type { ActivityDeps } from './index';
+import { claimDelivery, settleDelivery } from '../store/deliveries';
+import type { ActivityDeps, StoreDeps } from './deps';
 
 export interface InternalNotice {
   incidentId: string;
@@ -18,26 +19,19 @@ export interface InternalNotice {
  * after. A claim left in "sending" by a crashed attempt is retried.
  */
 export async function sendOnce(
-  { store, mailer }: Pick<ActivityDeps, 'store' | 'mailer'>,
+  { store, mailer }: StoreDeps<'Delivery'> & Pick<ActivityDeps, 'mailer'>,
   key: string,
   meta: { incidentId: string; version: number; channel: string; recipient: string },
   mail: Parameters<ActivityDeps['mailer']['sendMail']>[0],
 ): Promise<'sent' | 'already-sent'> {
-  const { Delivery } = store.models;
-  // Keyed by primary key: FerretDB answers those without scanning the collection.
-  const id = { _id: key as never };
-  const claimed = await Delivery.collection.findOneAndUpdate(
-    id,
-    { $setOnInsert: { key, ...meta, status: 'sending' }, $inc: { attempts: 1 } },
-    { upsert: true, returnDocument: 'after' },
-  );
-  if (claimed?.status === 'sent') return 'already-sent';
+  const claim = await claimDelivery(store.models, key, meta);
+  if (claim.status === 'sent') return 'already-sent';
   await mailer.sendMail(mail);
-  await Delivery.collection.updateOne(id, { $set: { status: 'sent', sentAt: new Date(), messageId: mail.messageId } });
+  await settleDelivery(store.models, claim, { status: 'sent', messageId: mail.messageId });
   return 'sent';
 }
 
-export function createEmailActivities({ store, mailer, config }: ActivityDeps) {
+export function createEmailActivities({ store, mailer, config }: StoreDeps<'Delivery'> & Pick<ActivityDeps, 'mailer' | 'config'>) {
   return {
     /** An internal notice (escalation, reminder) to staff addresses. */
     async sendInternalNotice(n: InternalNotice): Promise<{ sent: number }> {

@@ -16,12 +16,12 @@ import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion
 import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DeliveryReceiptDoc } from '../store/models';
 import type { DigestEntryDoc } from '../store/digests';
-import { gateDispatch } from '../store/near-misses';
+import { gateDispatch } from './gate';
 import { loadAudience } from '../store/service-model';
 import { claimLog, deliverOnce, inLanes, insertNew, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { failoverChain, type FailoverSender } from './providers/failover';
 import { smtpProvider } from './providers/smtp';
 import { emailSegment, emailStatusLinks } from './tracked-links';

@@ -9,12 +9,19 @@ import {
   type OutreachTask,
   type TalkingPoints,
 } from '../domain/outreach';
-import { gateDispatch } from '../store/near-misses';
-import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../store/outreach';
+import { gateDispatch } from './gate';
+import {
+  escalateOutreachTask,
+  findOutreachTask,
+  incidentOutreach,
+  insertOutreachTask,
+  refreshTalkingPoints,
+  type OutreachTaskDoc,
+} from '../store/outreach';
 import { loadAudience } from '../store/service-model';
 import { outreachAccounts } from '../domain/audience';
 import { sendOnce } from './email';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 export interface OutreachRequest {
   /** The incident as it stands now (current severity and components). */
@@ -49,10 +56,6 @@ export interface OutreachEscalated {
   nextDueAt?: string;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
-
 function stillOpen(tasks: OutreachTask[]): { open: number; dueAt?: string } {
   const open = tasks.filter((t) => t.status === 'open');
   return { open: open.length, dueAt: open.map((t) => t.dueAt).sort()[0] };
@@ -60,31 +63,29 @@ function stillOpen(tasks: OutreachTask[]): { open: number; dueAt?: string } {
 
 export function createOutreachActivities(deps: ActivityDeps) {
   const { store, config } = deps;
-  const { Customer, OutreachTask } = store.models;
+  const { Customer } = store.models;
 
-  async function readTask(id: string): Promise<OutreachTask | undefined> {
-    const doc = await OutreachTask.collection.findOne({ _id: id as never });
-    return doc ? toOutreachTask(doc as unknown as OutreachTaskDoc) : undefined;
+  /** One email about a task, once per task and notice whoever retries. */
+  async function tellAbout(task: OutreachTask, notice: 'assigned' | 'escalated', to: string[], mail: { subject: string; text: string }): Promise<void> {
+    await sendOnce(
+      deps,
+      deliveryKey(task.incidentId, 0, `outreach-${notice}`, task.id),
+      { incidentId: task.incidentId, version: task.version, channel: 'outreach', recipient: to.join(', ') },
+      {
+        from: config.fromAddress, to, ...mail,
+        messageId: outreachMessageId(task, notice, config.messageIdDomain),
+        headers: { 'X-Herald-Incident-Id': task.incidentId, 'X-Herald-Outreach-Customer': task.customerId, 'X-Herald-Notice': `outreach-${notice}` },
+      },
+    );
   }
 
   /**
-   * The account manager's assignment: once per task, whoever retries. An account without a
-   * manager (only lower tiers can lack one) keeps its task unassigned until it escalates.
+   * The account manager's assignment. An account without a manager (only lower tiers can lack
+   * one) keeps its task unassigned until it escalates.
    */
   async function sendAssignment(task: OutreachTask, title: string): Promise<void> {
     if (!task.accountManager?.email) return;
-    const to = [task.accountManager.email];
-    const { subject, text } = assignmentEmail(task, title, completionUrl(config.publicUrl, task));
-    await sendOnce(
-      deps,
-      deliveryKey(task.incidentId, 0, 'outreach-assigned', task.id),
-      { incidentId: task.incidentId, version: task.version, channel: 'outreach', recipient: to.join(', ') },
-      {
-        from: config.fromAddress, to, subject, text,
-        messageId: outreachMessageId(task, 'assigned', config.messageIdDomain),
-        headers: { 'X-Herald-Incident-Id': task.incidentId, 'X-Herald-Outreach-Customer': task.customerId, 'X-Herald-Notice': 'outreach-assigned' },
-      },
-    );
+    await tellAbout(task, 'assigned', [task.accountManager.email], assignmentEmail(task, title, completionUrl(config.publicUrl, task)));
   }
 
   return {
@@ -126,19 +127,10 @@ export function createOutreachActivities(deps: ActivityDeps) {
           dueAt: new Date(req.dueAt),
           status: 'open',
         };
-        try {
-          await OutreachTask.collection.insertOne(doc as never);
-          created++;
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          // The call is still to be made: it should use the latest words, by the deadline first set.
-          const res = await OutreachTask.collection.updateOne(
-            { _id: doc._id as never, status: { $in: ['open', 'escalated'] }, version: { $lt: req.version } },
-            { $set: { version: req.version, talkingPoints: points } },
-          );
-          updated += res.modifiedCount;
-        }
-        const task = await readTask(doc._id);
+        if (await insertOutreachTask(store.models, doc)) created++;
+        // The call is still to be made: it should use the latest words, by the deadline first set.
+        else if (await refreshTalkingPoints(store.models, doc._id, req.version, points)) updated++;
+        const task = await findOutreachTask(store.models, doc._id);
         // Also after a crash between the insert and the email: the delivery claim keeps it to one.
         if (task && task.status !== 'done') await sendAssignment(task, req.incident.title);
       }
@@ -155,10 +147,7 @@ export function createOutreachActivities(deps: ActivityDeps) {
       const escalateTo = req.escalateTo.length ? req.escalateTo : config.escalationEmails;
       for (const t of await incidentOutreach(store.models, req.incidentId)) {
         if (t.status !== 'open' || Date.parse(t.dueAt) > at.getTime()) continue;
-        await OutreachTask.collection.updateOne(
-          { _id: t.id as never, status: 'open' },
-          { $set: { status: 'escalated', escalatedAt: at, escalatedTo: escalateTo } },
-        );
+        await escalateOutreachTask(store.models, t.id, at, escalateTo);
       }
       const tasks = await incidentOutreach(store.models, req.incidentId);
       let escalated = 0;
@@ -166,17 +155,7 @@ export function createOutreachActivities(deps: ActivityDeps) {
         if (t.escalatedAt === at.toISOString()) escalated++;
         const to = [...new Set([...(t.escalatedTo ?? []), ...(t.accountManager?.email ? [t.accountManager.email] : [])])];
         if (!to.length) continue;
-        const { subject, text } = escalationEmail(t, completionUrl(config.publicUrl, t));
-        await sendOnce(
-          deps,
-          deliveryKey(t.incidentId, 0, 'outreach-escalated', t.id),
-          { incidentId: t.incidentId, version: t.version, channel: 'outreach', recipient: to.join(', ') },
-          {
-            from: config.fromAddress, to, subject, text,
-            messageId: outreachMessageId(t, 'escalated', config.messageIdDomain),
-            headers: { 'X-Herald-Incident-Id': t.incidentId, 'X-Herald-Outreach-Customer': t.customerId, 'X-Herald-Notice': 'outreach-escalated' },
-          },
-        );
+        await tellAbout(t, 'escalated', to, escalationEmail(t, completionUrl(config.publicUrl, t)));
       }
       const { open, dueAt } = stillOpen(tasks);
       return { escalated, open, ...(dueAt ? { nextDueAt: dueAt } : {}) };

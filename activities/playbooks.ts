@@ -3,7 +3,7 @@ import type { Category, Severity } from '../domain/incident';
 import { selectPlaybook, type Playbook, type ScopeTier } from '../domain/playbooks';
 import { technicalReviewers } from '../domain/rules';
 import { currentPlaybooks } from '../store/playbooks';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 export interface ResolvedPlaybook {
   id: string;

@@ -9,10 +9,11 @@ import { lintPlainLanguage, type LintFinding } from '../domain/gate/plain-langua
 import { defaultLintOptions } from '../config/gate';
 import type { ApproverRole, Playbook } from '../domain/playbooks/schema';
 import { builtinTemplates } from '../domain/messages/templates';
-import { recordNearMiss } from '../store/near-misses';
+import { nearMissRecord } from '../domain/gate/near-miss-records';
+import { saveNearMiss } from '../store/near-misses';
 import { loadAudience } from '../store/service-model';
 import { latestVersion } from '../store/templates';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 /**
  * The last look before a version leaves (M2.1, M2.2, M2.3, M2.4, M2.5, M5.3): disclosure of the
@@ -198,13 +199,13 @@ export function createPublicationActivities({ store }: ActivityDeps) {
       }
 
       for (const p of problems) {
-        await recordNearMiss(store.models, {
+        await saveNearMiss(store.models, nearMissRecord({
           incidentId: incident.id,
           kind: p.kind,
           key: publicationNearMissKey(incident.id, message.version, p.check),
           at: req.at,
           details: { check: p.check, version: message.version, hash: message.hash, reason: p.reason, ...p.details },
-        });
+        }));
       }
       return { ok: problems.length === 0, problems, requiredLocales, availableLocales, ...(fallback ? { fallback } : {}) };
     },

@@ -1,8 +1,8 @@
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 import { recordChannelDelivery } from '../store/channel-deliveries';
-import { gateDispatch } from '../store/near-misses';
-import type { ActivityDeps } from './index';
+import { gateDispatch } from './gate';
+import type { ActivityDeps } from './deps';
 
 export interface StatusPublication {
   incident: IncidentInput;

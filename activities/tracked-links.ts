@@ -1,6 +1,6 @@
 import { linkSecret } from '../config/tracking';
 import { trackedLink } from '../domain/tracking';
-import type { ActivityConfig } from './index';
+import type { ActivityConfig } from './deps';
 
 /** The audience segment of a customer recipient (M2.6): the customer's tier, when the plan knows it. */
 export function emailSegment(tier: string | undefined): string {

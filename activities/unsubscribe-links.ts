@@ -1,6 +1,6 @@
 import { unsubscribeSecret } from '../config/unsubscribe';
 import { unsubscribeUrl } from '../domain/tracking/unsubscribe';
-import type { ActivityConfig } from './index';
+import type { ActivityConfig } from './deps';
 
 /**
  * The one-click unsubscribe URL of each recipient of one incident's version (M3.3), signed with

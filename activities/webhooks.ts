@@ -6,12 +6,12 @@ import { webhookHeaders, webhookIdFor } from '../domain/webhooks';
 import { delayBeforeAttempt, endpointDisableAfterFailures, retryAttemptTimeoutMs, webhookDeliveryWorkflowId, webhookEndpointId } from '../domain/webhooks/delivery';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import type { CustomerDoc } from '../store/models';
-import { gateAndRecord } from '../store/near-misses';
+import { gateAndRecord } from './gate';
 import { countWebhookAttempt, recordWebhookAttempt, type WebhookEndpointDoc } from '../store/webhook-endpoints';
 import type { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
 import { sendOnce } from './email';
 import { postWithRetry, singleRequest } from './http-delivery';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { emailSegment, statusLinks } from './tracked-links';
 
 /** One message version to one customer endpoint. The secret is looked up per attempt, so it never enters workflow history. */

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { insertOnce } from './mongo';
 import { channelDeliveryId, type DeliveryChannel } from '../domain/delivery/channel-deliveries';
 
 /**
@@ -37,15 +38,7 @@ export function bindChannelDeliveryModels(conn: Connection): ChannelDeliveryMode
   return { ChannelDelivery: conn.model('ChannelDelivery', channelDelivery, 'channel_deliveries') };
 }
 
-export interface ChannelDeliveryRecord {
-  incidentId: string;
-  version: number;
-  channel: DeliveryChannel;
-  deliveredAt: Date;
-  count: number;
-  failed?: number;
-  inDoubtResent?: number;
-}
+export type ChannelDeliveryRecord = Omit<ChannelDeliveryDoc, '_id'>;
 
 /** Records a channel's delivery; false when the channel was already recorded for the version. */
 export async function recordChannelDelivery(models: ChannelDeliveryModels, r: ChannelDeliveryRecord): Promise<boolean> {
@@ -55,11 +48,5 @@ export async function recordChannelDelivery(models: ChannelDeliveryModels, r: Ch
     ...(r.failed ? { failed: r.failed } : {}),
     ...(r.inDoubtResent ? { inDoubtResent: r.inDoubtResent } : {}),
   };
-  try {
-    await models.ChannelDelivery.collection.insertOne(doc as never);
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
+  return insertOnce(models.ChannelDelivery, doc);
 }

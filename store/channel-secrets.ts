@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Playbook } from '../domain/playbooks';
+import { isDuplicateKey } from './mongo';
 
 /**
  * Channel credentials kept out of playbooks. A Slack incoming-webhook URL is itself the
@@ -58,7 +59,7 @@ export async function sealPlaybookSecrets(models: ChannelSecretModels, playbook:
     try {
       await models.ChannelSecret.updateOne({ _id: ref }, { $setOnInsert: { kind: 'slack-webhook', url, createdAt: new Date() } }, { upsert: true });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     sealed.push(ref);
   }

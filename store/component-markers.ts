@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ComponentStatus } from '../domain/status-page';
+import { collectionOf, insertOnce } from './mongo';
 
 /**
  * Component statuses that monitoring sets by itself (M3.1), one per component and alert
@@ -43,10 +44,6 @@ export function markerId(componentId: string, fingerprint: string): string {
   return `${componentId}#${fingerprint}`;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
-
 export interface MarkerSetting {
   fingerprint: string;
   status: ComponentStatus;
@@ -69,18 +66,13 @@ export async function setMarkers(models: ComponentMarkerModels, m: MarkerSetting
       _id: markerId(componentId, m.fingerprint), componentId, fingerprint: m.fingerprint, status: m.status,
       source: m.source, alertName: m.alertName, rule: m.rule, setAt: m.at, lastSeenAt: m.at,
     };
-    try {
-      await ComponentMarker.collection.insertOne(doc as never);
+    if (await insertOnce(ComponentMarker, doc)) {
       out.push(doc);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      await ComponentMarker.collection.updateOne(
-        { _id: doc._id as never },
-        { $set: { status: m.status, alertName: m.alertName, rule: m.rule, lastSeenAt: m.at } },
-      );
-      const existing = await ComponentMarker.collection.findOne({ _id: doc._id as never });
-      out.push((existing as unknown as ComponentMarkerDoc | null) ?? doc);
+      continue;
     }
+    const markers = collectionOf(ComponentMarker);
+    await markers.updateOne({ _id: doc._id }, { $set: { status: m.status, alertName: m.alertName, rule: m.rule, lastSeenAt: m.at } });
+    out.push((await markers.findOne({ _id: doc._id })) ?? doc);
   }
   return out;
 }

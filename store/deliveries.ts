@@ -1,8 +1,9 @@
 import type { DeliveryDoc, Models } from './models';
+import { collectionOf, isDuplicateKey } from './mongo';
 
 export interface DeliveryClaim {
-  /** The row's `_id`: the key itself, or an older row's generated one. */
-  id: unknown;
+  /** The row's `_id`: the key itself, or the generated one of a row fan-out wrote. */
+  id: NonNullable<DeliveryDoc['_id']>;
   status: DeliveryDoc['status'];
   attempts: number;
 }
@@ -18,21 +19,21 @@ export async function claimDelivery(
   key: string,
   meta: { incidentId: string; version: number; channel: string; recipient: string },
 ): Promise<DeliveryClaim> {
-  const { collection } = models.Delivery;
+  const collection = collectionOf(models.Delivery);
   const bump = { $inc: { attempts: 1 } };
   let doc;
   try {
     doc = await collection.findOneAndUpdate(
-      { _id: key as never },
+      { _id: key },
       { $setOnInsert: { key, ...meta, status: 'sending' }, ...bump },
       { upsert: true, returnDocument: 'after' },
     );
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     doc = await collection.findOneAndUpdate({ key }, bump, { returnDocument: 'after' });
   }
   if (!doc) throw new Error(`delivery ${key} could not be claimed`);
-  return { id: doc._id, status: doc.status as DeliveryDoc['status'], attempts: doc.attempts as number };
+  return { id: doc._id, status: doc.status, attempts: doc.attempts };
 }
 
 /** Records how a claimed delivery ended. */
@@ -42,5 +43,5 @@ export async function settleDelivery(
   outcome: { status: 'sent'; messageId?: string } | { status: 'failed' },
 ): Promise<void> {
   const fields = outcome.status === 'sent' ? { ...outcome, sentAt: new Date() } : outcome;
-  await models.Delivery.collection.updateOne({ _id: claim.id as never }, { $set: fields });
+  await collectionOf(models.Delivery).updateOne({ _id: claim.id }, { $set: fields });
 }

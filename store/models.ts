@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { bindSuppressionModels, type SuppressionModels } from './suppressions';
 import type { ChainedAuditRecord } from '../domain/audit';
 import type { MessageTemplate } from '../domain/messages/templates';
@@ -43,6 +43,8 @@ export interface CustomerDoc {
 }
 
 export interface DeliveryDoc {
+  /** The key itself for a delivery claimed on its own (claimDelivery); a generated id for fan-out's group-committed claims. */
+  _id?: string | Types.ObjectId;
   key: string;
   incidentId: string;
   version: number;
@@ -100,7 +102,10 @@ const template = new Schema<TemplateDoc>({
   ...templateGovernanceFields,
 }, { minimize: false });
 
-const audit = new Schema<ChainedAuditRecord>(
+/** An audit record, keyed by `${incidentId}#${seq}` (see store/audit.ts). */
+export type AuditRecordDoc = ChainedAuditRecord & { _id: string };
+
+const audit = new Schema<AuditRecordDoc>(
   {
     incidentId: { type: String, required: true },
     seq: { type: Number, required: true },
@@ -279,7 +284,7 @@ export interface Models extends WebhookEndpointModels, ChannelSecretModels, Mess
   Component: Model<ComponentDoc>;
   Customer: Model<CustomerDoc>;
   Template: Model<TemplateDoc>;
-  AuditRecord: Model<ChainedAuditRecord>;
+  AuditRecord: Model<AuditRecordDoc>;
   Delivery: Model<DeliveryDoc>;
   StatusEntry: Model<StatusEntryDoc>;
   Inquiry: Model<InquiryDoc>;

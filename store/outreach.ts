@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { OutreachTask, OutreachTaskFields, TalkingPoints } from '../domain/outreach';
+import type { OutreachOutcome, OutreachTask, OutreachTaskFields, TalkingPoints } from '../domain/outreach';
+import { collectionOf, insertOnce } from './mongo';
 
 /**
  * Direct outreach tasks (M3.5), one per incident and account, keyed by `_id` =
@@ -70,4 +71,51 @@ export function toOutreachTask(d: OutreachTaskDoc): OutreachTask {
 export async function incidentOutreach(models: OutreachModels, incidentId: string): Promise<OutreachTask[]> {
   const docs = await models.OutreachTask.find({ incidentId }).lean<OutreachTaskDoc[]>();
   return docs.map(toOutreachTask).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.customerId.localeCompare(b.customerId));
+}
+
+/** One task, if it exists. */
+export async function findOutreachTask(models: OutreachModels, id: string): Promise<OutreachTask | undefined> {
+  const doc = await collectionOf(models.OutreachTask).findOne({ _id: id });
+  return doc ? toOutreachTask(doc) : undefined;
+}
+
+/** Creates a task; false when the account's task for the incident exists already. */
+export function insertOutreachTask(models: OutreachModels, doc: OutreachTaskDoc): Promise<boolean> {
+  return insertOnce(models.OutreachTask, doc);
+}
+
+/** Gives a call still to be made the words of a later version; answers whether the task changed. */
+export async function refreshTalkingPoints(models: OutreachModels, id: string, version: number, talkingPoints: TalkingPoints): Promise<boolean> {
+  const res = await collectionOf(models.OutreachTask).updateOne(
+    { _id: id, status: { $in: ['open', 'escalated'] }, version: { $lt: version } },
+    { $set: { version, talkingPoints } },
+  );
+  return res.modifiedCount > 0;
+}
+
+/** Marks a task escalated, unless it is no longer open. */
+export async function escalateOutreachTask(models: OutreachModels, id: string, at: Date, escalatedTo: string[]): Promise<void> {
+  await collectionOf(models.OutreachTask).updateOne({ _id: id, status: 'open' }, { $set: { status: 'escalated', escalatedAt: at, escalatedTo } });
+}
+
+/**
+ * Records the outcome of a call. The status in the filter makes two concurrent completions record
+ * exactly one outcome: `completed` is false for the one that came second (or a task already done).
+ */
+export async function completeOutreachTask(
+  models: OutreachModels,
+  id: string,
+  completion: { by: string; outcome: OutreachOutcome; notes?: string; at: Date },
+): Promise<{ completed: boolean; task?: OutreachTask }> {
+  const tasks = collectionOf(models.OutreachTask);
+  const res = await tasks.updateOne(
+    { _id: id, status: { $in: ['open', 'escalated'] } },
+    {
+      $set: {
+        status: 'done', completedAt: completion.at, completedBy: completion.by, outcome: completion.outcome,
+        ...(completion.notes ? { notes: completion.notes } : {}),
+      },
+    },
+  );
+  return { completed: res.modifiedCount > 0, task: await findOutreachTask(models, id) };
 }

@@ -5,6 +5,7 @@ import { PlaybookSchema, type Playbook } from '../domain/playbooks';
 import { sealPlaybookSecrets } from './channel-secrets';
 import type { Store } from './connect';
 import type { PlaybookVersionDoc } from './models';
+import { isDuplicateKey } from './mongo';
 
 /** The playbooks Herald ships with, one JSON file each, named after the playbook's id. */
 export const playbooksDir = join(__dirname, '..', 'playbooks');
@@ -47,8 +48,6 @@ export function readPlaybookFiles(dir = playbooksDir): Playbook[] {
 
 let shipped: Playbook[] | undefined;
 const seeded = new WeakMap<Store, Promise<void>>();
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /**
  * Writes each shipped playbook as version 1 where the store has no history for it yet. Once a

@@ -2,6 +2,7 @@ import { contentHash } from '../domain/messages/content-hash';
 import type { SnippetDoc } from './message-models';
 import type { Models } from './models';
 import { RegistryConflict, RegistryNotFound } from './templates';
+import { isDuplicateKey } from './mongo';
 
 /**
  * The library of pre-approved snippets drafters insert (M2.3). Each edit is a new version and
@@ -24,7 +25,7 @@ export async function createSnippet(models: SnippetModels, snippetId: string, dr
   try {
     await models.Snippet.create(doc);
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new RegistryConflict(`snippet ${snippetId} already exists`);
+    if (isDuplicateKey(err)) throw new RegistryConflict(`snippet ${snippetId} already exists`);
     throw err;
   }
   return doc;

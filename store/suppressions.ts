@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { collectionOf, insertOnce } from './mongo';
 
 /**
  * The suppression list (M3.3): addresses that unsubscribed, keyed by the lower-cased address.
@@ -63,10 +64,6 @@ export function bindSuppressionModels(conn: Connection): SuppressionModels {
   };
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
-
 /** Puts an address on the list (a second unsubscribe keeps the first record) and appends the event. */
 export async function suppressAddress(
   models: SuppressionModels,
@@ -75,19 +72,13 @@ export async function suppressAddress(
   const at = entry.at ?? new Date();
   const key = entry.address.toLowerCase();
   const { at: _at, ...fields } = entry;
-  let alreadySuppressed = false;
-  try {
-    await models.Suppression.collection.insertOne({ ...fields, _id: key, address: key, at } as never);
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    alreadySuppressed = true;
-  }
-  await models.SuppressionEvent.collection.insertOne({
+  const alreadySuppressed = !(await insertOnce(models.Suppression, { ...fields, _id: key, address: key, at }));
+  await collectionOf(models.SuppressionEvent).insertOne({
     _id: `${key}#${at.toISOString()}#${randomUUID()}`,
     action: alreadySuppressed ? 'already-suppressed' : 'suppressed',
     address: key, ...(fields.customerId ? { customerId: fields.customerId } : {}),
     source: fields.source, incidentId: fields.incidentId, version: fields.version, at,
-  } as never);
+  });
   return { alreadySuppressed };
 }
 
@@ -96,8 +87,8 @@ export async function suppressedAmong(models: Pick<SuppressionModels, 'Suppressi
   const keys = [...new Set(addresses.map((a) => a.toLowerCase()))];
   const out = new Set<string>();
   for (let i = 0; i < keys.length; i += 1000) {
-    const rows = await models.Suppression.collection.find({ _id: { $in: keys.slice(i, i + 1000) } as never }, { projection: { _id: 1 } }).toArray();
-    for (const r of rows) out.add(String(r._id));
+    const rows = await collectionOf(models.Suppression).find({ _id: { $in: keys.slice(i, i + 1000) } }, { projection: { _id: 1 } }).toArray();
+    for (const r of rows) out.add(r._id);
   }
   return out;
 }

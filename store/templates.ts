@@ -5,6 +5,7 @@ import { standardVariables, type VariableDeclaration } from '../domain/messages/
 import type { MessageTemplate } from '../domain/messages/templates';
 import type { TemplateVersionDoc } from './message-models';
 import type { Models } from './models';
+import { isDuplicateKey } from './mongo';
 
 /**
  * The template registry's storage (M2.2, M5.3). `template_versions` holds every version ever
@@ -32,10 +33,6 @@ export class RegistryNotFound extends Error {}
 type RegistryModels = Pick<Models, 'Template' | 'TemplateVersion'>;
 
 const projection = { _id: 0, __v: 0 };
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
 
 /** A template seeded without governance (the builtins) declares, as required, exactly what it uses. */
 function declaredFromUse(t: Pick<MessageTemplate, 'subject' | 'body'>): VariableDeclaration[] {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickCount, LinkContext } from '../domain/tracking';
 import type { Models } from './models';
+import { collectionOf } from './mongo';
 
 /** The counter a click counts towards: one per incident, channel, segment and message version. */
 export function clickCounterId(ctx: LinkContext): string {
@@ -13,12 +14,12 @@ export function clickCounterId(ctx: LinkContext): string {
  */
 export async function recordClick(models: Pick<Models, 'LinkClick'>, ctx: LinkContext, at = new Date()): Promise<void> {
   const { incidentId, channel, segment, version } = ctx;
-  await models.LinkClick.collection.insertOne({ _id: `${clickCounterId(ctx)}#${randomUUID()}`, incidentId, channel, segment, version, at } as never);
+  await collectionOf(models.LinkClick).insertOne({ _id: `${clickCounterId(ctx)}#${randomUUID()}`, incidentId, channel, segment, version, at });
 }
 
 /** The click counts of one incident, per message version, channel and segment, in that order. */
 export async function clickCounts(models: Pick<Models, 'LinkClick'>, incidentId: string): Promise<ClickCount[]> {
-  const groups = await models.LinkClick.collection
+  const groups = await collectionOf(models.LinkClick)
     .aggregate<{ _id: { version: number; channel: string; segment: string }; count: number }>([
       { $match: { incidentId } },
       { $group: { _id: { version: '$version', channel: '$channel', segment: '$segment' }, count: { $sum: 1 } } },

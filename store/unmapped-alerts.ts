@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { collectionOf, insertOnce } from './mongo';
 
 /**
  * Alerts that mapped to no known component (M1.3), one document per fingerprint (`_id`):
@@ -43,10 +44,6 @@ export function bindUnmappedAlertModels(conn: Connection): UnmappedAlertModels {
   return { UnmappedAlert: conn.model('UnmappedAlert', unmappedAlert, 'unmapped_alerts') };
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
-
 export type UnmappedDelivery = Omit<UnmappedAlertDoc, '_id' | 'count' | 'firstSeenAt' | 'lastSeenAt' | 'noticeSentAt'> & { fingerprint: string; at: Date };
 
 /**
@@ -57,17 +54,12 @@ export type UnmappedDelivery = Omit<UnmappedAlertDoc, '_id' | 'count' | 'firstSe
  */
 export async function recordUnmappedAlert(models: UnmappedAlertModels, d: UnmappedDelivery): Promise<{ first: boolean }> {
   const { fingerprint, at, ...rest } = d;
-  try {
-    await models.UnmappedAlert.collection.insertOne({ _id: fingerprint, ...rest, count: 1, firstSeenAt: at, lastSeenAt: at } as never);
-    return { first: true };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await models.UnmappedAlert.collection.updateOne(
-      { _id: fingerprint as never },
-      { $inc: { count: 1 }, $max: { lastSeenAt: at }, $set: { labels: rest.labels, title: rest.title, alertName: rest.alertName, rule: rest.rule, unknownComponents: rest.unknownComponents } },
-    );
-    return { first: false };
-  }
+  if (await insertOnce(models.UnmappedAlert, { _id: fingerprint, ...rest, count: 1, firstSeenAt: at, lastSeenAt: at })) return { first: true };
+  await collectionOf(models.UnmappedAlert).updateOne(
+    { _id: fingerprint },
+    { $inc: { count: 1 }, $max: { lastSeenAt: at }, $set: { labels: rest.labels, title: rest.title, alertName: rest.alertName, rule: rest.rule, unknownComponents: rest.unknownComponents } },
+  );
+  return { first: false };
 }
 
 export async function markUnmappedNoticeSent(models: UnmappedAlertModels, fingerprint: string, at: Date): Promise<void> {

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { disablesEndpoint } from '../domain/webhooks/delivery';
+import { collectionOf, insertOnce, isDuplicateKey } from './mongo';
 
 /**
  * What Herald knows of each customer webhook endpoint: every attempt of every delivery (status,
@@ -86,17 +87,9 @@ export function bindWebhookEndpointModels(conn: Connection): WebhookEndpointMode
   };
 }
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /** Records an attempt; false when this attempt of this delivery was recorded already (a retried activity). */
-export async function recordWebhookAttempt(models: WebhookEndpointModels, a: WebhookAttemptDoc): Promise<boolean> {
-  try {
-    await models.WebhookAttempt.collection.insertOne(a as never);
-    return true;
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
-  }
+export function recordWebhookAttempt(models: WebhookEndpointModels, a: WebhookAttemptDoc): Promise<boolean> {
+  return insertOnce(models.WebhookAttempt, a);
 }
 
 /**
@@ -109,8 +102,8 @@ export async function countWebhookAttempt(
   endpoint: { endpointId: string; customerId: string; url: string },
   outcome: { ok: boolean; at: Date; error?: string },
 ): Promise<WebhookEndpointDoc> {
-  const { collection } = models.WebhookEndpoint;
-  const id = { _id: endpoint.endpointId as never };
+  const collection = collectionOf(models.WebhookEndpoint);
+  const id = { _id: endpoint.endpointId };
   const onInsert = { customerId: endpoint.customerId, url: endpoint.url, disabled: false };
   const update = outcome.ok
     ? { $set: { consecutiveFailures: 0, lastSuccessAt: outcome.at }, $setOnInsert: onInsert }
@@ -124,7 +117,7 @@ export async function countWebhookAttempt(
     doc = await collection.findOneAndUpdate(id, update, { returnDocument: 'after' });
   }
   if (!doc) throw new Error(`webhook endpoint ${endpoint.endpointId} could not be updated`);
-  const state = doc as unknown as WebhookEndpointDoc;
+  const state = doc;
   if (!outcome.ok && !state.disabled && disablesEndpoint(state.consecutiveFailures)) {
     const reason = `${state.consecutiveFailures} failed attempts in a row; the last: ${outcome.error ?? 'no answer'}`;
     await collection.updateOne({ ...id, disabled: false }, { $set: { disabled: true, disabledAt: outcome.at, disabledReason: reason }, $unset: { noticeSentAt: '' } });
@@ -140,8 +133,8 @@ export async function enableWebhookEndpoint(
   by: string,
   at = new Date(),
 ): Promise<WebhookEndpointDoc> {
-  const doc = await models.WebhookEndpoint.collection.findOneAndUpdate(
-    { _id: endpoint.endpointId as never },
+  const doc = await collectionOf(models.WebhookEndpoint).findOneAndUpdate(
+    { _id: endpoint.endpointId },
     {
       $set: { disabled: false, consecutiveFailures: 0, enabledAt: at, enabledBy: by },
       $unset: { disabledAt: '', disabledReason: '', noticeSentAt: '' },
@@ -149,5 +142,5 @@ export async function enableWebhookEndpoint(
     },
     { upsert: true, returnDocument: 'after' },
   );
-  return doc as unknown as WebhookEndpointDoc;
+  return doc!;
 }

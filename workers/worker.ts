@@ -1,7 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import net from 'node:net';
 import nodemailer from 'nodemailer';
-import { createActivities, type ActivityConfig } from '../activities';
+import { createActivities } from '../activities';
+import type { ActivityConfig } from '../activities/deps';
 import { smtpPoolConnections } from '../activities/providers/smtp';
 import { connectStore, type Store } from '../store/connect';
 

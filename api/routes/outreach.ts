@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isOverdue, outreachOutcomes, outreachStatuses, outreachTaskId, type OutreachTask } from '../../domain/outreach';
-import { incidentOutreach, toOutreachTask, type OutreachTaskDoc } from '../../store/outreach';
+import { completeOutreachTask, incidentOutreach } from '../../store/outreach';
 import { found, HttpError } from '../errors';
 import { defineRoute } from '../route';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
@@ -86,21 +86,11 @@ export const outreachRoutes = [
       409: 'The task is already done',
     },
     async handler({ params, body, principal, deps }) {
-      const { OutreachTask } = deps.store.models;
-      const _id = outreachTaskId(params.id, params.customerId) as never;
-      // The status in the filter makes two concurrent completions record exactly one outcome.
-      const res = await OutreachTask.collection.updateOne(
-        { _id, status: { $in: ['open', 'escalated'] } },
-        {
-          $set: {
-            status: 'done', completedAt: new Date(), completedBy: principal!.email, outcome: body.outcome,
-            ...(body.notes ? { notes: body.notes } : {}),
-          },
-        },
-      );
-      const doc = found(await OutreachTask.collection.findOne({ _id }), `outreach task for customer ${params.customerId} in incident ${params.id}`);
-      const task = toOutreachTask(doc as unknown as OutreachTaskDoc);
-      if (res.modifiedCount === 0) {
+      const res = await completeOutreachTask(deps.store.models, outreachTaskId(params.id, params.customerId), {
+        by: principal!.email, outcome: body.outcome, notes: body.notes, at: new Date(),
+      });
+      const task = found(res.task, `outreach task for customer ${params.customerId} in incident ${params.id}`);
+      if (!res.completed) {
         throw new HttpError(409, `the call to ${task.customerName} is already recorded (${task.outcome} by ${task.completedBy} at ${task.completedAt})`, { task });
       }
       return { body: view(task, new Date()) };

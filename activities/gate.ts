@@ -1,0 +1,47 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { defaultGatePolicy } from '../config/gate';
+import { passExternalGate, type ExternalContent, type GatePolicy } from '../domain/gate';
+import { gateNearMissReports, nearMissRecord, type GatedDispatch } from '../domain/gate/near-miss-records';
+import type { Models } from '../store/models';
+import { saveNearMiss } from '../store/near-misses';
+
+/**
+ * The adapter side of the one gate (M5.5, M5.6): the decision is `passExternalGate`'s, this
+ * records what it stopped or redacted as near misses and tells the caller. Every external channel
+ * calls `gateDispatch` or `gateAndRecord` before anything leaves.
+ */
+
+type NearMissModels = Pick<Models, 'NearMiss'>;
+
+/**
+ * Passes a dispatch's content through the gate and records its near misses, keyed by incident,
+ * version, channel and locale, so a thousand customers reading one locale make one record.
+ * Returns the verdict; the caller decides what a block means for its channel.
+ */
+export async function gateAndRecord<C extends ExternalContent>(models: NearMissModels, dispatch: GatedDispatch, content: C, policy: GatePolicy = defaultGatePolicy) {
+  const verdict = passExternalGate(content, policy);
+  for (const report of gateNearMissReports(dispatch, verdict.nearMisses, new Date())) await saveNearMiss(models, nearMissRecord(report));
+  return verdict;
+}
+
+/**
+ * Gates and records like `gateAndRecord`, and refuses a blocked message with a non-retryable
+ * `PublicationBlocked` failure (retrying cannot make it safe).
+ */
+export async function gateDispatch<C extends ExternalContent>(
+  models: NearMissModels,
+  dispatch: Omit<GatedDispatch, 'locale'>,
+  content: C,
+  policy?: GatePolicy,
+): Promise<C> {
+  const verdict = await gateAndRecord(models, dispatch, content, policy);
+  if (!verdict.allowed) {
+    throw ApplicationFailure.create({
+      type: 'PublicationBlocked',
+      nonRetryable: true,
+      message: `version ${dispatch.version} of ${dispatch.incidentId} was not published on ${dispatch.channel}: ${verdict.blockReasons.join('; ')}`,
+      details: [{ channel: dispatch.channel, version: dispatch.version, reasons: verdict.blockReasons }],
+    });
+  }
+  return verdict.content;
+}
