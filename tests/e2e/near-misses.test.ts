@@ -1,27 +1,23 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createFanoutActivities } from '../../activities/fanout';
-import type { ActivityDeps } from '../../activities/index';
+import type { ActivityDeps } from '../../activities/deps';
 import { createStatusPageActivities } from '../../activities/status-page';
-import type { IncidentInput } from '../../domain/incident';
+import { workflowIdFor, type IncidentInput } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/messages';
 import { textToHtml } from '../../domain/messages/content-hash';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from '../support/env';
-import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { keys, harnessForFile, workerConfig } from '../support/harness';
+import { nearMisses } from '../support/incidents';
+import { waitForValue, workflowIdle } from '../support/wait';
 
 /**
  * Every external channel passes the one gate (M5.5) and what it stops is a near miss (M5.6):
  * secrets seeded into an incident never reach Mailpit, the status page or the status API.
  */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = harnessForFile();
 
 const githubToken = `ghp_${'Zx9Qw3Er7Ty1Ui5Op2As6Df8Gh4Jk0Lm3Nb7V'.slice(0, 36)}`;
 const secrets = ['db01.payments.internal', '10.20.30.40', 'ledgerd', githubToken, 'jane.doe@herald.example'];
@@ -38,21 +34,6 @@ async function mailpitMessage(id: string): Promise<MailpitFull & { raw: string }
   const full = (await (await fetch(`${api}/api/v1/message/${id}`)).json()) as MailpitFull;
   const raw = await (await fetch(`${api}/api/v1/message/${id}/raw`)).text();
   return { ...full, raw };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function nearMisses(id: string): Promise<{ kind: string; details: any }[]> {
-  const res = await h.request('GET', `/v1/incidents/${id}/near-misses`, { key: keys.manager });
-  return res.status === 200 ? res.body.nearMisses : [];
 }
 
 function expectClean(where: string, text: string) {
@@ -99,8 +80,8 @@ describe('the one gate on every channel', () => {
     expect(page.text).toContain(marker);
     expectClean('the status page', page.text);
 
-    const recorded = await waitFor(async () => {
-      const list = await nearMisses(id);
+    const recorded = await waitForValue(async () => {
+      const list = await nearMisses(h, id);
       const channels = list.filter((n) => n.kind === 'redacted-disclosure').map((n) => n.details.channel).sort();
       return channels.includes('email') && channels.includes('status-page') ? list : undefined;
     }, 'redaction near misses');
@@ -117,10 +98,10 @@ describe('the one gate on every channel', () => {
       body: { id, title: `Login failures ${marker}`, category: 'outage', severity: 'SEV3', components: ['api'], summary: `Our deploy key leaked:\n${privateKey}` },
     });
     expect(declared.status).toBe(201);
-    const blocked = await waitFor(async () => (await nearMisses(id)).find((n) => n.kind === 'blocked-publication'), 'the blocked publication');
+    const blocked = await waitForValue(async () => (await nearMisses(h, id)).find((n) => n.kind === 'blocked-publication'), 'the blocked publication');
     expect(blocked.details).toMatchObject({ channel: 'status-page', version: 1, reasons: expect.arrayContaining([expect.stringMatching(/^text: contains a private-key/)]) });
-    // Give any (wrong) later channel time to act before asserting it did not.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The workflow has acted on the block: any (wrong) later channel would have sent by now.
+    await workflowIdle(h.client.workflow.getHandle(workflowIdFor(id)));
     // Staff still get their internal notices; no customer gets anything.
     expect((await h.mailpit.toDomain(h.domain)).filter((m) => m.Subject.includes(marker))).toEqual([]);
     const statusJson = await h.request('GET', '/status.json');
@@ -155,7 +136,7 @@ describe('the one gate on every channel', () => {
     } finally {
       mailer.close();
     }
-    const channels = (await nearMisses(incident.id)).filter((n) => n.kind === 'blocked-publication').map((n) => n.details.channel).sort();
+    const channels = (await nearMisses(h, incident.id)).filter((n) => n.kind === 'blocked-publication').map((n) => n.details.channel).sort();
     expect(channels).toEqual(['email', 'status-page']);
     expect(await h.store.models.StatusEntry.countDocuments({ incidentId: incident.id })).toBe(0);
     expect(await h.store.models.Delivery.countDocuments({ incidentId: incident.id })).toBe(0);

@@ -1,5 +1,6 @@
 import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
+import { declareIncident, readIncident, waitForState } from '../support/incidents';
 import { waitFor } from '../support/wait';
 import { saveHistoryFixture } from '../support/history-fixtures';
 import { workflowIdFor } from '../../domain/incident';
@@ -30,17 +31,17 @@ async function declare(severity: string, components: string[]) {
     components,
     summary: 'Some card payments fail at checkout.',
   };
-  expect((await h.request('POST', '/v1/incidents', { key: keys.responder, body })).status).toBe(201);
+  await declareIncident(h, body);
   return body;
 }
 
-const state = (id: string) => h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer }).then((r) => r.body);
+const state = (id: string) => readIncident(h, id);
 const audit = (id: string) => h.request('GET', `/v1/incidents/${id}/audit`, { key: keys.manager }).then((r) => (r.body.records ?? []) as any[]);
 
 describe('the publish path of a running incident', () => {
   it('[M2.4, M5.6] a hypothesis waits for a disclosure approver; a confirmed cause waits for the incident to confirm it', async () => {
     const { id } = await declare('SEV4', ['api']);
-    const v1 = await waitFor(() => state(id), (s) => s.status === 'published', 'v1 published');
+    const v1 = await waitForState(h, id, (s) => s.status === 'published', 'v1 published');
     expect(v1.requiredApprovers).toEqual([]);
 
     const hypothesis = { statement: 'A configuration change to the card router', status: 'hypothesis' };
@@ -58,7 +59,7 @@ describe('the publish path of a running incident', () => {
 
     const signed = await h.request('POST', `/v1/incidents/${id}/approvals`, { key: keys.legal, body: { version: 2, hash: waiting.currentDraft.hash } });
     expect(signed.status).toBe(200);
-    await waitFor(() => state(id), (s) => s.published.some((p: any) => p.version === 2), 'v2 published');
+    await waitForState(h, id, (s) => s.published.some((p: any) => p.version === 2), 'v2 published');
 
     // "Confirmed" before anyone confirmed it: blocked, recorded as a near miss.
     const confirmed = { statement: 'A configuration change to the card router', status: 'confirmed' };
@@ -86,7 +87,7 @@ describe('the publish path of a running incident', () => {
     const rc = await h.request('POST', `/v1/incidents/${id}/root-cause`, { key: keys.responder, body: { statement: confirmed.statement } });
     expect(rc.status).toBe(200);
     expect((await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 3 } })).status).toBe(202);
-    const done = await waitFor(() => state(id), (s) => s.published.some((p: any) => p.version === 3), 'v3 published');
+    const done = await waitForState(h, id, (s) => s.published.some((p: any) => p.version === 3), 'v3 published');
     expect(done.rootCause).toMatchObject({ statement: confirmed.statement, confirmedBy: 'Riley Responder' });
     // v2 and v3 went out inside the 30-minute email window with the same status: folded for a digest (M3.4).
     // The digest of v3 is audited after the state shows v3 published: wait for the record.
@@ -98,7 +99,7 @@ describe('the publish path of a running incident', () => {
 
   it('[M2.5, M3.3, M3.5] a version publishes in every audience locale at once, each channel records when it delivered, top-tier accounts get outreach', async () => {
     const { id, title } = await declare('SEV4', ['payments']);
-    const v1 = await waitFor(() => state(id), (s) => s.status === 'published', 'v1 published');
+    const v1 = await waitForState(h, id, (s) => s.status === 'published', 'v1 published');
     // The German template rendered the same version; Japanese has none, so the playbook's fallback stood in.
     expect(Object.keys(v1.currentDraft.translations)).toEqual(['de']);
     expect(v1.currentDraft.translations.de.subject).toContain('Teilweise Störung');
@@ -140,7 +141,7 @@ describe('the publish path of a running incident', () => {
     const ja = { subject: `一部障害: ${title}`, text: v1.currentDraft.text };
     const put = await h.request('PUT', `/v1/incidents/${id}/drafts/1/translations/ja`, { key: keys.responder, body: ja });
     expect(put.status).toBe(201);
-    const v2 = await waitFor(() => state(id), (s) => s.currentDraft.version === 2, 'v2');
+    const v2 = await waitForState(h, id, (s) => s.currentDraft.version === 2, 'v2');
     expect(v2.currentDraft).toMatchObject({ templateId: v1.currentDraft.templateId, translations: { de: v1.currentDraft.translations.de, ja } });
     expect((await h.request('POST', `/v1/incidents/${id}/publish`, { key: keys.responder, body: { version: 2 } })).status).toBe(202);
     const after = await waitFor(() => audit(id), (a) => a.some((r) => r.step === 'published' && r.details.channel === 'status-page' && r.details.version === 2), 'v2 on the page');
@@ -152,7 +153,7 @@ describe('the publish path of a running incident', () => {
 
   it('[M1.5, M1.2] raising a SEV2 to SEV1 brings the open step deadlines forward to the SEV1 ones, never later', async () => {
     const { id } = await declare('SEV2', ['api']);
-    const before = await waitFor(() => state(id), (s) => s.status === 'awaiting-approval', 'awaiting approval');
+    const before = await waitForState(h, id, (s) => s.status === 'awaiting-approval', 'awaiting approval');
     const detected = Date.parse(before.detectedAt);
     const due = (s: any, kind: string) => s.deadlines.find((d: any) => d.kind === kind)?.dueAt;
     expect(due(before, 'step:approval')).toBe(new Date(detected + 27 * 60_000).toISOString());
@@ -216,7 +217,7 @@ describe('the publish path of a running incident', () => {
     });
     expect(plain.status).toBe(201);
     expect((await h.request('POST', `/v1/incidents/${body.id}/publish`, { key: keys.responder, body: { version: 2 } })).status).toBe(202);
-    const published = await waitFor(() => state(body.id), (s) => s.published.length === 1, 'the plain version published');
+    const published = await waitForState(h, body.id, (s) => s.published.length === 1, 'the plain version published');
     expect(published.published[0].version).toBe(2);
   });
 });
