@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const startedAt = Date.now();
 
 function needsInstall() {
   const installed = join(root, 'node_modules', '.package-lock.json');
@@ -13,6 +14,7 @@ function needsInstall() {
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs;
 }
 
+let installMs = 0;
 if (needsInstall()) {
   console.error('installing dependencies (npm ci)…');
   // Under `npm run`, npm_execpath is the npm that started us; reuse it rather than trusting PATH.
@@ -25,11 +27,14 @@ if (needsInstall()) {
     console.error('npm ci failed');
     process.exit(result.status ?? 1);
   }
+  installMs = Date.now() - startedAt;
 }
 
+// `npm test` reports its wall time from here, with the time the install took.
 const child = spawn(process.execPath, ['--import', 'tsx', join('stack', 'cli.ts'), ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
+  env: { ...process.env, HERALD_STARTED_AT: String(startedAt), HERALD_INSTALL_MS: String(installMs) },
 });
 
 // A terminal's Ctrl-C reaches the child too; forwarding covers `kill <pid>` from supervisors.

@@ -11,7 +11,7 @@ import { describeExit, spawnManaged, type ManagedProcess } from './processes';
 const root = path.resolve(__dirname, '..');
 const usage = `usage: node scripts/herald.mjs <command>
   start                 the whole service with persistent data in ./data
-  test [jest args...]   lint, typecheck, then jest against a throwaway stack (HERALD_LINT=0 skips lint and typecheck)
+  test [jest args...]   jest against a throwaway stack, lint and typecheck beside it (HERALD_LINT=0 skips them)
   bench [name]          bench/run.ts against a throwaway stack
   stack                 a throwaway stack; prints its environment as export lines`;
 
@@ -25,11 +25,14 @@ const tsx = (script: string, args: string[] = []): [string, string[]] => [proces
 
 /**
  * Runs a command in the foreground and resolves with its exit code. Our signals are forwarded,
- * so that `kill` of the CLI ends the child and then the stack, in that order.
+ * so that `kill` of the CLI ends the child and then the stack, in that order. With `output`, the
+ * child's stdout and stderr go there instead of the terminal (for commands that run beside others).
  */
-function runForeground([command, args]: [string, string[]], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+function runForeground([command, args]: [string, string[]], env: NodeJS.ProcessEnv = process.env, output?: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    const child = spawn(command, args, { cwd: root, env, stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    child.stdout?.on('data', (chunk: Buffer) => output!.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output!.push(chunk.toString()));
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     for (const signal of signals) process.on(signal, forward);
@@ -77,21 +80,52 @@ async function withTestStack(stackStarting: Promise<Stack>, command: [string, st
   }
 }
 
+/** "4 min 12 s", "38 s". */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+/**
+ * Jest against a throwaway stack, with lint and typecheck running beside the servers' start and
+ * jest (a minute of CPU between them, which jest's waits on its servers leave room for); their
+ * output and verdict come after jest's. Ends with the wall time of the whole command.
+ */
 async function test(jestArgs: string[]): Promise<number> {
-  // Servers start while lint and typecheck run: both take seconds.
+  // scripts/herald.mjs says when `npm test` started and how long it spent installing.
+  const startedAt = Number(process.env.HERALD_STARTED_AT) || Date.now();
+  const installMs = Number(process.env.HERALD_INSTALL_MS) || 0;
+  const since = (t: number) => Date.now() - t;
+  const stackStart = Date.now();
   const stackStarting = startStack({ mode: 'test' });
   stackStarting.catch(() => undefined); // awaited below; this only silences the early rejection
-  if (process.env.HERALD_LINT !== '0') {
-    for (const script of ['lint', 'typecheck']) {
-      const code = await runForeground(npm(['run', '--silent', script]));
-      if (code !== 0) {
-        console.error(`npm run ${script} failed (HERALD_LINT=0 skips lint and typecheck)`);
-        await stackStarting.then((s) => s.stop(), () => undefined);
-        return code;
-      }
+  const checks = (process.env.HERALD_LINT === '0' ? [] : ['lint', 'typecheck']).map(async (script) => {
+    const output: string[] = [];
+    const t = Date.now();
+    const code = await runForeground(npm(['run', '--silent', script]), process.env, output);
+    return { script, code, output: output.join(''), ms: since(t) };
+  });
+  const phases: string[] = [`install ${duration(installMs)}`];
+  let code = 1;
+  try {
+    const stack = await stackStarting.finally(() => phases.push(`tools and servers ${duration(since(stackStart))}`));
+    const jestStart = Date.now();
+    try {
+      code = await runForeground([process.execPath, [path.join('node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs]], { ...process.env, ...stack.env });
+    } finally {
+      phases.push(`jest ${duration(since(jestStart))}`);
+      await stack.stop();
     }
+  } finally {
+    for (const check of await Promise.all(checks)) {
+      if (check.output.trim()) process.stdout.write(`\n--- npm run ${check.script} ---\n${check.output}`);
+      if (check.code !== 0) console.error(`npm run ${check.script} failed (HERALD_LINT=0 skips lint and typecheck)`);
+      phases.push(`${check.script} ${duration(check.ms)}`);
+      if (code === 0) code = check.code;
+    }
+    console.log(`npm test: ${duration(since(startedAt))} wall time (${phases.join(', ')})`);
   }
-  return withTestStack(stackStarting, [process.execPath, [path.join('node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs]]);
+  return code;
 }
 
 async function bench(args: string[]): Promise<number> {

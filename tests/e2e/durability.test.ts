@@ -2,6 +2,7 @@ import { workflowIdFor } from '../../domain/incident';
 import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
 import { emailBroadcastDone, waitForState } from '../support/incidents';
+import { workflowIdle } from '../support/wait';
 import { startWorkerChild, type WorkerChild } from '../support/worker-child';
 
 let h: Harness;
@@ -17,7 +18,9 @@ afterAll(async () => {
 
 describe('durability of an incident across a worker crash', () => {
   it('[X1, X2] delivers a SEV1 approved after its worker was killed exactly once to each subscriber', async () => {
-    const first = await startWorkerChild({ taskQueue: h.taskQueue, dbName: h.dbName });
+    // No sticky queue for the worker that dies: the server would hold the incident's next task
+    // there for its 10 s schedule-to-start timeout before handing it to the new worker.
+    const first = await startWorkerChild({ taskQueue: h.taskQueue, dbName: h.dbName, env: { HERALD_WORKFLOW_CACHE_SIZE: '0' } });
     children.push(first);
     const id = uniqueName('INC');
     const declared = await h.request('POST', '/v1/incidents', {
@@ -27,6 +30,9 @@ describe('durability of an incident across a worker crash', () => {
     expect(declared.status).toBe(201);
     const s = await waitForState(h, id, (x) => x.status === 'awaiting-approval');
     expect(s.status).toBe('awaiting-approval');
+    // The crash comes while the incident waits for its approvers with nothing in flight (the approvers'
+    // notice sent), so the new worker does not first wait out a dead attempt's 60 s heartbeat timeout.
+    await workflowIdle(h.client.workflow.getHandle(workflowIdFor(id)));
 
     await first.kill();
     expect(first.process.signalCode).toBe('SIGKILL');
