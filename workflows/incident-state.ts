@@ -78,7 +78,6 @@ export interface IncidentData {
   customersAffected: number;
   status: IncidentView['status'];
   roles: Partial<Record<IncidentRole, string[]>>;
-  leadSince: number;
   draft?: Draft;
   /** Earlier versions, without their bodies once they are old (the archive keeps every word). */
   versionLog: { version: number; hash: string; phase: Phase; author: string; createdAt: string; parent?: number; subject?: string; text?: string }[];
@@ -156,7 +155,7 @@ export class IncidentState {
     for (const [role, contact] of Object.entries(pb.roles)) roles[role as IncidentRole] = [contact.onCall];
     const s = new IncidentState({
       input, run: 1, playbook, severity: input.severity, tags: [...(input.tags ?? [])], customersAffected: input.customersAffected ?? 0,
-      status: 'drafting', roles, leadSince: Date.now(), versionLog: [], versionCounter: 0, requiredApprovers: [], signoffs: [],
+      status: 'drafting', roles, versionLog: [], versionCounter: 0, requiredApprovers: [], signoffs: [],
       published: [], publishedCount: 0, deadlines: [], deadlineCounter: 0, escalations: [], firedRules: [], decisions: [],
       handoffs: [], held: [], overrides: [], alerts: [], reviews: [], internalUpdates: 0, briefings: 0, auditSeq: 0, work: [],
     });
@@ -707,7 +706,6 @@ export class IncidentState {
     this.meet((dl) => dl.id === h.deadlineId);
     d.handoff = undefined;
     d.roles['communication-lead'] = [h.to];
-    d.leadSince = Date.now();
     const moved = this.moveDeadlines(h.to);
     this.meet((dl) => dl.kind === 'fatigue');
     this.addDeadline({ kind: 'fatigue', dueAt: Date.now() + this.pb.handoff.fatigueLimitHours * 60 * minute, owner: h.to, backup: this.leadBackup });
