@@ -114,10 +114,10 @@ export interface IncidentData {
 }
 
 /** A version stopped before it left: which, when, and every reason, as GET /v1/incidents/:id shows it. */
-export type BlockedBy = NonNullable<IncidentView['blockedBy']>;
+type BlockedBy = NonNullable<IncidentView['blockedBy']>;
 
 /** An alert fingerprint on the incident. */
-export interface AlertEntry {
+interface AlertEntry {
   fingerprint: string;
   alertName: string;
   status: string;

@@ -3,7 +3,7 @@ import type { Phase } from './core';
 import { reject } from './refusals';
 
 /** The wording an edit may change, and what the playbook allows of it. */
-export interface EditedWording {
+interface EditedWording {
   subject: string;
   text: string;
   phase: Phase;

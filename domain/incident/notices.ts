@@ -140,7 +140,7 @@ export function lateNotice(i: IncidentRef, version: number, lag: { boundMs: numb
 }
 
 /** What a briefing of support and account management says (M4.3). */
-export interface BriefingFacts {
+interface BriefingFacts {
   number: number;
   category: Category;
   minutesOpen: number;

@@ -24,7 +24,7 @@ export const refusalStatus = {
   TooLong: 400,
 } as const satisfies Record<string, 400 | 403 | 409>;
 
-export type RefusalType = keyof typeof refusalStatus;
+type RefusalType = keyof typeof refusalStatus;
 
 /** Why the incident refuses a request; the workflow turns it into an ApplicationFailure of this type. */
 export class Refusal extends Error {

@@ -2,7 +2,7 @@ import type { Audience } from '../playbooks/constants';
 import type { Playbook } from '../playbooks/schema';
 
 /** Who works the incident: the engineering audience of its internal notices. */
-export interface IncidentTeam {
+interface IncidentTeam {
   lead: string;
   reviewers: string[];
 }
@@ -34,7 +34,7 @@ export function playbookTeam(pb: Playbook): IncidentTeam {
   return { lead: pb.roles['communication-lead'].onCall, reviewers: [] };
 }
 
-export type InternalUpdateLevel = 'engineering' | 'internal' | 'executive';
+type InternalUpdateLevel = 'engineering' | 'internal' | 'executive';
 
 /**
  * Who an internal update goes to, by its level (M4.2): engineering (the lead and the technical

@@ -58,6 +58,17 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
+describe('IncidentState: a plain class', () => {
+  it('[X1] loads without the Temporal workflow runtime', () => {
+    jest.isolateModules(() => {
+      jest.doMock('@temporalio/workflow', () => {
+        throw new Error('workflows/incident-state.ts must not load @temporalio/workflow');
+      });
+      expect(() => jest.requireActual('../../workflows/incident-state')).not.toThrow();
+    });
+  });
+});
+
 describe('IncidentState: declaration', () => {
   it('[M1.1] a SEV3 queues its first message for publication ahead of the internal notices, then plans its audience', () => {
     const s = declare('SEV3');
