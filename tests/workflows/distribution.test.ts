@@ -7,7 +7,7 @@ import { isPublished, minute, timeSkippingSuite, type TimeSkippingSuite } from '
 import { waitFor, workflowIdle } from '../support/wait';
 
 /**
- * Distribution after publishing (v2 runs), on the time-skipping server with the real activities:
+ * Distribution after publishing, on the time-skipping server with the real activities:
  * direct outreach to top-tier accounts and its deadline (M3.5), the per-recipient email limit
  * with its digest (M3.4), and contractual notice deadlines (M1.4).
  */
