@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { movesWithLead, stepDeadlinesBroughtForward, type Deadline } from '../../domain/incident/deadlines';
-import { checkEditWording } from '../../domain/incident/edits';
-import { blockedNotice, briefingNotice, declaredNotice, internalUpdateNotice, lateNotice } from '../../domain/incident/notices';
-import { Refusal } from '../../domain/incident/refusals';
-import { audienceAddresses, playbookTeam, routeInternalUpdate } from '../../domain/incident/routing';
-import { PlaybookSchema } from '../../domain/playbooks';
+import { movesWithLead, stepDeadlinesBroughtForward, type Deadline } from '../../../domain/incident/deadlines';
+import { checkEditWording } from '../../../domain/incident/edits';
+import { blockedNotice, briefingNotice, declaredNotice, internalUpdateNotice, lateNotice } from '../../../domain/incident/notices';
+import { Refusal } from '../../../domain/incident/refusals';
+import { audienceAddresses, playbookTeam, routeInternalUpdate } from '../../../domain/incident/routing';
+import { PlaybookSchema } from '../../../domain/playbooks';
 
-const pb = PlaybookSchema.parse(JSON.parse(readFileSync(join(__dirname, '../../playbooks/outage-single.json'), 'utf8')));
+const pb = PlaybookSchema.parse(JSON.parse(readFileSync(join(__dirname, '../../../playbooks/outage-single.json'), 'utf8')));
 const minute = 60_000;
 
 function refusalType(fn: () => void): string | undefined {

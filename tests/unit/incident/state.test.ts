@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IncidentInput, Severity } from '../../domain/incident';
-import { Refusal } from '../../domain/incident/refusals';
-import { PlaybookSchema } from '../../domain/playbooks';
-import type { MessageVersion } from '../../domain/messages';
-import { IncidentState, type WorkItem } from '../../workflows/incident-state';
+import type { IncidentInput, Severity } from '../../../domain/incident';
+import { Refusal } from '../../../domain/incident/refusals';
+import { PlaybookSchema } from '../../../domain/playbooks';
+import type { MessageVersion } from '../../../domain/messages';
+import { IncidentState, type WorkItem } from '../../../workflows/incident-state';
 
 // The aggregate alone, without a Temporal server: handlers, validators, deadlines and the work they queue.
 
 const detectedAt = Date.parse('2026-03-02T10:00:00.000Z');
 const minute = 60_000;
-const playbook = (id: string) => ({ id, version: 1, body: PlaybookSchema.parse(JSON.parse(readFileSync(join(__dirname, '../../playbooks', `${id}.json`), 'utf8'))) });
+const playbook = (id: string) => ({ id, version: 1, body: PlaybookSchema.parse(JSON.parse(readFileSync(join(__dirname, '../../../playbooks', `${id}.json`), 'utf8'))) });
 
 function input(severity: Severity, extra: Partial<IncidentInput> = {}): IncidentInput {
   return {
@@ -64,7 +64,7 @@ describe('IncidentState: a plain class', () => {
       jest.doMock('@temporalio/workflow', () => {
         throw new Error('workflows/incident-state.ts must not load @temporalio/workflow');
       });
-      expect(() => jest.requireActual('../../workflows/incident-state')).not.toThrow();
+      expect(() => jest.requireActual('../../../workflows/incident-state')).not.toThrow();
     });
   });
 });

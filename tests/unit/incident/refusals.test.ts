@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { refusalHttpStatus, refusalStatus } from '../../domain/incident/refusals';
+import { refusalHttpStatus, refusalStatus } from '../../../domain/incident/refusals';
 
-const root = join(__dirname, '../..');
+const root = join(__dirname, '../../..');
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
