@@ -1,14 +1,13 @@
-import { broadcastEmail } from '../../domain/delivery';
 import { Mailpit } from '../support/mailpit';
 import {
   exactlyOnceReport,
   incidentFixture,
+  leaveClaims,
   messageFixture,
   receivedPerRecipient,
   seedAudience,
   startFanoutHarness,
 } from '../support/fanout';
-import { workerConfig } from '../support/harness';
 
 let h: Awaited<ReturnType<typeof startFanoutHarness>>;
 let mailpit: Mailpit;
@@ -78,15 +77,8 @@ describe('a claim left by a crashed attempt', () => {
     const emails = await seedAudience(h.store, domain, 9, 'eu-region');
     const incident = incidentFixture(['eu-region']);
     const message = messageFixture(1);
-    const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: 1 };
-    const [accepted, lost] = [emails[2], emails[5]].map((e) => broadcastEmail(meta, message, e, workerConfig('http://status.herald.test')));
     // A dead attempt claimed both; the relay accepted the first before the process died.
-    for (const d of [accepted, lost]) {
-      await h.store.models.Delivery.collection.insertOne({
-        key: d.key, incidentId: incident.id, version: 1, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
-        claimedAt: new Date(),
-      });
-    }
+    const [accepted, lost] = await leaveClaims(h.store, incident, message, [emails[2], emails[5]], new Date());
     await h.mailer.sendMail({ ...accepted.email });
 
     const outcome = await h.client.workflow.execute('broadcastWorkflow', {

@@ -3,11 +3,9 @@ import { failoverChain } from '../../activities/providers/failover';
 import { sendGridProvider } from '../../activities/providers/sendgrid';
 import { smtpProvider } from '../../activities/providers/smtp';
 import { twilioProvider } from '../../activities/providers/twilio';
-import { broadcastEmail } from '../../domain/delivery';
 import { ProviderError, type OutboundEmail } from '../../domain/delivery/providers';
 import { createMailer } from '../../workers/worker';
-import { incidentFixture, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';
-import { workerConfig } from '../support/harness';
+import { incidentFixture, leaveClaims, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';
 import { startSendGridReceiver, startSmtpSink, startTwilioReceiver, type Receiver, type SendGridMail, type SmtpSink, type TwilioMessageForm } from '../support/receivers';
 
 const apiKey = 'SG.test-key.abcdef';
@@ -191,15 +189,8 @@ describe('a broadcast through a provider chain', () => {
     const taskQueue = await h.startWorker({ email: failoverChain([sg]) });
     const incident = incidentFixture(['search']);
     const message = messageFixture(1);
-    const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: 1 };
-    const [accepted, lost] = [emails[1], emails[4]].map((e) => broadcastEmail(meta, message, e, workerConfig('http://status.herald.test')));
     // A dead attempt claimed both a while ago; SendGrid accepted the first before the process died.
-    for (const d of [accepted, lost]) {
-      await h.store.models.Delivery.collection.insertOne({
-        key: d.key, incidentId: incident.id, version: 1, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
-        claimedAt: new Date(Date.now() - 60_000),
-      });
-    }
+    const [accepted, lost] = await leaveClaims(h.store, incident, message, [emails[1], emails[4]], new Date(Date.now() - 60_000));
     await sg.send(accepted.email);
     const before = sendgrid.accepted.length;
     const outcome = await h.client.workflow.execute('broadcastWorkflow', {

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createFanoutActivities, type FanoutProviders } from '../../activities/fanout';
+import { broadcastEmail } from '../../domain/delivery';
 import type { IncidentInput } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/messages';
 import { connectStore, type Store } from '../../store/connect';
@@ -37,6 +38,22 @@ export function messageFixture(version = 1): MessageVersion {
     text: 'Some of our services are unavailable.', html: '<p>Some of our services are unavailable.</p>',
     templateId: 'outage-investigating-major', createdAt: new Date().toISOString(), author: 'test',
   };
+}
+
+/**
+ * What an attempt that crashed mid-send leaves behind: the deliveries to `recipients` claimed
+ * (status 'sending', claimed at `claimedAt`) and never recorded. Answers the emails it was sending.
+ */
+export async function leaveClaims(store: Store, incident: IncidentInput, message: MessageVersion, recipients: string[], claimedAt: Date) {
+  const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: message.version };
+  const claimed = recipients.map((e) => broadcastEmail(meta, message, e, workerConfig('http://status.herald.test')));
+  for (const d of claimed) {
+    await store.models.Delivery.collection.insertOne({
+      key: d.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
+      claimedAt,
+    });
+  }
+  return claimed;
 }
 
 /** A database, a Temporal client and (optionally) an in-process worker with a chosen provider chain. */

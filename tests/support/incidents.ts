@@ -36,14 +36,17 @@ export async function nearMisses(h: Harness, id: string): Promise<{ kind: string
   return res.body.nearMisses;
 }
 
+/** Waits until the incident's audit trail holds a record of `step` with these details, and answers the trail. */
+export function waitForAudit(h: Pick<Harness, 'store'>, id: string, step: string, details: Record<string, unknown> = {}) {
+  return waitFor(
+    () => auditTrail(h.store, id),
+    (a) => a.some((r) => r.step === step && Object.entries(details).every(([k, v]) => r.details[k] === v)),
+    `the ${step} record of ${id} with ${JSON.stringify(details)}`,
+  );
+}
+
 /**
  * Waits for the record the workflow writes once a version's email broadcast has returned: every
  * email that broadcast sends is then in Mailpit, so a test can count what did (not) arrive.
  */
-export function emailBroadcastDone(h: Pick<Harness, 'store'>, id: string, version: number) {
-  return waitFor(
-    () => auditTrail(h.store, id),
-    (a) => a.some((r) => r.step === 'published' && r.details.channel === 'email' && r.details.version === version),
-    `the email broadcast of ${id} v${version}`,
-  );
-}
+export const emailBroadcastDone = (h: Pick<Harness, 'store'>, id: string, version: number) => waitForAudit(h, id, 'published', { channel: 'email', version });

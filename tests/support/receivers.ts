@@ -31,6 +31,15 @@ interface Reply {
   text?: string;
 }
 
+/** A request body read as JSON, or undefined when it is not JSON. */
+function parseJson(raw: string): { json: unknown } | undefined {
+  try {
+    return { json: JSON.parse(raw) };
+  } catch {
+    return undefined;
+  }
+}
+
 async function serve<T>(handle: (req: http.IncomingMessage, raw: string) => { reply: Reply; accepted?: T; refusal?: string }): Promise<Receiver<T>> {
   const accepted: Receiver<T>['accepted'] = [];
   const refused: Receiver<T>['refused'] = [];
@@ -143,13 +152,9 @@ export function startSendGridReceiver(apiKey: string): Promise<Receiver<SendGrid
     }
     if (req.method !== 'POST' || url.pathname !== '/v3/mail/send') return error(404, `no route ${req.method} ${req.url}`);
     if (!req.headers['content-type']?.startsWith('application/json')) return error(415, 'Content-Type must be application/json');
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return error(400, 'Bad Request: body is not JSON');
-    }
-    const parsed = SendGridMail.safeParse(json);
+    const body = parseJson(raw);
+    if (!body) return error(400, 'Bad Request: body is not JSON');
+    const parsed = SendGridMail.safeParse(body.json);
     if (!parsed.success) return error(400, issuesOf(parsed.error));
     const xMessageId = randomBytes(11).toString('base64url');
     feed.push({ msgId: `${xMessageId}.filter0001p1las1-1-1-1.0`, mail: parsed.data });
@@ -248,13 +253,9 @@ export function startSlackReceiver(): Promise<Receiver<SlackIncomingMessage>> {
     const error = (status: number, text: string) => ({ reply: { status, text }, refusal: text });
     if (req.method !== 'POST') return error(405, 'invalid_method');
     if (!req.headers['content-type']?.startsWith('application/json')) return error(400, 'invalid_payload');
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return error(400, 'invalid_payload');
-    }
-    const parsed = SlackIncomingMessage.safeParse(json);
+    const body = parseJson(raw);
+    if (!body) return error(400, 'invalid_payload');
+    const parsed = SlackIncomingMessage.safeParse(body.json);
     if (!parsed.success) return error(400, `invalid_blocks: ${issuesOf(parsed.error)}`);
     return { reply: { status: 200, text: 'ok' }, accepted: parsed.data };
   });
