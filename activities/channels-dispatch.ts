@@ -14,6 +14,8 @@ import { firstAttemptTimeoutMs } from '../domain/webhooks/delivery';
 import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
 import type { ActivityDeps } from './deps';
+import { whileHeartbeating } from './heartbeat';
+import { inLanes } from './lanes';
 import { staffSegment, statusLinks } from './tracked-links';
 import { attemptWebhook, retryBeside, WebhookGateMemo } from './webhooks';
 
@@ -45,26 +47,6 @@ export interface ChannelDispatchResult {
 
 /** Receivers served at once; each may spend its retries without holding up the others. */
 const inFlight = 8;
-
-/**
- * Runs `fn` over the items, `limit` at a time. After the first error no lane takes another item,
- * and the error is thrown once every lane has stopped, so a retry never races this attempt.
- */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (!failure && next < items.length) {
-        const item = items[next++];
-        await fn(item).catch((err: unknown) => {
-          failure ??= { err };
-        });
-      }
-    }),
-  );
-  if (failure) throw failure.err;
-}
 
 /** A raw Slack webhook URL (an older playbook snapshot) is a credential: the delivery record names it by host and digest only. */
 function slackRecipient(url: string): string {
@@ -109,8 +91,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
         internalEmail: { sent: 0 },
         lag: { boundMs: config.channelLagBoundMs ?? channelLagBoundMs(), maxLagMs: 0, withinBound: true, late: [] },
       };
-      const beating = setInterval(() => ctx.heartbeat(result), Math.max(100, Math.min(1000, (ctx.info.heartbeatTimeoutMs ?? 4000) / 4)));
-      try {
+      return whileHeartbeating(ctx, () => result, async () => {
         const { audience } = await loadAudience(store.models, incident);
 
         // In-app notices are served from the status entry, so they became readable when the page did.
@@ -134,7 +115,8 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
           const targets = members.flatMap((m) => (secrets.get(m.customerId) ?? []).map((w) => ({ member: m, ...w })));
           result.webhooks.endpoints = targets.length;
           const gates = new WebhookGateMemo();
-          await eachLimited(targets, inFlight, async ({ member, url, secret }) => {
+          await inLanes(targets.length, inFlight, async (i) => {
+            const { member, url, secret } = targets[i];
             const localized = inLocale(message, member.locale);
             const delivery = {
               ...meta, phase: message.phase, subject: localized.subject, text: localized.text, locale: localized.locale,
@@ -167,7 +149,8 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
           result.slack.failed += missing.length;
           const body = JSON.stringify(slackIncidentMessage(meta, { title: gate.content.title, subject: gate.content.subject, text: gate.content.text, phase: message.phase }, staffLink('slack', incident.id, message.version)));
           let already = 0;
-          await eachLimited(resolved, inFlight, async ({ entry, url }) => {
+          await inLanes(resolved.length, inFlight, async (i) => {
+            const { entry, url } = resolved[i];
             const recipient = isSecretRef(entry) ? entry : slackRecipient(url);
             const claim = await claimDelivery(store.models, deliveryKey(incident.id, message.version, 'slack', recipient), {
               incidentId: incident.id, version: message.version, channel: 'slack', recipient,
@@ -210,7 +193,8 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
           if (reached) await record('internal-email', new Date(), reached);
         };
 
-        await eachLimited([webhooks, slack, lists], 3, (run) => run());
+        const channels = [webhooks, slack, lists];
+        await inLanes(channels.length, channels.length, (i) => channels[i]());
 
         // How the version's channels kept pace with the first, now that every one has reported.
         const ids = deliveryChannels.map((c) => channelDeliveryId(incident.id, message.version, c));
@@ -225,9 +209,7 @@ export function createChannelDispatchActivities(deps: ActivityDeps) {
           };
         }
         return result;
-      } finally {
-        clearInterval(beating);
-      }
+      });
     },
   };
 }

@@ -1,7 +1,8 @@
 // herald:transport — records and sends what fan-out and digests built; both gate it first (see tests/unit/gate/gate-channels.test.ts).
 import { decideAmbiguousClaim, type BroadcastDelivery } from '../domain/delivery';
 import { ProviderError, type OutboundEmail } from '../domain/delivery/providers';
-import type { DeliveryReceiptDoc } from '../store/models';
+import { insertClaims, insertReceipts } from '../store/deliveries';
+import type { DeliveryDoc, DeliveryReceiptDoc, Models } from '../store/models';
 import type { FailoverSender } from './providers/failover';
 
 /**
@@ -9,30 +10,6 @@ import type { FailoverSender } from './providers/failover';
  * deterministic keys, both group-committed, and a delivery claimed before without a receipt is in
  * doubt: settled by asking the providers, or resent and recorded as such (see decideAmbiguousClaim).
  */
-
-function writeErrorsOf(err: unknown): { index: number; code?: number }[] | undefined {
-  const e = err as { code?: number; writeErrors?: unknown };
-  if (e?.writeErrors === undefined) return undefined;
-  return ([] as { index: number; code?: number }[]).concat(e.writeErrors as never);
-}
-
-/** The one driver call fan-out writes with: inserts only, see DeliveryReceiptDoc for why. */
-export interface InsertTarget {
-  insertMany(docs: never[], options: { ordered: boolean }): Promise<unknown>;
-}
-
-/** Inserts what is new, and answers which positions already existed under the unique key. */
-export async function insertNew(collection: InsertTarget, docs: object[]): Promise<Set<number>> {
-  if (docs.length === 0) return new Set();
-  try {
-    await collection.insertMany(docs as never[], { ordered: false });
-    return new Set();
-  } catch (err) {
-    const writeErrors = writeErrorsOf(err);
-    if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw err;
-    return new Set(writeErrors.map((w) => w.index));
-  }
-}
 
 /**
  * Items that arrive while a write is in flight go together in the next one (group commit), so
@@ -67,29 +44,22 @@ export function groupCommit<T, R = void>(write: (items: T[]) => Promise<unknown>
 }
 
 /** Receipts are written the moment a provider accepts, group-committed. */
-export function receiptLog(collection: InsertTarget) {
-  return groupCommit<DeliveryReceiptDoc>((docs) => insertNew(collection, docs));
+export function receiptLog(models: Pick<Models, 'DeliveryReceipt'>) {
+  return groupCommit<DeliveryReceiptDoc>((docs) => insertReceipts(models, docs));
 }
 
 /** A delivery claim: written by the attempt that is about to send, under the delivery's unique key. */
-export interface ClaimDoc {
-  key: string;
-  claimedAt?: Date;
-}
+export type ClaimDoc = Omit<DeliveryDoc, '_id' | 'claimedAt'>;
 
 /**
  * Claims are written when a send is about to start, group-committed. Each caller learns whether
  * an earlier attempt had claimed the delivery, and when: such a claim is in doubt.
  */
-export function claimLog(collection: InsertTarget & { find(filter: object): { toArray(): Promise<unknown[]> } }) {
+export function claimLog(models: Pick<Models, 'Delivery'>) {
   return groupCommit<ClaimDoc, Date | undefined>(async (docs) => {
-    const stamped = docs.map((d) => ({ ...d, claimedAt: new Date() }));
-    const dups = await insertNew(collection, stamped);
-    if (dups.size === 0) return [];
-    const earlier = (await collection.find({ key: { $in: [...dups].map((i) => docs[i].key) } }).toArray()) as ClaimDoc[];
-    // A claim written before claims carried their time is long in doubt.
-    const at = new Map(earlier.map((c) => [c.key, c.claimedAt ?? new Date(0)]));
-    return docs.map((d, i) => (dups.has(i) ? (at.get(d.key) ?? new Date(0)) : undefined));
+    const claimedAt = new Date();
+    const earlier = await insertClaims(models, docs.map((d) => ({ ...d, claimedAt })));
+    return earlier.size === 0 ? [] : docs.map((_, i) => earlier.get(i));
   });
 }
 
@@ -155,38 +125,4 @@ export async function deliverOnce(opts: {
     return { kind: 'failed' };
   }
   return { kind: inDoubt ? 'in-doubt-resent' : 'sent', provider: accepted.provider, failedOver: accepted.failedOver.length > 0 };
-}
-
-/**
- * Runs `work` over positions `from…count-1` with `lanes` in flight. On the first error or a
- * cancellation every lane stops before its next item, and this returns only when none is still
- * working, so a retry never races this attempt. Answers how many items `work` left unsettled.
- */
-export async function inLanes(
-  from: number,
-  count: number,
-  lanes: number,
-  signal: AbortSignal,
-  work: (position: number) => Promise<boolean>,
-): Promise<number> {
-  let cursor = from;
-  let unsettled = 0;
-  let failure: unknown;
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      for (let p = cursor++; p < count && failure === undefined; p = cursor++) {
-        if (signal.aborted) {
-          failure = signal.reason;
-          break;
-        }
-        try {
-          if (!(await work(p))) unsettled++;
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-    }),
-  );
-  if (failure !== undefined) throw failure;
-  return unsettled;
 }

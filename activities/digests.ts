@@ -1,16 +1,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { digestContent, heldVersionId } from '../domain/delivery/digests';
+import { digestContent } from '../domain/delivery/digests';
 import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
 import { inLocale, type LocalizedText, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';
 import { foldIntoDigests } from '../domain/delivery/rate-limit';
-import type { DigestEntryDoc, HeldVersionDoc } from '../store/digests';
-import type { DeliveryReceiptDoc } from '../store/models';
+import { heldVersions, pendingDigestEntries, type DigestEntryDoc } from '../store/digests';
+import { findReceipt } from '../store/deliveries';
 import { gateDispatch } from './gate';
-import { claimLog, deliverOnce, inLanes, receiptLog, type ReceiptFields } from './delivery-log';
+import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { carriedLog } from './email-limit';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps, StoreDeps } from './deps';
+import { whileHeartbeating } from './heartbeat';
+import { inLanes } from './lanes';
 import type { FailoverSender } from './providers/failover';
 import { emailStatusLinks } from './tracked-links';
 import { unsubscribeLinks } from './unsubscribe-links';
@@ -52,20 +54,22 @@ interface Digest {
  * the updates are marked done only once its receipt is durable, so a rerun finds the receipt
  * and sends nothing more.
  */
-export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'store' | 'config'>, email: FailoverSender<OutboundEmail>) {
-  const { Delivery, DeliveryReceipt, DigestEntry, HeldVersion } = store.models;
-  const recordReceipt = receiptLog(DeliveryReceipt.collection);
-  const claim = claimLog(Delivery.collection);
-  const markCarried = carriedLog(store.models);
-  const findReceipt = (key: string) => DeliveryReceipt.collection.findOne<DeliveryReceiptDoc>({ _id: key as never });
+export function createDigestActivities(
+  { store, config }: StoreDeps<'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss' | 'Suppression'> & Pick<ActivityDeps, 'config'>,
+  email: FailoverSender<OutboundEmail>,
+) {
+  const { models } = store;
+  const recordReceipt = receiptLog(models);
+  const claim = claimLog(models);
+  const markCarried = carriedLog(models);
 
   return {
     /** Sends one digest to every recipient whose window ended by `at`, carrying all their held updates. */
     async sendDigests({ incident, at, rateLimitMinutes }: DigestRequest): Promise<DigestResult> {
       const ctx = Context.current();
       const result: DigestResult = { sent: 0, alreadySent: 0, inDoubtResent: 0, remaining: 0 };
-      // Held entries are few next to deliveries, and this runs once per window: a scan by incident is fine.
-      const pending = await DigestEntry.collection.find<DigestEntryDoc>({ incidentId: incident.id, status: 'pending' }).toArray();
+      // This runs once per window.
+      const pending = await pendingDigestEntries(models, incident.id);
       if (pending.length === 0) return result;
       const byRecipient = new Map<string, DigestEntryDoc[]>();
       const lastSentAt: Record<string, string> = {};
@@ -88,15 +92,13 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
       const dueAll = plan.sendNow.map((d) => byRecipient.get(d.recipient.toLowerCase())!.sort((a, b) => a.version - b.version));
       // An address that unsubscribed since its updates were held gets no digest (M3.3), unless a
       // legal notice is among them; its held updates are closed so no timer waits for them.
-      const suppressed = await suppressedAmong(store.models, dueAll.map((entries) => entries[0].recipient));
+      const suppressed = await suppressedAmong(models, dueAll.map((entries) => entries[0].recipient));
       const dropped = dueAll.filter((entries) => suppressed.has(entries[0].recipient.toLowerCase()) && !entries.some((e) => e.override));
       if (dropped.length) await markCarried({ ids: dropped.flatMap((entries) => entries.map((e) => e._id)), carriedBy: 'suppressed', at: new Date() });
       const due = dueAll.filter((entries) => !dropped.includes(entries));
       if (due.length === 0) return result;
       const latestVersions = [...new Set(due.map((entries) => entries.at(-1)!.version))];
-      const quoted = await HeldVersion.collection
-        .find<HeldVersionDoc>({ _id: { $in: latestVersions.map((v) => heldVersionId(incident.id, v)) } as never })
-        .toArray();
+      const quoted = await heldVersions(models, incident.id, latestVersions);
       const messages = new Map<number, MessageVersion>(quoted.map((q) => [q.version, q.message]));
 
       // Each distinct digest text passes the gate once, before anyone gets a digest.
@@ -113,7 +115,7 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
           let gate = gates.get(textKey);
           if (!gate) {
             const { subject, text, html } = digestContent(incident, localized, updates);
-            gate = gateDispatch(store.models, { incidentId: incident.id, version: latest.version, channel: 'email' }, { subject, text, html });
+            gate = gateDispatch(models, { incidentId: incident.id, version: latest.version, channel: 'email' }, { subject, text, html });
             gates.set(textKey, gate);
           }
           const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: latest.version };
@@ -125,10 +127,8 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
         }),
       );
 
-      const beating = setInterval(() => ctx.heartbeat(), 1000);
-      let unsettled: number;
-      try {
-        unsettled = await inLanes(0, digests.length, sendsInFlight, ctx.cancellationSignal, async (i) => {
+      const unsettled = await whileHeartbeating(ctx, () => undefined, () =>
+        inLanes(digests.length, sendsInFlight, async (i) => {
           const { entries, delivery } = digests[i];
           const folded = entries.map((e) => e.version);
           const record = (fields: ReceiptFields) =>
@@ -139,8 +139,8 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
           const claimDoc = {
             key: delivery.key, incidentId: incident.id, version: entries[0].version, channel: digestChannel, recipient: delivery.email.to,
             status: 'sending', messageId: delivery.email.messageId, attempts: ctx.info.attempt,
-          };
-          const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(claimDoc), findReceipt, record });
+          } satisfies ClaimDoc;
+          const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(claimDoc), findReceipt: (key) => findReceipt(models, key), record });
           if (outcome.kind === 'unsettled') return false;
           let carried = entries;
           if (outcome.kind === 'recorded') {
@@ -157,10 +157,8 @@ export function createDigestActivities({ store, config }: Pick<ActivityDeps, 'st
           }
           await markCarried({ ids: carried.map((e) => e._id), carriedBy: delivery.key, at: new Date() });
           return true;
-        });
-      } finally {
-        clearInterval(beating);
-      }
+        }, { signal: ctx.cancellationSignal }),
+      );
       if (unsettled > 0) throw ApplicationFailure.retryable(`${unsettled} digests failed on every provider`, 'ProvidersUnavailable');
       return result;
     },

@@ -1,10 +1,12 @@
 import { digestEntryId, heldVersionId } from '../domain/delivery/digests';
-import { broadcastIdFor, digestChannel } from '../domain/delivery';
+import { digestChannel } from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
 import { deliveryKey, type MessageVersion } from '../domain/messages';
-import type { DigestEntryDoc } from '../store/digests';
+import { emailedVersions } from '../store/broadcasts';
+import { receiptsByKey } from '../store/deliveries';
+import { digestEntriesById, heldVersionsAmong, insertDigestEntries, markEntriesCarried, storeHeldVersion, type DigestEntryDoc } from '../store/digests';
 import type { DeliveryReceiptDoc, Models } from '../store/models';
-import { groupCommit, insertNew } from './delivery-log';
+import { groupCommit } from './delivery-log';
 
 /** The per-recipient email limit of one broadcast (M3.4), as the workflow passes it. */
 export interface EmailRateLimit {
@@ -39,14 +41,7 @@ const minute = 60_000;
 
 /** Marks held updates done in bulk, once the email that carried them is durable (digests use it too). */
 export function carriedLog(models: Pick<Models, 'DigestEntry'>) {
-  return groupCommit<{ ids: string[]; carriedBy: string; at: Date }>((items) =>
-    models.DigestEntry.collection.bulkWrite(
-      items.map((i) => ({
-        updateMany: { filter: { _id: { $in: i.ids }, status: 'pending' } as never, update: { $set: { status: 'done', carriedBy: i.carriedBy, doneAt: i.at } } },
-      })),
-      { ordered: false },
-    ),
-  );
+  return groupCommit<{ ids: string[]; carriedBy: string; at: Date }>((items) => markEntriesCarried(models, items));
 }
 
 /**
@@ -63,16 +58,10 @@ export async function emailLimiter(
 ) {
   if (!limit || !(limit.minutes > 0) || message.version <= 1) return undefined;
   const earlier = Array.from({ length: message.version - 1 }, (_, i) => i + 1);
-  const broadcasts = await models.Broadcast.collection
-    .find({ _id: { $in: earlier.map((v) => broadcastIdFor(incident.id, v, 'email')) } as never }, { projection: { version: 1 } })
-    .toArray();
-  if (broadcasts.length === 0) return undefined;
-  const emailed = broadcasts.map((b) => b.version as number);
+  const emailed = await emailedVersions(models, incident.id, earlier);
+  if (emailed.length === 0) return undefined;
   // Versions some recipient's update was held for, this one included when an earlier attempt held any.
-  const heldDocs = await models.HeldVersion.collection
-    .find({ _id: { $in: [...earlier, message.version].map((v) => heldVersionId(incident.id, v)) } as never }, { projection: { version: 1 } })
-    .toArray();
-  const held = heldDocs.map((h) => h.version as number);
+  const held = await heldVersionsAmong(models, incident.id, [...earlier, message.version]);
   const heldEarlier = held.filter((v) => v < message.version);
   const windowMs = limit.minutes * minute;
 
@@ -91,12 +80,8 @@ export async function emailLimiter(
           ]);
       const entryIds = recipients.flatMap((r) => held.map((v) => digestEntryId(incident.id, r.email, v)));
       const [receipts, entries] = await Promise.all([
-        receiptIds.length
-          ? models.DeliveryReceipt.collection.find<DeliveryReceiptDoc>({ _id: { $in: receiptIds } as never }).toArray()
-          : Promise.resolve([]),
-        entryIds.length
-          ? models.DigestEntry.collection.find<DigestEntryDoc>({ _id: { $in: entryIds } as never }).toArray()
-          : Promise.resolve([]),
+        receiptIds.length ? receiptsByKey(models, receiptIds) : Promise.resolve([]),
+        entryIds.length ? digestEntriesById(models, entryIds) : Promise.resolve([]),
       ]);
       const receiptById = new Map(receipts.map((r) => [r._id, r]));
       const entryById = new Map(entries.map((e) => [e._id, e]));
@@ -124,13 +109,13 @@ export async function emailLimiter(
     /** Records held updates, insert-only; the version they quote is stored first. */
     async hold(items: { recipient: PlannedRecipient; segment: string; subject: string; lastEmailAt: Date; dueAt: Date }[]): Promise<void> {
       if (items.length === 0) return;
-      versionStored ??= insertNew(models.HeldVersion.collection, [
-        { _id: heldVersionId(incident.id, message.version), incidentId: incident.id, version: message.version, message, storedAt: new Date() },
-      ]);
+      versionStored ??= storeHeldVersion(models, {
+        _id: heldVersionId(incident.id, message.version), incidentId: incident.id, version: message.version, message, storedAt: new Date(),
+      });
       await versionStored;
       const createdAt = new Date();
-      await insertNew(
-        models.DigestEntry.collection,
+      await insertDigestEntries(
+        models,
         items.map((i): DigestEntryDoc => ({
           _id: digestEntryId(incident.id, i.recipient.email, message.version),
           incidentId: incident.id, recipient: i.recipient.email, customerId: i.recipient.customerId, locale: i.recipient.locale,

@@ -14,14 +14,18 @@ import {
 import type { IncidentInput } from '../domain/incident';
 import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';
-import type { DeliveryReceiptDoc } from '../store/models';
 import type { DigestEntryDoc } from '../store/digests';
+import type { BroadcastDoc } from '../store/models';
 import { gateDispatch } from './gate';
 import { loadAudience } from '../store/service-model';
-import { claimLog, deliverOnce, inLanes, insertNew, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
+import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
+import { findReceipt } from '../store/deliveries';
+import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
 import type { ActivityDeps } from './deps';
+import { whileHeartbeating } from './heartbeat';
+import { inLanes } from './lanes';
 import { failoverChain, type FailoverSender } from './providers/failover';
 import { smtpProvider } from './providers/smtp';
 import { emailSegment, emailStatusLinks } from './tracked-links';
@@ -111,11 +115,10 @@ async function gateEveryLocale(
 
 export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutProviders) {
   const { store, config } = deps;
-  const { Delivery, DeliveryReceipt, Broadcast, BroadcastBatch } = store.models;
+  const { models } = store;
   const email = providers?.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
-  const recordReceipt = receiptLog(DeliveryReceipt.collection);
-  const claim = claimLog(Delivery.collection);
-  const findReceipt = (key: string) => DeliveryReceipt.collection.findOne<DeliveryReceiptDoc>({ _id: key as never });
+  const recordReceipt = receiptLog(models);
+  const claim = claimLog(models);
 
   return {
     /**
@@ -127,7 +130,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
     async planBroadcast(req: BroadcastPlanRequest): Promise<BroadcastPlan> {
       const { incident, message, batchSize } = req;
       const broadcastId = broadcastIdFor(incident.id, message.version, 'email');
-      const existing = await Broadcast.collection.findOne({ _id: broadcastId as never });
+      const existing = await findBroadcast(models, broadcastId);
       if (existing) {
         if (existing.batchSize !== batchSize) {
           throw ApplicationFailure.nonRetryable(`broadcast ${broadcastId} was planned with batches of ${existing.batchSize}`, 'BatchSizeMismatch');
@@ -140,9 +143,6 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
       const { audience } = await loadAudience(store.models, incident, legalNotice ? { legalNotice } : {});
       const recipients = emailRecipients(audience).sort(byAddress);
       const batches = planBatches(recipients.length, batchSize);
-      // Nothing has been sent from this plan yet (batches start only once it returns), so the
-      // leftovers of an attempt that died before writing the header can be replaced.
-      await BroadcastBatch.collection.deleteMany({ broadcastId });
       const chunks = batches.map((b) => ({
         _id: batchIdFor(broadcastId, b.batchIndex),
         broadcastId,
@@ -151,13 +151,12 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
           .slice(b.start, b.end)
           .map((r) => ({ email: r.email, customerId: r.customerId, locale: r.locale, tier: r.tier, ...(r.override ? { override: r.override } : {}) })),
       }));
-      for (let i = 0; i < chunks.length; i += 50) await BroadcastBatch.collection.insertMany(chunks.slice(i, i + 50) as never[]);
-      const header = {
+      const header: BroadcastDoc = {
         _id: broadcastId, incidentId: incident.id, version: message.version, channel: 'email',
         recipients: recipients.length, batchSize, batches: batches.length, plannedAt: new Date(),
         ...(legalNotice ? { legalNotice: { ...legalNotice, overridden: recipients.filter((r) => r.override).length } } : {}),
       };
-      await insertNew(Broadcast.collection, [header]);
+      await writeBroadcastPlan(models, header, chunks);
       return { broadcastId, recipients: recipients.length, batchSize, batches: batches.length };
     },
 
@@ -174,9 +173,9 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
     async sendEmailBatch({ incident, message, batchIndex, batchSize, rateLimit }: EmailBatchRequest): Promise<EmailBatchResult> {
       const ctx = Context.current();
       const broadcastId = broadcastIdFor(incident.id, message.version, 'email');
-      const chunk = await BroadcastBatch.collection.findOne({ _id: batchIdFor(broadcastId, batchIndex) as never });
+      const chunk = await findBatch(models, broadcastId, batchIndex);
       if (!chunk) throw ApplicationFailure.nonRetryable(`batch ${batchIndex} of ${broadcastId} is not planned`, 'BatchNotPlanned');
-      const recipients = chunk.recipients as PlannedRecipient[];
+      const recipients: PlannedRecipient[] = chunk.recipients;
       if (recipients.length > batchSize) {
         throw ApplicationFailure.nonRetryable(`batch ${batchIndex} of ${broadcastId} holds more than ${batchSize}`, 'BatchSizeMismatch');
       }
@@ -239,7 +238,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
                       key: s.delivery.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: s.delivery.email.to,
                       status: 'sending', messageId: s.delivery.email.messageId, attempts: ctx.info.attempt,
                       ...(group[i].override ? { override: group[i].override } : {}),
-                    },
+                    } satisfies ClaimDoc,
                   }],
             );
             // Each claim is written only when its send starts (see deliver), so the deliveries in
@@ -269,7 +268,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
             recipient: delivery.email.to, messageId: delivery.email.messageId, at: new Date(),
             ...(rateLimit?.at ? { windowAt: new Date(rateLimit.at) } : {}), ...fields,
           });
-        const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt, record });
+        const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt: (key) => findReceipt(models, key), record });
         switch (outcome.kind) {
           case 'unsettled':
             return false;
@@ -299,19 +298,13 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
       }
 
       const progress = new SettledPrefix(resumedFrom);
-      const beat = () => ctx.heartbeat({ next: progress.next });
-      const beating = setInterval(beat, Math.max(100, Math.min(1000, (ctx.info.heartbeatTimeoutMs ?? 4000) / 4)));
-      let unsettled: number;
-      try {
-        unsettled = await inLanes(resumedFrom, recipients.length, sendsInFlight, ctx.cancellationSignal, async (p) => {
+      const unsettled = await whileHeartbeating(ctx, () => ({ next: progress.next }), () =>
+        inLanes(recipients.length, sendsInFlight, async (p) => {
           const settled = await deliver(p);
           if (settled) progress.settle(p);
           return settled;
-        });
-      } finally {
-        clearInterval(beating);
-        beat();
-      }
+        }, { from: resumedFrom, signal: ctx.cancellationSignal }),
+      );
       if (unsettled > 0) {
         // The next attempt resumes at the first unsettled recipient and finds its claim in doubt.
         throw ApplicationFailure.retryable(`${unsettled} deliveries of batch ${batchIndex} failed on every provider`, 'ProvidersUnavailable');

@@ -1,5 +1,5 @@
-import type { DeliveryDoc, Models } from './models';
-import { collectionOf, isDuplicateKey } from './mongo';
+import type { DeliveryDoc, DeliveryReceiptDoc, Models } from './models';
+import { collectionOf, insertNew, isDuplicateKey } from './mongo';
 
 export interface DeliveryClaim {
   /** The row's `_id`: the key itself, or the generated one of a row fan-out wrote. */
@@ -44,4 +44,31 @@ export async function settleDelivery(
 ): Promise<void> {
   const fields = outcome.status === 'sent' ? { ...outcome, sentAt: new Date() } : outcome;
   await collectionOf(models.Delivery).updateOne({ _id: claim.id }, { $set: fields });
+}
+
+/**
+ * Claims written in bulk by fan-out, each under the delivery's unique key; answers which
+ * positions an earlier attempt had claimed already, and when it did (a claim written before
+ * claims carried their time is long in doubt).
+ */
+export async function insertClaims(models: Pick<Models, 'Delivery'>, docs: DeliveryDoc[]): Promise<Map<number, Date>> {
+  const dups = await insertNew(models.Delivery, docs);
+  if (dups.size === 0) return new Map();
+  const earlier = await collectionOf(models.Delivery).find({ key: { $in: [...dups].map((i) => docs[i].key) } }).toArray();
+  const at = new Map(earlier.map((c) => [c.key, c.claimedAt ?? new Date(0)]));
+  return new Map([...dups].map((i) => [i, at.get(docs[i].key) ?? new Date(0)]));
+}
+
+/** Receipts written in bulk, insert-only; answers which positions were recorded already. */
+export function insertReceipts(models: Pick<Models, 'DeliveryReceipt'>, docs: DeliveryReceiptDoc[]): Promise<Set<number>> {
+  return insertNew(models.DeliveryReceipt, docs);
+}
+
+export function findReceipt(models: Pick<Models, 'DeliveryReceipt'>, key: string): Promise<DeliveryReceiptDoc | null> {
+  return collectionOf(models.DeliveryReceipt).findOne({ _id: key });
+}
+
+/** The receipts of these delivery keys that exist. */
+export function receiptsByKey(models: Pick<Models, 'DeliveryReceipt'>, keys: string[]): Promise<DeliveryReceiptDoc[]> {
+  return collectionOf(models.DeliveryReceipt).find({ _id: { $in: keys } }).toArray();
 }

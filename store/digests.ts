@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { heldVersionId } from '../domain/delivery/digests';
 import type { MessageVersion } from '../domain/messages';
+import { collectionOf, insertNew, insertOnce } from './mongo';
 
 /**
  * Updates held back by the per-recipient email limit (M3.4) until a digest carries them. Entries
@@ -80,4 +82,42 @@ export function bindDigestModels(conn: Connection): DigestModels {
     DigestEntry: conn.model('DigestEntry', digestEntry, 'digest_entries'),
     HeldVersion: conn.model('HeldVersion', heldVersion, 'held_versions'),
   };
+}
+
+/** An incident's held updates that no email carried yet. Few next to deliveries: a scan by incident is fine. */
+export function pendingDigestEntries(models: Pick<DigestModels, 'DigestEntry'>, incidentId: string): Promise<DigestEntryDoc[]> {
+  return collectionOf(models.DigestEntry).find({ incidentId, status: 'pending' }).toArray();
+}
+
+export function digestEntriesById(models: Pick<DigestModels, 'DigestEntry'>, ids: string[]): Promise<DigestEntryDoc[]> {
+  return collectionOf(models.DigestEntry).find({ _id: { $in: ids } }).toArray();
+}
+
+/** Records held updates, insert-only: a retried batch finds what it wrote. */
+export async function insertDigestEntries(models: Pick<DigestModels, 'DigestEntry'>, entries: DigestEntryDoc[]): Promise<void> {
+  await insertNew(models.DigestEntry, entries);
+}
+
+/** Marks held updates done, each group by the email that carried it; an entry done already stays as it is. */
+export async function markEntriesCarried(models: Pick<DigestModels, 'DigestEntry'>, groups: { ids: string[]; carriedBy: string; at: Date }[]): Promise<void> {
+  await collectionOf(models.DigestEntry).bulkWrite(
+    groups.map((g) => ({ updateMany: { filter: { _id: { $in: g.ids }, status: 'pending' }, update: { $set: { status: 'done', carriedBy: g.carriedBy, doneAt: g.at } } } })),
+    { ordered: false },
+  );
+}
+
+/** Keeps the version a held update quotes, once. */
+export async function storeHeldVersion(models: Pick<DigestModels, 'HeldVersion'>, doc: HeldVersionDoc): Promise<void> {
+  await insertOnce(models.HeldVersion, doc);
+}
+
+/** Which of these held versions are stored, by version; reads the versions only. */
+export async function heldVersionsAmong(models: Pick<DigestModels, 'HeldVersion'>, incidentId: string, versions: number[]): Promise<number[]> {
+  const ids = versions.map((v) => heldVersionId(incidentId, v));
+  const docs = await collectionOf(models.HeldVersion).find({ _id: { $in: ids } }, { projection: { version: 1 } }).toArray();
+  return docs.map((h) => h.version);
+}
+
+export function heldVersions(models: Pick<DigestModels, 'HeldVersion'>, incidentId: string, versions: number[]): Promise<HeldVersionDoc[]> {
+  return collectionOf(models.HeldVersion).find({ _id: { $in: versions.map((v) => heldVersionId(incidentId, v)) } }).toArray();
 }
