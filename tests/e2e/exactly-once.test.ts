@@ -7,7 +7,9 @@ import type { BroadcastOutcome } from '../../workflows/broadcast';
 import { uniqueName } from '../support/env';
 import { incidentFixture, messageFixture, seedAudience, startFanoutHarness } from '../support/fanout';
 import { workflowBundle } from '../support/harness';
+import { seededRandom } from '../support/random';
 import { startSmtpSink, type SmtpSink } from '../support/receivers';
+import { waitFor } from '../support/wait';
 import { startWorkerChild, type WorkerChild } from '../support/worker-child';
 
 /**
@@ -34,15 +36,12 @@ const recipients = 5000;
 const kills = 4;
 const messageIdDomain = 'x2.herald.test';
 
-async function until(pred: () => boolean, what: string, ms = 120_000) {
-  for (const end = Date.now() + ms; !pred(); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
-  }
-}
+const random = seededRandom();
+/** Watches the sink closely (every 20 ms), so that each kill lands near its threshold. */
+const until = (pred: () => boolean, what: string, timeoutMs = 120_000) => waitFor(async () => pred(), (ok) => ok, what, { timeoutMs, intervalMs: 20 });
 
 describe('a broadcast survives the shipped worker being killed', () => {
-  it(`[X2, M7.3] ${recipients} recipients, the worker SIGKILLed ${kills} times at random moments: none missing, every duplicate an in-doubt resend with the same Message-ID`, async () => {
+  it(`[X2, M7.3] ${recipients} recipients, the worker SIGKILLed ${kills} times at random moments (seed ${random.seed}): none missing, every duplicate an in-doubt resend with the same Message-ID`, async () => {
     const started = Date.now();
     const emails = await seedAudience(h.store, h.domain, recipients, 'api');
     const incident = incidentFixture(['api']);
@@ -63,7 +62,7 @@ describe('a broadcast survives the shipped worker being killed', () => {
     // Each kill lands once a random share of the audience has arrived, so it hits the broadcast in
     // full flight (claims, sends and receipts under way). The replacement starts beforehand, as a
     // second worker on the queue would be, so the test waits for bundling only once.
-    const thresholds = Array.from({ length: kills }, () => Math.floor(recipients * (0.05 + Math.random() * 0.8))).sort((a, b) => a - b);
+    const thresholds = Array.from({ length: kills }, () => Math.floor(recipients * (0.05 + random.next() * 0.8))).sort((a, b) => a - b);
     const killedAt: number[] = [];
     for (const threshold of thresholds) {
       const next = spawn();
