@@ -3,7 +3,7 @@ import { workflowIdFor } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { editDraftUpdate, incidentStateQuery, publishUpdate, resolveUpdate } from '../../workflows/messages';
 import { timeSkippingSuite } from '../support/time-skipping';
-import { waitFor } from '../support/wait';
+import { waitFor, workflowIdle } from '../support/wait';
 
 const t = timeSkippingSuite();
 
@@ -32,6 +32,10 @@ describe('a long incident keeps its history bounded', () => {
         });
         version = edit.version;
         await handle.executeUpdate(publishUpdate, { args: [{ version, by: 'lead' }] });
+        // The update goes out and the workflow sets its deadlines before the 15 minutes pass, so those
+        // due 15 minutes on fire inside the skip, not as the next Update lands: the test server refuses
+        // a task that cancels a timer fired meanwhile and never hands the run another (sdk-java#3088).
+        await workflowIdle(handle);
         await t.env.sleep('15 minutes');
       }
       const state = await waitFor(() => handle.query(incidentStateQuery), (s) => s.published.some((p) => p.version === version));
