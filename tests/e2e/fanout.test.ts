@@ -27,7 +27,7 @@ describe('batched fan-out of one approved message', () => {
   const incident = incidentFixture(['payments']);
   beforeAll(async () => {
     audience.domain = `a-${h.domain}`;
-    audience.emails = await seedAudience(h.store, audience.domain, 600, 'payments');
+    audience.emails = await seedAudience(h.store, audience.domain, 300, 'payments');
     // Subscribers of other components are not part of this incident's audience.
     await seedAudience(h.store, `other-${h.domain}`, 30, 'dashboard');
   });
@@ -35,12 +35,12 @@ describe('batched fan-out of one approved message', () => {
   it('[M7.3, X2] reaches every subscriber exactly once, in batches, with a few history events per batch', async () => {
     const handle = await h.client.workflow.start('broadcastWorkflow', {
       taskQueue, workflowId: `broadcast-${incident.id}-v1`,
-      args: [{ incident, message: messageFixture(1), batchSize: 100, maxInFlight: 4 }],
+      args: [{ incident, message: messageFixture(1), batchSize: 50, maxInFlight: 4 }],
     });
     const outcome = await handle.result();
-    expect(outcome).toMatchObject({ recipients: 600, batches: 6, sent: 600, alreadySent: 0, verified: 0, inDoubtResent: 0, failed: 0, byProvider: { smtp: 600 } });
+    expect(outcome).toMatchObject({ recipients: 300, batches: 6, sent: 300, alreadySent: 0, verified: 0, inDoubtResent: 0, failed: 0, byProvider: { smtp: 300 } });
 
-    await mailpit.waitFor(audience.domain, (m) => m.length >= 600);
+    await mailpit.waitFor(audience.domain, (m) => m.length >= 300);
     const report = exactlyOnceReport(audience.emails, await receivedPerRecipient(mailpit, audience.domain));
     expect(report).toEqual({ missing: [], duplicated: [], unexpected: [] });
     expect(await mailpit.toDomain(`other-${h.domain}`)).toHaveLength(0);
@@ -56,15 +56,15 @@ describe('batched fan-out of one approved message', () => {
     expect(first.MessageID).toBe(`${incident.id}.v1.${audience.emails[0].replace('@', '_')}@herald.test`);
 
     const receipts = await h.store.models.DeliveryReceipt.countDocuments({ incidentId: incident.id, version: 1, outcome: 'sent' });
-    expect(receipts).toBe(600);
+    expect(receipts).toBe(300);
   });
 
   it('[X2] the same broadcast run again finds every receipt and sends nothing', async () => {
     const outcome = await h.client.workflow.execute('broadcastWorkflow', {
       taskQueue, workflowId: `broadcast-${incident.id}-v1-again`,
-      args: [{ incident, message: messageFixture(1), batchSize: 100 }],
+      args: [{ incident, message: messageFixture(1), batchSize: 50 }],
     });
-    expect(outcome).toMatchObject({ recipients: 600, sent: 0, alreadySent: 600 });
+    expect(outcome).toMatchObject({ recipients: 300, sent: 0, alreadySent: 300 });
     // The broadcast returned: whatever it sent, Mailpit holds.
     const report = exactlyOnceReport(audience.emails, await receivedPerRecipient(mailpit, audience.domain));
     expect(report).toEqual({ missing: [], duplicated: [], unexpected: [] });
