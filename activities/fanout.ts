@@ -57,11 +57,8 @@ export interface EmailBatchRequest {
   rateLimit?: EmailRateLimit;
 }
 
-export interface EmailBatchResult {
-  batchIndex: number;
-  recipients: number;
-  /** Where this attempt started, from the last attempt's heartbeat. */
-  resumedFrom: number;
+/** What became of a set of email deliveries: each batch reports them, the broadcast adds them up. */
+export interface EmailDeliveryCounts {
   sent: number;
   /** Receipts found from an earlier attempt or an earlier run. */
   alreadySent: number;
@@ -77,6 +74,13 @@ export interface EmailBatchResult {
   /** Sends that went to a later provider because an earlier one failed. */
   failedOver: number;
   byProvider: Record<string, number>;
+}
+
+export interface EmailBatchResult extends EmailDeliveryCounts {
+  batchIndex: number;
+  recipients: number;
+  /** Where this attempt started, from the last attempt's heartbeat. */
+  resumedFrom: number;
   /** Recipients emailed less than a window ago: no email now, the update waits for their digest (M3.4). */
   deferred: number;
   /** The latest window end among the deferred recipients (ISO): when sendDigests should run. */

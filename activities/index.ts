@@ -15,18 +15,11 @@ import { createChannelDispatchActivities } from './channels-dispatch';
 /** Every activity Herald's workflows call, bound to their adapters. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createAuditActivities(deps),
-    ...createChannelActivities(deps),
-    ...createPlaybookActivities(deps),
-    ...createDraftActivities(deps),
-    ...createEmailActivities(deps),
-    ...createFanoutActivities(deps),
-    ...createStatusPageActivities(deps),
-    ...createWebhookActivities(deps),
-    ...createAudienceActivities(deps),
-    ...createOutreachActivities(deps),
-    ...createPublicationActivities(deps),
-    ...createChannelDispatchActivities(deps),
+    // The incident's record and its words.
+    ...createAuditActivities(deps), ...createPlaybookActivities(deps), ...createDraftActivities(deps), ...createPublicationActivities(deps),
+    // Who hears, and on which channel.
+    ...createAudienceActivities(deps), ...createChannelActivities(deps), ...createStatusPageActivities(deps), ...createFanoutActivities(deps),
+    ...createWebhookActivities(deps), ...createChannelDispatchActivities(deps), ...createEmailActivities(deps), ...createOutreachActivities(deps),
   };
 }
 

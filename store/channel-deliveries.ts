@@ -1,5 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
 import { insertOnce } from './mongo';
+import { required, storedIn, type BoundModels } from './schema';
 import { channelDeliveryId, type DeliveryChannel } from '../domain/delivery/channel-deliveries';
 
 /**
@@ -19,24 +20,14 @@ export interface ChannelDeliveryDoc {
   inDoubtResent?: number;
 }
 
-const channelDelivery = new Schema<ChannelDeliveryDoc>({
-  _id: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  channel: { type: String, required: true },
-  deliveredAt: { type: Date, required: true },
-  count: { type: Number, required: true },
-  failed: Number,
-  inDoubtResent: Number,
-});
+export const channelDeliveryCollections = {
+  ChannelDelivery: storedIn('channel_deliveries', new Schema<ChannelDeliveryDoc>({
+    ...required({ _id: String, incidentId: String, version: Number, channel: String, deliveredAt: Date, count: Number }),
+    failed: Number, inDoubtResent: Number,
+  })),
+};
 
-export interface ChannelDeliveryModels {
-  ChannelDelivery: Model<ChannelDeliveryDoc>;
-}
-
-export function bindChannelDeliveryModels(conn: Connection): ChannelDeliveryModels {
-  return { ChannelDelivery: conn.model('ChannelDelivery', channelDelivery, 'channel_deliveries') };
-}
+export type ChannelDeliveryModels = BoundModels<typeof channelDeliveryCollections>;
 
 export type ChannelDeliveryRecord = Omit<ChannelDeliveryDoc, '_id'>;
 

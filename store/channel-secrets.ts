@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import type { Playbook } from '../domain/playbooks';
 import { isDuplicateKey } from './mongo';
 
@@ -17,19 +18,14 @@ export interface ChannelSecretDoc {
 }
 
 const channelSecret = new Schema<ChannelSecretDoc>({
-  _id: { type: String, required: true },
-  kind: { type: String, required: true },
-  url: { type: String, required: true },
-  createdAt: { type: Date, required: true },
+  ...required({ _id: String, kind: String, url: String, createdAt: Date }),
 });
 
-export interface ChannelSecretModels {
-  ChannelSecret: Model<ChannelSecretDoc>;
-}
+export const channelSecretCollections = {
+  ChannelSecret: storedIn('channel_secrets', channelSecret),
+};
 
-export function bindChannelSecretModels(conn: Connection): ChannelSecretModels {
-  return { ChannelSecret: conn.model('ChannelSecret', channelSecret, 'channel_secrets') };
-}
+export type ChannelSecretModels = BoundModels<typeof channelSecretCollections>;
 
 const refPrefix = 'secret:slack/';
 

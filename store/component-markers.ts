@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import type { ComponentStatus } from '../domain/status-page';
 import { collectionOf, insertOnce } from './mongo';
 
@@ -21,24 +22,14 @@ export interface ComponentMarkerDoc {
 }
 
 const componentMarker = new Schema<ComponentMarkerDoc>({
-  _id: { type: String, required: true },
-  componentId: { type: String, required: true },
-  fingerprint: { type: String, required: true },
-  status: { type: String, required: true },
-  source: { type: String, required: true },
-  alertName: { type: String, required: true },
-  rule: { type: String, required: true },
-  setAt: { type: Date, required: true },
-  lastSeenAt: { type: Date, required: true },
+  ...required({ _id: String, componentId: String, fingerprint: String, status: String, source: String, alertName: String, rule: String, setAt: Date, lastSeenAt: Date }),
 });
 
-export interface ComponentMarkerModels {
-  ComponentMarker: Model<ComponentMarkerDoc>;
-}
+export const componentMarkerCollections = {
+  ComponentMarker: storedIn('component_markers', componentMarker),
+};
 
-export function bindComponentMarkerModels(conn: Connection): ComponentMarkerModels {
-  return { ComponentMarker: conn.model('ComponentMarker', componentMarker, 'component_markers') };
-}
+export type ComponentMarkerModels = BoundModels<typeof componentMarkerCollections>;
 
 export function markerId(componentId: string, fingerprint: string): string {
   return `${componentId}#${fingerprint}`;

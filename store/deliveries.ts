@@ -72,3 +72,9 @@ export function findReceipt(models: Pick<Models, 'DeliveryReceipt'>, key: string
 export function receiptsByKey(models: Pick<Models, 'DeliveryReceipt'>, keys: string[]): Promise<DeliveryReceiptDoc[]> {
   return collectionOf(models.DeliveryReceipt).find({ _id: { $in: keys } }).toArray();
 }
+
+/** What became of each of these deliveries that has a receipt, by key; reads the outcomes only. */
+export async function receiptOutcomes(models: Pick<Models, 'DeliveryReceipt'>, keys: string[]): Promise<Map<string, DeliveryReceiptDoc['outcome']>> {
+  const docs = await collectionOf(models.DeliveryReceipt).find({ _id: { $in: keys } }, { projection: { outcome: 1 } }).toArray();
+  return new Map(docs.map((r) => [r._id, r.outcome]));
+}

@@ -77,38 +77,22 @@ export const demoCustomers: CustomerDoc[] = [
     emails: ['platform@tyrell.example'], webhooks: [hook('tyrell')],
     subscriptions: ['api', 'webhook-delivery'],
   },
-  {
-    customerId: 'pampa', name: 'Pampa Pagos', tier: 'business', locale: 'es',
-    emails: ['soporte@pampa.example'],
-    subscriptions: ['payments', 'us-region'],
-  },
+  { customerId: 'pampa', name: 'Pampa Pagos', tier: 'business', locale: 'es', emails: ['soporte@pampa.example'], subscriptions: ['payments', 'us-region'] },
   {
     customerId: 'lumen', name: 'Lumen Educação', tier: 'business', locale: 'pt-BR',
     emails: ['ti@lumen.example'],
     preferences: { channels: ['email', 'in-app'], minimumSeverity: 'SEV3' },
     subscriptions: ['dashboard', 'auth'],
   },
-  {
-    customerId: 'initech', name: 'Initech', tier: 'standard', locale: 'en',
-    emails: ['admin@initech.example'],
-    subscriptions: ['api'],
-  },
+  { customerId: 'initech', name: 'Initech', tier: 'standard', locale: 'en', emails: ['admin@initech.example'], subscriptions: ['api'] },
   {
     customerId: 'vandelay', name: 'Vandelay Industries', tier: 'standard', locale: 'en',
     emails: ['art@vandelay.example'],
     preferences: { channels: ['in-app'], minimumSeverity: 'SEV2' },
     subscriptions: ['dashboard'],
   },
-  {
-    customerId: 'bluth', name: 'Bluth Homes', tier: 'standard', locale: 'en',
-    emails: ['it@bluth.example'],
-    subscriptions: ['email-delivery'],
-  },
-  {
-    customerId: 'zorg', name: 'Zorg Industries', tier: 'standard', locale: 'fr',
-    emails: ['dsi@zorg.example'],
-    subscriptions: ['api', 'eu-region'],
-  },
+  { customerId: 'bluth', name: 'Bluth Homes', tier: 'standard', locale: 'en', emails: ['it@bluth.example'], subscriptions: ['email-delivery'] },
+  { customerId: 'zorg', name: 'Zorg Industries', tier: 'standard', locale: 'fr', emails: ['dsi@zorg.example'], subscriptions: ['api', 'eu-region'] },
   {
     customerId: 'gringotts', name: 'Gringotts Ledger', tier: 'standard', locale: 'nl',
     emails: ['beheer@gringotts.example'],

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import { heldVersionId } from '../domain/delivery/digests';
 import type { MessageVersion } from '../domain/messages';
 import { collectionOf, insertNew, insertOnce } from './mongo';
@@ -50,39 +51,22 @@ const digestEntry = new Schema<DigestEntryDoc>({
   incidentId: { type: String, required: true, index: true },
   recipient: { type: String, required: true },
   customerId: String,
-  locale: { type: String, required: true },
-  segment: { type: String, required: true },
-  version: { type: Number, required: true },
-  subject: { type: String, required: true },
-  approvedAt: { type: String, required: true },
-  lastEmailAt: { type: Date, required: true },
-  dueAt: { type: Date, required: true },
-  status: { type: String, required: true },
-  carriedBy: String,
-  doneAt: Date,
+  ...required({ locale: String, segment: String, version: Number, subject: String, approvedAt: String, lastEmailAt: Date, dueAt: Date, status: String }),
+  carriedBy: String, doneAt: Date,
   createdAt: { type: Date, required: true },
   override: { type: Schema.Types.Mixed, default: undefined },
 });
 
 const heldVersion = new Schema<HeldVersionDoc>({
-  _id: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  message: { type: Schema.Types.Mixed, required: true },
-  storedAt: { type: Date, required: true },
+  ...required({ _id: String, incidentId: String, version: Number, message: Schema.Types.Mixed, storedAt: Date }),
 });
 
-export interface DigestModels {
-  DigestEntry: Model<DigestEntryDoc>;
-  HeldVersion: Model<HeldVersionDoc>;
-}
+export const digestCollections = {
+  DigestEntry: storedIn('digest_entries', digestEntry),
+  HeldVersion: storedIn('held_versions', heldVersion),
+};
 
-export function bindDigestModels(conn: Connection): DigestModels {
-  return {
-    DigestEntry: conn.model('DigestEntry', digestEntry, 'digest_entries'),
-    HeldVersion: conn.model('HeldVersion', heldVersion, 'held_versions'),
-  };
-}
+export type DigestModels = BoundModels<typeof digestCollections>;
 
 /** An incident's held updates that no email carried yet. Few next to deliveries: a scan by incident is fine. */
 export function pendingDigestEntries(models: Pick<DigestModels, 'DigestEntry'>, incidentId: string): Promise<DigestEntryDoc[]> {
@@ -91,6 +75,12 @@ export function pendingDigestEntries(models: Pick<DigestModels, 'DigestEntry'>, 
 
 export function digestEntriesById(models: Pick<DigestModels, 'DigestEntry'>, ids: string[]): Promise<DigestEntryDoc[]> {
   return collectionOf(models.DigestEntry).find({ _id: { $in: ids } }).toArray();
+}
+
+/** Which of these held updates exist; reads their ids only. */
+export async function digestEntriesAmong(models: Pick<DigestModels, 'DigestEntry'>, ids: string[]): Promise<Set<string>> {
+  const docs = await collectionOf(models.DigestEntry).find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+  return new Set(docs.map((d) => d._id));
 }
 
 /** Records held updates, insert-only: a retried batch finds what it wrote. */

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import type { NearMissKind } from '../domain/gate/near-misses';
 import type { TemplateReview } from '../domain/messages/governance';
 import type { VariableDeclaration } from '../domain/messages/template-schema';
@@ -61,26 +62,21 @@ export interface LinkClickDoc {
 }
 
 export const templateGovernanceFields = {
-  version: Number,
-  parent: Number,
+  version: Number, parent: Number,
   tags: { type: [String], default: undefined },
   description: String,
   variables: { type: [{ _id: false, name: String, required: Boolean, description: String }], default: undefined },
   contentHash: String,
   review: { type: Schema.Types.Mixed, default: undefined },
-  author: String,
-  savedAt: String,
+  author: String, savedAt: String,
 };
 
 const templateVersion = new Schema<TemplateVersionDoc>(
   {
-    templateId: { type: String, required: true },
-    category: { type: String, required: true },
-    phase: { type: String, required: true },
+    ...required({ templateId: String, category: String, phase: String }),
     severities: [String],
     locale: { type: String, default: 'en' },
-    subject: { type: String, required: true },
-    body: { type: String, required: true },
+    ...required({ subject: String, body: String }),
     ...templateGovernanceFields,
     version: { type: Number, required: true },
     review: { type: Schema.Types.Mixed, default: {} },
@@ -92,14 +88,11 @@ templateVersion.index({ templateId: 1, version: 1 }, { unique: true });
 
 const snippet = new Schema<SnippetDoc>({
   snippetId: { type: String, required: true, unique: true },
-  title: { type: String, required: true },
-  text: { type: String, required: true },
+  ...required({ title: String, text: String }),
   locale: { type: String, default: 'en' },
   tags: [String],
-  version: { type: Number, required: true },
-  contentHash: { type: String, required: true },
-  updatedBy: String,
-  updatedAt: String,
+  ...required({ version: Number, contentHash: String }),
+  updatedBy: String, updatedAt: String,
   approval: { type: { _id: false, approvedBy: String, at: String, contentHash: String }, default: undefined },
 });
 
@@ -121,24 +114,14 @@ const nearMiss = new Schema<NearMissDoc>(
 const linkClick = new Schema<LinkClickDoc>({
   _id: { type: String, required: true },
   incidentId: { type: String, required: true, index: true },
-  version: { type: Number, required: true },
-  channel: { type: String, required: true },
-  segment: { type: String, required: true },
-  at: { type: Date, required: true },
+  ...required({ version: Number, channel: String, segment: String, at: Date }),
 });
 
-export interface MessageModels {
-  TemplateVersion: Model<TemplateVersionDoc>;
-  Snippet: Model<SnippetDoc>;
-  NearMiss: Model<NearMissDoc>;
-  LinkClick: Model<LinkClickDoc>;
-}
+export const messageCollections = {
+  TemplateVersion: storedIn('template_versions', templateVersion),
+  Snippet: storedIn('snippets', snippet),
+  NearMiss: storedIn('near_misses', nearMiss),
+  LinkClick: storedIn('link_click_events', linkClick),
+};
 
-export function bindMessageModels(conn: Connection): MessageModels {
-  return {
-    TemplateVersion: conn.model('TemplateVersion', templateVersion, 'template_versions'),
-    Snippet: conn.model('Snippet', snippet, 'snippets'),
-    NearMiss: conn.model('NearMiss', nearMiss, 'near_misses'),
-    LinkClick: conn.model('LinkClick', linkClick, 'link_click_events'),
-  };
-}
+export type MessageModels = BoundModels<typeof messageCollections>;

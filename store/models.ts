@@ -1,18 +1,19 @@
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { bindSuppressionModels, type SuppressionModels } from './suppressions';
+import { Schema, type Connection, type Types } from 'mongoose';
 import type { ChainedAuditRecord } from '../domain/audit';
 import type { MessageTemplate } from '../domain/messages/templates';
 import type { InquiryRecord } from '../domain/inquiries';
 import type { StatusEntry } from '../domain/status-page';
 import type { Contract, Preferences } from '../domain/audience/service-model';
-import { bindMessageModels, templateGovernanceFields, type MessageModels, type TemplateGovernanceFields } from './message-models';
-import { bindOutreachModels, type OutreachModels } from './outreach';
-import { bindComponentMarkerModels, type ComponentMarkerModels } from './component-markers';
-import { bindUnmappedAlertModels, type UnmappedAlertModels } from './unmapped-alerts';
-import { bindChannelDeliveryModels, type ChannelDeliveryModels } from './channel-deliveries';
-import { bindDigestModels, type DigestModels } from './digests';
-import { bindChannelSecretModels, type ChannelSecretModels } from './channel-secrets';
-import { bindWebhookEndpointModels, type WebhookEndpointModels } from './webhook-endpoints';
+import { channelDeliveryCollections } from './channel-deliveries';
+import { channelSecretCollections } from './channel-secrets';
+import { componentMarkerCollections } from './component-markers';
+import { digestCollections } from './digests';
+import { messageCollections, templateGovernanceFields, type TemplateGovernanceFields } from './message-models';
+import { outreachCollections } from './outreach';
+import { bindCollections, required, storedIn, type BoundModels } from './schema';
+import { suppressionCollections } from './suppressions';
+import { unmappedAlertCollections } from './unmapped-alerts';
+import { webhookEndpointCollections } from './webhook-endpoints';
 
 export interface ComponentDoc {
   componentId: string;
@@ -68,8 +69,7 @@ export type TemplateDoc = MessageTemplate & Partial<TemplateGovernanceFields>;
 
 const component = new Schema<ComponentDoc>({
   componentId: { type: String, required: true, unique: true },
-  name: { type: String, required: true },
-  service: { type: String, required: true },
+  ...required({ name: String, service: String }),
   description: String,
   dependsOn: { type: [String], default: [] },
   createdAt: { type: Date, default: () => new Date() },
@@ -77,8 +77,7 @@ const component = new Schema<ComponentDoc>({
 
 const customer = new Schema<CustomerDoc>({
   customerId: { type: String, required: true, unique: true },
-  name: { type: String, required: true },
-  tier: { type: String, required: true },
+  ...required({ name: String, tier: String }),
   locale: { type: String, default: 'en' },
   emails: [String],
   subscriptions: { type: [String], index: true },
@@ -93,12 +92,10 @@ const customer = new Schema<CustomerDoc>({
 
 const template = new Schema<TemplateDoc>({
   templateId: { type: String, required: true, unique: true },
-  category: { type: String, required: true },
-  phase: { type: String, required: true },
+  ...required({ category: String, phase: String }),
   severities: [String],
   locale: { type: String, default: 'en' },
-  subject: { type: String, required: true },
-  body: { type: String, required: true },
+  ...required({ subject: String, body: String }),
   ...templateGovernanceFields,
 }, { minimize: false });
 
@@ -107,14 +104,9 @@ export type AuditRecordDoc = ChainedAuditRecord & { _id: string };
 
 const audit = new Schema<AuditRecordDoc>(
   {
-    incidentId: { type: String, required: true },
-    seq: { type: Number, required: true },
-    step: { type: String, required: true },
-    at: { type: String, required: true },
-    actor: { type: String, required: true },
+    ...required({ incidentId: String, seq: Number, step: String, at: String, actor: String }),
     details: { type: Schema.Types.Mixed, default: {} },
-    prevHash: { type: String, required: true },
-    hash: { type: String, required: true },
+    ...required({ prevHash: String, hash: String }),
   },
   { minimize: false },
 );
@@ -124,27 +116,18 @@ audit.index({ incidentId: 1, seq: 1 }, { unique: true });
 const delivery = new Schema<DeliveryDoc>({
   key: { type: String, required: true, unique: true },
   incidentId: { type: String, required: true, index: true },
-  version: { type: Number, required: true },
-  channel: { type: String, required: true },
-  recipient: { type: String, required: true },
-  status: { type: String, required: true },
+  ...required({ version: Number, channel: String, recipient: String, status: String }),
   messageId: String,
   attempts: { type: Number, default: 0 },
-  claimedAt: Date,
-  sentAt: Date,
+  claimedAt: Date, sentAt: Date,
   override: { type: Schema.Types.Mixed, default: undefined },
 });
 
 const statusEntry = new Schema<StatusEntryDoc>({
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  title: String,
-  phase: String,
-  severity: String,
-  category: String,
+  ...required({ incidentId: String, version: Number }),
+  title: String, phase: String, severity: String, category: String,
   components: [String],
-  subject: String,
-  body: String,
+  subject: String, body: String,
   publishedAt: { type: Date, required: true },
   nextUpdateAt: Date,
 });
@@ -160,8 +143,7 @@ const inquiry = new Schema<InquiryDoc>({
   text: { type: String, required: true },
   internalNote: String,
   redactions: { type: Schema.Types.Mixed, default: {} },
-  receivedAt: { type: Date, required: true },
-  receivedBy: { type: String, required: true },
+  ...required({ receivedAt: Date, receivedBy: String }),
 }, { minimize: false });
 
 export interface PlaybookVersionDoc {
@@ -177,13 +159,7 @@ export interface PlaybookVersionDoc {
 }
 
 const playbookVersion = new Schema<PlaybookVersionDoc>({
-  playbookId: { type: String, required: true },
-  version: { type: Number, required: true },
-  playbook: { type: Schema.Types.Mixed, required: true },
-  hash: { type: String, required: true },
-  source: { type: String, required: true },
-  createdBy: { type: String, required: true },
-  createdAt: { type: Date, required: true },
+  ...required({ playbookId: String, version: Number, playbook: Schema.Types.Mixed, hash: String, source: String, createdBy: String, createdAt: Date }),
   note: String,
 }, { minimize: false });
 // Two concurrent edits cannot both become version n+1: the second insert fails and answers 409.
@@ -207,14 +183,7 @@ export interface BroadcastDoc {
 }
 
 const broadcast = new Schema<BroadcastDoc>({
-  _id: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  channel: { type: String, required: true },
-  recipients: { type: Number, required: true },
-  batchSize: { type: Number, required: true },
-  batches: { type: Number, required: true },
-  plannedAt: { type: Date, required: true },
+  ...required({ _id: String, incidentId: String, version: Number, channel: String, recipients: Number, batchSize: Number, batches: Number, plannedAt: Date }),
   legalNotice: { type: Schema.Types.Mixed, default: undefined },
 });
 
@@ -231,9 +200,7 @@ export interface BroadcastBatchDoc {
 }
 
 const broadcastBatch = new Schema<BroadcastBatchDoc>({
-  _id: { type: String, required: true },
-  broadcastId: { type: String, required: true },
-  batchIndex: { type: Number, required: true },
+  ...required({ _id: String, broadcastId: String, batchIndex: Number }),
   recipients: { type: [{ _id: false, email: String, customerId: String, locale: String, tier: String, override: Schema.Types.Mixed }], default: [] },
 });
 
@@ -264,58 +231,40 @@ export interface DeliveryReceiptDoc {
 }
 
 const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
-  _id: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  channel: { type: String, required: true },
-  recipient: { type: String, required: true },
-  outcome: { type: String, required: true },
-  provider: String,
-  messageId: String,
-  providerMessageId: String,
-  verified: Boolean,
-  error: String,
+  ...required({ _id: String, incidentId: String, version: Number, channel: String, recipient: String, outcome: String }),
+  provider: String, messageId: String, providerMessageId: String, verified: Boolean, error: String,
   folded: { type: [Number], default: undefined },
   windowAt: { type: Date, default: undefined },
   at: { type: Date, required: true },
 });
 
-export interface Models extends WebhookEndpointModels, ChannelSecretModels, MessageModels, OutreachModels, ComponentMarkerModels, ChannelDeliveryModels, DigestModels, SuppressionModels, UnmappedAlertModels {
-  Component: Model<ComponentDoc>;
-  Customer: Model<CustomerDoc>;
-  Template: Model<TemplateDoc>;
-  AuditRecord: Model<AuditRecordDoc>;
-  Delivery: Model<DeliveryDoc>;
-  StatusEntry: Model<StatusEntryDoc>;
-  Inquiry: Model<InquiryDoc>;
-  PlaybookVersion: Model<PlaybookVersionDoc>;
-  Broadcast: Model<BroadcastDoc>;
-  BroadcastBatch: Model<BroadcastBatchDoc>;
-  DeliveryReceipt: Model<DeliveryReceiptDoc>;
-}
+const collections = {
+  Component: storedIn('components', component),
+  Customer: storedIn('customers', customer),
+  Template: storedIn('templates', template),
+  AuditRecord: storedIn('audit', audit),
+  Delivery: storedIn('deliveries', delivery),
+  StatusEntry: storedIn('status_entries', statusEntry),
+  Inquiry: storedIn('inquiries', inquiry),
+  PlaybookVersion: storedIn('playbook_versions', playbookVersion),
+  Broadcast: storedIn('broadcasts', broadcast),
+  BroadcastBatch: storedIn('broadcast_batches', broadcastBatch),
+  DeliveryReceipt: storedIn('delivery_receipts', deliveryReceipt),
+  ...messageCollections,
+  ...outreachCollections,
+  ...componentMarkerCollections,
+  ...unmappedAlertCollections,
+  ...channelDeliveryCollections,
+  ...digestCollections,
+  ...channelSecretCollections,
+  ...suppressionCollections,
+  ...webhookEndpointCollections,
+};
+
+/** Every collection of Herald's store, a model each. */
+export type Models = BoundModels<typeof collections>;
 
 /** Binds Herald's collections to one connection (tests give each file its own database). */
 export function bindModels(conn: Connection): Models {
-  return {
-    Component: conn.model('Component', component, 'components'),
-    Customer: conn.model('Customer', customer, 'customers'),
-    Template: conn.model('Template', template, 'templates'),
-    AuditRecord: conn.model('AuditRecord', audit, 'audit'),
-    Delivery: conn.model('Delivery', delivery, 'deliveries'),
-    StatusEntry: conn.model('StatusEntry', statusEntry, 'status_entries'),
-    Inquiry: conn.model('Inquiry', inquiry, 'inquiries'),
-    PlaybookVersion: conn.model('PlaybookVersion', playbookVersion, 'playbook_versions'),
-    Broadcast: conn.model('Broadcast', broadcast, 'broadcasts'),
-    BroadcastBatch: conn.model('BroadcastBatch', broadcastBatch, 'broadcast_batches'),
-    DeliveryReceipt: conn.model('DeliveryReceipt', deliveryReceipt, 'delivery_receipts'),
-    ...bindMessageModels(conn),
-    ...bindOutreachModels(conn),
-    ...bindComponentMarkerModels(conn),
-    ...bindUnmappedAlertModels(conn),
-    ...bindChannelDeliveryModels(conn),
-    ...bindDigestModels(conn),
-    ...bindChannelSecretModels(conn),
-    ...bindSuppressionModels(conn),
-    ...bindWebhookEndpointModels(conn),
-  };
+  return bindCollections(conn, collections);
 }

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import type { OutreachOutcome, OutreachTask, OutreachTaskFields, TalkingPoints } from '../domain/outreach';
 import { collectionOf, insertOnce } from './mongo';
 
@@ -12,33 +13,21 @@ export interface OutreachTaskDoc extends OutreachTaskFields<Date> {
 }
 
 const outreachTask = new Schema<OutreachTaskDoc>({
-  _id: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  customerId: { type: String, required: true },
-  customerName: { type: String, required: true },
-  tier: { type: String, required: true },
+  ...required({ _id: String, incidentId: String, customerId: String, customerName: String, tier: String }),
   phone: String,
   accountManager: { type: { _id: false, name: String, email: String }, default: undefined },
   version: { type: Number, required: true },
   talkingPoints: { type: new Schema<TalkingPoints>({ subject: String, text: String }, { _id: false }), required: true },
-  createdAt: { type: Date, required: true },
-  dueAt: { type: Date, required: true },
-  status: { type: String, required: true },
-  completedAt: Date,
-  completedBy: String,
-  outcome: String,
-  notes: String,
-  escalatedAt: Date,
+  ...required({ createdAt: Date, dueAt: Date, status: String }),
+  completedAt: Date, completedBy: String, outcome: String, notes: String, escalatedAt: Date,
   escalatedTo: { type: [String], default: undefined },
 });
 
-export interface OutreachModels {
-  OutreachTask: Model<OutreachTaskDoc>;
-}
+export const outreachCollections = {
+  OutreachTask: storedIn('outreach_tasks', outreachTask),
+};
 
-export function bindOutreachModels(conn: Connection): OutreachModels {
-  return { OutreachTask: conn.model('OutreachTask', outreachTask, 'outreach_tasks') };
-}
+export type OutreachModels = BoundModels<typeof outreachCollections>;
 
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
 

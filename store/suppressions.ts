@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import { collectionOf, insertOnce } from './mongo';
 
 /**
@@ -32,37 +33,24 @@ export interface SuppressionEventDoc {
 }
 
 const suppression = new Schema<SuppressionDoc>({
-  _id: { type: String, required: true },
-  address: { type: String, required: true },
+  ...required({ _id: String, address: String }),
   customerId: String,
-  source: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  at: { type: Date, required: true },
+  ...required({ source: String, incidentId: String, version: Number, at: Date }),
 });
 
 const suppressionEvent = new Schema<SuppressionEventDoc>({
-  _id: { type: String, required: true },
-  action: { type: String, required: true },
+  ...required({ _id: String, action: String }),
   address: { type: String, required: true, index: true },
   customerId: String,
-  source: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  at: { type: Date, required: true },
+  ...required({ source: String, incidentId: String, version: Number, at: Date }),
 });
 
-export interface SuppressionModels {
-  Suppression: Model<SuppressionDoc>;
-  SuppressionEvent: Model<SuppressionEventDoc>;
-}
+export const suppressionCollections = {
+  Suppression: storedIn('suppressions', suppression),
+  SuppressionEvent: storedIn('suppression_events', suppressionEvent),
+};
 
-export function bindSuppressionModels(conn: Connection): SuppressionModels {
-  return {
-    Suppression: conn.model('Suppression', suppression, 'suppressions'),
-    SuppressionEvent: conn.model('SuppressionEvent', suppressionEvent, 'suppression_events'),
-  };
-}
+export type SuppressionModels = BoundModels<typeof suppressionCollections>;
 
 /** Puts an address on the list (a second unsubscribe keeps the first record) and appends the event. */
 export async function suppressAddress(

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import { collectionOf, insertOnce } from './mongo';
 
 /**
@@ -23,26 +24,17 @@ export interface UnmappedAlertDoc {
 }
 
 const unmappedAlert = new Schema<UnmappedAlertDoc>({
-  _id: { type: String, required: true },
-  source: { type: String, required: true },
-  alertName: { type: String, required: true },
-  title: { type: String, required: true },
-  labels: { type: Schema.Types.Mixed, required: true },
-  rule: { type: String, required: true },
+  ...required({ _id: String, source: String, alertName: String, title: String, labels: Schema.Types.Mixed, rule: String }),
   unknownComponents: { type: [String], default: [] },
-  count: { type: Number, required: true },
-  firstSeenAt: { type: Date, required: true },
-  lastSeenAt: { type: Date, required: true },
+  ...required({ count: Number, firstSeenAt: Date, lastSeenAt: Date }),
   noticeSentAt: Date,
 });
 
-export interface UnmappedAlertModels {
-  UnmappedAlert: Model<UnmappedAlertDoc>;
-}
+export const unmappedAlertCollections = {
+  UnmappedAlert: storedIn('unmapped_alerts', unmappedAlert),
+};
 
-export function bindUnmappedAlertModels(conn: Connection): UnmappedAlertModels {
-  return { UnmappedAlert: conn.model('UnmappedAlert', unmappedAlert, 'unmapped_alerts') };
-}
+export type UnmappedAlertModels = BoundModels<typeof unmappedAlertCollections>;
 
 export type UnmappedDelivery = Omit<UnmappedAlertDoc, '_id' | 'count' | 'firstSeenAt' | 'lastSeenAt' | 'noticeSentAt'> & { fingerprint: string; at: Date };
 

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema } from 'mongoose';
+import { required, storedIn, type BoundModels } from './schema';
 import { disablesEndpoint } from '../domain/webhooks/delivery';
 import { collectionOf, insertOnce, isDuplicateKey } from './mongo';
 
@@ -44,48 +45,24 @@ export interface WebhookEndpointDoc {
 }
 
 const webhookAttempt = new Schema<WebhookAttemptDoc>({
-  _id: { type: String, required: true },
-  webhookId: { type: String, required: true },
-  endpointId: { type: String, required: true },
-  customerId: { type: String, required: true },
-  incidentId: { type: String, required: true },
-  version: { type: Number, required: true },
-  attempt: { type: Number, required: true },
-  at: { type: Date, required: true },
-  durationMs: { type: Number, required: true },
-  ok: { type: Boolean, required: true },
-  status: Number,
-  error: String,
-  nextAttemptAt: Date,
+  ...required({ _id: String, webhookId: String, endpointId: String, customerId: String, incidentId: String, version: Number, attempt: Number, at: Date, durationMs: Number, ok: Boolean }),
+  status: Number, error: String, nextAttemptAt: Date,
 });
 webhookAttempt.index({ customerId: 1, at: -1 });
 
 const webhookEndpoint = new Schema<WebhookEndpointDoc>({
   _id: { type: String, required: true },
   customerId: { type: String, required: true, index: true },
-  url: { type: String, required: true },
-  consecutiveFailures: { type: Number, required: true },
-  disabled: { type: Boolean, required: true },
-  disabledAt: Date,
-  disabledReason: String,
-  noticeSentAt: Date,
-  enabledAt: Date,
-  enabledBy: String,
-  lastSuccessAt: Date,
-  lastFailureAt: Date,
+  ...required({ url: String, consecutiveFailures: Number, disabled: Boolean }),
+  disabledAt: Date, disabledReason: String, noticeSentAt: Date, enabledAt: Date, enabledBy: String, lastSuccessAt: Date, lastFailureAt: Date,
 });
 
-export interface WebhookEndpointModels {
-  WebhookAttempt: Model<WebhookAttemptDoc>;
-  WebhookEndpoint: Model<WebhookEndpointDoc>;
-}
+export const webhookEndpointCollections = {
+  WebhookAttempt: storedIn('webhook_attempts', webhookAttempt),
+  WebhookEndpoint: storedIn('webhook_endpoints', webhookEndpoint),
+};
 
-export function bindWebhookEndpointModels(conn: Connection): WebhookEndpointModels {
-  return {
-    WebhookAttempt: conn.model('WebhookAttempt', webhookAttempt, 'webhook_attempts'),
-    WebhookEndpoint: conn.model('WebhookEndpoint', webhookEndpoint, 'webhook_endpoints'),
-  };
-}
+export type WebhookEndpointModels = BoundModels<typeof webhookEndpointCollections>;
 
 /** Records an attempt; false when this attempt of this delivery was recorded already (a retried activity). */
 export function recordWebhookAttempt(models: WebhookEndpointModels, a: WebhookAttemptDoc): Promise<boolean> {

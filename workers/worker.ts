@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import net from 'node:net';
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { createActivities } from '../activities';
 import type { ActivityConfig } from '../activities/deps';
 import { smtpPoolConnections } from '../activities/providers/smtp';
@@ -54,7 +55,8 @@ function noDelaySocket(options: { host?: string; port?: number; secure?: boolean
  */
 export function createMailer(smtpUrl: string) {
   const u = new URL(smtpUrl);
-  return nodemailer.createTransport({
+  // `maxRequeues` is nodemailer's (smtp-pool), missing from its type declarations.
+  const options: SMTPPool.Options & { maxRequeues: number } = {
     host: u.hostname,
     ...(u.port ? { port: Number(u.port) } : {}),
     secure: u.protocol === 'smtps:',
@@ -63,7 +65,8 @@ export function createMailer(smtpUrl: string) {
     // A message whose connection drops fails at once rather than being requeued by the pool (for
     // ever, by default): Herald retries it, under its claim, knowing it may be in doubt.
     maxRequeues: 0,
-  } as never);
+  };
+  return nodemailer.createTransport(options);
 }
 
 export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<RunningWorker> {

@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
-import type { BroadcastPlan, EmailBatchResult } from '../activities/fanout';
+import type { BroadcastPlan, EmailBatchResult, EmailDeliveryCounts } from '../activities/fanout';
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 
@@ -21,22 +21,14 @@ export interface BroadcastRequest {
   progress?: { plan: BroadcastPlan; nextBatch: number; totals: BroadcastOutcome };
 }
 
-export interface BroadcastOutcome {
+export interface BroadcastOutcome extends EmailDeliveryCounts {
   broadcastId: string;
   recipients: number;
   batches: number;
-  sent: number;
-  alreadySent: number;
-  verified: number;
-  /** Deliveries a crash left in doubt, resent with the same Message-ID to a provider that cannot be asked: the only possible duplicates. */
-  inDoubtResent: number;
-  failed: number;
-  failedOver: number;
   /** Batch attempts that resumed from an earlier attempt's heartbeat. */
   resumedBatches: number;
   /** Recipients settled by attempts that died before reporting (skipped by the resume point). */
   settledByEarlierAttempts: number;
-  byProvider: Record<string, number>;
   /** Recipients whose update waits for a digest (rate limit), and when the last window ends. */
   deferred?: number;
   digestDueAt?: string;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { overrideReasons } from '../../domain/audience';
 import { digestEntryId } from '../../domain/delivery/digests';
-import { batchIdFor, broadcastIdFor } from '../../domain/delivery';
+import { broadcastIdFor } from '../../domain/delivery';
 import { deliveryKey } from '../../domain/messages';
-import type { BroadcastBatchDoc, BroadcastDoc, DeliveryReceiptDoc } from '../../store/models';
+import { findBroadcast, plannedRecipients } from '../../store/broadcasts';
+import { receiptOutcomes } from '../../store/deliveries';
+import { digestEntriesAmong } from '../../store/digests';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
@@ -39,25 +41,16 @@ export const emailRecipientRoutes = [
     },
     errors: { 404: 'Unknown incident, or no email broadcast of this version' },
     async handler({ params, query, deps }) {
-      const { Broadcast, BroadcastBatch, DeliveryReceipt, DigestEntry } = deps.store.models;
-      const broadcastId = broadcastIdFor(params.id, query.version, 'email');
-      const header = await Broadcast.collection.findOne<BroadcastDoc>({ _id: broadcastId as never });
+      const { models } = deps.store;
+      const header = await findBroadcast(models, broadcastIdFor(params.id, query.version, 'email'));
       if (!header) {
         await assertIncidentExists(deps, params.id);
         throw new HttpError(404, `version ${query.version} of ${params.id} has no email broadcast`);
       }
-      const ids = Array.from({ length: header.batches }, (_, i) => batchIdFor(broadcastId, i));
-      const batches = await BroadcastBatch.collection.find<BroadcastBatchDoc>({ _id: { $in: ids } as never }).toArray();
-      const planned = batches.sort((a, b) => a.batchIndex - b.batchIndex).flatMap((b) => b.recipients);
+      const planned = await plannedRecipients(models, header);
       const keys = planned.map((r) => deliveryKey(params.id, query.version, 'email', r.email));
-      const receipts = await DeliveryReceipt.collection
-        .find<DeliveryReceiptDoc>({ _id: { $in: keys } as never }, { projection: { outcome: 1 } })
-        .toArray();
-      const outcome = new Map(receipts.map((r) => [String(r._id), r.outcome]));
-      const held = await DigestEntry.collection
-        .find({ _id: { $in: planned.map((r) => digestEntryId(params.id, r.email, query.version)) } as never }, { projection: { _id: 1 } })
-        .toArray();
-      const heldIds = new Set(held.map((h) => String(h._id)));
+      const outcome = await receiptOutcomes(models, keys);
+      const heldIds = await digestEntriesAmong(models, planned.map((r) => digestEntryId(params.id, r.email, query.version)));
       return {
         body: {
           incidentId: params.id,
