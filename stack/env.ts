@@ -65,6 +65,7 @@ export async function startStack(options: StackOptions, outside: NodeJS.ProcessE
       ...(mail.apiUrl ? { MAILPIT_API_URL: mail.apiUrl } : {}),
       TEMPORAL_TEST_SERVER_PATH: tools.testServer,
       SCHEMATHESIS_PATH: tools.schemathesis,
+      CHROMIUM_PATH: tools.chromium,
       TEMPORAL_CLI_PATH: tools.temporal,
       FERRETDB_PATH: tools.ferretdb,
       MAILPIT_PATH: tools.mailpit,

@@ -11,6 +11,8 @@ export interface Tools {
   testServer: string;
   /** Executable wrapper around schemathesis (`st`) in its own Python virtual environment. */
   schemathesis: string;
+  /** Debian's Chromium, for the browser tests and the screenshots. */
+  chromium: string;
 }
 
 export const versions = {
@@ -157,19 +159,45 @@ exec "$(dirname "$0")/venv/bin/python" -m schemathesis.cli "$@"
   fs.writeFileSync(path.join(dir, 'st'), script, { mode: 0o755 });
 }
 
+const chromiumPath = '/usr/bin/chromium';
+
+/**
+ * Debian's `chromium` package, installed with apt-get when missing (a system package, so not in
+ * the tools cache); the package lists are refreshed only when the install fails without that.
+ */
+async function ensureChromium(): Promise<string> {
+  if (fs.existsSync(chromiumPath)) return chromiumPath;
+  console.error('installing chromium with apt-get (first run only)…');
+  const started = Date.now();
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  const aptGet = (args: string[]) => {
+    const [command, ...rest] = [...sudo, 'apt-get', ...args];
+    return run(command, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  };
+  const install = () => aptGet(['install', '-y', '-q', '--no-install-recommends', 'chromium']);
+  await install().catch(async () => {
+    await aptGet(['update', '-q']);
+    await install();
+  });
+  if (!fs.existsSync(chromiumPath)) throw new Error(`apt-get installed chromium but there is no ${chromiumPath}`);
+  console.error(`installed chromium in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  return chromiumPath;
+}
+
 let cached: Promise<Tools> | undefined;
 
 /** Paths of the tools, building any that this machine lacks. */
 export function ensureTools(): Promise<Tools> {
   cached ??= (async () => {
-    const [temporal, ferretdb, mailpit, testServer, schemathesis] = await Promise.all([
+    const [temporal, ferretdb, mailpit, testServer, schemathesis, chromium] = await Promise.all([
       buildOnce('temporal', versions.temporal, 'temporal', goInstall('github.com/temporalio/cli/cmd/temporal', versions.temporal)),
       buildOnce('ferretdb', versions.ferretdb, 'ferretdb', buildFerretDB),
       buildOnce('mailpit', versions.mailpit, 'mailpit', buildMailpit),
       buildOnce('temporal-test-server', versions.testServer, 'test-server', buildTestServer),
       buildOnce('schemathesis', versions.schemathesis, 'st', buildSchemathesis),
+      ensureChromium(),
     ]);
-    return { temporal, ferretdb, mailpit, testServer, schemathesis };
+    return { temporal, ferretdb, mailpit, testServer, schemathesis, chromium };
   })();
   cached.catch(() => (cached = undefined));
   return cached;
