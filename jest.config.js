@@ -9,4 +9,7 @@ module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
   setupFiles: ['<rootDir>/tests/support/setup.ts'],
+  // The workflow code is bundled once per run, not once per file.
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
 };

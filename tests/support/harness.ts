@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
 import { demoApiKeys } from '../../config/api-keys';
 import { connectStore, type Store } from '../../store/connect';
-import { createHeraldWorker, createMailer, workflowsPath, type RunningWorker } from '../../workers/worker';
+import { createHeraldWorker, createMailer, type RunningWorker } from '../../workers/worker';
 import { pointDemoWebhooks, seedDemoData } from '../../store/demo-data';
 import { startDemoReceiver, type DemoReceiver } from '../../stack/demo-receiver';
 import { seedFixtures } from './fixtures';
@@ -18,11 +18,18 @@ export const keys = Object.fromEntries(demoApiKeys.map((k) => [k.key.replace(/^d
   string
 >;
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Workflow code is bundled once per test file. */
+let bundle: Promise<{ code: string }> | undefined;
+/** The workflow code, bundled once per jest run by tests/support/global-setup.ts. */
 export function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never });
+  bundle ??= fs.promises.readFile(workflowBundlePath(), 'utf8').then((code) => ({ code }));
   return bundle;
+}
+
+/** Where tests/support/global-setup.ts wrote the bundle, for worker processes (HERALD_WORKFLOW_BUNDLE). */
+export function workflowBundlePath(): string {
+  const file = process.env.HERALD_TEST_WORKFLOW_BUNDLE;
+  if (!file) throw new Error('HERALD_TEST_WORKFLOW_BUNDLE is not set: run tests with jest.config.js (its globalSetup bundles the workflow code)');
+  return file;
 }
 
 export interface Harness {

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { testEnv } from './env';
-import { workflowBundle } from './harness';
+import { workflowBundlePath } from './harness';
 
 export interface WorkerChild {
   process: ChildProcess;
@@ -18,27 +16,9 @@ function withDatabase(uri: string, dbName: string): string {
   return u.toString();
 }
 
-let bundleFile: Promise<string> | undefined;
-/**
- * The workflow code bundled once per test file and written where every worker child reads it
- * (HERALD_WORKFLOW_BUNDLE, as a deployment hands it over): a child then starts in seconds
- * instead of bundling for tens of them on a loaded machine.
- */
-function prebuiltBundle(): Promise<string> {
-  bundleFile ??= workflowBundle().then(({ code }) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bundle-'));
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'workflows.js');
-    fs.writeFileSync(file, code);
-    return file;
-  });
-  return bundleFile;
-}
-
 /** Herald's real worker entry point (workers/main.ts) in a child process, so a test can kill it. */
 export async function startWorkerChild(opts: { taskQueue: string; dbName: string; escalationEmails?: string; temporalAddress?: string; env?: Record<string, string> }): Promise<WorkerChild> {
   const env = testEnv();
-  const bundlePath = await prebuiltBundle();
   const root = path.resolve(__dirname, '../..');
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: root,
@@ -50,7 +30,8 @@ export async function startWorkerChild(opts: { taskQueue: string; dbName: string
       SMTP_URL: env.smtpUrl,
       HERALD_PUBLIC_URL: 'http://status.herald.test',
       HERALD_ESCALATION_EMAILS: opts.escalationEmails ?? 'escalation@herald.test',
-      HERALD_WORKFLOW_BUNDLE: bundlePath,
+      // The run's prebuilt workflow bundle (tests/support/global-setup.ts): the child starts in seconds, not after bundling.
+      HERALD_WORKFLOW_BUNDLE: workflowBundlePath(),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
