@@ -2,7 +2,7 @@ import { contractDeadlines, type ContractDeadline } from '../domain/audience';
 import type { Severity } from '../domain/incident';
 import type { CustomerChannel, Tier } from '../domain/audience/service-model';
 import { loadAudience } from '../store/service-model';
-import type { ActivityDeps } from './deps';
+import type { AudienceCollections, StoreDeps } from './deps';
 
 export interface AudiencePlanRequest {
   components: string[];
@@ -22,7 +22,7 @@ export interface AudiencePlan {
 
 const idsPerGroup = 50;
 
-export function createAudienceActivities({ store }: ActivityDeps) {
+export function createAudienceActivities({ store }: StoreDeps<AudienceCollections>) {
   return {
     /** The audience of an incident and its contractual deadlines, for the workflow's durable timers (M1.4). */
     async planAudience(req: AudiencePlanRequest): Promise<AudiencePlan> {

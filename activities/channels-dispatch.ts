@@ -13,7 +13,7 @@ import { loadAudience } from '../store/service-model';
 import { firstAttemptTimeoutMs } from '../domain/webhooks/delivery';
 import { sendOnce } from './email';
 import { postWithRetry, receiverRetry, type PostHooks } from './http-delivery';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps, AudienceCollections, StoreDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { inLanes } from './lanes';
 import { staffSegment, statusLinks } from './tracked-links';
@@ -53,7 +53,10 @@ function slackRecipient(url: string): string {
   return `${new URL(url).host}#${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
 }
 
-export function createChannelDispatchActivities(deps: ActivityDeps) {
+/** What the channel dispatch reads and writes: the audience, the channel log, Slack secrets, claims, webhook attempts and the gate's near misses. */
+type DispatchCollections = AudienceCollections | 'ChannelDelivery' | 'ChannelSecret' | 'Delivery' | 'NearMiss' | 'WebhookAttempt' | 'WebhookEndpoint';
+
+export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollections> & Pick<ActivityDeps, 'mailer' | 'config'>) {
   const { store, config } = deps;
   const { Customer, ChannelDelivery } = store.models;
   /** A tracked status-page link for staff on one channel (M2.6), added after the gate so it is never redacted. */

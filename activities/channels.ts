@@ -14,7 +14,7 @@ export const channelDependencies: Partial<Record<Channel, string[]>> = {
   webhook: ['api'],
 };
 
-export function createChannelActivities({ mailer }: ActivityDeps) {
+export function createChannelActivities({ mailer }: Pick<ActivityDeps, 'mailer'>) {
   return {
     /** Probes each provider Herald can reach (M1.1); a channel whose probe fails is not used. */
     async probeChannels(_q: { components: string[] }): Promise<ChannelProbe> {

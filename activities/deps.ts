@@ -26,6 +26,9 @@ export interface ActivityConfig {
   channelLagBoundMs?: number;
 }
 
+/** What loadAudience reads: the dependency graph, the customers and the suppression list. */
+export type AudienceCollections = 'Component' | 'Customer' | 'Suppression';
+
 /**
  * What an activity needs of the store: the collections it reads and writes, through the
  * functions of `store/`, and nothing else of the connection.

@@ -4,7 +4,7 @@ import { localizedContentHash } from '../domain/messages/content-hash';
 import type { LocalizedText, MessageVersion } from '../domain/messages';
 import { renderTemplate } from '../domain/messages/render';
 import { builtinTemplates, selectTemplate, type MessageTemplate } from '../domain/messages/templates';
-import type { ActivityDeps } from './deps';
+import type { StoreDeps } from './deps';
 
 export interface DraftRequest {
   incident: IncidentInput;
@@ -29,7 +29,7 @@ function formatTime(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
-export function createDraftActivities({ store }: ActivityDeps) {
+export function createDraftActivities({ store }: StoreDeps<'Template' | 'Component' | 'Customer'>) {
   const { Template, Component, Customer } = store.models;
 
   /** The locales of the customers an incident reaches, through the dependency graph (M2.5). */

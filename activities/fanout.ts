@@ -15,7 +15,7 @@ import type { IncidentInput } from '../domain/incident';
 import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DigestEntryDoc } from '../store/digests';
-import type { BroadcastDoc } from '../store/models';
+import type { BroadcastDoc, Models } from '../store/models';
 import { gateDispatch } from './gate';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
@@ -23,7 +23,7 @@ import { findReceipt } from '../store/deliveries';
 import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps, AudienceCollections, StoreDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { inLanes } from './lanes';
 import { failoverChain, type FailoverSender } from './providers/failover';
@@ -103,7 +103,7 @@ type Slot =
 
 /** Every locale of a version through the one gate, once per batch: a version publishes in all of them or in none. */
 async function gateEveryLocale(
-  models: ActivityDeps['store']['models'],
+  models: Pick<Models, 'NearMiss'>,
   incidentId: string,
   message: MessageVersion,
 ): Promise<Map<string, LocalizedText>> {
@@ -117,7 +117,10 @@ async function gateEveryLocale(
   return new Map(gated);
 }
 
-export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutProviders) {
+/** What email fan-out reads and writes: the audience, the plan, claims and receipts, held updates and the gate's near misses. */
+type FanoutCollections = AudienceCollections | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss';
+
+export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick<ActivityDeps, 'mailer' | 'config'>, providers?: FanoutProviders) {
   const { store, config } = deps;
   const { models } = store;
   const email = providers?.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
@@ -144,7 +147,7 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
       // The one audience computation (M1.4): the dependency graph, preferences, severity floor and
       // suppression list, with the playbook's legal notice where it applies.
       const legalNotice = legalNoticeFor({ legalNotice: req.legalNotice }, incident);
-      const { audience } = await loadAudience(store.models, incident, legalNotice ? { legalNotice } : {});
+      const { audience } = await loadAudience(models, incident, legalNotice ? { legalNotice } : {});
       const recipients = emailRecipients(audience).sort(byAddress);
       const batches = planBatches(recipients.length, batchSize);
       const chunks = batches.map((b) => ({
@@ -196,14 +199,14 @@ export function createFanoutActivities(deps: ActivityDeps, providers?: FanoutPro
       // The one path out (M5.5): every locale of the version is gated once per batch, before any
       // recipient sees it. Links and held-update lists are added after the gate, which therefore
       // never mistakes a tracking token for a secret.
-      const gated = await gateEveryLocale(store.models, incident.id, message);
+      const gated = await gateEveryLocale(models, incident.id, message);
       const readerText = (r: PlannedRecipient) => {
         const locale = inLocale(message, r.locale).locale;
         return { locale, content: gated.get(locale)! };
       };
       const statusLink = emailStatusLinks(config, incident.id);
       const unsubscribe = unsubscribeLinks(config, incident.id, message.version);
-      const limiter = await emailLimiter(store.models, incident, message, rateLimit);
+      const limiter = await emailLimiter(models, incident, message, rateLimit);
 
       const windows = new Map<number, Promise<{ slots: Slot[]; from: number; claims: Map<number, ClaimDoc> }>>();
       const planned = (w: number) => {

@@ -21,7 +21,7 @@ import {
 import { loadAudience } from '../store/service-model';
 import { outreachAccounts } from '../domain/audience';
 import { sendOnce } from './email';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps, AudienceCollections, StoreDeps } from './deps';
 
 export interface OutreachRequest {
   /** The incident as it stands now (current severity and components). */
@@ -61,7 +61,7 @@ function stillOpen(tasks: OutreachTask[]): { open: number; dueAt?: string } {
   return { open: open.length, dueAt: open.map((t) => t.dueAt).sort()[0] };
 }
 
-export function createOutreachActivities(deps: ActivityDeps) {
+export function createOutreachActivities(deps: StoreDeps<AudienceCollections | 'OutreachTask' | 'Delivery' | 'NearMiss'> & Pick<ActivityDeps, 'mailer' | 'config'>) {
   const { store, config } = deps;
   const { Customer } = store.models;
 

@@ -13,7 +13,8 @@ import { nearMissRecord } from '../domain/gate/near-miss-records';
 import { saveNearMiss } from '../store/near-misses';
 import { loadAudience } from '../store/service-model';
 import { latestVersion } from '../store/templates';
-import type { ActivityDeps } from './deps';
+import type { Models } from '../store/models';
+import type { AudienceCollections, StoreDeps } from './deps';
 
 /**
  * The last look before a version leaves (M2.1, M2.2, M2.3, M2.4, M2.5, M5.3): disclosure of the
@@ -59,8 +60,6 @@ export interface PublicationCheckResult {
 export function publicationNearMissKey(incidentId: string, version: number, check: PublicationCheckName): string {
   return `${incidentId}#v${version}#${check}`;
 }
-
-type Models = ActivityDeps['store']['models'];
 
 function disclosureProblem(req: PublicationCheckRequest): PublicationProblem | undefined {
   const { message, policy } = req;
@@ -125,7 +124,7 @@ function plainLanguageProblem(req: PublicationCheckRequest, primary: string): Pu
   };
 }
 
-async function governanceProblem(models: Models, req: PublicationCheckRequest): Promise<PublicationProblem | undefined> {
+async function governanceProblem(models: Pick<Models, 'Template' | 'TemplateVersion'>, req: PublicationCheckRequest): Promise<PublicationProblem | undefined> {
   const { message, incident, policy } = req;
   const blocked = (reason: string, details: Record<string, unknown>): PublicationProblem => ({
     kind: 'blocked-publication', check: 'governance', reason, details: { templateId: message.templateId, ...details },
@@ -154,7 +153,7 @@ async function governanceProblem(models: Models, req: PublicationCheckRequest): 
     : blocked(`template "${message.templateId}" v${template.version}: ${usable.reasons.join('; ')}`, { templateVersion: template.version, reasons: usable.reasons, tags: incident.tags });
 }
 
-export function createPublicationActivities({ store }: ActivityDeps) {
+export function createPublicationActivities({ store }: StoreDeps<AudienceCollections | 'Template' | 'TemplateVersion' | 'NearMiss'>) {
   return {
     /** Whether a version may publish, and what would stop it; every problem is recorded as a near miss. */
     async checkPublication(req: PublicationCheckRequest): Promise<PublicationCheckResult> {

@@ -11,7 +11,10 @@ import { countWebhookAttempt, recordWebhookAttempt, type WebhookEndpointDoc } fr
 import type { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
 import { sendOnce } from './email';
 import { postWithRetry, singleRequest } from './http-delivery';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps, StoreDeps } from './deps';
+
+/** What a webhook delivery reads and writes: claims, attempts, the endpoint's state, its owner, the gate's near misses. */
+type WebhookCollections = 'Delivery' | 'NearMiss' | 'WebhookAttempt' | 'WebhookEndpoint' | 'Customer';
 import { emailSegment, statusLinks } from './tracked-links';
 
 /** One message version to one customer endpoint. The secret is looked up per attempt, so it never enters workflow history. */
@@ -78,7 +81,7 @@ interface AttemptOptions {
  * attempt carries the same webhook-id and body; the signature covers the attempt's own timestamp.
  */
 async function sendWebhook(
-  { store, config }: Pick<ActivityDeps, 'store' | 'config'>,
+  { store, config }: StoreDeps<'Delivery' | 'NearMiss'> & Pick<ActivityDeps, 'config'>,
   d: WebhookDelivery,
   { secret, tier }: WebhookReceiver,
   opts: AttemptOptions,
@@ -136,7 +139,7 @@ async function sendWebhook(
  * finds the attempt it already made and does not repeat it.
  */
 export async function attemptWebhook(
-  deps: Pick<ActivityDeps, 'store' | 'config' | 'mailer'>,
+  deps: StoreDeps<WebhookCollections> & Pick<ActivityDeps, 'config' | 'mailer'>,
   d: WebhookDelivery,
   receiver: WebhookReceiver,
   attempt: number,
@@ -178,7 +181,7 @@ export async function attemptWebhook(
  * Tells an endpoint's owner that Herald stopped sending to it: the customer's contacts, its
  * account manager and the escalation list, once per disabling.
  */
-async function tellOwner(deps: Pick<ActivityDeps, 'store' | 'config' | 'mailer'>, endpoint: WebhookEndpointDoc, incidentId: string): Promise<void> {
+async function tellOwner(deps: StoreDeps<WebhookCollections> & Pick<ActivityDeps, 'config' | 'mailer'>, endpoint: WebhookEndpointDoc, incidentId: string): Promise<void> {
   const { store, config } = deps;
   const customer = await store.models.Customer.findOne({ customerId: endpoint.customerId }, { name: 1, emails: 1, accountManager: 1 }).lean<CustomerDoc>();
   const to = [...new Map([...(customer?.emails ?? []), customer?.accountManager?.email, ...config.escalationEmails]
@@ -227,7 +230,7 @@ export async function retryBeside(client: Client, taskQueue: string, d: WebhookD
   }
 }
 
-export function createWebhookActivities(deps: ActivityDeps) {
+export function createWebhookActivities(deps: StoreDeps<WebhookCollections> & Pick<ActivityDeps, 'config' | 'mailer'>) {
   const { Customer } = deps.store.models;
   return {
     /**

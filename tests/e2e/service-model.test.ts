@@ -1,5 +1,5 @@
 import { createAudienceActivities } from '../../activities/audience';
-import { keys, harnessForFile, workerConfig } from '../support/harness';
+import { keys, harnessForFile } from '../support/harness';
 
 const h = harnessForFile({ worker: false });
 
@@ -68,7 +68,7 @@ describe('service model through the API', () => {
   });
 
   it('[M1.4] plans the audience for the workflow: counts and deadline groups to turn into durable timers', async () => {
-    const { planAudience } = createAudienceActivities({ store: h.store, mailer: undefined as never, config: workerConfig('http://status.herald.test') });
+    const { planAudience } = createAudienceActivities({ store: h.store });
     const plan = await planAudience({ components: ['us-region'], severity: 'SEV2', detectedAt: '2024-05-01T10:00:00.000Z' });
     expect(plan).toMatchObject({
       customers: 6,

@@ -1,16 +1,16 @@
 import { createPublicationActivities, type PublicationCheckRequest, type PublicationCheckResult } from '../../activities/publication';
 import { localizedContentHash, textToHtml } from '../../domain/messages/content-hash';
 import type { Playbook } from '../../domain/playbooks/schema';
-import { workerConfig, type Harness } from './harness';
+import type { Harness } from './harness';
 
 export type CheckedMessage = PublicationCheckRequest['message'];
 
 /** The instant the publication-check tests draft and check at. */
 export const checkedAt = '2025-06-01T12:00:00.000Z';
 
-/** The publication check as the worker runs it, on the harness's store and mailer (read when it runs). */
+/** The publication check as the worker runs it, on the harness's store (read when it runs). */
 export function publicationCheck(h: Harness): (req: PublicationCheckRequest) => Promise<PublicationCheckResult> {
-  return (req) => createPublicationActivities({ store: h.store, mailer: h.mailer, config: workerConfig('http://status.herald.test') }).checkPublication(req);
+  return (req) => createPublicationActivities({ store: h.store }).checkPublication(req);
 }
 
 /** A playbook's message policy in English that allows custom narratives and names legal and executive to disclose. */
