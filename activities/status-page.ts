@@ -1,7 +1,7 @@
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 import { recordChannelDelivery } from '../store/channel-deliveries';
-import { gateDispatch } from './gate';
+import { gateAndRecord, gateDispatch } from './gate';
 import type { ActivityDeps } from './deps';
 
 export interface StatusPublication {
@@ -22,6 +22,16 @@ export function createStatusPageActivities({ store }: ActivityDeps) {
         { incidentId: p.incident.id, version: p.message.version, channel: 'status-page' },
         { subject: p.message.subject, text: p.message.text, html: p.message.html, title: p.incident.title },
       );
+      // Each translation passes the gate in its own locale; one the gate would stop is not shown (readers get the primary text).
+      const translations: Record<string, { subject: string; body: string }> = {};
+      for (const [locale, t] of Object.entries(p.message.translations ?? {})) {
+        const verdict = await gateAndRecord(
+          store.models,
+          { incidentId: p.incident.id, version: p.message.version, channel: 'status-page', locale },
+          { subject: t.subject, text: t.text, html: t.html },
+        );
+        if (verdict.allowed) translations[locale] = { subject: verdict.content.subject, body: verdict.content.text };
+      }
       await StatusEntry.updateOne(
         { incidentId: p.incident.id, version: p.message.version },
         {
@@ -37,6 +47,7 @@ export function createStatusPageActivities({ store }: ActivityDeps) {
             body: safe.text,
             publishedAt: new Date(p.publishedAt),
             nextUpdateAt: p.nextUpdateAt ? new Date(p.nextUpdateAt) : undefined,
+            ...(Object.keys(translations).length ? { translations } : {}),
           },
         },
         { upsert: true },

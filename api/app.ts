@@ -44,7 +44,7 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), deps.requestTimeoutMs ?? defaultRequestTimeoutMs);
       const result = await deps.temporal
-        .withAbortSignal(deadline.signal, () => route.handler({ params, query, body, principal, deps, request: route.streamBody ? req : undefined }))
+        .withAbortSignal(deadline.signal, () => route.handler({ params, query, body, principal, deps, headers: req.headers, request: route.streamBody ? req : undefined }))
         .catch((err: unknown) => {
           if (deadline.signal.aborted) throw new HttpError(504, 'the incident workflow did not answer in time (is a worker running?); the action may still take effect');
           throw err;
@@ -66,6 +66,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   // The raw bytes are kept for webhook signatures (an HMAC over re-serialised JSON would not match).
   app.use(express.json({ limit: '1mb', verify: (req, _res, buf) => { (req as RawBodyRequest).rawBody = buf; } }));
+  // The status page's forms (subscribe, unsubscribe) post as browsers do.
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   let doc: unknown;
   const routes = allRoutes(() => (doc ??= buildOpenApi(routes, { version: '0.1.0' })));
   for (const route of routes) mount(app, route, deps);

@@ -16,6 +16,8 @@ export interface RouteContext<P, Q, B> {
   body: B;
   principal?: Principal;
   deps: ApiDeps;
+  /** The request's headers (content negotiation, conditional requests). */
+  headers: Record<string, string | string[] | undefined>;
   /** The raw request body, for routes with `streamBody` that read it themselves. */
   request?: NodeJS.ReadableStream & { headers: Record<string, string | string[] | undefined> };
 }

@@ -11,6 +11,7 @@ import { digestCollections } from './digests';
 import { messageCollections, templateGovernanceFields, type TemplateGovernanceFields } from './message-models';
 import { outreachCollections } from './outreach';
 import { bindCollections, required, storedIn, type BoundModels } from './schema';
+import { statusSubscriptionCollections } from './status-subscriptions';
 import { suppressionCollections } from './suppressions';
 import { unmappedAlertCollections } from './unmapped-alerts';
 import { webhookEndpointCollections } from './webhook-endpoints';
@@ -130,6 +131,7 @@ const statusEntry = new Schema<StatusEntryDoc>({
   subject: String, body: String,
   publishedAt: { type: Date, required: true },
   nextUpdateAt: Date,
+  translations: { type: Schema.Types.Mixed, default: undefined },
 });
 statusEntry.index({ incidentId: 1, version: 1 }, { unique: true });
 
@@ -258,6 +260,7 @@ const collections = {
   ...digestCollections,
   ...channelSecretCollections,
   ...suppressionCollections,
+  ...statusSubscriptionCollections,
   ...webhookEndpointCollections,
 };
 

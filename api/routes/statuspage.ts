@@ -1,26 +1,22 @@
 import { z } from 'zod';
-import { componentStatuses, impacts, type StatusEntry } from '../../domain/status-page';
-import { historyAtom, statuspageDocument, type StatuspageDocument } from '../../domain/status-page/format';
-import { loadMarkers } from '../../store/component-markers';
-import type { ApiDeps } from '../deps';
-import { statusReads } from './status';
+import { componentStatuses, impacts } from '../../domain/status-page';
+import { historyAtom, historyRss, statuspageDocument, type StatuspageDocument } from '../../domain/status-page/format';
+import type { StatusData } from '../status-cache';
+import { statusJson } from './status';
 
 /** Public and unauthenticated, like Statuspage's own: aggregators poll these without a key. */
 
-async function loadDocument(deps: ApiDeps): Promise<StatuspageDocument> {
-  const [components, entries, markers] = await Promise.all([
-    deps.store.models.Component.find({}, { componentId: 1, name: 1, description: 1, createdAt: 1 }).sort({ name: 1 }).lean(),
-    deps.store.models.StatusEntry.find({}).lean<StatusEntry[]>(),
-    loadMarkers(deps.store.models),
-  ]);
-  return statuspageDocument({
-    publicUrl: deps.publicUrl,
-    pageName: new URL(deps.publicUrl).hostname,
-    components,
-    entries,
-    markers: markers.map((m) => ({ componentId: m.componentId, status: m.status, since: m.setAt })),
-    now: new Date(),
-  });
+const documents = new WeakMap<StatusData, StatuspageDocument>();
+
+/** The v2 document of one version of the status data, computed once for all its routes. */
+function documentOf(data: StatusData, publicUrl: string): StatuspageDocument {
+  let doc = documents.get(data);
+  if (!doc) {
+    const { components, entries, markers } = data.source;
+    doc = statuspageDocument({ publicUrl, pageName: new URL(publicUrl).hostname, components, entries, markers, now: data.seenAt });
+    documents.set(data, doc);
+  }
+  return doc;
 }
 
 const nullableString = z.string().nullable();
@@ -44,7 +40,9 @@ const Incident = z.object({
   incident_updates: z.array(Update), components: z.array(Component),
 });
 
-const read = statusReads(['status api'], loadDocument);
+const json = statusJson(['status api']);
+const read = (path: string, summary: string, answer: Parameters<typeof json>[2], view: (d: StatuspageDocument) => unknown) =>
+  json(path, summary, answer, (data, deps) => view(documentOf(data, deps.publicUrl)));
 
 export const statuspageRoutes = [
   read('/api/v2/summary.json', 'Statuspage v2 summary: page, overall status, components, unresolved incidents', {
@@ -60,4 +58,5 @@ export const statuspageRoutes = [
   read('/api/v2/incidents/unresolved.json', 'Statuspage v2 unresolved incidents',
     { description: 'Unresolved incidents', schema: z.object({ page: Page, incidents: z.array(Incident) }) }, (d) => ({ page: d.page, incidents: d.unresolved })),
   read('/history.atom', 'The incident history as an Atom 1.0 feed', { description: 'Atom feed', contentType: 'application/atom+xml' }, historyAtom),
+  read('/history.rss', 'The incident history as an RSS 2.0 feed', { description: 'RSS feed', contentType: 'application/rss+xml' }, historyRss),
 ];

@@ -20,7 +20,7 @@ export const trackingRoutes = [
       const ctx = readTrackingToken(params.token, linkSecret());
       if (!ctx) throw new HttpError(404, 'this link was not made by Herald');
       await recordClick(deps.store.models, ctx);
-      const location = statusPageDestination(`${deps.publicUrl}/status`, ctx);
+      const location = statusPageDestination(deps.publicUrl, ctx);
       return { status: 302, headers: { Location: location }, body: `Found. Redirecting to ${location}`, contentType: 'text/plain' };
     },
   }),

@@ -181,7 +181,7 @@ function toIncident(
     monitoring_at: monitoring ? iso(monitoring.publishedAt) : null,
     resolved_at: i.resolvedAt ?? null,
     impact: i.impact,
-    shortlink: `${publicUrl}/status#${encodeURIComponent(i.id)}`,
+    shortlink: `${publicUrl}/status/incidents/${encodeURIComponent(i.id)}`,
     started_at: i.startedAt,
     page_id,
     incident_updates: updates.reverse(),
@@ -236,5 +236,35 @@ export function historyAtom(doc: StatuspageDocument): string {
     `<updated>${doc.page.updated_at}</updated>`,
     ...entries,
     '</feed>',
+  ].join('\n');
+}
+
+/** The same history as an RSS 2.0 feed, for readers that take no Atom: one item per incident, its updates as escaped HTML. */
+export function historyRss(doc: StatuspageDocument): string {
+  const rfc822 = (iso: string) => new Date(iso).toUTCString();
+  const items = doc.incidents.slice(0, 50).map((i) => {
+    const html = i.incident_updates
+      .map((u) => `<p><small>${escapeXml(u.display_at)}</small><br/><strong>${escapeXml(u.status)}</strong> - ${escapeXml(u.body).replace(/\n/g, '<br/>')}</p>`)
+      .join('');
+    return [
+      '<item>',
+      `<title>${escapeXml(i.name)}</title>`,
+      `<link>${escapeXml(i.shortlink)}</link>`,
+      `<guid isPermaLink="true">${escapeXml(i.shortlink)}</guid>`,
+      `<pubDate>${rfc822(i.started_at)}</pubDate>`,
+      `<description>${escapeXml(html)}</description>`,
+      '</item>',
+    ].join('');
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>',
+    `<title>${escapeXml(doc.page.name)} - Incident History</title>`,
+    `<link>${escapeXml(doc.page.url)}/status</link>`,
+    `<atom:link rel="self" type="application/rss+xml" href="${escapeXml(doc.page.url)}/history.rss"/>`,
+    `<description>${escapeXml(doc.page.name)} incident history</description>`,
+    `<lastBuildDate>${rfc822(doc.page.updated_at)}</lastBuildDate>`,
+    ...items,
+    '</channel></rss>',
   ].join('\n');
 }

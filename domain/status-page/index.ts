@@ -28,6 +28,8 @@ export interface StatusEntry {
   body: string;
   publishedAt: Date;
   nextUpdateAt?: Date;
+  /** The same version in the other locales it was published in, as the gate let them out (M2.5). */
+  translations?: Record<string, { subject: string; body: string }>;
 }
 
 export interface StatusIncident {

@@ -37,14 +37,13 @@ export function readTrackingToken(token: string, secret: string): LinkContext | 
   return { incidentId, channel, segment, version: version as number };
 }
 
-/** Where a click lands: the incident on the status page, with the UTM parameters analytics tools read. */
-export function statusPageDestination(statusPageUrl: string, ctx: LinkContext): string {
-  const url = new URL(statusPageUrl);
+/** Where a click lands: the incident's own page on the status page, with the UTM parameters analytics tools read. */
+export function statusPageDestination(publicUrl: string, ctx: LinkContext): string {
+  const url = new URL(`${publicUrl.replace(/\/+$/, '')}/status/incidents/${encodeURIComponent(ctx.incidentId)}`);
   url.searchParams.set('utm_source', ctx.channel);
   url.searchParams.set('utm_medium', ctx.segment);
   url.searchParams.set('utm_campaign', ctx.incidentId);
   url.searchParams.set('utm_content', `v${ctx.version}`);
-  url.hash = ctx.incidentId;
   return url.toString();
 }
 

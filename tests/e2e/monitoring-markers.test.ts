@@ -8,6 +8,7 @@ import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
 import { declareIncident } from '../support/incidents';
 import { waitForValue } from '../support/wait';
+import { parse } from 'node-html-parser';
 
 /**
  * M3.1: monitoring sets component status markers by itself; the words stay with people. The
@@ -88,7 +89,8 @@ describe('monitoring markers on components', () => {
     const status = await h.request('GET', '/api/v2/status.json');
     expect(status.body.status).toEqual({ indicator: 'critical', description: 'Major Service Outage' });
     const page = await h.request('GET', '/status');
-    expect(page.text).toMatch(/Web dashboard <span>Major outage<\/span>/);
+    const shown = parse(page.text).querySelector('[data-component="dashboard"]')!;
+    expect([shown.getAttribute('data-status'), shown.querySelector('.status-word')!.text]).toEqual(['major_outage', 'Major outage']);
     const markers = await h.request('GET', '/v1/components/dashboard/markers', { key: keys.viewer });
     expect(markers.status).toBe(200);
     expect(markers.body).toEqual({

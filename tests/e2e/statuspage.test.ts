@@ -63,7 +63,7 @@ describe('status API in Statuspage v2 format', () => {
     expect(unresolved.incidents).toHaveLength(1);
     const incident = unresolved.incidents[0];
     expectIncident(incident);
-    expect(incident).toMatchObject({ id, name: 'Slow database <queries> & timeouts', status: 'investigating', impact: 'minor', resolved_at: null, shortlink: `http://status.herald.test/status#${id}` });
+    expect(incident).toMatchObject({ id, name: 'Slow database <queries> & timeouts', status: 'investigating', impact: 'minor', resolved_at: null, shortlink: `http://status.herald.test/status/incidents/${id}` });
     expect(incident.incident_updates).toHaveLength(1);
     expect(incident.incident_updates[0]).toMatchObject({ id: `${id}-v1`, status: 'investigating', affected_components: [{ code: 'database', name: 'Primary database', old_status: 'operational', new_status: 'degraded_performance' }] });
     expect(incident.components.map((c: any) => c.id)).toEqual(['database']);

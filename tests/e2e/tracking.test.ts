@@ -3,6 +3,7 @@ import { trackedLink } from '../../domain/tracking';
 import { uniqueName } from '../support/env';
 import { keys, harnessForFile } from '../support/harness';
 import { declareIncident } from '../support/incidents';
+import { waitForValue } from '../support/wait';
 
 /** Tracked status-page links (M2.6): the redirect counts each click in MongoDB and forwards with UTM parameters. */
 
@@ -23,9 +24,10 @@ describe('tracked links', () => {
     const first = await click(made.body.url);
     expect(first.status).toBe(302);
     const location = new URL(first.headers.get('location')!);
-    expect(location.origin + location.pathname).toBe('http://status.herald.test/status');
+    expect(location.origin + location.pathname).toBe(`http://status.herald.test/status/incidents/${id}`);
     expect(Object.fromEntries(location.searchParams)).toEqual({ utm_source: 'email', utm_medium: 'enterprise', utm_campaign: id, utm_content: 'v1' });
-    expect(location.hash).toBe(`#${id}`);
+    // It lands on the incident's page, which exists once the incident published.
+    await waitForValue(async () => ((await h.request('GET', location.pathname)).status === 200 ? true : undefined), 'the incident page');
 
     // Ten at once: every click is its own insert, so none is lost to a racing one.
     const burst = await Promise.all(Array.from({ length: 10 }, () => click(made.body.url)));

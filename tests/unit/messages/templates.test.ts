@@ -1,4 +1,5 @@
-import { renderStatusPage } from '../../../api/routes/status';
+import { statusPageView } from '../../../domain/status-page/page';
+import { render } from '../../../views';
 import { customNarrativeUsable, templateUsable, type TemplateReview } from '../../../domain/messages/governance';
 import { checkTemplateSource, MissingVariablesError, renderDeclared, type VariableDeclaration } from '../../../domain/messages/template-schema';
 import { statusSnapshot } from '../../../domain/status-page';
@@ -80,9 +81,10 @@ describe('rendering one message for every channel', () => {
   const snapshot = statusSnapshot([{ componentId: 'payments', name: 'Payments' }], [entry]);
 
   it('[M2.2] renders the status page with every value escaped', () => {
-    const page = renderStatusPage(snapshot);
-    expect(page).toContain('<h3>Checkout &lt;errors&gt; &amp; &quot;timeouts&quot;</h3>');
-    expect(page).toContain('Payments fail for some customers.<br>Card payments are affected.');
+    const source = { components: [{ componentId: 'payments', name: 'Payments', service: 'payments' }], entries: [entry], markers: [] };
+    const page = render('status', statusPageView(source, { locale: 'en', now: new Date('2024-05-01T11:00:00Z'), path: '/status', explicit: false }));
+    expect(page).toContain('>Checkout &lt;errors&gt; &amp; &quot;timeouts&quot;</a></h3>');
+    expect(page).toContain('Payments fail for some customers.\nCard payments are affected.');
     expect(page).not.toContain('<errors>');
   });
 

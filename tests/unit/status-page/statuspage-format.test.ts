@@ -46,7 +46,7 @@ describe('Statuspage v2 format', () => {
     expect(a).toMatchObject({
       name: 'Incident INC-A', status: 'resolved', impact: 'major', created_at: t(0).toISOString(), started_at: t(0).toISOString(),
       updated_at: t(20).toISOString(), monitoring_at: t(10).toISOString(), resolved_at: t(20).toISOString(),
-      shortlink: 'https://status.example.com/status#INC-A', page_id: 'status.example.com',
+      shortlink: 'https://status.example.com/status/incidents/INC-A', page_id: 'status.example.com',
     });
     expect(a.incident_updates.map((u) => [u.id, u.status, u.affected_components?.[0].old_status, u.affected_components?.[0].new_status])).toEqual([
       ['INC-A-v3', 'resolved', 'partial_outage', 'operational'],

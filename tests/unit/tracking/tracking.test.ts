@@ -20,13 +20,12 @@ describe('tracked links', () => {
     expect(readTrackingToken(`${payload}.${mac}.extra`, 'k1')).toBeUndefined();
   });
 
-  it('[M2.6] forwards to the incident on the status page with standard UTM parameters', () => {
-    const dest = new URL(statusPageDestination('https://status.example.com/status', ctx));
-    expect(dest.origin + dest.pathname).toBe('https://status.example.com/status');
+  it('[M2.6, M3.3] forwards to the incident\'s own status page with standard UTM parameters', () => {
+    const dest = new URL(statusPageDestination('https://status.example.com', ctx));
+    expect(dest.origin + dest.pathname).toBe('https://status.example.com/status/incidents/INC-20240501-abc');
     expect(Object.fromEntries(dest.searchParams)).toEqual({
       utm_source: 'email', utm_medium: 'enterprise', utm_campaign: 'INC-20240501-abc', utm_content: 'v3',
     });
-    expect(dest.hash).toBe('#INC-20240501-abc');
   });
 
   it('[M2.6] rolls click counts up per version, channel and segment', () => {
