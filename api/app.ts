@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authenticate } from './auth';
+import { authenticate, presentedKey, refuseExecutiveChange } from './auth';
 import type { ApiDeps } from './deps';
 import { HttpError, toHttpError } from './errors';
 import { buildOpenApi } from './openapi';
@@ -35,7 +35,9 @@ const defaultRequestTimeoutMs = 20_000;
 function mount(app: express.Express, route: Route, deps: ApiDeps) {
   app[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const principal = route.roles ? authenticate(req.headers, deps.apiKeys, route.roles) : undefined;
+      const presented = presentedKey(req, route.page);
+      refuseExecutiveChange(route.method, presented, deps.apiKeys);
+      const principal = route.roles ? authenticate(presented, deps.apiKeys, route.roles) : undefined;
       route.verifyRequest?.({ headers: req.headers, rawBody: (req as RawBodyRequest).rawBody });
       const params = route.params ? route.params.parse(req.params) : req.params;
       const query = route.query ? route.query.parse(req.query) : req.query;
@@ -52,7 +54,10 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
         .finally(() => clearTimeout(timer));
       res.status(result.status ?? 200);
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
-      if (result.contentType) res.type(result.contentType).send(result.body);
+      if (result.stream) {
+        res.type(result.contentType ?? 'text/event-stream').flushHeaders();
+        result.stream(res);
+      } else if (result.contentType) res.type(result.contentType).send(result.body);
       else res.json(result.body);
     } catch (err) {
       next(err);

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { z } from 'zod';
 import { ErrorBodySchema } from './errors';
 import type { ApproverRoleName, Role } from '../config/api-keys';
@@ -28,6 +29,8 @@ export interface RouteResult {
   /** Defaults to JSON. */
   contentType?: string;
   headers?: Record<string, string>;
+  /** A response that stays open (Server-Sent Events): the handler writes to it until it closes. */
+  stream?(out: Writable): void;
 }
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 302;
@@ -49,6 +52,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   tags: string[];
   /** Roles of which the caller must hold at least one; absent means the route is public. */
   roles?: Role[];
+  /** A browser page's route: its key may also come as `?key=` or the page's cookie (api/auth.ts). */
+  page?: boolean;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

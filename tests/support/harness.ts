@@ -14,7 +14,7 @@ import { testEnv, uniqueName } from './env';
 
 /** The demo keys by what they are for: keys.responder is 'demo-responder-key', and so on. */
 export const keys = Object.fromEntries(demoApiKeys.map((k) => [k.key.replace(/^demo-|-key$/g, ''), k.key])) as Record<
-  'responder' | 'approver' | 'legal' | 'manager' | 'viewer' | 'admin',
+  'responder' | 'approver' | 'legal' | 'manager' | 'viewer' | 'admin' | 'executive',
   string
 >;
 
