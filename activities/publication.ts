@@ -57,7 +57,7 @@ export interface PublicationCheckResult {
 }
 
 /** The near-miss key of one check of one version: the same check of the same version is one near miss. */
-export function publicationNearMissKey(incidentId: string, version: number, check: PublicationCheckName): string {
+function publicationNearMissKey(incidentId: string, version: number, check: PublicationCheckName): string {
   return `${incidentId}#v${version}#${check}`;
 }
 

@@ -31,7 +31,7 @@ export const componentMarkerCollections = {
 
 export type ComponentMarkerModels = BoundModels<typeof componentMarkerCollections>;
 
-export function markerId(componentId: string, fingerprint: string): string {
+function markerId(componentId: string, fingerprint: string): string {
   return `${componentId}#${fingerprint}`;
 }
 

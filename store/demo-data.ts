@@ -23,7 +23,7 @@ export const demoComponents: ComponentDoc[] = [
 // Fixed demo secrets, so a developer can verify what the demo sends; real ones come from the import.
 export const demoWebhookSecret = (customerId: string) => `whsec_${Buffer.from(`herald-demo-${customerId}`.padEnd(32, '.')).toString('base64')}`;
 /** Where `npm start`'s demo webhook receiver (stack/demo-receiver.ts) listens when its port is free. */
-export const demoWebhookBaseUrl = 'http://127.0.0.1:8090';
+const demoWebhookBaseUrl = 'http://127.0.0.1:8090';
 const hook = (customerId: string) => ({ url: `${demoWebhookBaseUrl}/hooks/${customerId}`, secret: demoWebhookSecret(customerId) });
 const manager = (name: string) => ({ name, email: `${name.split(' ')[0].toLowerCase()}@herald.example` });
 
@@ -106,7 +106,7 @@ export const demoCustomers: CustomerDoc[] = [
  * data-protection review of its exact wording, dated when the store is seeded (not a fixed date
  * that would have expired by the time someone runs the demo).
  */
-export function demoTemplateReview(at: Date): SeedReview {
+function demoTemplateReview(at: Date): SeedReview {
   return { legalApprover: 'legal-oncall@herald.internal', dataProtectionReviewer: 'dpo@herald.internal', regimes: ['GDPR', 'CCPA'], at, validDays: 365 };
 }
 

@@ -32,7 +32,7 @@ export type OutreachModels = BoundModels<typeof outreachCollections>;
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
 
 /** A stored task as plain JSON, the shape activities return and the API shows. */
-export function toOutreachTask(d: OutreachTaskDoc): OutreachTask {
+function toOutreachTask(d: OutreachTaskDoc): OutreachTask {
   const task: OutreachTask = {
     id: d._id,
     incidentId: d.incidentId,

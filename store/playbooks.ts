@@ -21,7 +21,7 @@ export interface StoredPlaybook {
   note?: string;
 }
 
-export function playbookHash(playbook: Playbook): string {
+function playbookHash(playbook: Playbook): string {
   return sha256Hex(canonicalJson(playbook));
 }
 
@@ -53,7 +53,7 @@ const seeded = new WeakMap<Store, Promise<void>>();
  * Writes each shipped playbook as version 1 where the store has no history for it yet. Once a
  * playbook has a history, the API owns it: editing the file later does not override an edit.
  */
-export async function seedPlaybooks(store: Store, playbooks: Playbook[]): Promise<number> {
+async function seedPlaybooks(store: Store, playbooks: Playbook[]): Promise<number> {
   const { PlaybookVersion } = store.models;
   let inserted = 0;
   for (const file of playbooks) {

@@ -4,7 +4,7 @@ import type { Models } from './models';
 import { collectionOf } from './mongo';
 
 /** The counter a click counts towards: one per incident, channel, segment and message version. */
-export function clickCounterId(ctx: LinkContext): string {
+function clickCounterId(ctx: LinkContext): string {
   return `${ctx.incidentId}#${ctx.channel}#${ctx.segment}#${ctx.version}`;
 }
 

@@ -54,10 +54,6 @@ export async function recordUnmappedAlert(models: UnmappedAlertModels, d: Unmapp
   return { first: false };
 }
 
-export async function markUnmappedNoticeSent(models: UnmappedAlertModels, fingerprint: string, at: Date): Promise<void> {
-  await models.UnmappedAlert.updateOne({ _id: fingerprint }, { $set: { noticeSentAt: at } });
-}
-
 /** Unmapped alerts, most recently seen first, and how many deliveries they account for in all. */
 export async function listUnmappedAlerts(models: UnmappedAlertModels, limit: number): Promise<{ fingerprints: number; deliveries: number; alerts: UnmappedAlertDoc[] }> {
   const alerts = await models.UnmappedAlert.find({}).sort({ lastSeenAt: -1 }).limit(limit).lean<UnmappedAlertDoc[]>();

@@ -14,7 +14,7 @@ export interface SendGridOptions {
 }
 
 /** The Email Activity query (SendGrid's query language) for the message Herald tagged with this Message-ID. */
-export function activityQuery(m: OutboundEmail): string {
+function activityQuery(m: OutboundEmail): string {
   return `unique_args['herald_message_id']="${m.messageId.replace(/^<|>$/g, '')}"`;
 }
 
