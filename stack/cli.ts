@@ -13,6 +13,7 @@ const usage = `usage: node scripts/herald.mjs <command>
   start                 the whole service with persistent data in ./data
   test [jest args...]   jest against a throwaway stack, lint and typecheck beside it (HERALD_LINT=0 skips them)
   bench [name]          bench/run.ts against a throwaway stack
+  screenshots           docs/*.png of the status page and the dashboard (scripts/screenshots.ts)
   stack                 a throwaway stack; prints its environment as export lines`;
 
 /** `npm <args>`, with the npm that started us when there is one. */
@@ -132,6 +133,12 @@ async function bench(args: string[]): Promise<number> {
   return withTestStack(startStack({ mode: 'test' }), tsx(path.join('bench', 'run.ts'), args));
 }
 
+/** scripts/screenshots.ts is a jest file outside the suite's testMatch: it takes the suite's harness and browser. */
+async function screenshots(): Promise<number> {
+  const jest = [path.join('node_modules', 'jest', 'bin', 'jest.js'), '--testMatch', '<rootDir>/scripts/screenshots.ts'];
+  return withTestStack(startStack({ mode: 'test' }), [process.execPath, jest]);
+}
+
 async function stack(): Promise<number> {
   const signal = untilSignal();
   const stack = await startStack({ mode: 'test' });
@@ -225,6 +232,8 @@ async function main(): Promise<number> {
       return test(args);
     case 'bench':
       return bench(args);
+    case 'screenshots':
+      return screenshots();
     case 'stack':
       return stack();
     case 'start':
