@@ -11,6 +11,7 @@ import { createAudienceActivities } from './audience';
 import { createOutreachActivities } from './outreach';
 import { createPublicationActivities } from './publication';
 import { createChannelDispatchActivities } from './channels-dispatch';
+import { createIncidentSummaryActivities } from './incident-summary';
 
 /** Every activity Herald's workflows call, bound to their adapters. */
 export function createActivities(deps: ActivityDeps) {
@@ -20,6 +21,8 @@ export function createActivities(deps: ActivityDeps) {
     // Who hears, and on which channel.
     ...createAudienceActivities(deps), ...createChannelActivities(deps), ...createStatusPageActivities(deps), ...createFanoutActivities(deps),
     ...createWebhookActivities(deps), ...createChannelDispatchActivities(deps), ...createEmailActivities(deps), ...createOutreachActivities(deps),
+    // What lists and dashboards read.
+    ...createIncidentSummaryActivities(deps),
   };
 }
 

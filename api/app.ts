@@ -7,6 +7,7 @@ import type { Route } from './route';
 import { alertRoutes } from './routes/alerts';
 import { incidentActionRoutes } from './routes/incident-actions';
 import { incidentRoutes } from './routes/incidents';
+import { incidentListRoutes } from './routes/incident-list';
 import { playbookRoutes } from './routes/playbooks';
 import { statusRoutes } from './routes/status';
 import { systemRoutes } from './routes/system';
@@ -25,7 +26,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe';
 import { emailRecipientRoutes } from './routes/email-recipients';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

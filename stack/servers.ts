@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mongoose from 'mongoose';
+import { searchAttributeKeys } from '../workflows/search-attributes';
 import { freePort } from './ports';
 import { spawnManaged, waitUntilReady, type ManagedProcess } from './processes';
 
@@ -34,6 +35,12 @@ function logFileFor(name: string, logDir?: string): string {
   return path.join(dir, `${name}.log`);
 }
 
+/** The CLI's names of the SDK's search attribute types. */
+const cliTypes = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', BOOL: 'Bool' } as const;
+
+/** Herald's search attributes, registered when the dev server starts (`--search-attribute Name=Type`). */
+const searchAttributeArgs = Object.values(searchAttributeKeys).flatMap((k) => ['--search-attribute', `${k.name}=${cliTypes[k.type]}`]);
+
 const server = <T extends object>(proc: ManagedProcess, fields: T): T & Server => ({ ...fields, process: proc, stop: () => proc.stop() });
 
 export async function startTemporal(options: { binary: string; dbFile?: string; ui: boolean; logDir?: string }): Promise<TemporalServer> {
@@ -46,6 +53,7 @@ export async function startTemporal(options: { binary: string; dbFile?: string; 
     '--metrics-port', String(metricsPort),
     '--log-level', 'warn',
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    ...searchAttributeArgs,
     ...(options.ui ? ['--ui-port', String(uiPort)] : ['--headless']),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];

@@ -8,6 +8,7 @@ import { channelDeliveryCollections } from './channel-deliveries';
 import { channelSecretCollections } from './channel-secrets';
 import { componentMarkerCollections } from './component-markers';
 import { digestCollections } from './digests';
+import { incidentSummaryCollections } from './incident-summaries';
 import { messageCollections, templateGovernanceFields, type TemplateGovernanceFields } from './message-models';
 import { outreachCollections } from './outreach';
 import { bindCollections, required, storedIn, type BoundModels } from './schema';
@@ -262,6 +263,7 @@ const collections = {
   ...suppressionCollections,
   ...statusSubscriptionCollections,
   ...webhookEndpointCollections,
+  ...incidentSummaryCollections,
 };
 
 /** Every collection of Herald's store, a model each. */

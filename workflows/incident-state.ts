@@ -9,6 +9,7 @@ import { reject } from '../domain/incident/refusals';
 import { audienceAddresses, playbookTeam, routeInternalUpdate } from '../domain/incident/routing';
 import { localizedContentHash, textToHtml } from '../domain/messages/content-hash';
 import { isRestricted } from '../domain/messages/governance';
+import { incidentSummary, sameSummary, type IncidentSummary } from '../domain/incident/summary';
 import type { MessageVersion } from '../domain/messages';
 import type { ApproverRole, IncidentRole, Playbook } from '../domain/playbooks/schema';
 import { applyTags, missingRequiredFields, tagTemplateIds } from '../domain/playbooks/select';
@@ -111,6 +112,12 @@ export interface IncidentData {
   rootCause?: { statement: string; confirmedBy: string; confirmedAt: string };
   /** The closing message's version: it goes through the same approvals as any other. */
   resolutionVersion?: number;
+  /** When customers got the first message (the published list keeps only the latest). */
+  firstPublishedAt?: string;
+  /** The customers the incident reaches, by tier, as the audience was last planned. */
+  audienceByTier?: Record<string, number>;
+  /** The number of the latest summary handed to the read model; each new one counts on from it. */
+  summarySeq: number;
 }
 
 /** A version stopped before it left: which, when, and every reason, as GET /v1/incidents/:id shows it. */
@@ -142,6 +149,8 @@ const keepSettledDeadlines = 40;
 export class IncidentState {
   readonly #d: IncidentData;
   #dirty = false;
+  /** The summary last handed to the read model in this run. */
+  #summary?: IncidentSummary;
 
   private constructor(d: IncidentData) {
     this.#d = d;
@@ -157,7 +166,7 @@ export class IncidentState {
       input, run: 1, playbook, severity: input.severity, tags: [...(input.tags ?? [])], customersAffected: input.customersAffected ?? 0,
       status: 'drafting', roles, versionLog: [], versionCounter: 0, requiredApprovers: [], signoffs: [],
       published: [], publishedCount: 0, deadlines: [], deadlineCounter: 0, escalations: [], firedRules: [], decisions: [],
-      handoffs: [], held: [], overrides: [], alerts: [], reviews: [], internalUpdates: 0, briefings: 0, auditSeq: 0, work: [],
+      handoffs: [], held: [], overrides: [], alerts: [], reviews: [], internalUpdates: 0, briefings: 0, auditSeq: 0, work: [], summarySeq: 0,
     });
     for (const dl of rules.deadlinesFor(pb, input.severity)) {
       s.addDeadline({
@@ -253,6 +262,26 @@ export class IncidentState {
   auditRecord(e: AuditEntry): Request<'recordAudit'> {
     this.#d.auditSeq += 1;
     return { incidentId: this.#d.input.id, seq: this.#d.auditSeq, step: e.step, at: iso(Date.now()), actor: e.actor, details: e.details };
+  }
+
+  // --- the read model ---------------------------------------------------------------------------
+
+  /** The incident's summary, numbered, when it says something other than the last one handed out (each run hands out its first). */
+  changedSummary(): IncidentSummary | undefined {
+    const d = this.#d;
+    const next = incidentSummary({
+      ...this.view(), customersAffected: d.customersAffected, customersByTier: d.audienceByTier, firstPublishedAt: d.firstPublishedAt, drill: d.input.drill,
+    }, d.summarySeq + 1);
+    if (this.#summary && sameSummary(this.#summary, next)) return undefined;
+    d.summarySeq = next.seq;
+    this.#summary = next;
+    return next;
+  }
+
+  /** A summary's write returned, or gave up (then the next look hands it out again); the loop looks again. */
+  summarySettled(written: boolean): void {
+    if (!written) this.#summary = undefined;
+    this.#dirty = true;
   }
 
   // --- work and audit ---------------------------------------------------------------------------
@@ -908,6 +937,7 @@ export class IncidentState {
 
   /** Contractual notice deadlines become durable timers per group of customers (M1.4). */
   contractDeadlines(plan: Result<'planAudience'>): void {
+    this.#d.audienceByTier = plan.byTier;
     this.meet((dl) => dl.kind === 'contract-warning' || dl.kind === 'contract-breach');
     if (this.#d.publishedCount > 0) return;
     const warn = this.pb.distribution.contractWarningMinutes * minute;
@@ -1049,6 +1079,7 @@ export class IncidentState {
     if (d.blocked && d.blocked.version <= p.version) d.blocked = undefined;
     d.published.push(p);
     d.publishedCount += 1;
+    d.firstPublishedAt ??= p.publishedAt;
     if (d.published.length > keepPublished) d.published.splice(0, d.published.length - keepPublished);
     this.meetStep('first-external-message');
     // A holding statement buys time; the real draft still waits for its approvers.

@@ -63,7 +63,7 @@ export function incidentView(d: IncidentData): IncidentView {
     escalations: d.escalations,
     deadlines: d.deadlines.map((dl) => ({
       id: dl.id, kind: dl.kind === 'step' ? `step:${dl.step}` : dl.kind, dueAt: iso(dl.dueAt), owner: dl.owner, backup: dl.backup,
-      state: dl.state, firedAt: dl.firedAt ? iso(dl.firedAt) : undefined,
+      state: dl.state, firedAt: dl.firedAt ? iso(dl.firedAt) : undefined, ...(dl.tiers ? { tiers: dl.tiers, customers: dl.customers } : {}),
     })),
     decisions: d.decisions,
     handoff: d.handoff && {

@@ -3,6 +3,7 @@ import type { IncidentInput } from '../domain/incident';
 import { Refusal } from '../domain/incident/refusals';
 import { IncidentState, type IncidentData } from './incident-state';
 import { declaringView } from './incident-view';
+import { ReadModel } from './incident-read-model';
 import { drain, local, record } from './incident-work';
 import {
   acknowledgeHandoffUpdate,
@@ -83,8 +84,8 @@ async function declare(input: IncidentInput): Promise<IncidentState> {
 
 /**
  * One incident's communication, from declaration until its closing message is out: handlers
- * change the incident, the loop does the work they queue, sleeps until the next deadline and
- * hands over to a fresh run before the history grows large.
+ * change the incident, the loop does the work they queue, brings the read model up to date,
+ * sleeps until the next deadline and hands over to a fresh run before the history grows large.
  */
 export async function incidentWorkflow(input: IncidentInput, carried?: IncidentData, options: IncidentRunOptions = {}): Promise<IncidentView> {
   const historyEventBudget = options.historyEventBudget ?? defaultHistoryEventBudget;
@@ -95,6 +96,7 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
   } else {
     s = await declare(input);
   }
+  const readModel = new ReadModel(s);
 
   for (;;) {
     await drain(s);
@@ -107,12 +109,14 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
       continue;
     }
     s.settle();
+    readModel.follow();
     const next = s.nextDeadline();
     const woke = next ? await condition(() => s.dirty, Math.max(1, next.dueAt - Date.now())) : (await condition(() => s.dirty), true);
     if (!woke || (next && next.dueAt <= Date.now())) s.fireDue();
   }
 
   await record(s, s.close());
+  await readModel.last();
   await condition(allHandlersFinished);
   return s.view();
 }

@@ -162,6 +162,9 @@ export interface DeadlineView {
   backup?: string;
   state: 'open' | 'met' | 'missed';
   firedAt?: string;
+  /** A contractual deadline: the tiers and number of customers whose notice is due. */
+  tiers?: string[];
+  customers?: number;
 }
 
 export interface IncidentView {

@@ -20,6 +20,7 @@ import { clearMarkers, setMarkers } from '../../store/component-markers';
 import { listUnmappedAlerts, recordUnmappedAlert, type UnmappedAlertDoc } from '../../store/unmapped-alerts';
 import { alertSignal, type AlertNotice } from '../../workflows/messages';
 import type { incidentWorkflow } from '../../workflows/incident';
+import { searchAttributesFor } from '../../workflows/search-attributes';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute, type Route } from '../route';
@@ -114,11 +115,13 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string, 
   const markers = marked.length ? { markers: marked.map((m) => ({ componentId: m.componentId, status: m.status })) } : {};
   if (mapping.openIncident === false) return result('marked', { ...unknown, ...markers });
   const wasRunning = await isRunning(deps, workflowId);
+  const incident = incidentFromAlert(alert, { ...mapping, components }, receivedAt);
   try {
     await deps.temporal.workflow.signalWithStart<typeof incidentWorkflow, [AlertNotice]>('incidentWorkflow', {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [incidentFromAlert(alert, { ...mapping, components }, receivedAt)],
+      args: [incident],
+      typedSearchAttributes: searchAttributesFor({ ...incident, status: 'drafting', drill: false }),
       signal: alertSignal,
       signalArgs: [notice],
       // A resolved incident stays closed; its audit chain is never restarted under the same ID.

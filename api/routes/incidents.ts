@@ -2,12 +2,13 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import { verifyChain, type ChainedAuditRecord } from '../../domain/audit';
-import { approverRoleNames } from '../../config/api-keys';
+import { approverRoleNames, type Role } from '../../config/api-keys';
 import { applyTags, missingRequiredFields, selectPlaybook } from '../../domain/playbooks';
 import { currentPlaybooks } from '../../store/playbooks';
 import { IncidentDeclarationSchema, workflowIdFor, type IncidentInput } from '../../domain/incident';
 import { approveUpdate, incidentStateQuery, resolveUpdate } from '../../workflows/messages';
 import type { incidentWorkflow } from '../../workflows/incident';
+import { searchAttributesFor } from '../../workflows/search-attributes';
 import { found } from '../errors';
 import { readableHistory } from '../history';
 import { incidentHandle, IncidentParams } from '../incident-params';
@@ -35,6 +36,9 @@ const IncidentViewSchema = z.object({
   components: z.array(z.string()),
 }).passthrough();
 
+
+/** Every role that may read incidents: one incident's live state, and the list (routes/incident-list.ts). */
+export const incidentReaders: Role[] = ['viewer', 'responder', 'approver', 'manager'];
 
 function newIncidentId(): string {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
@@ -74,6 +78,7 @@ export const incidentRoutes = [
         taskQueue: deps.taskQueue,
         workflowId,
         args: [input],
+        typedSearchAttributes: searchAttributesFor({ ...input, status: 'drafting', drill: false }),
         // An incident ID is never reused, even after the incident closed.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
@@ -85,7 +90,7 @@ export const incidentRoutes = [
     path: '/v1/incidents/:id',
     summary: "An incident's live communication state, from its workflow",
     tags: ['incidents'],
-    roles: ['viewer', 'responder', 'approver', 'manager'],
+    roles: incidentReaders,
     params: IncidentParams,
     responses: { 200: { description: 'The incident', schema: IncidentViewSchema } }, errors: { 404: 'Unknown incident' },
     async handler(ctx) {

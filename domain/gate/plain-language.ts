@@ -4,6 +4,7 @@
  * the locale's own reading-ease formula where one exists. Every finding has its position in the
  * text and a suggestion. Pure.
  */
+import { escapeRegex } from '../regex';
 
 export type LintKind = 'jargon' | 'acronym' | 'internal-name' | 'codename' | 'readability';
 
@@ -39,7 +40,6 @@ export interface LintResult {
 }
 
 const lang = (locale: string) => locale.toLowerCase().split(/[-_]/)[0];
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A glossary as `config/glossary.json` holds it: plain replacements per language, and the company's names. */
 export interface Glossary {
@@ -67,7 +67,7 @@ export function lintOptionsFor(glossary: Glossary, locale: string): LintOptions 
  * the term is inside another word and does not count; blanks inside a term match any blanks.
  */
 function termPattern(term: string): RegExp {
-  const body = term.trim().split(/\s+/).map(escapeRe).join('\\s+');
+  const body = term.trim().split(/\s+/).map(escapeRegex).join('\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?:e?s)?(?![\\p{L}\\p{N}_])`, 'giu');
 }
 

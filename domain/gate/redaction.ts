@@ -1,6 +1,7 @@
 import {
   joinLines, originalSpan, rewrite, stripTags, unmask, viewOf, type TextView,
 } from './text-view';
+import { escapeRegex } from '../regex';
 
 /**
  * The redaction engine (M5.5): finds infrastructure details and credentials in text bound for
@@ -88,8 +89,7 @@ interface Detector {
   trim?: (secret: string) => number;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const alternatives = (list: string[]) => list.map(escapeRe).sort((a, b) => b.length - a.length).join('|');
+const alternatives = (list: string[]) => list.map(escapeRegex).sort((a, b) => b.length - a.length).join('|');
 const wordChar = /[\p{L}\p{N}_]/u;
 const wordStart = /^[\p{L}\p{N}_]/u;
 const domainAfter = /^(?:[\p{L}\p{N}_-]|\.[\p{L}\p{N}])/u;

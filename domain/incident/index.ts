@@ -31,4 +31,6 @@ export interface IncidentInput extends Omit<IncidentDeclaration, 'id'> {
   id: string;
   declaredBy: string;
   detectedAt: string;
+  /** A drill: an exercise the read model lists apart from real incidents. */
+  drill?: boolean;
 }

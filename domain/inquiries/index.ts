@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { escapeRegex } from '../regex';
 
 /**
  * Customer inquiries routed to an incident's war room (M3.2). Nothing personal reaches the feed,
@@ -61,7 +62,6 @@ function isPhone(candidate: string): boolean {
   return digits >= 7 && digits <= 15 && !datePattern.test(candidate.trim());
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const apostrophes = /['’‘`]/;
 
 /** A pattern for a name that ignores case, accents, apostrophe style and the spacing between its parts. */

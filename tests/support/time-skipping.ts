@@ -1,10 +1,12 @@
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities';
 import { workflowIdFor, type IncidentInput, type Severity } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
+import { searchAttributeKeys } from '../../workflows/search-attributes';
 import { incidentStateQuery, type IncidentView } from '../../workflows/messages';
 import { connectStore, type Store } from '../../store/connect';
 import { testEnv, uniqueName } from './env';
@@ -53,9 +55,14 @@ export const isPublished = (s: IncidentView) => s.status === 'published';
 async function startTestServer(): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await TestWorkflowEnvironment.createTimeSkipping({
+      const env = await TestWorkflowEnvironment.createTimeSkipping({
         server: { executable: { type: 'existing-path', path: testEnv().testServerPath() } },
       });
+      // The test server refuses search attributes it was not told of, as a real server does.
+      const searchAttributes = Object.fromEntries(Object.values(searchAttributeKeys).map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]));
+      await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes })
+        .catch(async (err: unknown) => { await env.teardown(); throw err; });
+      return env;
     } catch (err) {
       if (attempt >= 3) throw err;
       console.warn(`time-skipping test server did not start (attempt ${attempt}): ${String(err)}; trying again`);
