@@ -29,10 +29,19 @@ export interface StatusData {
   seenAt: Date;
   /** Views rendered from this version, by view and variant. */
   views: Map<string, RenderedView>;
+  /** Facts derived once per version (whether anything is open, for the page's render bucket). */
+  memo: Map<string, unknown>;
+}
+
+/** A fact derived from one version of the data, computed on first use. */
+export function memoOf<T>(data: StatusData, key: string, derive: () => T): T {
+  if (!data.memo.has(key)) data.memo.set(key, derive());
+  return data.memo.get(key) as T;
 }
 
 export interface RenderedView {
-  body: string;
+  /** The bytes, encoded once: Express would encode a string again on every request. */
+  body: Buffer;
   contentType: string;
   etag: string;
 }
@@ -47,14 +56,35 @@ async function load(store: Store): Promise<StatusData['source']> {
   return { components, entries, markers: markers.map((m) => ({ componentId: m.componentId, status: m.status, since: m.setAt })) };
 }
 
+/**
+ * How often, at most, reads ask the store (HERALD_STATUS_STALE_MS, 1,000 ms by default): a read takes
+ * the last load from memory, and one older than this starts a load in the background for the reads
+ * after it (stale-while-revalidate), so one API process answers a herd at the speed of serving bytes
+ * from memory and shows a change within about a second plus one load. With 0 (the tests) every read
+ * waits for a load that started after it arrived, so it sees every write before it.
+ */
+export function statusStaleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.HERALD_STATUS_STALE_MS ?? 1000);
+  return Number.isFinite(v) && v >= 0 ? v : 1000;
+}
+
 class StatusReads {
   private last?: StatusData;
+  private lastStartedAt = 0;
   private running?: Promise<StatusData>;
   private queued?: Promise<StatusData>;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly staleMs: number,
+  ) {}
 
   read(): Promise<StatusData> {
+    if (this.last && this.staleMs > 0) {
+      // Served from memory; past the window, one load in the background brings the next version.
+      if (Date.now() - this.lastStartedAt > this.staleMs && !this.running) this.start().catch((err: unknown) => console.error('herald api: status load failed:', err instanceof Error ? err.message : err));
+      return Promise.resolve(this.last);
+    }
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
     this.queued = this.running.then(
@@ -70,9 +100,11 @@ class StatusReads {
   }
 
   private start(): Promise<StatusData> {
+    const startedAt = Date.now();
     const run = load(this.store).then((source) => {
+      this.lastStartedAt = startedAt;
       const version = createHash('sha256').update(JSON.stringify(source)).digest('base64url');
-      if (this.last?.version !== version) this.last = { source, version, seenAt: new Date(), views: new Map() };
+      if (this.last?.version !== version) this.last = { source, version, seenAt: new Date(), views: new Map(), memo: new Map() };
       return this.last;
     });
     this.running = run;
@@ -89,7 +121,7 @@ const readers = new WeakMap<Store, StatusReads>();
 /** The status data as of this request, shared by every request of the same moment. */
 export function readStatus(store: Store): Promise<StatusData> {
   let r = readers.get(store);
-  if (!r) readers.set(store, (r = new StatusReads(store)));
+  if (!r) readers.set(store, (r = new StatusReads(store, statusStaleMs())));
   return r.read();
 }
 
@@ -99,7 +131,7 @@ export function viewOf(data: StatusData, key: string, contentType: string, rende
   if (!view) {
     // Time-bucketed keys (uptime bars of an open incident) would pile up on a version that lasts.
     if (data.views.size >= 500) data.views.clear();
-    const body = render();
+    const body = Buffer.from(render());
     view = { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
     data.views.set(key, view);
   }

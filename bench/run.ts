@@ -11,6 +11,7 @@ import { fanoutBench } from './fanout';
 import { firstMessageBench } from './first-message';
 import { incidentHeapBench } from './incident-heap';
 import { openIncidentsBench } from './open-incidents';
+import { statusReadsBench } from './status-reads';
 
 export interface BenchEnv {
   temporalAddress: string;
@@ -24,6 +25,7 @@ const benches: Record<string, (env: BenchEnv) => Promise<Record<string, unknown>
   'first-message': firstMessageBench,
   'open-incidents': openIncidentsBench,
   'incident-heap': incidentHeapBench,
+  'status-reads': statusReadsBench,
 };
 
 async function main() {

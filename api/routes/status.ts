@@ -4,7 +4,7 @@ import { noticeSender } from '../../config/alerts';
 import { linkSecret } from '../../config/tracking';
 import { unsubscribeSecret } from '../../config/unsubscribe';
 import { impacts, statusSnapshot } from '../../domain/status-page';
-import { historyPageView, incidentPageView, monthPattern, noticePageView, renderBucket, statusPageView, type PageContext } from '../../domain/status-page/page';
+import { anythingOpen, historyPageView, incidentPageView, monthPattern, noticePageView, renderBucket, statusPageView, type PageContext } from '../../domain/status-page/page';
 import { fill, negotiatePageLocale, pageLocaleOf, pageStringsFor } from '../../domain/status-page/strings';
 import { confirmationToken, readConfirmationToken } from '../../domain/status-page/subscription';
 import { unsubscribeUrl } from '../../domain/tracking/unsubscribe';
@@ -12,7 +12,7 @@ import { confirmSubscription, customersWithAddress, requestSubscription } from '
 import { render, type ViewName } from '../../views';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { cacheHeaders, readStatus, viewOf, type StatusData } from '../status-cache';
+import { cacheHeaders, memoOf, readStatus, viewOf, type StatusData } from '../status-cache';
 import type { Role } from '../../config/api-keys';
 import { defineRoute, type ResponseSpec, type Route, type RouteResult } from '../route';
 
@@ -92,7 +92,7 @@ export const statusRoutes = [
       const data = await readStatus(deps.store);
       const now = new Date();
       const ctx = pageContext(query, headers, '/status', now);
-      return page(data, 'status', `${ctx.locale}:${ctx.explicit}:${renderBucket(data.source, now)}`, () => statusPageView(data.source, ctx));
+      return page(data, 'status', `${ctx.locale}:${ctx.explicit}:${renderBucket(memoOf(data, 'open', () => anythingOpen(data.source)), now)}`, () => statusPageView(data.source, ctx));
     },
   }),
   defineRoute({

@@ -119,9 +119,13 @@ function barLabel(day: UptimeDay, t: PageStrings): string {
  * How long a rendering of the main page stays true when the data does not change: its uptime bars
  * move with the clock while an incident or a marker is open (a minute), else at midnight UTC.
  */
-export function renderBucket(src: StatusSource, now: Date): string {
-  const open = src.markers.length > 0 || incidentsFrom(src.entries).some((i) => i.phase !== 'resolved');
+export function renderBucket(open: boolean, now: Date): string {
   return now.toISOString().slice(0, open ? 16 : 10);
+}
+
+/** Whether anything shown is still open (an incident or a marker): the bars then move with the clock. */
+export function anythingOpen(src: StatusSource): boolean {
+  return src.markers.length > 0 || incidentsFrom(src.entries).some((i) => i.phase !== 'resolved');
 }
 
 /** The main status page. */

@@ -1,5 +1,8 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
+// Every read of the status page sees every write before it (api/status-cache.ts).
+process.env.HERALD_STATUS_STALE_MS = '0';
+
 // Worker lifecycle chatter drowns test output; warnings and errors still show.
 try {
   Runtime.install({
