@@ -210,6 +210,7 @@ async function start(): Promise<number> {
 Herald is ready in ${seconds}s (data in ${path.relative(process.cwd(), dataDir) || '.'}/, Ctrl-C stops everything)
   API          ${publicUrl}
   Status page  ${publicUrl}/status
+  Dashboard    ${publicUrl}/dashboard?key=demo-executive-key (the executive dashboard; the key becomes a cookie)
   OpenAPI      ${publicUrl}/openapi.json
   Temporal UI  ${stack.urls.temporalUi ?? `(external Temporal at ${stack.urls.temporal})`}
   Mailpit      ${stack.urls.mailpit ?? '(external SMTP, no Mailpit)'}

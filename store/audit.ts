@@ -21,3 +21,9 @@ export function auditRecordAt(models: AuditModels, incidentId: string, seq: numb
 export function insertAuditRecord(models: AuditModels, record: ChainedAuditRecord): Promise<boolean> {
   return insertOnce(models.AuditRecord, { _id: auditId(record.incidentId, record.seq), ...record });
 }
+
+/** The records of these incidents that have one of these steps, each incident's in chain order. */
+export function auditRecordsOf(models: AuditModels, incidentIds: string[], steps: readonly string[]): Promise<AuditRecordDoc[]> {
+  if (!incidentIds.length) return Promise.resolve([]);
+  return collectionOf(models.AuditRecord).find({ incidentId: { $in: incidentIds }, step: { $in: [...steps] as AuditRecordDoc['step'][] } }).sort({ incidentId: 1, seq: 1 }).toArray();
+}

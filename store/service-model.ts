@@ -19,3 +19,9 @@ export async function loadAudience(
   const suppressed = await suppressedAmong(models, customers.flatMap((c) => c.emails ?? []));
   return { impacted, audience: affectedAudience(graph, customers, incident, { suppressed, ...options }) };
 }
+
+/** Every component's name by its ID, as people read them. */
+export async function componentNames(models: Pick<Models, 'Component'>): Promise<Record<string, string>> {
+  const docs = await models.Component.find({}, { _id: 0, componentId: 1, name: 1 }).lean();
+  return Object.fromEntries(docs.map((c) => [c.componentId, c.name ?? c.componentId]));
+}

@@ -14,12 +14,17 @@ const compile = (name: string) => hbs.compile(source(name), { knownHelpersOnly: 
 
 hbs.registerPartial('layout', compile('layout'));
 hbs.registerPartial('incident-summary', compile('incident-summary'));
+// The executive dashboard (its own page, no layout): the incidents are a partial the live feed re-renders.
+const dashboardIncidents = compile('dashboard-incidents');
+hbs.registerPartial('dashboard-incidents', dashboardIncidents);
 
 export const views = {
   status: compile('status'),
   incident: compile('incident'),
   history: compile('history'),
   notice: compile('notice'),
+  dashboard: compile('dashboard'),
+  dashboardIncidents,
 };
 
 export type ViewName = keyof typeof views;
