@@ -2,7 +2,7 @@ import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 import { recordChannelDelivery } from '../store/channel-deliveries';
 import { gateAndRecord, gateDispatch } from './gate';
-import type { ActivityDeps } from './deps';
+import type { StoreDeps } from './deps';
 
 export interface StatusPublication {
   incident: IncidentInput;
@@ -11,7 +11,7 @@ export interface StatusPublication {
   nextUpdateAt?: string;
 }
 
-export function createStatusPageActivities({ store }: ActivityDeps) {
+export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 'NearMiss' | 'ChannelDelivery'>) {
   const { StatusEntry } = store.models;
   return {
     /** Shows a message version on the public status page and status API; idempotent per version. */
