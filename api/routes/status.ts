@@ -6,6 +6,7 @@ import { unsubscribeSecret } from '../../config/unsubscribe';
 import { impacts, statusSnapshot } from '../../domain/status-page';
 import { anythingOpen, historyPageView, incidentPageView, monthPattern, noticePageView, renderBucket, statusPageView, type PageContext } from '../../domain/status-page/page';
 import { fill, negotiatePageLocale, pageLocaleOf, pageStringsFor } from '../../domain/status-page/strings';
+import { pageStrings } from '../../config/page-strings';
 import { confirmationToken, readConfirmationToken } from '../../domain/status-page/subscription';
 import { unsubscribeUrl } from '../../domain/tracking/unsubscribe';
 import { confirmSubscription, customersWithAddress, requestSubscription } from '../../store/status-subscriptions';
@@ -27,7 +28,7 @@ const htmlType = 'text/html; charset=utf-8';
 const LangQuery = z.object({ lang: z.string().max(35).optional().describe('A locale Herald ships (en, de, fr, es, pt, nl, ja); else Accept-Language decides') });
 
 function pageContext(query: { lang?: string }, headers: Headers, path: string, now: Date): PageContext {
-  return { locale: negotiatePageLocale(query.lang, header(headers, 'accept-language')), now, path, explicit: pageLocaleOf(query.lang) !== undefined };
+  return { locale: negotiatePageLocale(pageStrings, query.lang, header(headers, 'accept-language')), strings: pageStrings, now, path, explicit: pageLocaleOf(pageStrings, query.lang) !== undefined };
 }
 
 /** A cached view of the status data with its validators; Express answers 304 to a matching conditional request. */
@@ -105,7 +106,7 @@ export const statusRoutes = [
       const view = incidentPageView(data.source, params.id, ctx);
       if (!view) {
         if (!wantsHtml(headers)) throw new HttpError(404, `no incident "${params.id}" on the status page`);
-        const t = pageStringsFor(ctx.locale);
+        const t = pageStringsFor(pageStrings, ctx.locale);
         return notice(ctx, t.notFoundTitle, [t.notFoundText], undefined, 404);
       }
       return page(data, 'incident', `${params.id}:${ctx.locale}:${ctx.explicit}`, () => view);
@@ -142,7 +143,7 @@ export const statusRoutes = [
       const unknown = chosen.filter((c) => !known.has(c));
       if (unknown.length) throw new HttpError(400, `unknown components: ${unknown.join(', ')}`);
       const ctx = pageContext({ lang: body.lang }, headers, '/status', new Date());
-      const t = pageStringsFor(ctx.locale);
+      const t = pageStringsFor(pageStrings, ctx.locale);
       const subscriptionId = randomUUID();
       await requestSubscription(deps.store.models, { _id: subscriptionId, address: body.email, components: chosen, locale: t.lang, requestedAt: ctx.now });
       const link = `${deps.publicUrl}/status/subscriptions/confirm/${confirmationToken({ subscriptionId, address: body.email }, linkSecret())}`;
@@ -164,7 +165,7 @@ export const statusRoutes = [
         const sub = await deps.store.models.StatusSubscription.findOne({ _id: claim.subscriptionId, address: claim.address }, { locale: 1 }).lean();
         if (!sub) throw new HttpError(404, 'no pending subscription for this link');
         const ctx = pageContext({ lang: sub.locale }, headers, '/status', new Date());
-        const t = pageStringsFor(ctx.locale);
+        const t = pageStringsFor(pageStrings, ctx.locale);
         if (method === 'get') {
           return notice(ctx, t.confirmTitle, [fill(t.confirmText, { email: claim.address })], { action: `/status/subscriptions/confirm/${params.token}`, button: t.confirmButton });
         }
@@ -185,7 +186,7 @@ export const statusRoutes = [
     responses: { 200: { description: 'A page: check your inbox', ...html } },
     async handler({ body, headers, deps }) {
       const ctx = pageContext({ lang: body.lang }, headers, '/status', new Date());
-      const t = pageStringsFor(ctx.locale);
+      const t = pageStringsFor(pageStrings, ctx.locale);
       const [customerId] = await customersWithAddress(deps.store.models, body.email);
       if (customerId) {
         const link = unsubscribeUrl(deps.publicUrl, { address: body.email, customerId, incidentId: 'status-page', version: 0 }, unsubscribeSecret());

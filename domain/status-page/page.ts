@@ -2,7 +2,7 @@ import type { Phase } from '../incident';
 import { phases } from '../incident/core';
 import { componentStatusFor, incidentsFrom, statusSnapshot, type ComponentStatus, type MonitoringMarker, type StatusEntry, type StatusIncident } from './';
 import { cssVariables, palette } from './palette';
-import { fill, pageLocales, pageStringsFor, type PageStrings } from './strings';
+import { fill, pageStringsFor, type PageStrings, type PageStringTables } from './strings';
 import { componentUptime, statusSpans, type UptimeDay } from './uptime';
 
 /**
@@ -20,6 +20,8 @@ export interface StatusSource {
 
 export interface PageContext {
   locale: string;
+  /** The page's words in every locale it ships (config/page-strings). */
+  strings: PageStringTables;
   now: Date;
   /** The path of the page, which the language switcher reloads. */
   path: string;
@@ -99,7 +101,7 @@ function layout(t: PageStrings, ctx: PageContext, title: string) {
     title,
     lang: t.lang,
     css: { light: cssVariables(palette.light), dark: cssVariables(palette.dark) },
-    locales: pageLocales.map((code) => ({ code, name: pageStringsFor(code).languageName, lang: pageStringsFor(code).lang, selected: code === ctx.locale })),
+    locales: Object.entries(ctx.strings).map(([code, s]) => ({ code, name: s.languageName, lang: s.lang, selected: code === ctx.locale })),
     path: ctx.path,
     langSuffix: ctx.explicit ? `?lang=${ctx.locale}` : '',
   };
@@ -130,7 +132,7 @@ export function anythingOpen(src: StatusSource): boolean {
 
 /** The main status page. */
 export function statusPageView(src: StatusSource, ctx: PageContext) {
-  const t = pageStringsFor(ctx.locale);
+  const t = pageStringsFor(ctx.strings, ctx.locale);
   const snapshot = statusSnapshot(src.components, src.entries, src.markers);
   const spans = statusSpans(src.entries, src.markers, ctx.now);
   const statusOf = new Map(snapshot.components.map((c) => [c.id, c.status]));
@@ -167,7 +169,7 @@ export function statusPageView(src: StatusSource, ctx: PageContext) {
 
 /** One incident's page, or undefined when no published entry names it. */
 export function incidentPageView(src: StatusSource, id: string, ctx: PageContext) {
-  const t = pageStringsFor(ctx.locale);
+  const t = pageStringsFor(ctx.strings, ctx.locale);
   const incident = statusSnapshot(src.components, src.entries.filter((e) => e.incidentId === id), []);
   const found = [...incident.activeIncidents, ...incident.recentIncidents][0];
   if (!found) return undefined;
@@ -185,7 +187,7 @@ function shiftMonth(month: string, by: number): string {
 
 /** The incidents that started in one UTC month (YYYY-MM), newest first. */
 export function historyPageView(src: StatusSource, month: string, ctx: PageContext) {
-  const t = pageStringsFor(ctx.locale);
+  const t = pageStringsFor(ctx.strings, ctx.locale);
   const monthName = new Intl.DateTimeFormat(t.lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
   const incidents = incidentsFrom(src.entries)
     .filter((i) => i.startedAt.slice(0, 7) === month)
@@ -204,6 +206,6 @@ export function historyPageView(src: StatusSource, month: string, ctx: PageConte
 
 /** A page of a few sentences (subscription steps, not found), optionally with one form. */
 export function noticePageView(ctx: PageContext, title: string, paragraphs: string[], form?: { action: string; button: string }) {
-  const t = pageStringsFor(ctx.locale);
+  const t = pageStringsFor(ctx.strings, ctx.locale);
   return { ...layout(t, ctx, `${title} · ${t.title}`), heading: title, paragraphs, form };
 }

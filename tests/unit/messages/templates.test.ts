@@ -1,3 +1,4 @@
+import { pageStrings } from '../../../config/page-strings';
 import { statusPageView } from '../../../domain/status-page/page';
 import { render } from '../../../views';
 import { customNarrativeUsable, templateUsable, type TemplateReview } from '../../../domain/messages/governance';
@@ -82,7 +83,7 @@ describe('rendering one message for every channel', () => {
 
   it('[M2.2] renders the status page with every value escaped', () => {
     const source = { components: [{ componentId: 'payments', name: 'Payments', service: 'payments' }], entries: [entry], markers: [] };
-    const page = render('status', statusPageView(source, { locale: 'en', now: new Date('2024-05-01T11:00:00Z'), path: '/status', explicit: false }));
+    const page = render('status', statusPageView(source, { locale: 'en', strings: pageStrings, now: new Date('2024-05-01T11:00:00Z'), path: '/status', explicit: false }));
     expect(page).toContain('>Checkout &lt;errors&gt; &amp; &quot;timeouts&quot;</a></h3>');
     expect(page).toContain('Payments fail for some customers.\nCard payments are affected.');
     expect(page).not.toContain('<errors>');

@@ -1,5 +1,9 @@
 import { contrastRatio, palette } from '../../../domain/status-page/palette';
-import { negotiatePageLocale, pageLocales, pageStringsFor } from '../../../domain/status-page/strings';
+import { pageLocales, pageStrings } from '../../../config/page-strings';
+import { negotiatePageLocale as negotiate, pageStringsFor as stringsFor } from '../../../domain/status-page/strings';
+
+const negotiatePageLocale = (lang: string | undefined, accept: string | undefined) => negotiate(pageStrings, lang, accept);
+const pageStringsFor = (locale: string) => stringsFor(pageStrings, locale);
 import { componentStatuses } from '../../../domain/status-page';
 import { emailLocales } from '../../../domain/messages/localization';
 
