@@ -202,6 +202,13 @@ export function escapeXml(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/** An incident's updates as (X)HTML paragraphs, every text escaped once: the content of a feed entry. */
+function updatesHtml(i: StatuspageDocument['incidents'][number]): string {
+  return i.incident_updates
+    .map((u) => `<p><small>${escapeXml(u.display_at)}</small><br/><strong>${escapeXml(u.status)}</strong> - ${escapeXml(u.body).replace(/\n/g, '<br/>')}</p>`)
+    .join('');
+}
+
 /**
  * The incident history as an Atom 1.0 feed: one entry per incident, its updates as the content, newest first.
  * The content is inline XHTML, so every text is escaped exactly once (escaped HTML inside
@@ -210,9 +217,7 @@ export function escapeXml(s: string): string {
 export function historyAtom(doc: StatuspageDocument): string {
   const host = doc.page.id;
   const entries = doc.incidents.slice(0, 50).map((i) => {
-    const xhtml = i.incident_updates
-      .map((u) => `<p><small>${escapeXml(u.display_at)}</small><br/><strong>${escapeXml(u.status)}</strong> - ${escapeXml(u.body).replace(/\n/g, '<br/>')}</p>`)
-      .join('');
+    const xhtml = updatesHtml(i);
     return [
       '<entry>',
       `<id>tag:${escapeXml(host)},2005:Incident/${escapeXml(encodeURIComponent(i.id))}</id>`,
@@ -243,9 +248,7 @@ export function historyAtom(doc: StatuspageDocument): string {
 export function historyRss(doc: StatuspageDocument): string {
   const rfc822 = (iso: string) => new Date(iso).toUTCString();
   const items = doc.incidents.slice(0, 50).map((i) => {
-    const html = i.incident_updates
-      .map((u) => `<p><small>${escapeXml(u.display_at)}</small><br/><strong>${escapeXml(u.status)}</strong> - ${escapeXml(u.body).replace(/\n/g, '<br/>')}</p>`)
-      .join('');
+    const html = updatesHtml(i);
     return [
       '<item>',
       `<title>${escapeXml(i.name)}</title>`,
