@@ -84,14 +84,16 @@ export function defineRoute<P = unknown, Q = unknown, B = unknown>(route: Route<
 /**
  * The routes below one path parameter (an incident, a template, …): each takes that parameter's
  * schema, or its own extension of it, and the family's tags and meaning of a 404 unless it says more.
+ * A family with `readers` gives them to each of its GET routes that names no roles of its own.
  */
-export function routesUnder<P>(family: { params: z.ZodType<P>; notFound: string; tags?: string[] }) {
+export function routesUnder<P>(family: { params: z.ZodType<P>; notFound: string; tags?: string[]; readers?: readonly Role[] }) {
   return <Q = unknown, B = unknown, R extends P = P>(
     route: Omit<Route<R, Q, B>, 'params' | 'tags'> & { params?: z.ZodType<R>; tags?: string[] },
   ): Route =>
     defineRoute<R, Q, B>({
       ...route,
       tags: route.tags ?? family.tags ?? [],
+      ...(route.method === 'get' && !route.roles && family.readers ? { roles: [...family.readers] } : {}),
       params: route.params ?? (family.params as unknown as z.ZodType<R>),
       errors: { 404: family.notFound, ...route.errors },
     });

@@ -17,7 +17,7 @@ const editors = ['admin', 'manager'] as const;
 
 const PlaybookParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'not a valid playbook id') });
 const VersionParams = PlaybookParams.extend({ version: z.coerce.number().int().positive() });
-const playbookRoute = routesUnder({ params: PlaybookParams, notFound: 'Unknown playbook or version', tags: ['playbooks'] });
+const playbookRoute = routesUnder({ params: PlaybookParams, notFound: 'Unknown playbook or version', tags: ['playbooks'], readers });
 const SaveQuery = z.object({
   baseVersion: z.coerce.number().int().nonnegative().optional().describe('The version this edit was made against; 409 when it is no longer the latest (0 for a new playbook)'),
   note: z.string().trim().min(1).max(500).optional().describe('Why the playbook changed, kept in its history'),
@@ -78,7 +78,6 @@ export const playbookRoutes = [
     method: 'get',
     path: '/v1/playbooks/:id',
     summary: 'One playbook at its latest version',
-    roles: [...readers],
     responses: { 200: { description: 'The playbook', schema: StoredSchema } },
     async handler({ params, deps }) {
       return { body: found(await currentPlaybook(deps.store, params.id), `playbook "${params.id}"`) };
@@ -88,7 +87,6 @@ export const playbookRoutes = [
     method: 'get',
     path: '/v1/playbooks/:id/versions',
     summary: "A playbook's version history, newest first",
-    roles: [...readers],
     responses: { 200: { description: 'Every version', schema: z.object({ id: z.string(), versions: z.array(StoredSchema) }) } },
     async handler({ params, deps }) {
       return { body: { id: params.id, versions: found(await playbookHistory(deps.store, params.id), `playbook "${params.id}"`) } };
@@ -98,7 +96,6 @@ export const playbookRoutes = [
     method: 'get',
     path: '/v1/playbooks/:id/versions/:version',
     summary: 'One exact version of a playbook (what an incident that started with it follows)',
-    roles: [...readers],
     params: VersionParams,
     responses: { 200: { description: 'That version', schema: StoredSchema } },
     async handler({ params, deps }) {

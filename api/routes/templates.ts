@@ -30,7 +30,7 @@ const readers = ['viewer', 'responder', 'approver', 'manager'] as const;
 const editors = ['manager', 'admin'] as const;
 
 const TemplateParams = z.object({ templateId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters') });
-const templateRoute = routesUnder({ params: TemplateParams, notFound: 'Unknown template', tags: ['templates'] });
+const templateRoute = routesUnder({ params: TemplateParams, notFound: 'Unknown template', tags: ['templates'], readers });
 
 const VariableDeclarationSchema = z.object({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/),
@@ -149,7 +149,6 @@ export const templateRoutes = [
     method: 'get',
     path: '/v1/templates/:templateId',
     summary: 'The latest version of a template with its review state',
-    roles: [...readers],
     responses: { 200: { description: 'The template', schema: TemplateView } },
     async handler({ params, deps }) {
       const t = await mustFind(deps, params.templateId);
@@ -180,7 +179,6 @@ export const templateRoutes = [
     method: 'get',
     path: '/v1/templates/:templateId/versions',
     summary: "A template's history: every version with its number, hash, parent, author and time",
-    roles: [...readers],
     responses: { 200: { description: 'Versions, oldest first', schema: z.object({ templateId: z.string(), versions: z.array(TemplateView) }) } },
     async handler({ params, deps }) {
       return { body: { templateId: params.templateId, versions: found(await templateHistory(deps.store.models, params.templateId), `template ${params.templateId}`) } };
@@ -190,7 +188,6 @@ export const templateRoutes = [
     method: 'get',
     path: '/v1/templates/:templateId/diff',
     summary: 'A line diff of two versions of a template (subject and body)',
-    roles: [...readers],
     query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
     responses: { 200: { description: 'The diff', schema: z.object({ from: z.number(), to: z.number(), subject: z.any(), body: z.any() }) } }, errors: { 404: 'Unknown template or version' },
     async handler({ params, query, deps }) {
@@ -219,7 +216,6 @@ export const templateRoutes = [
     method: 'get',
     path: '/v1/templates/:templateId/usability',
     summary: 'Whether the latest version may be published for an incident with the given tags',
-    roles: [...readers],
     query: z.object({ tags: tagList.describe('Comma-separated incident tags, e.g. data-exposure,regulated-customer') }),
     responses: { 200: { description: 'The verdict', schema: z.object({ templateId: z.string(), version: z.number(), ok: z.boolean(), reasons: z.array(z.string()) }) } },
     async handler({ params, query, deps }) {
