@@ -13,7 +13,7 @@ export function decodeTrackedLink(url: string): LinkContext | undefined {
 
 /**
  * Asserts that `url` is a tracked status-page link (M2.6) naming `expected`, follows it through the
- * harness's redirect route, and asserts that it counted exactly one more click for that channel,
+ * harness's redirect route to the incident's status page, and asserts that it counted exactly one more click for that channel,
  * segment and version (read through the managers' clicks API).
  */
 export async function expectTrackedClick(h: Harness, url: string, expected: LinkContext): Promise<void> {
@@ -25,7 +25,8 @@ export async function expectTrackedClick(h: Harness, url: string, expected: Link
   const location = new URL(res.headers.get('location')!);
   expect(location.searchParams.get('utm_source')).toBe(expected.channel);
   expect(location.searchParams.get('utm_medium')).toBe(expected.segment);
-  expect(location.hash).toBe(`#${expected.incidentId}`);
+  // It lands on the incident's own page, whose URL stays the same for the incident's life.
+  expect(location.pathname).toBe(`/status/incidents/${encodeURIComponent(expected.incidentId)}`);
   const counts = await h.request('GET', `/v1/incidents/${encodeURIComponent(expected.incidentId)}/clicks`, { key: keys.manager });
   expect(counts.status).toBe(200);
   expect(counts.body.rows).toContainEqual({ channel, segment, version, count: before + 1 });
