@@ -20,6 +20,7 @@ import { messageSafetyRoutes } from './routes/message-safety';
 import { translationRoutes } from './routes/translations';
 import { outreachRoutes } from './routes/outreach';
 import { componentMarkerRoutes } from './routes/component-markers';
+import { maintenanceRoutes } from './routes/maintenances';
 import { channelRoutes } from './routes/channels';
 import { versionRoutes } from './routes/versions';
 import { unsubscribeRoutes } from './routes/unsubscribe';
@@ -27,7 +28,7 @@ import { emailRecipientRoutes } from './routes/email-recipients';
 import { dashboardRoutes } from './routes/dashboard';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...dashboardRoutes];
+  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...dashboardRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

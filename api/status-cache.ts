@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { StatusEntry } from '../domain/status-page';
+import { maintenanceMarkers, type Maintenance } from '../domain/status-page/maintenance';
 import type { StatusSource } from '../domain/status-page/page';
 import { loadMarkers } from '../store/component-markers';
+import { loadMaintenances } from '../store/maintenances';
 import type { Store } from '../store/connect';
 
 /**
@@ -22,7 +24,7 @@ export interface StatusComponent {
 }
 
 export interface StatusData {
-  source: StatusSource & { components: StatusComponent[] };
+  source: StatusSource & { components: StatusComponent[]; maintenances: (Maintenance & { createdAt: Date })[] };
   /** A hash of everything loaded. */
   version: string;
   /** When this process first saw this version: the Last-Modified of every view of it. */
@@ -48,12 +50,17 @@ export interface RenderedView {
 
 async function load(store: Store): Promise<StatusData['source']> {
   const { Component, StatusEntry } = store.models;
-  const [components, entries, markers] = await Promise.all([
+  const now = new Date();
+  const [components, entries, markers, maintenances] = await Promise.all([
     Component.find({}, { _id: 0, componentId: 1, name: 1, service: 1, description: 1, createdAt: 1 }).sort({ name: 1 }).lean<StatusComponent[]>(),
     StatusEntry.find({}, { _id: 0, __v: 0 }).sort({ incidentId: 1, version: 1 }).lean<StatusEntry[]>(),
     loadMarkers(store.models),
+    loadMaintenances(store.models, now),
   ]);
-  return { components, entries, markers: markers.map((m) => ({ componentId: m.componentId, status: m.status, since: m.setAt })) };
+  // A window in progress marks its components under maintenance (no uptime lost): the data, and
+  // so its version, changes when a window starts or ends.
+  const monitoring = markers.map((m) => ({ componentId: m.componentId, status: m.status, since: m.setAt }));
+  return { components, entries, markers: [...monitoring, ...maintenanceMarkers(maintenances, now)], maintenances };
 }
 
 /**

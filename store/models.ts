@@ -9,6 +9,7 @@ import { channelSecretCollections } from './channel-secrets';
 import { componentMarkerCollections } from './component-markers';
 import { digestCollections } from './digests';
 import { incidentSummaryCollections } from './incident-summaries';
+import { maintenanceCollections } from './maintenances';
 import { messageCollections, templateGovernanceFields, type TemplateGovernanceFields } from './message-models';
 import { outreachCollections } from './outreach';
 import { bindCollections, required, storedIn, type BoundModels } from './schema';
@@ -264,6 +265,7 @@ const collections = {
   ...statusSubscriptionCollections,
   ...webhookEndpointCollections,
   ...incidentSummaryCollections,
+  ...maintenanceCollections,
 };
 
 /** Every collection of Herald's store, a model each. */

@@ -1,6 +1,7 @@
 import type { Phase } from '../incident';
 import { phases } from '../incident/core';
 import { componentStatusFor, incidentsFrom, statusSnapshot, type ComponentStatus, type MonitoringMarker, type StatusEntry, type StatusIncident } from './';
+import { shownMaintenance, type Maintenance } from './maintenance';
 import { cssVariables, palette } from './palette';
 import { fill, pageStringsFor, type PageStrings, type PageStringTables } from './strings';
 import { componentUptime, statusSpans, type UptimeDay } from './uptime';
@@ -16,6 +17,8 @@ export interface StatusSource {
   components: { componentId: string; name: string; service: string }[];
   entries: StatusEntry[];
   markers: (MonitoringMarker & { since: Date })[];
+  /** Maintenance windows not cancelled and not over; those in progress are among the markers too. */
+  maintenances?: Maintenance[];
 }
 
 export interface PageContext {
@@ -107,6 +110,20 @@ function layout(t: PageStrings, ctx: PageContext, title: string) {
   };
 }
 
+function maintenanceView(m: Maintenance, names: Map<string, string>, t: PageStrings, now: Date) {
+  const inProgress = m.startsAt <= now;
+  return {
+    id: m.id,
+    title: m.title,
+    description: m.description,
+    status: inProgress ? 'in_progress' : 'scheduled',
+    statusText: inProgress ? t.status.under_maintenance : t.maintenance,
+    components: m.components.map((c) => names.get(c) ?? c).join(', '),
+    starts: moment(m.startsAt.toISOString(), t.lang),
+    ends: moment(m.endsAt.toISOString(), t.lang),
+  };
+}
+
 const groupName = (service: string) => service.charAt(0).toUpperCase() + service.slice(1).replace(/[-_]/g, ' ');
 
 function barLabel(day: UptimeDay, t: PageStrings): string {
@@ -161,6 +178,7 @@ export function statusPageView(src: StatusSource, ctx: PageContext) {
     banner: { status: snapshot.status, text: t.banner[snapshot.status] },
     groups,
     active: snapshot.activeIncidents.map((i) => incidentView(i, src, t, ctx.locale)),
+    maintenance: shownMaintenance(src.maintenances ?? [], ctx.now).map((m) => maintenanceView(m, new Map(src.components.map((c) => [c.componentId, c.name])), t, ctx.now)),
     past: snapshot.recentIncidents.filter((i) => Date.parse(i.updatedAt) >= since).slice(0, 10).map((i) => incidentView(i, src, t, ctx.locale)),
     historyUrl: `/status/history/${ctx.now.toISOString().slice(0, 7)}`,
     subscribeComponents: src.components.map((c) => ({ id: c.componentId, name: c.name })),
