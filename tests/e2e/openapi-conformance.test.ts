@@ -18,14 +18,14 @@ const checks = ['not_a_server_error', 'status_code_conformance', 'content_type_c
 /**
  * What each role's run generates. The admin key reaches every operation's real answers: all four
  * phases, where coverage (every boundary and negative case the schema defines, ~3,600 requests,
- * whatever max-examples says) does most of the work and fuzzing adds 5 random cases per
+ * whatever max-examples says) does most of the work and fuzzing adds 3 random cases per
  * operation. The API checks the key's roles before anything else, so a viewer's call to an
  * operation it may not use answers 403 whatever the input, and its reads answer as the admin's
- * do: its run calls every operation with the schema's examples and 5 fuzzed cases each.
+ * do: its run calls every operation with the schema's examples and 3 fuzzed cases each.
  */
 const runs = {
-  admin: { phases: 'examples,coverage,fuzzing,stateful', maxExamples: 5 },
-  viewer: { phases: 'examples,fuzzing', maxExamples: 5 },
+  admin: { phases: 'examples,coverage,fuzzing,stateful', maxExamples: 3 },
+  viewer: { phases: 'examples,fuzzing', maxExamples: 3 },
 };
 const seed = 9;
 
