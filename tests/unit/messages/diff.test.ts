@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { diffVersions } from '../../../domain/messages/diff';
-import { nextVersion, staleEdit } from '../../../domain/messages/versions';
-import { contentHash } from '../../../domain/messages/content-hash';
 
 describe('versions and diffs', () => {
   it('[M3.6] shows which lines were added, removed and kept, with their line numbers', () => {
@@ -32,16 +30,5 @@ describe('versions and diffs', () => {
       }),
       { numRuns: 300 },
     );
-  });
-
-  it('[M3.6] numbers versions, hashes their content, names the parent, and detects stale edits', () => {
-    const v1 = nextVersion(undefined, { subject: 's', text: 't' }, 'riley', '2024-05-01T10:00:00Z');
-    expect(v1).toEqual({ version: 1, contentHash: contentHash('s', 't'), parent: undefined, author: 'riley', createdAt: '2024-05-01T10:00:00Z' });
-    const v2 = nextVersion(v1, { subject: 's', text: 't2' }, 'avery', '2024-05-01T10:05:00Z');
-    expect(v2).toMatchObject({ version: 2, parent: 1 });
-    expect(staleEdit(v2, { version: 2 })).toBeUndefined();
-    expect(staleEdit(v2, { version: 2, contentHash: v2.contentHash })).toBeUndefined();
-    expect(staleEdit(v2, { version: 1 })).toEqual({ currentVersion: 2, currentHash: v2.contentHash });
-    expect(staleEdit(v2, { version: 2, contentHash: v1.contentHash })).toEqual({ currentVersion: 2, currentHash: v2.contentHash });
   });
 });
