@@ -28,7 +28,8 @@ import { emailRecipientRoutes } from './routes/email-recipients';
 import { dashboardRoutes } from './routes/dashboard';
 
 export function allRoutes(openapi: () => unknown): Route[] {
-  return [...systemRoutes(openapi), ...statusRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...statuspageRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...dashboardRoutes];
+  // The public reads first: Express tries routes in order, and a thundering herd reads these.
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...dashboardRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };
