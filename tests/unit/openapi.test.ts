@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { allRoutes } from '../../api/app';
 import { ErrorBodySchema, HttpError, toHttpError } from '../../api/errors';
-import { buildOpenApi } from '../../api/openapi';
+import { buildOpenApi, exampleOf } from '../../api/openapi';
 import { defineRoute, routeResponses } from '../../api/route';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
@@ -42,5 +42,23 @@ describe('error answers in the OpenAPI document', () => {
     for (const err of [new HttpError(409, 'stale', { currentVersion: 2, currentHash: 'abc' }), new HttpError(404, 'incident not found'), new Error('boom')]) {
       expect(ErrorBodySchema.strict().safeParse(toHttpError(err).body).success).toBe(true);
     }
+  });
+});
+
+describe('request body examples in the OpenAPI document', () => {
+  it('an example comes from the schema: its own example, enum, default, format, minimum, required properties', () => {
+    const body = z.object({
+      kind: z.enum(['outage', 'security']),
+      at: z.iso.datetime(),
+      count: z.number().int().min(2),
+      notify: z.boolean().default(false),
+      title: z.string().meta({ examples: ['API errors in us-east'] }),
+      tags: z.array(z.string()),
+      note: z.string().optional(),
+    });
+    const schema = z.toJSONSchema(body, { target: 'draft-2020-12', io: 'input' });
+    const example = exampleOf(schema as Parameters<typeof exampleOf>[0]);
+    expect(example).toEqual({ kind: 'outage', at: '2026-01-01T09:00:00.000Z', count: 2, title: 'API errors in us-east', tags: ['xxxxxx'] });
+    expect(body.safeParse(example).success).toBe(true);
   });
 });
