@@ -71,7 +71,12 @@ describe('Slack webhooks as secrets', () => {
     const text = historyText(events).join('\n');
     expect(text).toContain(ref);
     expect(text).not.toContain('very-secret-token');
-    const record = await h.store.models.Delivery.findOne({ incidentId: body.id, channel: 'slack' }).lean();
+    // The receiver answers before the activity records the outcome: wait for the record to settle.
+    const record = await waitFor(
+      () => h.store.models.Delivery.findOne({ incidentId: body.id, channel: 'slack' }).lean(),
+      (r) => r?.status !== undefined && r.status !== 'sending',
+      'the Slack delivery record',
+    );
     expect(record).toMatchObject({ recipient: ref, status: 'sent' });
   });
 
