@@ -11,7 +11,7 @@ export interface BroadcastRequest {
   batchSize?: number;
   /** Batch activities running at once (default 4). */
   maxInFlight?: number;
-  /** How soon a batch whose worker died is retried elsewhere (default 30 seconds). */
+  /** How soon a batch whose worker died is retried elsewhere (default batchHeartbeatTimeout, 5 seconds). */
   batchHeartbeatTimeout?: ActivityOptions['heartbeatTimeout'];
   /** Per-recipient email limit (M3.4): updates inside the window fold into a digest unless the status changed. */
   rateLimit?: { minutes: number; statusChange: boolean; at?: string };
@@ -33,6 +33,15 @@ export interface BroadcastOutcome extends EmailDeliveryCounts {
   deferred?: number;
   digestDueAt?: string;
 }
+
+/**
+ * How long a batch may go without a heartbeat before Temporal retries it on another worker. A
+ * batch heartbeats every second (activities/heartbeat.ts), so 5 s is several missed beats; with
+ * the 30 s it used to be, a killed worker's batches stopped the broadcast for half a minute
+ * although a replacement polled within seconds (faults/worker-kills). An option of the
+ * scheduled activity, not a command: histories recorded with 30 s replay unchanged.
+ */
+export const batchHeartbeatTimeout = '5 seconds';
 
 /** The totals of a broadcast before any batch reported. */
 export function emptyOutcome(plan: BroadcastPlan): BroadcastOutcome {
@@ -74,7 +83,7 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
   });
   const { sendEmailBatch } = proxyActivities<HeraldActivities>({
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: req.batchHeartbeatTimeout ?? '30 seconds',
+    heartbeatTimeout: req.batchHeartbeatTimeout ?? batchHeartbeatTimeout,
     // No attempt limit: a batch that cannot finish is retried until it does, never skipped.
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import { iso } from '../domain/incident/deadlines';
-import { add, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
+import { add, batchHeartbeatTimeout, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
 import type { AuditEntry, Draft, IncidentState, WorkItem } from './incident-state';
 
 /**
@@ -14,9 +14,16 @@ export const local = proxyLocalActivities<HeraldActivities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
 
-const { sendEmailBatch, planBroadcast } = proxyActivities<HeraldActivities>({
+// planBroadcast does not heartbeat: it keeps the timeout it always had.
+const { planBroadcast } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const { sendEmailBatch } = proxyActivities<HeraldActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: batchHeartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
@@ -25,9 +32,10 @@ const { planAudience, createOutreachTasks, escalateOutreach } = proxyActivities<
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+// Heartbeating activities: a dead worker's attempt is retried within seconds (see batchHeartbeatTimeout).
 const { deliverChannels, sendDigests } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: batchHeartbeatTimeout,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
 });
 
