@@ -27,6 +27,7 @@ COPY api ./api
 COPY activities ./activities
 COPY config ./config
 COPY domain ./domain
+COPY observability ./observability
 COPY store ./store
 COPY views ./views
 COPY playbooks ./playbooks

@@ -3,6 +3,9 @@ import { authenticate, presentedKey, refuseExecutiveChange } from './auth';
 import type { ApiDeps } from './deps';
 import { HttpError, toHttpError } from './errors';
 import { buildOpenApi } from './openapi';
+import { createApiMetrics } from './metrics';
+import { bindAnswer, bindRequest, requestLog, requestLogging } from './request-log';
+import { registerLogSecrets, withLogScope } from '../observability/log';
 import type { Route } from './route';
 import { alertRoutes } from './routes/alerts';
 import { incidentActionRoutes } from './routes/incident-actions';
@@ -27,10 +30,13 @@ import { unsubscribeRoutes } from './routes/unsubscribe';
 import { emailRecipientRoutes } from './routes/email-recipients';
 import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
+import { metricsRoutes } from './routes/metrics';
+import { ticketRoutes } from './routes/tickets';
+import { broadcastProgressRoutes } from './routes/broadcast-progress';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...dashboardRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };
@@ -47,16 +53,18 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
       const params = route.params ? route.params.parse(req.params) : req.params;
       const query = route.query ? route.query.parse(req.query) : req.query;
       const body = route.body ? route.body.parse(req.body ?? {}) : undefined;
+      const log = bindRequest(res, route.path, params, body);
       // Calls to Temporal are cut off at the deadline, so an incident without a worker answers 504, not never.
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), deps.requestTimeoutMs ?? defaultRequestTimeoutMs);
       const result = await deps.temporal
-        .withAbortSignal(deadline.signal, () => route.handler({ params, query, body, principal, deps, headers: req.headers, request: route.streamBody ? req : undefined }))
+        .withAbortSignal(deadline.signal, () => withLogScope(log, () => route.handler({ params, query, body, principal, deps, headers: req.headers, request: route.streamBody ? req : undefined })))
         .catch((err: unknown) => {
           if (deadline.signal.aborted) throw new HttpError(504, 'the incident workflow did not answer in time (is a worker running?); the action may still take effect');
           throw err;
         })
         .finally(() => clearTimeout(timer));
+      bindAnswer(res, result.body);
       res.status(result.status ?? 200);
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
       if (result.stream) {
@@ -74,6 +82,12 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Each app its own registry: HTTP series of this process, the store's figures at scrape time (GET /metrics).
+  deps = { ...deps, metrics: deps.metrics ?? createApiMetrics(deps.store) };
+  app.use(deps.metrics!.countRequests);
+  registerLogSecrets(deps.apiKeys.map((k) => k.key));
+  // First, so that a request refused by the body parsers still gets its ID and its line.
+  app.use(requestLogging());
   // The raw bytes are kept for webhook signatures (an HMAC over re-serialised JSON would not match).
   app.use(express.json({ limit: '1mb', verify: (req, _res, buf) => { (req as RawBodyRequest).rawBody = buf; } }));
   // The status page's forms (subscribe, unsubscribe) post as browsers do.
@@ -86,7 +100,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { status, body } = toHttpError(err);
-    if (status >= 500) console.error('request failed:', err instanceof Error ? err.message : err);
+    if (status >= 500) requestLog(res).error({ err }, 'request failed');
     res.status(status).json(body);
   });
   return app;

@@ -8,6 +8,7 @@ import { openIncidentSummaries, openSummariesMark } from '../store/incident-summ
 import { playbookAtVersion } from '../store/playbooks';
 import { componentNames } from '../store/service-model';
 import { render } from '../views';
+import { currentLog } from '../observability/log';
 
 /**
  * The executive dashboard's data (M4.3), read from the incident summaries (the read model), the
@@ -108,7 +109,7 @@ async function tick(store: Store, feed: Feed): Promise<void> {
     }
   } catch (err) {
     // The store is away: the stream stays open and the next tick tries again.
-    console.error('dashboard feed:', err instanceof Error ? err.message : err);
+    currentLog().warn({ err }, 'dashboard feed: the snapshot could not be read; the next tick tries again');
   } finally {
     feed.busy = false;
   }
@@ -148,7 +149,7 @@ export function followDashboard(store: Store, out: Writable, format: Format): vo
       current.mark = undefined;
     },
     (err: unknown) => {
-      console.error('dashboard feed:', err instanceof Error ? err.message : err);
+      currentLog().warn({ err }, 'dashboard feed: the first snapshot could not be read; the stream ends');
       out.end();
     },
   );

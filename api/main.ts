@@ -4,19 +4,27 @@ import { loadEnv } from '../config/env';
 import { connectStore } from '../store/connect';
 import { createMailer } from '../workers/worker';
 import { createApp } from './app';
+import { nameService, registerLogSecrets } from '../observability/log';
+import { processSecrets } from '../observability/secrets';
+import { linkSecret } from '../config/tracking';
+import { unsubscribeSecret } from '../config/unsubscribe';
+
+const log = nameService('herald-api');
 
 async function main() {
   const env = loadEnv();
+  const apiKeys = loadApiKeys();
+  registerLogSecrets([...processSecrets(env), linkSecret(), unsubscribeSecret()]);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const store = await connectStore(env.MONGODB_URI);
   const mailer = createMailer(env.SMTP_URL);
   const app = createApp({
-    temporal, store, mailer, taskQueue: env.HERALD_TASK_QUEUE, apiKeys: loadApiKeys(), publicUrl: env.HERALD_PUBLIC_URL,
+    temporal, store, mailer, taskQueue: env.HERALD_TASK_QUEUE, apiKeys, publicUrl: env.HERALD_PUBLIC_URL,
     requestTimeoutMs: env.HERALD_REQUEST_TIMEOUT_SECONDS && env.HERALD_REQUEST_TIMEOUT_SECONDS * 1000,
   });
   const server = app.listen(env.HERALD_PORT, env.HERALD_HOST, () => {
-    console.log(`herald api listening on ${env.HERALD_PUBLIC_URL}`);
+    log.info({ publicUrl: env.HERALD_PUBLIC_URL, port: env.HERALD_PORT }, `herald api listening on ${env.HERALD_PUBLIC_URL}`);
   });
   const stop = () => {
     server.close();
@@ -28,6 +36,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error('herald api failed:', err instanceof Error ? err.message : err);
+  log.fatal({ err }, 'herald api failed');
   process.exit(1);
 });

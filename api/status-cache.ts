@@ -5,6 +5,7 @@ import type { StatusSource } from '../domain/status-page/page';
 import { loadMarkers } from '../store/component-markers';
 import { loadMaintenances } from '../store/maintenances';
 import type { Store } from '../store/connect';
+import { currentLog } from '../observability/log';
 
 /**
  * The public status data, read for many at once (M3.1, M3.3): during an outage thousands of
@@ -89,7 +90,7 @@ class StatusReads {
   read(): Promise<StatusData> {
     if (this.last && this.staleMs > 0) {
       // Served from memory; past the window, one load in the background brings the next version.
-      if (Date.now() - this.lastStartedAt > this.staleMs && !this.running) this.start().catch((err: unknown) => console.error('herald api: status load failed:', err instanceof Error ? err.message : err));
+      if (Date.now() - this.lastStartedAt > this.staleMs && !this.running) this.start().catch((err: unknown) => currentLog().warn({ err }, 'status page data could not be loaded; the last version is served'));
       return Promise.resolve(this.last);
     }
     if (this.queued) return this.queued;

@@ -2,10 +2,19 @@ import { loadEnv } from '../config/env';
 import { linkSecret } from '../config/tracking';
 import { unsubscribeSecret } from '../config/unsubscribe';
 import { describeTemplateCoverage, templateCoverage } from '../store/template-coverage';
+import { Runtime } from '@temporalio/worker';
+import { nameService, registerLogSecrets } from '../observability/log';
+import { processSecrets } from '../observability/secrets';
+import { TemporalPinoLogger } from '../observability/temporal-logger';
 import { createHeraldWorker } from './worker';
+
+const log = nameService('herald-worker');
 
 async function main() {
   const env = loadEnv();
+  registerLogSecrets(processSecrets(env));
+  // The SDK's own lines (worker lifecycle, task failures, workflow log calls, core warnings) as JSON lines too.
+  Runtime.install({ logger: new TemporalPinoLogger(log) });
   const hw = await createHeraldWorker({
     temporalAddress: env.TEMPORAL_ADDRESS,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -25,13 +34,13 @@ async function main() {
   });
   // A playbook that names a missing or unreviewed template is reported loudly, not refused (store/template-coverage.ts).
   const gaps = describeTemplateCoverage(await templateCoverage(hw.store));
-  if (gaps.length) console.error(`herald worker: ${gaps.length} template problem(s) in the playbooks:\n${gaps.map((g) => `  ! ${g}`).join('\n')}`);
-  console.log(`herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
+  if (gaps.length) log.warn({ problems: gaps }, `herald worker: ${gaps.length} template problem(s) in the playbooks`);
+  log.info({ taskQueue: env.HERALD_TASK_QUEUE, temporalAddress: env.TEMPORAL_ADDRESS }, `herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
   await hw.run();
   await hw.shutdown();
 }
 
 main().catch((err) => {
-  console.error('herald worker failed:', err instanceof Error ? err.message : err);
+  log.fatal({ err }, 'herald worker failed');
   process.exit(1);
 });

@@ -6,6 +6,9 @@ import { createActivities } from '../activities';
 import type { ActivityConfig } from '../activities/deps';
 import { smtpPoolConnections } from '../activities/providers/smtp';
 import { connectStore, type Store } from '../store/connect';
+import { activityLogging } from '../observability/activity-log';
+import { registerLogSecrets } from '../observability/log';
+import { processSecrets } from '../observability/secrets';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -70,6 +73,7 @@ export function createMailer(smtpUrl: string) {
 }
 
 export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<RunningWorker> {
+  registerLogSecrets([...processSecrets({ SMTP_URL: opts.smtpUrl, MONGODB_URI: opts.mongoUri }), opts.config.linkSecret, opts.config.unsubscribeSecret]);
   const store = await connectStore(opts.mongoUri, opts.dbName);
   const mailer = createMailer(opts.smtpUrl);
   const connection = await NativeConnection.connect({ address: opts.temporalAddress });
@@ -80,6 +84,8 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     ...(opts.debugMode ? { debugMode: true } : {}),
     activities: createActivities({ store, mailer, config: opts.config }),
+    // Each activity logs with its incident, workflow and message version bound (observability/activity-log.ts).
+    interceptors: { activity: [activityLogging] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
   let running: Promise<void> | undefined;

@@ -24,6 +24,7 @@ import { searchAttributesFor } from '../../workflows/search-attributes';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute, type Route } from '../route';
+import { currentLog } from '../../observability/log';
 
 const outcomes = ['opened', 'joined', 'recorded', 'ignored', 'closed', 'unmapped', 'marked'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -172,7 +173,7 @@ async function recordUnmapped(deps: ApiDeps, alert: ReceivedAlert, why: { rule: 
     });
   } catch (err) {
     await UnmappedAlert.updateOne({ _id: alert.fingerprint }, { $unset: { noticeSentAt: 1 } });
-    console.error(`herald api: the unmapped-alert notice for ${alert.fingerprint} was not sent:`, err instanceof Error ? err.message : err);
+    currentLog().warn({ err, fingerprint: alert.fingerprint }, 'the unmapped-alert notice was not sent');
   }
 }
 

@@ -32,6 +32,8 @@ export async function startWorkerChild(opts: { taskQueue: string; dbName: string
       HERALD_ESCALATION_EMAILS: opts.escalationEmails ?? 'escalation@herald.test',
       // The run's prebuilt workflow bundle (tests/support/global-setup.ts): the child starts in seconds, not after bundling.
       HERALD_WORKFLOW_BUNDLE: workflowBundlePath(),
+      // The start line ('herald worker polling') is an info line; the suite's own level is warn.
+      HERALD_LOG_LEVEL: 'info',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
