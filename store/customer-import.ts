@@ -4,8 +4,9 @@ import type { CustomerDoc } from './models';
 
 /**
  * Bulk import of customers from an NDJSON stream: every row is validated before anything is
- * written, and a write that fails half-way removes what it wrote, so an import lands whole or
- * not at all (FerretDB has no transactions to do this for us).
+ * written, and the write lands whole or not at all: in one transaction where the server has
+ * them (a replica set), and elsewhere (FerretDB, a standalone mongod) by removing what a write
+ * that failed half-way had stored.
  */
 
 export interface RowIssue {
@@ -111,13 +112,32 @@ export function toCustomerDoc(c: CustomerInput, importId?: string, now = new Dat
   return { ...c, ...(importId ? { importId } : {}), createdAt: now };
 }
 
-/** Writes the import in chunks; on any failure it deletes every record tagged with this import and rethrows. */
+/**
+ * Writes the import in chunks. With `transactions`, all chunks commit together (majority write
+ * concern) or none does; without, any failure deletes every record tagged with this import and
+ * rethrows.
+ */
 export async function writeImport(
   Customer: Model<CustomerDoc>,
   docs: CustomerDoc[],
   importId: string,
   chunkSize = 1000,
+  opts: { transactions?: boolean } = {},
 ): Promise<number> {
+  if (opts.transactions) {
+    const session = await Customer.db.startSession();
+    try {
+      // withTransaction retries the whole callback on a transient error (a failover), so each run writes every chunk.
+      await session.withTransaction(async () => {
+        for (let i = 0; i < docs.length; i += chunkSize) {
+          await Customer.insertMany(docs.slice(i, i + chunkSize).map((d) => ({ ...d, importId })), { ordered: true, lean: true, session });
+        }
+      }, { writeConcern: { w: 'majority' } });
+      return docs.length;
+    } finally {
+      await session.endSession();
+    }
+  }
   try {
     for (let i = 0; i < docs.length; i += chunkSize) {
       await Customer.insertMany(docs.slice(i, i + chunkSize).map((d) => ({ ...d, importId })), { ordered: true, lean: true });

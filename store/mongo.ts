@@ -17,7 +17,21 @@ export function isDuplicateKey(err: unknown): boolean {
  * a `_id` lookup must stay a plain primary-key query (FerretDB scans for anything else).
  */
 export function collectionOf<T extends mongo.Document>(model: Model<T>): mongo.Collection<T> {
-  return model.collection as unknown as mongo.Collection<T>;
+  return (majorityCollections.get(model) ?? model.collection) as unknown as mongo.Collection<T>;
+}
+
+/** The driver collections of models whose writes ask for `w: 'majority'` (see requireMajority). */
+const majorityCollections = new WeakMap<object, mongo.Collection>();
+
+/**
+ * Writes to this model's collection through collectionOf acknowledge only once a majority of the
+ * replica set has them, so a failover cannot roll them back. Set at connect (store/connect.ts),
+ * only where the server has a majority to ask (FerretDB ignores write concern).
+ */
+export function requireMajority(model: Pick<Model<unknown>, 'db' | 'collection'>): void {
+  const db = model.db.db;
+  if (!db) throw new Error('requireMajority needs a connected store');
+  majorityCollections.set(model, db.collection(model.collection.collectionName, { writeConcern: { w: 'majority' } }));
 }
 
 /** Inserts a document once: false when one with its unique key exists already. */

@@ -126,7 +126,7 @@ export const customerRoutes = [
       const importId = `imp-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
       const now = new Date();
       try {
-        await writeImport(deps.store.models.Customer, parsed.rows.map((r) => toCustomerDoc(r.customer, importId, now)), importId);
+        await writeImport(deps.store.models.Customer, parsed.rows.map((r) => toCustomerDoc(r.customer, importId, now)), importId, undefined, { transactions: deps.store.capabilities.transactions });
       } catch (err) {
         if (isDuplicateKey(err)) throw new HttpError(409, 'a customer in this import was created meanwhile; nothing was written');
         throw err;
