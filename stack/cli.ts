@@ -175,7 +175,9 @@ async function start(): Promise<number> {
   const publicUrl = process.env.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
   // The demo customers' webhook endpoint; the seed points their endpoints at it.
   const hooks = await startDemoReceiver(await preferredPort(8090));
-  const env = { ...process.env, ...stack.env, HERALD_PORT: String(port), HERALD_PUBLIC_URL: publicUrl, HERALD_DEMO_WEBHOOKS_URL: hooks.url };
+  // The API and the worker write through pipes: they log pretty lines when this terminal would show them.
+  const pretty = process.env.HERALD_LOG_PRETTY ?? (process.stdout.isTTY ? '1' : '0');
+  const env = { ...process.env, ...stack.env, HERALD_PORT: String(port), HERALD_PUBLIC_URL: publicUrl, HERALD_DEMO_WEBHOOKS_URL: hooks.url, HERALD_LOG_PRETTY: pretty };
 
   const children: ManagedProcess[] = [];
   let stopping = false;
