@@ -66,6 +66,7 @@ export async function startStack(options: StackOptions, outside: NodeJS.ProcessE
       TEMPORAL_TEST_SERVER_PATH: tools.testServer,
       SCHEMATHESIS_PATH: tools.schemathesis,
       CHROMIUM_PATH: tools.chromium,
+      ...(tools.promtool ? { PROMTOOL_PATH: tools.promtool } : {}),
       TEMPORAL_CLI_PATH: tools.temporal,
       FERRETDB_PATH: tools.ferretdb,
       MAILPIT_PATH: tools.mailpit,

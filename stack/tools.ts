@@ -13,6 +13,8 @@ export interface Tools {
   schemathesis: string;
   /** Debian's Chromium, for the browser tests and the screenshots. */
   chromium: string;
+  /** promtool from Debian's `prometheus` package, for the metrics test; absent when it could not be had. */
+  promtool?: string;
 }
 
 export const versions = {
@@ -184,20 +186,54 @@ async function ensureChromium(): Promise<string> {
   return chromiumPath;
 }
 
+const systemPromtool = '/usr/bin/promtool';
+
+/**
+ * promtool (`promtool check metrics` lints the API's /metrics) from Debian's `prometheus` package:
+ * the system's when installed, else the package fetched with `apt-get download` and unpacked into
+ * the tools cache (first run only). Unpacked, not installed: installing would also enable and
+ * start a Prometheus server on machines with systemd. The package lists are refreshed (as root or
+ * through `sudo -n`) only when the download fails without that. Without promtool the suite still
+ * runs and the metrics test says so, failing under CI.
+ */
+async function ensurePromtool(): Promise<string | undefined> {
+  if (fs.existsSync(systemPromtool)) return systemPromtool;
+  return buildOnce('promtool', 'debian', 'promtool', async (dir) => {
+    const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+    const download = () => run('apt-get', ['download', '-q', 'prometheus'], { cwd: dir });
+    await download().catch(async () => {
+      const [command, ...rest] = [...sudo, 'apt-get', 'update', '-q'];
+      await run(command, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      await download();
+    });
+    const deb = fs.readdirSync(dir).find((f) => f.endsWith('.deb'));
+    if (!deb) throw new Error('apt-get download prometheus wrote no .deb');
+    await run('dpkg-deb', ['-x', deb, 'pkg'], { cwd: dir });
+    fs.copyFileSync(path.join(dir, 'pkg', 'usr', 'bin', 'promtool'), path.join(dir, 'promtool'));
+    fs.chmodSync(path.join(dir, 'promtool'), 0o755);
+    fs.rmSync(path.join(dir, 'pkg'), { recursive: true, force: true });
+    fs.rmSync(path.join(dir, deb), { force: true });
+  }).catch((error: unknown) => {
+    console.error(`promtool is not available (${error instanceof Error ? error.message.split('\n')[0] : error}); the metrics test cannot lint /metrics`);
+    return undefined;
+  });
+}
+
 let cached: Promise<Tools> | undefined;
 
 /** Paths of the tools, building any that this machine lacks. */
 export function ensureTools(): Promise<Tools> {
   cached ??= (async () => {
-    const [temporal, ferretdb, mailpit, testServer, schemathesis, chromium] = await Promise.all([
+    const [temporal, ferretdb, mailpit, testServer, schemathesis, chromium, promtool] = await Promise.all([
       buildOnce('temporal', versions.temporal, 'temporal', goInstall('github.com/temporalio/cli/cmd/temporal', versions.temporal)),
       buildOnce('ferretdb', versions.ferretdb, 'ferretdb', buildFerretDB),
       buildOnce('mailpit', versions.mailpit, 'mailpit', buildMailpit),
       buildOnce('temporal-test-server', versions.testServer, 'test-server', buildTestServer),
       buildOnce('schemathesis', versions.schemathesis, 'st', buildSchemathesis),
       ensureChromium(),
+      ensurePromtool(),
     ]);
-    return { temporal, ferretdb, mailpit, testServer, schemathesis, chromium };
+    return { temporal, ferretdb, mailpit, testServer, schemathesis, chromium, ...(promtool ? { promtool } : {}) };
   })();
   cached.catch(() => (cached = undefined));
   return cached;

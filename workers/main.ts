@@ -7,6 +7,8 @@ import { nameService, registerLogSecrets } from '../observability/log';
 import { processSecrets } from '../observability/secrets';
 import { TemporalPinoLogger } from '../observability/temporal-logger';
 import { createHeraldWorker } from './worker';
+import { workerTelemetry } from './telemetry';
+import { metricsConfig } from '../config/metrics';
 
 const log = nameService('herald-worker');
 
@@ -14,7 +16,7 @@ async function main() {
   const env = loadEnv();
   registerLogSecrets(processSecrets(env));
   // The SDK's own lines (worker lifecycle, task failures, workflow log calls, core warnings) as JSON lines too.
-  Runtime.install({ logger: new TemporalPinoLogger(log) });
+  Runtime.install({ logger: new TemporalPinoLogger(log), ...workerTelemetry(metricsConfig().HERALD_WORKER_METRICS_ADDR) });
   const hw = await createHeraldWorker({
     temporalAddress: env.TEMPORAL_ADDRESS,
     namespace: env.TEMPORAL_NAMESPACE,
