@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { dashboardQueries, seriesNames } from '../support/dashboard';
 import { uniqueName } from '../support/env';
 import { harnessForFile, keys } from '../support/harness';
 import { declareIncident, signAll, waitForAudit, waitForState } from '../support/incidents';
@@ -122,6 +123,11 @@ describe('GET /metrics', () => {
     // The worker process's SDK metrics, on the address it was given.
     const sdk = await waitFor(async () => (await fetch(`http://${workerMetricsAddr}/metrics`)).text(), (t) => t.includes('temporal_'), 'the worker SDK metrics');
     expect(sdk).toMatch(/temporal_workflow_completed_total|temporal_worker_task_slots_available|temporal_workflow_task_schedule_to_start_latency_seconds/);
+    // The dashboard's worker panels read series the worker serves.
+    const served = new Set(parse(sdk).map((s) => s.name));
+    const wanted = [...new Set(dashboardQueries().flatMap(seriesNames))].filter((n) => n.startsWith('temporal_'));
+    expect(wanted.length).toBeGreaterThan(0);
+    expect(wanted.filter((n) => !served.has(n))).toEqual([]);
     const sdkLint = promtool(sdk);
     if (sdkLint) expect(sdkLint.status).toBe(0);
   });
