@@ -10,13 +10,17 @@ import { componentMarkerCollections } from './component-markers';
 import { digestCollections } from './digests';
 import { incidentSummaryCollections } from './incident-summaries';
 import { maintenanceCollections } from './maintenances';
+import { archiveCollections } from './archive';
 import { messageCollections, templateGovernanceFields, type TemplateGovernanceFields } from './message-models';
 import { outreachCollections } from './outreach';
+import { drillRunCollections } from './drill-runs';
 import { bindCollections, required, storedIn, type BoundModels } from './schema';
 import { statusSubscriptionCollections } from './status-subscriptions';
+import { statusTrafficCollections } from './status-traffic';
 import { suppressionCollections } from './suppressions';
 import { unmappedAlertCollections } from './unmapped-alerts';
 import { webhookEndpointCollections } from './webhook-endpoints';
+import { ticketCollections } from './tickets';
 
 export interface ComponentDoc {
   componentId: string;
@@ -266,6 +270,10 @@ const collections = {
   ...webhookEndpointCollections,
   ...incidentSummaryCollections,
   ...maintenanceCollections,
+  ...statusTrafficCollections,
+  ...archiveCollections,
+  ...ticketCollections,
+  ...drillRunCollections,
 };
 
 /** Every collection of Herald's store, a model each. */
