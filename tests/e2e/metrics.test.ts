@@ -131,4 +131,21 @@ describe('GET /metrics', () => {
     const sdkLint = promtool(sdk);
     if (sdkLint) expect(sdkLint.status).toBe(0);
   });
+
+  it('[M6.1] asks for the bearer token when HERALD_METRICS_TOKEN is set, and only then', async () => {
+    const token = uniqueName('scrape-token');
+    process.env.HERALD_METRICS_TOKEN = token;
+    try {
+      const none = await h.request('GET', '/metrics');
+      expect(none.status).toBe(401);
+      expect(none.body).toMatchObject({ error: 'unauthorized' });
+      expect((await h.request('GET', '/metrics', { key: `${token}x` })).status).toBe(401);
+      const scraped = await h.request('GET', '/metrics', { key: token });
+      expect(scraped.status).toBe(200);
+      expect(scraped.text).toContain('# TYPE herald_incidents_open gauge');
+    } finally {
+      delete process.env.HERALD_METRICS_TOKEN;
+    }
+    expect((await h.request('GET', '/metrics')).status).toBe(200);
+  });
 });

@@ -23,7 +23,7 @@ describe('the Grafana dashboard (deploy/grafana/herald-dashboard.json)', () => {
     }
   });
 
-  it('reads series names out of PromQL, not functions, labels or strings', () => {
+  it('[M6.1] reads series names out of PromQL, not functions, labels or strings', () => {
     expect(seriesNames('sum by (channel) (rate(max without (instance) (herald_messages_total{outcome="herald_x"})[5m:]))')).toEqual(['herald_messages_total']);
   });
 });
