@@ -21,6 +21,7 @@ import { suppressionCollections } from './suppressions';
 import { unmappedAlertCollections } from './unmapped-alerts';
 import { webhookEndpointCollections } from './webhook-endpoints';
 import { ticketCollections } from './tickets';
+import { feedbackCollections } from './feedback';
 
 export interface ComponentDoc {
   componentId: string;
@@ -273,6 +274,7 @@ const collections = {
   ...statusTrafficCollections,
   ...archiveCollections,
   ...ticketCollections,
+  ...feedbackCollections,
   ...drillRunCollections,
 };
 

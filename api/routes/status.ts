@@ -16,6 +16,7 @@ import { HttpError } from '../errors';
 import { cacheHeaders, memoOf, readStatus, viewOf, type StatusData } from '../status-cache';
 import type { Role } from '../../config/api-keys';
 import { defineRoute, type ResponseSpec, type Route, type RouteResult } from '../route';
+import { countedReads } from '../status-traffic';
 
 type Headers = Record<string, string | string[] | undefined>;
 const header = (h: Headers, name: string) => {
@@ -85,7 +86,8 @@ async function sendMail(deps: ApiDeps, to: string, subject: string, text: string
   await deps.mailer.sendMail({ from: noticeSender(), to, subject, text });
 }
 
-export const statusRoutes = [
+/** Every successful GET is counted for the status-traffic KPI (api/status-traffic.ts). */
+export const statusRoutes = countedReads([
   defineRoute({
     method: 'get', path: '/status', summary: 'The public status page (HTML): overall status, components by service with 90-day uptime, active incidents, maintenance, subscribe', tags: ['status'],
     query: LangQuery, responses: { 200: { description: 'HTML page', ...html } },
@@ -197,4 +199,4 @@ export const statusRoutes = [
   }),
   json('/status.json', 'The public status API (no key needed)', snapshotAnswer, snapshotOf),
   json('/v1/status', 'The status API: components, active and recent incidents with their published updates', snapshotAnswer, snapshotOf, ['viewer', 'responder', 'approver', 'manager']),
-];
+]);

@@ -3,6 +3,7 @@ import { componentStatuses, impacts } from '../../domain/status-page';
 import { historyAtom, historyRss, pageId, statuspageDocument, type StatuspageDocument } from '../../domain/status-page/format';
 import { statuspageMaintenances, type SpMaintenance } from '../../domain/status-page/maintenance';
 import type { StatusData } from '../status-cache';
+import { countedReads } from '../status-traffic';
 import { statusJson } from './status';
 
 /** Public and unauthenticated, like Statuspage's own: aggregators poll these without a key. */
@@ -59,7 +60,7 @@ const json = statusJson(['status api']);
 const read = (path: string, summary: string, answer: Parameters<typeof json>[2], view: (d: Document) => unknown) =>
   json(path, summary, answer, (data, deps) => view(documentOf(data, deps.publicUrl)));
 
-export const statuspageRoutes = [
+export const statuspageRoutes = countedReads([
   read('/api/v2/summary.json', 'Statuspage v2 summary: page, overall status, components, unresolved incidents', {
     description: 'Summary',
     schema: z.object({ page: Page, status: Status, components: z.array(Component), incidents: z.array(Incident), scheduled_maintenances: z.array(Maintenance) }),
@@ -80,4 +81,4 @@ export const statuspageRoutes = [
     (d) => ({ page: d.page, scheduled_maintenances: d.maintenances.filter((m) => m.status === 'in_progress') })),
   read('/history.atom', 'The incident history as an Atom 1.0 feed', { description: 'Atom feed', contentType: 'application/atom+xml' }, historyAtom),
   read('/history.rss', 'The incident history as an RSS 2.0 feed', { description: 'RSS feed', contentType: 'application/rss+xml' }, historyRss),
-];
+]);
