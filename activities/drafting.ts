@@ -4,6 +4,7 @@ import { localizedContentHash } from '../domain/messages/content-hash';
 import type { LocalizedText, MessageVersion } from '../domain/messages';
 import { renderTemplate } from '../domain/messages/render';
 import { builtinTemplates, selectTemplate, type MessageTemplate } from '../domain/messages/templates';
+import { recordTemplateUse } from '../store/feedback';
 import type { StoreDeps } from './deps';
 
 export interface DraftRequest {
@@ -29,8 +30,8 @@ function formatTime(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
-export function createDraftActivities({ store }: StoreDeps<'Template' | 'Component' | 'Customer'>) {
-  const { Template, Component, Customer } = store.models;
+export function createDraftActivities({ store }: StoreDeps<'Template' | 'Component' | 'Customer' | 'MessageTemplateUse'>) {
+  const { Template, Component, Customer, MessageTemplateUse } = store.models;
 
   /** The locales of the customers an incident reaches, through the dependency graph (M2.5). */
   async function audienceLocales(components: readonly string[]): Promise<string[]> {
@@ -79,6 +80,14 @@ export function createDraftActivities({ store }: StoreDeps<'Template' | 'Compone
           const r = renderTemplate(localized, vars);
           translations[locale] = { subject: r.subject, text: r.text, html: r.html };
         }
+      }
+      // Which template version this message came from (M6.5): feedback on it reaches that version.
+      if (!req.template) {
+        await recordTemplateUse({ MessageTemplateUse }, {
+          _id: `${req.incident.id}#${req.version}`, incidentId: req.incident.id, version: req.version, templateId: template.templateId,
+          ...(typeof (template as { version?: unknown }).version === 'number' ? { templateVersion: (template as unknown as { version: number }).version } : {}),
+          draftedAt: req.createdAt,
+        });
       }
       const hasTranslations = Object.keys(translations).length > 0;
       return {

@@ -18,6 +18,8 @@ export interface TemplateGovernanceFields {
   review: TemplateReview;
   author: string;
   savedAt: string;
+  /** Why this version was made and the feedback items it answers (M6.5). */
+  revision?: { reason: string; answers: string[] };
 }
 
 export type TemplateVersionDoc = MessageTemplate & TemplateGovernanceFields;
@@ -69,6 +71,7 @@ export const templateGovernanceFields = {
   contentHash: String,
   review: { type: Schema.Types.Mixed, default: undefined },
   author: String, savedAt: String,
+  revision: { type: Schema.Types.Mixed, default: undefined },
 };
 
 const templateVersion = new Schema<TemplateVersionDoc>(

@@ -17,6 +17,7 @@ export type TemplateDraft = Omit<MessageTemplate, 'templateId'> & {
   tags: string[];
   description?: string;
   variables: VariableDeclaration[];
+  revision?: { reason: string; answers: string[] };
 };
 
 export class RegistryConflict extends Error {

@@ -5,6 +5,8 @@ import { diffVersions } from '../../domain/messages/diff';
 import { reviewProblems, templateUsable } from '../../domain/messages/governance';
 import { checkTemplateSource, MissingVariablesError, renderDeclared } from '../../domain/messages/template-schema';
 import { templatePhases } from '../../domain/messages/templates';
+import { feedbackIdPattern, RevisionSchema } from '../../domain/feedback';
+import { answerFeedback, unknownFeedback } from '../../store/feedback';
 import { latestVersion, RegistryConflict, RegistryNotFound, recordReview, saveTemplate, templateHistory } from '../../store/templates';
 import type { ApiDeps } from '../deps';
 import { found, HttpError } from '../errors';
@@ -61,7 +63,11 @@ function sourceChecked<T extends z.ZodType<TemplateFieldsInput>>(schema: T) {
 
 const CreateTemplate = sourceChecked(TemplateFields.extend({ templateId: TemplateParams.shape.templateId }));
 const UpdateTemplate = sourceChecked(
-  TemplateFields.extend({ baseVersion: z.number().int().min(1).describe('The version this edit was made against; anything but the latest is a 409') }),
+  TemplateFields.extend({
+    baseVersion: z.number().int().min(1).describe('The version this edit was made against; anything but the latest is a 409'),
+    reason: RevisionSchema.shape.reason.optional(),
+    answers: z.array(z.string().regex(feedbackIdPattern, 'not a feedback ID')).max(50).optional().describe('Feedback items (GET /v1/feedback) this revision answers; needs a reason'),
+  }).refine((b) => !b.answers?.length || !!b.reason, { path: ['reason'], message: 'a revision that answers feedback says why it is made' }),
 );
 
 const TemplateView = z.object({
@@ -165,13 +171,18 @@ export const templateRoutes = [
       200: { description: 'The new version', schema: TemplateView },
     },
     errors: {
+      404: 'Unknown template, or a cited feedback item Herald does not know',
       409: 'The edit was made against an older version; details carry the current one',
     },
     async handler({ params, body, principal, deps }) {
-      const { baseVersion, ...draft } = body;
+      const { baseVersion, reason, answers, ...draft } = body;
+      const missing = await unknownFeedback(deps.store.models, answers ?? []);
+      if (missing.length) throw new HttpError(404, `no feedback ${missing.join(', ')}`);
+      const revision = reason ? { revision: { reason, answers: answers ?? [] } } : {};
       const saved = await registryCall(() =>
-        saveTemplate(deps.store.models, params.templateId, draft, { author: principal!.name, at: new Date().toISOString(), baseVersion }),
+        saveTemplate(deps.store.models, params.templateId, { ...draft, ...revision }, { author: principal!.name, at: new Date().toISOString(), baseVersion }),
       );
+      if (answers?.length) await answerFeedback(deps.store.models, answers, { templateId: saved.templateId, version: saved.version, reason: reason!, at: new Date() });
       return { body: saved };
     },
   }),
