@@ -22,12 +22,14 @@ function parameters(route: Route) {
   return out;
 }
 
+const alternativesOf = (res: ResponseSpec) => Object.fromEntries((res.alternatives ?? []).map((type) => [type, { schema: { type: 'string' } }]));
+
 /** Every error answer points at the one Error schema of the document's components. */
 function response(res: ResponseSpec) {
   const schema = res.schema === ErrorBodySchema ? { $ref: '#/components/schemas/Error' } : res.schema && jsonSchema(res.schema, 'output');
   return {
     description: res.description,
-    ...(schema ? { content: { [res.contentType ?? 'application/json']: { schema } } } : res.contentType ? { content: { [res.contentType]: {} } } : {}),
+    ...(schema ? { content: { [res.contentType ?? 'application/json']: { schema }, ...alternativesOf(res) } } : res.contentType ? { content: { [res.contentType]: {}, ...alternativesOf(res) } } : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
   contentType?: string;
+  /** Other media types the same answer comes in by content negotiation (e.g. text/csv), documented without a schema. */
+  alternatives?: string[];
 }
 
 /**
