@@ -1,5 +1,6 @@
 // herald:internal-only — these notices go to staff addresses from the playbook (leads, backups,
 // approvers, briefing lists), never to customers; customer email leaves through activities/fanout.ts.
+import { briefingFeedbackLines } from '../domain/feedback';
 import { deliveryKey } from '../domain/messages';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import type { ActivityDeps, StoreDeps } from './deps';
@@ -36,6 +37,8 @@ export function createEmailActivities({ store, mailer, config }: StoreDeps<'Deli
     /** An internal notice (escalation, reminder) to staff addresses. */
     async sendInternalNotice(n: InternalNotice): Promise<{ sent: number }> {
       let sent = 0;
+      // Briefings of support and account management carry the way to give feedback on the messages (M6.5).
+      const text = n.noticeId.startsWith('briefing-') ? `${n.text}\n${briefingFeedbackLines(config.publicUrl, n.incidentId)}` : n.text;
       for (const to of n.to?.length ? n.to : config.escalationEmails) {
         const outcome = await sendOnce(
           { store, mailer },
@@ -45,7 +48,7 @@ export function createEmailActivities({ store, mailer, config }: StoreDeps<'Deli
             from: config.fromAddress,
             to,
             subject: n.subject,
-            text: n.text,
+            text,
             headers: { 'X-Herald-Incident-Id': n.incidentId, 'X-Herald-Notice': n.noticeId },
           },
         );

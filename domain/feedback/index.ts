@@ -25,3 +25,14 @@ export const RevisionSchema = z.object({
   reason: z.string().trim().min(1).max(1000).describe('Why this revision is made'),
   answers: z.array(z.string().regex(feedbackIdPattern, 'not a feedback ID')).max(50).default([]).describe('The feedback items this revision answers'),
 });
+
+/** The lines a briefing ends with (M6.5): where support and account teams send feedback on what customers were told. */
+export function briefingFeedbackLines(publicUrl: string, incidentId: string): string {
+  const base = publicUrl.replace(/\/+$/, '');
+  return [
+    '',
+    'Feedback on what customers were told (what confused them, what was missing):',
+    `POST ${base}/v1/feedback with your Herald key, {"incidentId":"${incidentId}","version":<n>,"confused":"…","missing":"…"}`,
+    `The versions and the templates they came from: ${base}/v1/incidents/${encodeURIComponent(incidentId)}/message-templates`,
+  ].join('\n');
+}

@@ -56,4 +56,15 @@ describe('feedback drives template revisions', () => {
     const mail = await h.mailpit.waitForIncident(later, (m) => m.length > 0);
     expect(await h.mailpit.text(mail[0].ID)).toContain('reloading it is safe');
   }, 60_000);
+
+  it('[M6.5] a briefing of support and account management carries the way to give feedback on the messages', async () => {
+    const id = await declare();
+    expect((await h.request('POST', `/v1/incidents/${id}/briefings`, { key: keys.manager, body: {} })).status).toBe(202);
+    const [mail] = await waitFor(() => h.mailpit.search(`subject:"Briefing #1" ${id}`), (m) => m.length > 0, `the briefing of ${id}`);
+    const text = await h.mailpit.text(mail.ID);
+    expect(text).toContain(`Briefing for incident ${id}`);
+    expect(text).toContain('POST http://status.herald.test/v1/feedback');
+    expect(text).toContain(`{"incidentId":"${id}","version":<n>`);
+    expect(text).toContain(`http://status.herald.test/v1/incidents/${id}/message-templates`);
+  }, 60_000);
 });
