@@ -31,6 +31,7 @@ import { emailRecipientRoutes } from './routes/email-recipients';
 import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
 import { kpiRoutes } from './routes/kpis';
+import { timelineRoutes } from './routes/timeline';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
 import { feedbackRoutes } from './routes/feedback';
@@ -38,7 +39,7 @@ import { broadcastProgressRoutes } from './routes/broadcast-progress';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

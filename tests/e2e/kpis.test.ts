@@ -5,8 +5,8 @@ import { waitFor } from '../support/wait';
 
 const h = harnessForFile({ worker: true, data: 'demo' });
 
-describe('communication KPIs over the REST API', () => {
-  it('[M6.1] a demo SEV3: time to first message within the deadline, inquiries, status traffic, JSON and CSV, aggregate without drills', async () => {
+describe('communication KPIs and the timeline over the REST API', () => {
+  it('[M6.1, M6.4] a demo SEV3: time to first message within the deadline, inquiries, status traffic, JSON and CSV, aggregate without drills; its timeline lanes', async () => {
     const id = await declareIncident(h, { id: uniqueName('KPI'), title: 'Checkout errors', category: 'outage', severity: 'SEV3', components: ['api'], summary: 'Some payments fail.' });
     await waitForState(h, id, (s) => s.status === 'published');
     await emailBroadcastDone(h, id, 1);
@@ -47,6 +47,12 @@ describe('communication KPIs over the REST API', () => {
     const without = await h.request('GET', '/v1/kpis?by=category', { key: keys.manager });
     const withDrills = await h.request('GET', '/v1/kpis?by=category&drills=include', { key: keys.manager });
     expect(withDrills.body.incidents).toBe(without.body.incidents + 1);
+
+    const t = await h.request('GET', `/v1/incidents/${id}/timeline`, { key: keys.manager });
+    expect(t.status).toBe(200);
+    expect(t.body.milestones.map((m: { milestone: string }) => m.milestone)).toEqual(['detected', 'declared']);
+    expect(t.body.communications.customers.map((c: { channel?: string }) => c.channel)).toEqual(expect.arrayContaining(['status-page', 'email']));
+    expect(t.body.lags.find((l: { milestone: string; audience: string }) => l.milestone === 'detected' && l.audience === 'customers').minutes).toBeGreaterThanOrEqual(0);
 
     expect((await h.request('GET', '/v1/kpis', { key: keys.responder })).status).toBe(403);
     expect((await h.request('GET', '/v1/kpis?by=nope', { key: keys.manager })).status).toBe(400);

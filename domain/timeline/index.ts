@@ -1,0 +1,104 @@
+/**
+ * The incident timeline for the post-incident review (M6.4): two aligned lanes, what happened
+ * to the incident (milestones) and what was said to each audience (communications), from the
+ * audit records; the lag from each milestone to the next message to each audience; and the
+ * messages that contradicted the state at their time. Pure over plain records.
+ */
+
+export interface TimelineAuditRecord {
+  seq: number;
+  step: string;
+  at: string;
+  actor: string;
+  details: Record<string, unknown>;
+}
+
+export type Milestone = 'detected' | 'declared' | 'identified' | 'mitigated' | 'resolved';
+export type Audience = 'customers' | 'internal';
+
+export interface TimelineEvent {
+  at: string;
+  kind: string;
+  detail: string;
+  version?: number;
+  channel?: string;
+}
+
+export interface Timeline {
+  milestones: (TimelineEvent & { milestone: Milestone })[];
+  communications: Record<Audience, TimelineEvent[]>;
+  lags: { milestone: Milestone; audience: Audience; minutes: number | null }[];
+  inconsistencies: { at: string; kind: 'resolved-while-alert-firing' | 'locales-published-apart'; detail: string; version?: number }[];
+}
+
+/** The phase a version's words put the incident in: the first version of a phase marks its milestone. */
+const phaseMilestone: Record<string, Milestone> = { identified: 'identified', monitoring: 'mitigated', resolved: 'resolved' };
+
+export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[]): Timeline {
+  const records = [...audit].sort((a, b) => a.seq - b.seq);
+  const milestones: Timeline['milestones'] = [{ milestone: 'detected', at: detectedAt, kind: 'detected', detail: 'detected' }];
+  const seen = new Set<Milestone>(['detected']);
+  const mark = (milestone: Milestone, r: TimelineAuditRecord, detail: string) => {
+    if (seen.has(milestone)) return;
+    seen.add(milestone);
+    milestones.push({ milestone, at: r.at, kind: r.step, detail });
+  };
+  const communications: Timeline['communications'] = { customers: [], internal: [] };
+  const inconsistencies: Timeline['inconsistencies'] = [];
+  const phases = new Map<number, string>();
+  const alerts = new Map<string, string>();
+  for (const r of records) {
+    const d = r.details;
+    const version = typeof d.version === 'number' ? d.version : undefined;
+    switch (r.step) {
+      case 'declared':
+        mark('declared', r, `declared by ${r.actor}`);
+        break;
+      case 'drafted':
+        if (version !== undefined && typeof d.phase === 'string') phases.set(version, d.phase);
+        break;
+      case 'alert-joined':
+        if (typeof d.fingerprint === 'string') alerts.set(d.fingerprint, String(d.status));
+        break;
+      case 'root-cause-confirmed':
+        mark('identified', r, 'root cause confirmed');
+        break;
+      case 'resolved':
+        mark('resolved', r, 'resolved');
+        break;
+      case 'published': {
+        const phase = version !== undefined ? phases.get(version) : undefined;
+        communications.customers.push({ at: r.at, kind: 'published', detail: `v${version} (${phase ?? 'update'}) on ${String(d.channel)}`, ...(version !== undefined ? { version } : {}), channel: String(d.channel) });
+        if (d.channel !== 'status-page') break;
+        if (phase && phaseMilestone[phase]) mark(phaseMilestone[phase], r, `v${version} says ${phase}`);
+        const firing = [...alerts.entries()].filter(([, status]) => status === 'firing').map(([f]) => f);
+        if (phase === 'resolved' && firing.length) {
+          inconsistencies.push({ at: r.at, kind: 'resolved-while-alert-firing', detail: `v${version} says resolved while ${firing.join(', ')} still fires`, version });
+        }
+        const locales = Array.isArray(d.locales) ? d.locales.map(String) : [];
+        const missing = (Array.isArray(d.requiredLocales) ? d.requiredLocales.map(String) : []).filter((l) => !locales.includes(l));
+        if (missing.length) inconsistencies.push({ at: r.at, kind: 'locales-published-apart', detail: `v${version} left without ${missing.join(', ')}`, version });
+        break;
+      }
+      case 'holding-statement':
+        break;
+      case 'channels-delivered':
+        communications.customers.push({ at: r.at, kind: 'channels-delivered', detail: `v${version} on the other channels`, ...(version !== undefined ? { version } : {}) });
+        break;
+      case 'internal-update':
+        communications.internal.push({ at: r.at, kind: 'internal-update', detail: `${String(d.level)} update` });
+        break;
+      case 'briefing':
+        communications.internal.push({ at: r.at, kind: 'briefing', detail: `briefing ${String(d.number)}` });
+        break;
+    }
+  }
+  const lags: Timeline['lags'] = [];
+  for (const m of milestones) {
+    for (const audience of ['customers', 'internal'] as const) {
+      const next = communications[audience].find((c) => c.at >= m.at);
+      lags.push({ milestone: m.milestone, audience, minutes: next ? Math.round((Date.parse(next.at) - Date.parse(m.at)) / 600) / 100 : null });
+    }
+  }
+  return { milestones, communications, lags, inconsistencies };
+}
