@@ -150,10 +150,10 @@ export function createApiMetrics(store: Store, config: MetricsConfig = metricsCo
     }),
   });
   new Histogram({
-    ...labelled('herald_approval_latency_seconds', `Seconds from a version's drafting to each sign-off of it, by approver role and decision, over ${window}.`, ['role', 'decision']),
+    ...labelled('herald_approval_latency_seconds', `Seconds from a version's drafting to each approval of it, by approver role, over ${window}.`, ['role']),
     buckets: approvalBuckets,
-    collect: fromStore<Histogram<'role' | 'decision'>>((m, s) => {
-      for (const a of approvalSeconds(s.approvalRecords)) m.observe({ role: a.role, decision: a.decision }, a.seconds);
+    collect: fromStore<Histogram<'role'>>((m, s) => {
+      for (const a of approvalSeconds(s.approvalRecords)) m.observe({ role: a.role }, a.seconds);
     }),
   });
 

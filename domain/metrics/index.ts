@@ -6,6 +6,7 @@
  */
 import { digestChannel } from '../delivery';
 import { severities } from '../incident/core';
+import { approvalLatencies, type KpiAuditRecord } from '../kpis';
 
 /** Channels whose per-recipient outcome is a delivery receipt (fan-out and digests): their claims are not counted. */
 export const receiptChannels: readonly string[] = ['email', digestChannel];
@@ -119,37 +120,22 @@ export function firstMessageSeconds(incidents: FirstMessageView[]): { severity: 
 }
 
 /** An audit record as far as the approval latency reads it. */
-export interface ApprovalAuditView {
+export interface ApprovalAuditView extends KpiAuditRecord {
   incidentId: string;
-  seq: number;
-  step: string;
-  at: string;
-  details: Record<string, unknown>;
 }
 
 /**
- * Seconds from a version's drafting (or holding statement) to each sign-off of it, approved or
- * rejected, by approver role: how long approvers kept a version waiting.
+ * Seconds from a version's drafting (or holding statement) to each sign-off of it, by approver
+ * role: the KPIs' approval latency (domain/kpis), over the audit records of many incidents.
  */
-export function approvalSeconds(records: ApprovalAuditView[]): { role: string; decision: 'approved' | 'rejected'; seconds: number }[] {
-  const drafted = new Map<string, number>();
-  const out: { role: string; decision: 'approved' | 'rejected'; seconds: number }[] = [];
-  const ordered = [...records].sort((a, b) => a.incidentId.localeCompare(b.incidentId) || a.seq - b.seq);
-  for (const r of ordered) {
-    const version = r.details.version;
-    if (typeof version !== 'number') continue;
-    const key = `${r.incidentId}#${version}`;
-    if (r.step === 'drafted' || r.step === 'holding-statement') drafted.set(key, Date.parse(r.at));
-    const decision = r.step === 'approved' ? 'approved' : r.step === 'approval-rejected' ? 'rejected' : undefined;
-    const from = drafted.get(key);
-    if (!decision || from === undefined || typeof r.details.role !== 'string') continue;
-    out.push({ role: r.details.role, decision, seconds: Math.max(0, (Date.parse(r.at) - from) / 1000) });
-  }
-  return out;
+export function approvalSeconds(records: ApprovalAuditView[]): { role: string; seconds: number }[] {
+  const byIncident = new Map<string, ApprovalAuditView[]>();
+  for (const r of records) byIncident.set(r.incidentId, [...(byIncident.get(r.incidentId) ?? []), r]);
+  return [...byIncident.values()].flatMap((audit) => approvalLatencies(audit).map((a) => ({ role: a.role, seconds: a.minutes * 60 })));
 }
 
 /** The audit steps approvalSeconds reads. */
-export const approvalSteps = ['drafted', 'holding-statement', 'approved', 'approval-rejected'] as const;
+export const approvalSteps = ['drafted', 'holding-statement', 'approved'] as const;
 
 /** The `route` label of a request: the route's template, never the raw URL (one series per route, not per incident). */
 export function routeLabel(template: unknown): string {

@@ -47,14 +47,14 @@ describe('the figures GET /metrics reports', () => {
     ])).toEqual([{ severity: 'SEV1', seconds: 750 }]);
   });
 
-  it('[M6.1, M5.2] measures approval latency from the version\'s drafting to each sign-off, per incident and role', () => {
+  it('[M6.1, M5.2] measures approval latency from the version\'s drafting to each approval, per incident and role', () => {
     const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
     expect(approvalSeconds([
       { incidentId: 'A', seq: 2, step: 'approved', at: at(5), details: { version: 1, role: 'legal' } },
       { incidentId: 'A', seq: 1, step: 'drafted', at: at(1), details: { version: 1 } },
-      { incidentId: 'A', seq: 3, step: 'approval-rejected', at: at(7), details: { version: 1, role: 'pr' } },
+      { incidentId: 'A', seq: 3, step: 'approved', at: at(7), details: { version: 1, role: 'pr' } },
       { incidentId: 'B', seq: 1, step: 'approved', at: at(9), details: { version: 1, role: 'legal' } }, // B's drafting is not A's
-    ])).toEqual([{ role: 'legal', decision: 'approved', seconds: 240 }, { role: 'pr', decision: 'rejected', seconds: 360 }]);
+    ])).toEqual([{ role: 'legal', seconds: 240 }, { role: 'pr', seconds: 360 }]);
   });
 
   it('[M6.1] labels a request by its route template, or as unmatched', () => {
