@@ -24,6 +24,8 @@ export interface ActivityConfig {
   unsubscribeSecret?: string;
   /** How far behind the first channel another may carry a version; HERALD_CHANNEL_LAG_BOUND_SECONDS via config/channels.ts when absent. */
   channelLagBoundMs?: number;
+  /** This worker runs drills (drill/run.ts): its store, mail and endpoints are a sandbox. Every other worker refuses drill incidents. */
+  sandbox?: boolean;
 }
 
 /** What loadAudience reads: the dependency graph, the customers and the suppression list. */

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { refuseDrills } from './drill-guard';
 import { createAuditActivities } from './audit';
 import { createChannelActivities } from './channels';
 import { createDraftActivities } from './drafting';
@@ -12,10 +13,11 @@ import { createOutreachActivities } from './outreach';
 import { createPublicationActivities } from './publication';
 import { createChannelDispatchActivities } from './channels-dispatch';
 import { createIncidentSummaryActivities } from './incident-summary';
+import { createArchiveActivities } from './archive';
 
 /** Every activity Herald's workflows call, bound to their adapters. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  const activities = {
     // The incident's record and its words.
     ...createAuditActivities(deps), ...createPlaybookActivities(deps), ...createDraftActivities(deps), ...createPublicationActivities(deps),
     // Who hears, and on which channel.
@@ -23,7 +25,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps), ...createChannelDispatchActivities(deps), ...createEmailActivities(deps), ...createOutreachActivities(deps),
     // What lists and dashboards read.
     ...createIncidentSummaryActivities(deps),
+    // What was sent, kept and provable (M5.1, X5).
+    ...createArchiveActivities(deps),
   };
+  // A drill's incident runs only where everything it could reach is a sandbox (activities/drill-guard.ts).
+  return deps.config.sandbox ? activities : refuseDrills(activities);
 }
 
 export type HeraldActivities = ReturnType<typeof createActivities>;

@@ -72,13 +72,14 @@ export const incidentRoutes = [
         }
       }
       const id = body.id ?? newIncidentId();
-      const input: IncidentInput = { ...body, id, declaredBy: principal!.name, detectedAt: new Date().toISOString() };
+      const detectedAt = new Date(deps.drill ? await deps.drill.now() : Date.now()).toISOString();
+      const input: IncidentInput = { ...body, id, declaredBy: principal!.name, detectedAt, ...(deps.drill ? { drill: true } : {}) };
       const workflowId = workflowIdFor(id);
       await deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId,
         args: [input],
-        typedSearchAttributes: searchAttributesFor({ ...input, status: 'drafting', drill: false }),
+        typedSearchAttributes: searchAttributesFor({ ...input, status: 'drafting', drill: !!input.drill }),
         // An incident ID is never reused, even after the incident closed.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
