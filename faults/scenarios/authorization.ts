@@ -56,7 +56,7 @@ export async function authorizationMatrix(): Promise<FaultResult & { mismatches:
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const doc = await (await fetch(`${base}/openapi.json`)).json();
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as Parameters<typeof operationsOf>[0];
     const operations = operationsOf(doc);
     const mismatches: string[] = [];
     let calls = 0;

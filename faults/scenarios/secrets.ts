@@ -92,7 +92,7 @@ export async function secretsScenario(mode: FaultMode): Promise<FaultResult> {
       const publishedAt = new Date().toISOString();
       const went = await (async () => {
         await env().run(activities.publishStatusPage, { incident, message, publishedAt });
-        const plan = await env().run(activities.planBroadcast, { incident, message, batchSize: 500 });
+        const plan = (await env().run(activities.planBroadcast, { incident, message, batchSize: 500 })) as { batches: number };
         for (let b = 0; b < plan.batches; b++) await env().run(activities.sendEmailBatch, { incident, message, batchIndex: b, batchSize: 500 });
         await env().run(activities.deliverChannels, { incident, message, publishedAt, delivered: [], internal: { slackWebhooks: [`${slack.url}/services/T000/B000`], distributionLists: [] } });
         return true;
