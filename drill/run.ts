@@ -161,7 +161,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
         await sleep(50);
       }
       const { raw } = await handle.describe();
-      log(`still busy after 30 s: ${(raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`).join('; ')}`);
+      log(`still busy after 30 s: ${(raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`).join('; ')} ${JSON.stringify(raw.pendingWorkflowTask ?? {})} worker ${worker?.getState()}`);
     };
     const scenarioStart = await env.currentTimeMs();
     const scenarioNow = async () => (await env!.currentTimeMs()) - scenarioStart;
