@@ -17,6 +17,7 @@ import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DigestEntryDoc } from '../store/digests';
 import type { BroadcastDoc, Models } from '../store/models';
 import { gateDispatch } from './gate';
+import { archiveWriter, archivingSender, emailRecord } from './archive';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
 import { findReceipt } from '../store/deliveries';
@@ -118,7 +119,7 @@ async function gateEveryLocale(
 }
 
 /** What email fan-out reads and writes: the audience, the plan, claims and receipts, held updates and the gate's near misses. */
-type FanoutCollections = AudienceCollections | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss';
+type FanoutCollections = AudienceCollections | 'ArchiveRecord' | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss';
 
 export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick<ActivityDeps, 'mailer' | 'config'>, providers?: FanoutProviders) {
   const { store, config } = deps;
@@ -126,6 +127,7 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
   const email = providers?.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
   const recordReceipt = receiptLog(models);
   const claim = claimLog(models);
+  const archive = archiveWriter(models);
 
   return {
     /**
@@ -257,6 +259,7 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
         return p;
       };
 
+      const group = (position: number) => recipients[position];
       let latestDue = -Infinity;
       async function deliver(position: number): Promise<boolean> {
         const window = Math.floor(position / claimWindow);
@@ -275,7 +278,10 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
             recipient: delivery.email.to, messageId: delivery.email.messageId, at: new Date(),
             ...(rateLimit?.at ? { windowAt: new Date(rateLimit.at) } : {}), ...fields,
           });
-        const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt: (key) => findReceipt(models, key), record });
+        // The email is archived as the provider took it, before its receipt (M5.1).
+        const sender = archivingSender(email, (m, receipt) =>
+          archive(emailRecord({ incident, version: message.version, locale: inLocale(message, group(position).locale).locale, key: delivery.key, customerId: group(position).customerId }, m, receipt)));
+        const outcome = await deliverOnce({ sender, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt: (key) => findReceipt(models, key), record });
         switch (outcome.kind) {
           case 'unsettled':
             return false;

@@ -2,6 +2,9 @@ import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 import { recordChannelDelivery } from '../store/channel-deliveries';
 import { gateAndRecord, gateDispatch } from './gate';
+import { canonicalJson } from '../domain/audit/canonical-json';
+import { archiveRecords } from '../store/archive';
+import { incidentFields } from './archive';
 import type { StoreDeps } from './deps';
 
 export interface StatusPublication {
@@ -11,7 +14,7 @@ export interface StatusPublication {
   nextUpdateAt?: string;
 }
 
-export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 'NearMiss' | 'ChannelDelivery'>) {
+export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 'NearMiss' | 'ChannelDelivery' | 'ArchiveRecord'>) {
   const { StatusEntry } = store.models;
   return {
     /** Shows a message version on the public status page and status API; idempotent per version. */
@@ -52,6 +55,17 @@ export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 
         },
         { upsert: true },
       );
+      // Archived as shown (M5.1): the entry in each locale the page serves, under its version's key.
+      const shown = [
+        { locale: p.message.locale ?? 'en', subject: safe.subject, body: safe.text },
+        ...Object.entries(translations).map(([locale, t]) => ({ locale, ...t })),
+      ];
+      await archiveRecords(store.models, shown.map((e) => ({
+        key: `status-page:${p.incident.id}#v${p.message.version}#${e.locale}`, kind: 'status-page' as const, ...incidentFields(p.incident),
+        version: p.message.version, channel: 'status-page', locale: e.locale, contentType: 'application/json',
+        body: Buffer.from(canonicalJson({ incidentId: p.incident.id, version: p.message.version, title: safe.title, phase: p.message.phase, subject: e.subject, body: e.body, publishedAt: p.publishedAt })),
+        detail: { gate: { allowed: true }, audience: 'public' },
+      })));
       // The page and the status API read the same entry, so both carried the version from now on (M3.3).
       const deliveredAt = new Date();
       for (const channel of ['status-page', 'status-api'] as const) {

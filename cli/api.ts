@@ -1,10 +1,10 @@
 /** The herald CLI's HTTP client: one request to Herald's REST API, its refusals as exit codes. */
 
 /** What a script can rely on: README "The herald CLI". */
-export const exitCodes = { ok: 0, usage: 1, notFound: 2, conflict: 3, forbidden: 4, invalid: 5, server: 6 } as const;
+export const exitCodes = { ok: 0, usage: 1, notFound: 2, conflict: 3, forbidden: 4, invalid: 5, server: 6, unverified: 7 } as const;
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(message: string, readonly exitCode: number, readonly refusal?: { status: number; body?: ErrorBody }) {
     super(message);
   }
 }
@@ -14,7 +14,7 @@ export interface Connection {
   key?: string;
 }
 
-interface ErrorBody {
+export interface ErrorBody {
   error?: string;
   message?: string;
   issues?: { path?: (string | number)[] | string; message: string }[];
@@ -41,18 +41,31 @@ export function describeRefusal(status: number, body: ErrorBody | undefined): st
   return lines.join('\n');
 }
 
+/** A request body Herald reads as a stream (an NDJSON import), sent as it is produced. */
+export interface StreamBody {
+  contentType: string;
+  stream: AsyncIterable<Uint8Array>;
+}
+
 /** Calls the API and answers its JSON body; any refusal or an unreachable server throws a CliError. */
 export async function call<T>(conn: Connection, method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(conn, method, path, body === undefined ? {} : { 'content-type': 'application/json' }, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** Sends a streamed body (`duplex: 'half'`: the answer comes once the body is sent). */
+export function callStreaming<T>(conn: Connection, method: string, path: string, body: StreamBody): Promise<T> {
+  return send<T>(conn, method, path, { 'content-type': body.contentType }, body.stream);
+}
+
+async function send<T>(conn: Connection, method: string, path: string, headers: Record<string, string>, body: string | AsyncIterable<Uint8Array> | undefined): Promise<T> {
   let res: Response;
   try {
     res = await fetch(new URL(path, conn.url), {
       method,
-      headers: {
-        ...(conn.key ? { authorization: `Bearer ${conn.key}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+      headers: { ...(conn.key ? { authorization: `Bearer ${conn.key}` } : {}), ...headers },
+      body: body as RequestInit["body"],
+      ...(typeof body === 'object' ? { duplex: 'half' } : {}),
+    } as RequestInit);
   } catch (err) {
     throw new CliError(`cannot reach Herald at ${conn.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, exitCodes.server);
   }
@@ -63,7 +76,9 @@ export async function call<T>(conn: Connection, method: string, path: string, bo
   } catch {
     parsed = undefined;
   }
-  if (!res.ok) throw new CliError(describeRefusal(res.status, parsed as ErrorBody | undefined), exitCodeFor(res.status));
+  if (!res.ok) {
+    throw new CliError(describeRefusal(res.status, parsed as ErrorBody | undefined), exitCodeFor(res.status), { status: res.status, body: parsed as ErrorBody | undefined });
+  }
   return parsed as T;
 }
 

@@ -1,46 +1,23 @@
 /**
- * The `herald` command (bin/herald.mjs runs it): declare, list, show, approve, publish and resolve
- * incidents over Herald's REST API. Tables for people, `--json` for scripts; exit codes in cli/api.ts.
+ * The `herald` command (bin/herald.mjs runs it): an incident's whole lifecycle over Herald's REST
+ * API. The core commands are here; the others are registered from cli/commands/. Tables for
+ * people, `--json` for scripts; exit codes in cli/api.ts.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { call, CliError, exitCodes, table, type Connection } from './api';
-
-const program = new Command('herald')
-  .description("Herald's incident communication from the command line")
-  .option('--url <url>', 'Herald API (env HERALD_URL)', process.env.HERALD_URL ?? 'http://127.0.0.1:8080')
-  .option('--key <key>', 'API key (default: env HERALD_API_KEY)')
-  .option('--json', "print the API's JSON answer");
-
-function globals(cmd: Command): Connection & { json?: boolean } {
-  const g = cmd.optsWithGlobals<Connection & { json?: boolean }>();
-  return { ...g, key: g.key ?? process.env.HERALD_API_KEY };
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
-  return n;
-}
-
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-
-/** Runs a command: the API's JSON with --json, else what `human` makes of it. */
-function run<T>(cmd: Command, request: (conn: Connection) => Promise<T>, human: (body: T) => string) {
-  return async () => {
-    const g = globals(cmd);
-    const body = await request(g);
-    console.log(g.json ? JSON.stringify(body, null, 2) : human(body));
-  };
-}
-
-const enc = encodeURIComponent;
+import { followPublication } from './broadcasts';
+import { registerActionCommands } from './commands/actions';
+import { registerAuditCommand } from './commands/audit';
+import { registerCompletionCommand } from './commands/completion';
+import { registerEditCommand } from './commands/edit';
+import { registerImportCommand } from './commands/import';
+import { registerPlaybookCommands } from './commands/playbooks';
+import { registerWatchCommand } from './commands/watch';
+import { enc, globals, list, positiveInt, positiveNumber, program, run } from './program';
+import { incidentTable, type IncidentState } from './incident-view';
+import { broadcastDisplay, displayMode } from './progress';
 
 interface Summary { id: string; severity: string; status: string; title: string; updatedAt: string }
-interface Incident {
-  id: string; title: string; status: string; severity: string; category: string; components: string[]; firstMessageDueAt: string; nextUpdateDueAt?: string;
-  currentDraft?: { version: number; hash: string; phase: string; subject: string };
-  requiredApprovers: string[]; approvals: { version: number; role: string; decision: string }[]; published: { version: number }[];
-}
 interface Receipt { version: number; hash: string; role: string; pending: string[] }
 interface Version { version: number; current: boolean; phase: string; author: string; createdAt: string; publishedAt?: string; hash: string }
 
@@ -77,39 +54,51 @@ program.command('list')
 program.command('show <id>')
   .description("An incident's live state: status, current draft, pending approvers, next update")
   .action(function (this: Command, id: string) {
-    return run(this, (c) => call<Incident>(c, 'GET', `/v1/incidents/${enc(id)}`), (s) => {
-      const draft = s.currentDraft;
-      const signed = new Set(s.approvals.filter((a) => a.version === draft?.version && a.decision === 'approve').map((a) => a.role));
-      const pending = s.requiredApprovers.filter((r) => !signed.has(r));
-      return table(['FIELD', 'VALUE'], [
-        ['id', s.id], ['title', s.title], ['status', s.status], ['severity', s.severity], ['category', s.category],
-        ['components', s.components.join(', ')],
-        ['draft', draft ? `v${draft.version} ${draft.hash} (${draft.phase})` : '-'],
-        ['subject', draft?.subject ?? '-'],
-        ['pending approvers', pending.join(', ') || '-'],
-        ['published', s.published.map((p) => `v${p.version}`).join(', ') || '-'],
-        s.published.length ? ['next update due', s.nextUpdateDueAt ?? '-'] : ['first message due', s.firstMessageDueAt],
-      ]);
-    })();
+    return run(this, (c) => call<IncidentState>(c, 'GET', `/v1/incidents/${enc(id)}`), incidentTable)();
   });
 
-program.command('approve <id>')
+interface WaitOptions { wait?: boolean; timeout: number; interval: number }
+const waitOptions = (cmd: Command) => cmd
+  .option('--wait', "then show the broadcast's delivery (sent of total per channel, rate, ETA) until every channel delivered it")
+  .option('--timeout <seconds>', 'with --wait: give up (exit 6) after this long', positiveNumber, 300)
+  .option('--interval <seconds>', 'with --wait: how often to read the progress', positiveNumber, 0.5);
+
+/** `--wait`: the publication's progress (bars on a terminal, lines otherwise); with --json, the answer and the final progress. */
+async function waitForPublication(conn: Connection & { json?: boolean }, id: string, version: number, answer: unknown, o: WaitOptions) {
+  const mode = displayMode(conn.json);
+  const progress = await followPublication(conn, id, version, broadcastDisplay(mode), {
+    intervalMs: o.interval * 1000, timeoutMs: o.timeout * 1000, note: mode === 'quiet' ? undefined : (line) => console.log(line),
+  });
+  if (conn.json) console.log(JSON.stringify({ ...(answer as object), progress }, null, 2));
+}
+
+waitOptions(program.command('approve <id>')
   .description('Sign a message version as an approver role (approver key); refused with exit 3 when the version or hash is stale')
   .requiredOption('--version <n>', 'the version signed', positiveInt)
   .option('--hash <hash>', 'its content hash: binds the sign-off to the exact wording')
-  .option('--as <role>', 'the approver role (default: the first pending role the key holds)')
-  .action(function (this: Command, id: string, o: { version: number; hash?: string; as?: string }) {
-    return run(this, (c) => call<Receipt>(c, 'POST', `/v1/incidents/${enc(id)}/approvals`, { version: o.version, hash: o.hash, as: o.as }),
-      (r) => `approved v${r.version} (${r.hash}) as ${r.role}; pending: ${r.pending.join(', ') || 'none'}`)();
+  .option('--as <role>', 'the approver role (default: the first pending role the key holds)'))
+  .action(async function (this: Command, id: string, o: { version: number; hash?: string; as?: string } & WaitOptions) {
+    const g = globals(this);
+    const before = o.wait ? await call<{ publishRequested?: number }>(g, 'GET', `/v1/incidents/${enc(id)}`) : undefined;
+    const r = await call<Receipt>(g, 'POST', `/v1/incidents/${enc(id)}/approvals`, { version: o.version, hash: o.hash, as: o.as });
+    const publishes = o.wait && !r.pending.length && before?.publishRequested === r.version;
+    if (!g.json || !publishes) console.log(g.json ? JSON.stringify(r, null, 2) : `approved v${r.version} (${r.hash}) as ${r.role}; pending: ${r.pending.join(', ') || 'none'}`);
+    if (o.wait && !publishes && !g.json) console.log(r.pending.length ? `v${r.version} is not published until the pending roles sign it` : `v${r.version} was not asked for publication: run herald publish ${id} --version ${r.version}`);
+    if (publishes) {
+      if (!g.json) console.log(`the last sign-off publishes v${r.version}`);
+      await waitForPublication(g, id, r.version, r, o);
+    }
   });
 
-program.command('publish <id>')
+waitOptions(program.command('publish <id>')
   .description('Publish a version: now if every required approver signed it, else once they have (responder key)')
   .requiredOption('--version <n>', 'the version published', positiveInt)
-  .option('--critical', 'publish through a communication blackout (recorded)')
-  .action(function (this: Command, id: string, o: { version: number; critical?: boolean }) {
-    return run(this, (c) => call(c, 'POST', `/v1/incidents/${enc(id)}/publish`, { version: o.version, critical: o.critical ?? false }),
-      () => `publication of v${o.version} accepted`)();
+  .option('--critical', 'publish through a communication blackout (recorded)'))
+  .action(async function (this: Command, id: string, o: { version: number; critical?: boolean } & WaitOptions) {
+    const g = globals(this);
+    const answer = await call<{ version: number; status: string }>(g, 'POST', `/v1/incidents/${enc(id)}/publish`, { version: o.version, critical: o.critical ?? false });
+    if (!g.json || !o.wait) console.log(g.json ? JSON.stringify(answer, null, 2) : `publication of v${o.version} accepted (${answer.status})`);
+    if (o.wait) await waitForPublication(g, id, o.version, answer, o);
   });
 
 program.command('resolve <id>')
@@ -127,6 +116,14 @@ program.command('history <id>')
       b.versions.map((v) => [`v${v.version}${v.current ? '*' : ''}`, v.phase, v.author, v.createdAt, v.publishedAt ?? '-', v.hash]),
     ))();
   });
+
+registerEditCommand(program);
+registerActionCommands(program);
+registerWatchCommand(program);
+registerAuditCommand(program);
+registerImportCommand(program);
+registerPlaybookCommands(program);
+registerCompletionCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof CliError ? err.message : `herald: ${(err as Error).message}`);

@@ -49,11 +49,12 @@ export function sendGridProvider(opts: SendGridOptions): Provider<OutboundEmail>
   const feedDelayMs = opts.activityFeedDelayMs ?? 5 * 60_000;
   async function post(m: OutboundEmail): Promise<ProviderReceipt> {
     let res: Response;
+    const body = JSON.stringify(sendGridMailBody(m));
     try {
       res = await fetch(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(sendGridMailBody(m)),
+        body,
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {
@@ -62,7 +63,8 @@ export function sendGridProvider(opts: SendGridOptions): Provider<OutboundEmail>
     const verdict = classifyHttpStatus(res.status);
     if (verdict === 'accepted') {
       await res.body?.cancel();
-      return { provider: name, providerMessageId: res.headers.get('x-message-id') ?? undefined };
+      // What SendGrid was handed is its Mail Send request, archived as sent (M5.1).
+      return { provider: name, providerMessageId: res.headers.get('x-message-id') ?? undefined, sent: { bytes: Buffer.from(body), contentType: 'application/json' } };
     }
     const detail = await res.text().catch(() => '');
     throw new ProviderError(name, verdict, `HTTP ${res.status} ${detail.slice(0, 300)}`, res.status);

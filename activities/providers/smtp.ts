@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
-import { classifySmtpFailure, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/delivery/providers';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { classifySmtpFailure, parseAddress, ProviderError, type OutboundEmail, type Provider, type ProviderReceipt } from '../../domain/delivery/providers';
 
 /** Connections of the worker's SMTP pool (workers/worker.ts createMailer). */
 export const smtpPoolConnections = 5;
@@ -11,6 +12,12 @@ export interface SmtpProviderOptions {
   /** Connections of that pool; `smtpPoolConnections` by default. */
   connections?: number;
   ratePerSecond?: number;
+}
+
+/** The RFC 5322 message nodemailer would have built from these fields. */
+export function composeMime(m: Pick<OutboundEmail, 'from' | 'to' | 'subject' | 'text' | 'html' | 'messageId' | 'headers'>): Promise<Buffer> {
+  const mail = new MailComposer({ from: m.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}), messageId: m.messageId, headers: m.headers });
+  return new Promise((resolve, reject) => mail.compile().build((err, message) => (err ? reject(err) : resolve(message))));
 }
 
 /** Hands out `size` slots; a caller waits until one is free. */
@@ -47,13 +54,14 @@ export function smtpProvider(opts: SmtpProviderOptions): Provider<OutboundEmail>
       const release = await pool.acquire();
       try {
         let receipt: ProviderReceipt;
+        let raw: Buffer;
         try {
-          const info = await opts.transport.sendMail({
-            from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, headers: m.headers,
-          });
+          // The MIME message is built here and handed over as it is, so the archive keeps the very bytes the relay got.
+          raw = await composeMime(m);
+          const info = await opts.transport.sendMail({ envelope: { from: parseAddress(m.from).email, to: parseAddress(m.to).email }, raw });
           // The relay's 250 reply usually names its queue ID ("250 2.0.0 Ok: queued as 4F2A1").
           const queued = /queued as\s+(\S+)/i.exec(String(info.response ?? ''))?.[1];
-          receipt = { provider: name, providerMessageId: queued ?? info.messageId };
+          receipt = { provider: name, providerMessageId: queued ?? info.messageId, sent: { bytes: raw, contentType: 'message/rfc822' } };
         } catch (err) {
           const e = err as { responseCode?: number; message?: string };
           throw new ProviderError(name, classifySmtpFailure(e), e.message ?? String(err), e.responseCode);

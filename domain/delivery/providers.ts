@@ -29,6 +29,8 @@ export interface ProviderReceipt {
   provider: string;
   /** The provider's own ID for the accepted message (SMTP queue ID, SendGrid X-Message-Id, Twilio sid). */
   providerMessageId?: string;
+  /** The exact bytes handed to the provider (the MIME message, an API's request body), archived as sent (M5.1). */
+  sent?: { bytes: Uint8Array; contentType: string };
 }
 
 /**
