@@ -15,7 +15,12 @@ interface Operation {
   'x-roles'?: string[];
 }
 
-const dashboardRoutes = ['get /dashboard', 'get /v1/dashboard', 'get /v1/dashboard/events'];
+// What the executive role may read: the dashboard, and the communication KPIs and timelines it summarises (M6.1, M6.4).
+const dashboardRoutes = [
+  'get /dashboard', 'get /v1/dashboard', 'get /v1/dashboard/events', 'get /v1/incidents/{id}/kpis', 'get /v1/incidents/{id}/timeline', 'get /v1/kpis',
+];
+/** Reads of one incident answer 404 for an incident that does not exist, to the executive as to anyone entitled. */
+const perIncident = new Set(['get /v1/incidents/{id}/kpis', 'get /v1/incidents/{id}/timeline']);
 
 async function operations(): Promise<Operation[]> {
   const res = await h.request('GET', '/openapi.json');
@@ -68,7 +73,7 @@ async function dashboardEvents() {
 }
 
 describe('the executive dashboard', () => {
-  it('[M4.3] the executive key reads the dashboard and nothing else: every operation of /openapi.json walked with it', async () => {
+  it('[M4.3] the executive key reads the dashboard and the communication KPIs, nothing else: every operation of /openapi.json walked with it', async () => {
     const ops = await operations();
     expect(ops.length).toBeGreaterThan(50);
     // The dashboard's routes are the only ones the executive role is named on.
@@ -80,7 +85,7 @@ describe('the executive dashboard', () => {
       const route = `${op.method} ${op.path}`;
       // Every change is refused; every read that needs a key is refused but the dashboard's;
       // the public reads (the status page, the health check, the document) answer as to anyone.
-      const expected = op.method !== 'get' ? '403' : dashboardRoutes.includes(route) ? '200' : op.security ? '403' : 'public';
+      const expected = op.method !== 'get' ? '403' : perIncident.has(route) ? '404' : dashboardRoutes.includes(route) ? '200' : op.security ? '403' : 'public';
       const got = expected === 'public' ? (status !== 403 && status < 500 ? 'public' : String(status)) : String(status);
       answers.push(`${route} ${got === expected ? 'ok' : `answered ${status}, expected ${expected}`}`);
     }
