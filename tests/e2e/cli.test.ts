@@ -43,7 +43,7 @@ describe('the herald CLI', () => {
     expect(shown.stdout).toMatch(/severity\s+SEV2/);
     expect(shown.stdout).toContain(`v${version} ${hash}`);
     expect(shown.stdout).toMatch(new RegExp(`pending approvers\\s+${state.requiredApprovers.join(', ')}`));
-    expect(shown.stdout).toContain(`first message due  ${state.firstMessageDueAt}`);
+    expect(shown.stdout).toMatch(new RegExp(`first message due\\s+${state.firstMessageDueAt}`));
 
     // A sign-off of a version that is not the current one is refused plainly, with the current version and hash.
     const stale = await herald(keys.approver, 'approve', id, '--version', String(version + 1));
