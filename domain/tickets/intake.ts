@@ -24,7 +24,7 @@ export interface TicketInput {
 }
 
 const text = (max: number) => z.string().max(max);
-const isoOrUnix = z.union([z.iso.datetime({ offset: true }), z.number().int().positive()]);
+const isoOrUnix = z.union([z.iso.datetime({ offset: true }), z.number().int().positive().max(253402300799).describe('Unix seconds, up to the end of year 9999')]);
 const toIso = (v: string | number) => (typeof v === 'number' ? new Date(v * 1000).toISOString() : new Date(v).toISOString());
 /** Zendesk renders `{{ticket.tags}}` as one space-separated string. */
 const tagList = z.union([z.array(text(100)).max(50), text(2000).transform((s) => s.split(/[\s,]+/).filter(Boolean).slice(0, 50))]);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
  */
 
 const activitiesDir = join(__dirname, '..', '..', '..', 'activities');
-const dispatches = /\.sendMail\(|\bfetch\(|from '\.\/providers\/|StatusEntry\.(updateOne|create|insertMany|replaceOne|findOneAndUpdate|bulkWrite)\(/;
+// A type-only import of a provider sends nothing.
+const dispatches = /\.sendMail\(|\bfetch\(|^import (?!type\b)[^\n]*from '\.\/providers\/|StatusEntry\.(updateOne|create|insertMany|replaceOne|findOneAndUpdate|bulkWrite)\(/m;
 const gated = /\b(gateDispatch|passExternalGate)\(/;
 
 describe('no channel bypasses the gate', () => {
