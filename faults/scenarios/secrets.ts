@@ -98,7 +98,8 @@ export async function secretsScenario(mode: FaultMode): Promise<FaultResult> {
         return true;
       })().catch((err: unknown) => {
         // The gate's refusal: nothing of this version may have gone anywhere.
-        if (!/PublicationBlocked|blocked|cannot make safe|redaction/i.test(String((err as Error)?.message ?? err))) throw err;
+        const refused = (err as { type?: string })?.type === 'PublicationBlocked' || /PublicationBlocked|blocked|not published|cannot make safe|redact/i.test(String((err as Error)?.message ?? err));
+        if (!refused) throw err;
         return false;
       });
       if (!went) blocked++;
