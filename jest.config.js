@@ -7,9 +7,9 @@ module.exports = {
   watchman: false,
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   testTimeout: 120000,
-  // Most files wait on servers (Temporal, FerretDB, schemathesis, worker processes): three at once
-  // keep two cores busy; the summed file times stayed the same from two workers to three.
-  maxWorkers: 3,
+  // Most files wait on servers (Temporal, FerretDB, schemathesis, worker processes): four at once
+  // keep two cores busy (lint and typecheck run beside them at the lowest priority).
+  maxWorkers: 4,
   setupFiles: ['<rootDir>/tests/support/setup.ts'],
   // The workflow code is bundled once per run, not once per file.
   globalSetup: '<rootDir>/tests/support/global-setup.ts',

@@ -415,7 +415,7 @@ describe('API robustness', () => {
             throw new Error(`${problem}: ${describeCase(req)} -> ${res.status} ${res.text.slice(0, 400)}${logged ? ` [server: ${logged.slice(0, 400)}]` : ''}`);
           }
         }),
-        { numRuns: Number(process.env.ROBUSTNESS_RUNS) || 20, endOnFailure: true, seed: Number(process.env.ROBUSTNESS_SEED) || undefined },
+        { numRuns: Number(process.env.ROBUSTNESS_RUNS) || 10, endOnFailure: true, seed: Number(process.env.ROBUSTNESS_SEED) || undefined },
       );
       if (result.failed) failures.push(`${op.method.toUpperCase()} ${op.path}: ${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)} (seed ${result.seed})`);
     }
