@@ -7,9 +7,10 @@ module.exports = {
   watchman: false,
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   testTimeout: 120000,
-  // Most files wait on servers (Temporal, FerretDB, schemathesis, worker processes): four at once
-  // keep two cores busy (lint and typecheck run beside them at the lowest priority).
-  maxWorkers: 4,
+  // Most files wait on servers (Temporal, FerretDB, schemathesis, worker processes): three at once
+  // keep two cores busy (four made no difference: the suite is bound by the CPU); lint and
+  // typecheck run beside them at the lowest priority.
+  maxWorkers: 3,
   setupFiles: ['<rootDir>/tests/support/setup.ts'],
   // The workflow code is bundled once per run, not once per file.
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
