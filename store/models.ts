@@ -22,6 +22,7 @@ import { unmappedAlertCollections } from './unmapped-alerts';
 import { webhookEndpointCollections } from './webhook-endpoints';
 import { ticketCollections } from './tickets';
 import { feedbackCollections } from './feedback';
+import { timelineAnnotationCollections } from './timeline-annotations';
 
 export interface ComponentDoc {
   componentId: string;
@@ -275,6 +276,7 @@ const collections = {
   ...archiveCollections,
   ...ticketCollections,
   ...feedbackCollections,
+  ...timelineAnnotationCollections,
   ...drillRunCollections,
 };
 

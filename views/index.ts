@@ -25,6 +25,7 @@ export const views = {
   notice: compile('notice'),
   dashboard: compile('dashboard'),
   dashboardIncidents,
+  timeline: compile('timeline'),
 };
 
 export type ViewName = keyof typeof views;

@@ -6,7 +6,8 @@ import { defineRoute } from '../route';
 /**
  * The executive dashboard (M4.3): read-only, for the `executive` role alone. A browser signs in
  * once with `/dashboard?key=…`, which keeps the key in an HttpOnly, SameSite=Strict cookie that
- * only these three GET routes read; API clients send the key as on every other route.
+ * only these three GET routes and the review timeline (api/routes/timeline.ts, a GET) read; API
+ * clients send the key as on every other route.
  */
 
 const Moment = z.object({ at: z.string(), words: z.string(), overdue: z.boolean() });

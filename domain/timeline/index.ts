@@ -2,7 +2,9 @@
  * The incident timeline for the post-incident review (M6.4): two aligned lanes, what happened
  * to the incident (milestones) and what was said to each audience (communications), from the
  * audit records; the lag from each milestone to the next message to each audience; and the
- * messages that contradicted the state at their time. Pure over plain records.
+ * messages that contradicted the state at their time. A reviewer's correction of a milestone's
+ * time is an annotation: the milestone keeps the time the records give, carries the corrected one
+ * beside it, and the lags are measured from the corrected time. Pure over plain records.
  */
 
 export interface TimelineAuditRecord {
@@ -24,8 +26,28 @@ export interface TimelineEvent {
   channel?: string;
 }
 
+/** A reviewer's correction of a milestone's time, with why. */
+export interface TimelineAnnotation {
+  id: string;
+  milestone: Milestone;
+  /** The time the milestone really happened, as the reviewer found it. */
+  at: string;
+  note: string;
+  by: string;
+  annotatedAt: string;
+}
+
+export type TimelineMilestone = TimelineEvent & {
+  milestone: Milestone;
+  /** The latest annotation's time, when a reviewer corrected it; `at` stays what the records say. */
+  correctedAt?: string;
+  annotations: TimelineAnnotation[];
+};
+
+export const milestoneNames = ['detected', 'declared', 'identified', 'mitigated', 'resolved'] as const satisfies readonly Milestone[];
+
 export interface Timeline {
-  milestones: (TimelineEvent & { milestone: Milestone })[];
+  milestones: TimelineMilestone[];
   communications: Record<Audience, TimelineEvent[]>;
   lags: { milestone: Milestone; audience: Audience; minutes: number | null }[];
   inconsistencies: { at: string; kind: 'resolved-while-alert-firing' | 'locales-published-apart'; detail: string; version?: number }[];
@@ -34,14 +56,19 @@ export interface Timeline {
 /** The phase a version's words put the incident in: the first version of a phase marks its milestone. */
 const phaseMilestone: Record<string, Milestone> = { identified: 'identified', monitoring: 'mitigated', resolved: 'resolved' };
 
-export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[]): Timeline {
+export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[], annotations: readonly TimelineAnnotation[] = []): Timeline {
   const records = [...audit].sort((a, b) => a.seq - b.seq);
-  const milestones: Timeline['milestones'] = [{ milestone: 'detected', at: detectedAt, kind: 'detected', detail: 'detected' }];
+  const annotated = (milestone: Milestone) => annotations.filter((a) => a.milestone === milestone).sort((a, b) => a.annotatedAt.localeCompare(b.annotatedAt));
+  const milestoneOf = (milestone: Milestone, at: string, kind: string, detail: string): TimelineMilestone => {
+    const notes = annotated(milestone);
+    return { milestone, at, kind, detail, ...(notes.length ? { correctedAt: notes[notes.length - 1].at } : {}), annotations: notes };
+  };
+  const milestones: Timeline['milestones'] = [milestoneOf('detected', detectedAt, 'detected', 'detected')];
   const seen = new Set<Milestone>(['detected']);
   const mark = (milestone: Milestone, r: TimelineAuditRecord, detail: string) => {
     if (seen.has(milestone)) return;
     seen.add(milestone);
-    milestones.push({ milestone, at: r.at, kind: r.step, detail });
+    milestones.push(milestoneOf(milestone, r.at, r.step, detail));
   };
   const communications: Timeline['communications'] = { customers: [], internal: [] };
   const inconsistencies: Timeline['inconsistencies'] = [];
@@ -95,9 +122,10 @@ export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[
   }
   const lags: Timeline['lags'] = [];
   for (const m of milestones) {
+    const from = m.correctedAt ?? m.at;
     for (const audience of ['customers', 'internal'] as const) {
-      const next = communications[audience].find((c) => c.at >= m.at);
-      lags.push({ milestone: m.milestone, audience, minutes: next ? Math.round((Date.parse(next.at) - Date.parse(m.at)) / 600) / 100 : null });
+      const next = communications[audience].find((c) => Date.parse(c.at) >= Date.parse(from));
+      lags.push({ milestone: m.milestone, audience, minutes: next ? Math.round((Date.parse(next.at) - Date.parse(from)) / 600) / 100 : null });
     }
   }
   return { milestones, communications, lags, inconsistencies };

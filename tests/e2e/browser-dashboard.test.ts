@@ -60,4 +60,21 @@ describe('the executive dashboard in a real browser', () => {
       expect([colorScheme, await seriousViolations(page)]).toEqual([colorScheme, []]);
     }
   });
+
+  it('[M6.4] the review timeline opens from the dashboard with the same sign-in, shows its three lanes, and passes axe light and dark', async () => {
+    const id = await declareIncident(h, { title: 'Search answers slowly', category: 'outage', severity: 'SEV3', components: ['api'], summary: 'Search is slow.' });
+    await waitForState(h, id, (s) => s.status === 'published', 'the SEV3 published');
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // The page runs no script (its CSP allows none): axe is let in past it.
+      const page = await browser.open({ colorScheme, bypassCSP: true });
+      await openDashboard(page);
+      await field(page, id, 'review-timeline').click();
+      await page.waitForURL(`${h.baseUrl}/v1/incidents/${id}/timeline?format=html`);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Search answers slowly');
+      await expect(page.locator('tr[data-lane="incident"]').count()).resolves.toBeGreaterThanOrEqual(2);
+      await expect(page.locator('tr[data-lane="customers"]').first().textContent()).resolves.toContain('v1');
+      await expect(page.locator('tr[data-milestone="detected"]').textContent()).resolves.toMatch(/\d+(\.\d+)? (s|min)/);
+      expect([colorScheme, await seriousViolations(page)]).toEqual([colorScheme, []]);
+    }
+  });
 });

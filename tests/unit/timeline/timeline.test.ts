@@ -27,3 +27,41 @@ describe('incident timeline', () => {
     expect(t.inconsistencies.map((i) => [i.kind, i.version])).toEqual([['locales-published-apart', 1], ['resolved-while-alert-firing', 3]]);
   });
 });
+
+describe('timeline annotations', () => {
+  const records = () => {
+    seq = 0;
+    return [
+      rec(2, 'declared'),
+      rec(2, 'drafted', { version: 1, phase: 'investigating' }),
+      rec(9, 'published', { channel: 'status-page', version: 1 }),
+      rec(30, 'drafted', { version: 2, phase: 'identified' }),
+      rec(35, 'published', { channel: 'status-page', version: 2 }),
+      rec(36, 'briefing', { number: 1 }),
+    ];
+  };
+  const note = (milestone: 'detected' | 'identified', m: number, annotatedAt: number, by = 'Morgan Manager') =>
+    ({ id: `ta-${m}`, milestone, at: at(m), note: 'The first alert fired earlier in the monitoring tool', by, annotatedAt: at(annotatedAt) });
+
+  it('[M6.4] keeps the recorded time, carries the latest correction beside it, and measures the lags from the corrected time', () => {
+    // Detected at t0 by the records; the review finds the problem started at t0-6 and then at t0-5.
+    const t = incidentTimeline(at(0), records(), [note('detected', -6, 60), note('detected', -5, 90, 'Lee Legal'), note('identified', 25, 61)]);
+    const detected = t.milestones.find((m) => m.milestone === 'detected')!;
+    expect(detected).toMatchObject({ at: at(0), correctedAt: at(-5) });
+    expect(detected.annotations.map((a) => a.by)).toEqual(['Morgan Manager', 'Lee Legal']);
+    // First message at t0+9: 14 minutes after the corrected detection, not 9; the first internal word (the briefing at 36) 41.
+    expect(t.lags.filter((l) => l.milestone === 'detected')).toEqual([
+      { milestone: 'detected', audience: 'customers', minutes: 14 }, { milestone: 'detected', audience: 'internal', minutes: 41 },
+    ]);
+    // Identified by the records when v2 went out (t0+35), corrected to t0+25: customers heard 10 minutes later.
+    expect(t.milestones.find((m) => m.milestone === 'identified')).toMatchObject({ at: at(35), correctedAt: at(25) });
+    expect(t.lags.find((l) => l.milestone === 'identified' && l.audience === 'customers')!.minutes).toBe(10);
+    expect(t.milestones.find((m) => m.milestone === 'declared')).toEqual(expect.objectContaining({ annotations: [] }));
+    expect(t.milestones.find((m) => m.milestone === 'declared')!.correctedAt).toBeUndefined();
+  });
+
+  it('[M6.4] without annotations the lags are measured from the recorded times', () => {
+    const t = incidentTimeline(at(0), records());
+    expect(t.lags.find((l) => l.milestone === 'detected' && l.audience === 'customers')!.minutes).toBe(9);
+  });
+});
