@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import { affectedAudience } from '../../domain/audience';
 import type { Severity } from '../../domain/incident';
@@ -10,6 +9,7 @@ import type { ApiDeps } from '../deps';
 import { found, HttpError } from '../errors';
 import { defineRoute, routesUnder } from '../route';
 import { isDuplicateKey } from '../../store/mongo';
+import { newRecordId } from '../ids';
 
 
 export const CustomerParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a valid customer ID') });
@@ -123,7 +123,7 @@ export const customerRoutes = [
         );
       }
       if (!parsed.rows.length) throw new HttpError(400, 'the import has no rows');
-      const importId = `imp-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+      const importId = newRecordId('imp');
       const now = new Date();
       try {
         await writeImport(deps.store.models.Customer, parsed.rows.map((r) => toCustomerDoc(r.customer, importId, now)), importId, undefined, { transactions: deps.store.capabilities.transactions });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { FeedbackSchema } from '../../domain/feedback';
 import type { FeedbackDoc, MessageTemplateUseDoc } from '../../store/feedback';
@@ -6,6 +5,7 @@ import { latestVersion } from '../../store/templates';
 import { HttpError } from '../errors';
 import { IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
+import { newRecordId } from '../ids';
 
 /**
  * Feedback drives revisions (M6.5): support and account teams say what confused customers or
@@ -61,7 +61,7 @@ export const feedbackRoutes = [
       }
       if (body.templateId && !(await latestVersion(deps.store.models, body.templateId))) throw new HttpError(404, `template ${body.templateId} not found`);
       const doc: FeedbackDoc = {
-        _id: `fb-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`,
+        _id: newRecordId('fb'),
         ...(body.incidentId ? { incidentId: body.incidentId, version: body.version } : {}),
         ...(templateId ? { templateId } : {}),
         ...(templateVersion !== undefined ? { templateVersion } : {}),

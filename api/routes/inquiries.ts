@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defaultGatePolicy } from '../../config/gate';
 import { passExternalGate } from '../../domain/gate';
@@ -7,6 +6,7 @@ import type { StatusEntry } from '../../domain/status-page';
 import { found, HttpError } from '../errors';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
+import { newRecordId } from '../ids';
 
 const InquiryParams = IncidentParams.extend({ inquiryId: z.string().regex(/^inq-[a-z0-9-]{4,64}$/, 'not a valid inquiry ID') });
 
@@ -58,7 +58,7 @@ export const inquiryRoutes = [
       const redactions = { ...text.removed };
       for (const [k, n] of Object.entries(note?.removed ?? {})) redactions[k as keyof typeof redactions] = (redactions[k as keyof typeof redactions] ?? 0) + n;
       const record: InquiryRecord = {
-        inquiryId: `inq-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`,
+        inquiryId: newRecordId('inq'),
         incidentId: params.id,
         source: body.source,
         ...(body.customerId ? { customerId: body.customerId } : {}),

@@ -7,6 +7,7 @@ import { HttpError } from '../errors';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
 import { defineRoute, type RouteResult } from '../route';
 import { flushTraffic } from '../status-traffic';
+import { wanted } from '../negotiation';
 
 const definitions = [
   'Definitions (minutes; percentiles by nearest rank; drill incidents left out unless `drills=include`):',
@@ -41,8 +42,6 @@ const KpiQuery = Common.extend({
 });
 
 const Group = z.object({ key: z.string(), incidents: z.number() }).passthrough();
-const csvWanted = (format: string | undefined, headers: Record<string, string | string[] | undefined>) =>
-  format === 'csv' || (format === undefined && /\btext\/csv\b/.test(String(headers.accept ?? '')));
 const csv = (rows: unknown[]): RouteResult => ({ body: toCsv(rows), contentType: 'text/csv; charset=utf-8' });
 
 export const kpiRoutes = [
@@ -59,7 +58,7 @@ export const kpiRoutes = [
       }, now);
       const list = records.map((r) => incidentKpis(r, { graceMinutes: query.graceMinutes ?? defaultGraceMinutes, now: now.toISOString() }));
       const { overall, groups } = aggregateKpis(list, query.by, query.period);
-      if (csvWanted(query.format, headers)) return csv([overall, ...groups]);
+      if (wanted('csv', query.format, headers.accept)) return csv([overall, ...groups]);
       return { body: { by: query.by, incidents: list.length, overall, groups } };
     },
   }),
@@ -78,7 +77,7 @@ export const kpiRoutes = [
         throw new HttpError(404, 'the incident has no summary yet');
       }
       const kpis = incidentKpis(records, { graceMinutes: query.graceMinutes ?? defaultGraceMinutes, now: now.toISOString() });
-      return csvWanted(query.format, headers) ? csv([kpis]) : { body: kpis };
+      return wanted('csv', query.format, headers.accept) ? csv([kpis]) : { body: kpis };
     },
   }),
 ];

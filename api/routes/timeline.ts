@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { incidentTimeline, milestoneNames, type Timeline } from '../../domain/timeline';
 import { annotationsOf, type TimelineAnnotationDoc } from '../../store/timeline-annotations';
@@ -7,6 +6,8 @@ import { found, HttpError } from '../errors';
 import { IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
 import type { ApiDeps } from '../deps';
+import { newRecordId } from '../ids';
+import { wanted } from '../negotiation';
 
 const Event = z.object({ at: z.string(), kind: z.string(), detail: z.string(), version: z.number().optional(), channel: z.string().optional() });
 const Annotation = z.object({ id: z.string(), milestone: z.enum(milestoneNames), at: z.string(), note: z.string(), by: z.string(), annotatedAt: z.string() });
@@ -27,9 +28,6 @@ async function timelineOf(deps: ApiDeps, id: string): Promise<{ detectedAt: stri
   ]);
   return { detectedAt: summary.detectedAt, title: summary.title, severity: summary.severity, timeline: incidentTimeline(summary.detectedAt, audit, annotations) };
 }
-
-const htmlWanted = (format: string | undefined, accept: string | string[] | undefined) =>
-  format === 'html' || (format === undefined && /\btext\/html\b/.test(String(accept ?? '')));
 
 export const timelineRoutes = [
   defineRoute({
@@ -53,7 +51,7 @@ export const timelineRoutes = [
     errors: { 404: 'Unknown incident' },
     async handler({ params, query, headers, deps }) {
       const t = await timelineOf(deps, params.id);
-      if (htmlWanted(query.format, headers.accept)) {
+      if (wanted('html', query.format, headers.accept)) {
         return {
           body: timelinePage({ incidentId: params.id, title: t.title, severity: t.severity, timeline: t.timeline, now: new Date() }), contentType: 'text/html; charset=utf-8',
           headers: { 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'", 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
@@ -75,7 +73,7 @@ export const timelineRoutes = [
       const at = new Date(body.at);
       if (at.getTime() > Date.now()) throw new HttpError(400, 'a milestone cannot be corrected to a time in the future');
       const doc: TimelineAnnotationDoc = {
-        _id: `ta-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`, incidentId: params.id, milestone: body.milestone,
+        _id: newRecordId('ta'), incidentId: params.id, milestone: body.milestone,
         at: at.toISOString(), note: body.note, by: principal!.name, annotatedAt: new Date().toISOString(),
       };
       await deps.store.models.TimelineAnnotation.create(doc);
