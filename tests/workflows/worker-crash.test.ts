@@ -45,7 +45,14 @@ describe('deadlines across a worker restart', () => {
     const detected = Date.parse(input.detectedAt);
     const handle = await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: workflowIdFor(input.id), args: [input] });
     await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
-    await waitFor(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, (n) => n === 0);
+    // Killed with nothing in flight: no activity and no workflow task. The test server does not skip
+    // time while a workflow task is out, and the dead worker's would never time out in frozen time.
+    await waitFor(async () => {
+      if ((await handle.describe()).raw.pendingActivities?.length) return false;
+      const events = (await handle.fetchHistory()).events ?? [];
+      const lastCompleted = events.map((e) => !!e.workflowTaskCompletedEventAttributes).lastIndexOf(true);
+      return lastCompleted >= 0 && !events.slice(lastCompleted).some((e) => e.workflowTaskScheduledEventAttributes);
+    }, (idle) => idle, 'the incident idle before the kill');
     await first.kill();
     expect(first.process.signalCode).toBe('SIGKILL');
 
