@@ -45,6 +45,7 @@ export function allRoutes(openapi: () => unknown): Route[] {
 type RawBodyRequest = { rawBody?: Buffer };
 
 const defaultRequestTimeoutMs = 20_000;
+const lateAnswer = 'the incident workflow or the store did not answer in time (is a worker running?); the action may still take effect';
 
 function mount(app: express.Express, route: Route, deps: ApiDeps) {
   app[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
@@ -60,13 +61,17 @@ function mount(app: express.Express, route: Route, deps: ApiDeps) {
       // Calls to Temporal are cut off at the deadline, so an incident without a worker answers 504, not never.
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), deps.requestTimeoutMs ?? defaultRequestTimeoutMs);
-      const result = await deps.temporal
+      const handled = deps.temporal
         .withAbortSignal(deadline.signal, () => withLogScope(log, () => route.handler({ params, query, body, principal, deps, headers: req.headers, request: route.streamBody ? req : undefined })))
         .catch((err: unknown) => {
-          if (deadline.signal.aborted) throw new HttpError(504, 'the incident workflow did not answer in time (is a worker running?); the action may still take effect');
+          if (deadline.signal.aborted) throw new HttpError(504, lateAnswer);
           throw err;
-        })
-        .finally(() => clearTimeout(timer));
+        });
+      // Anything else a handler waits on (a store that accepts connections and never answers) is cut
+      // off at the same deadline; only a streamed upload (an import) may take longer.
+      const cutOff = () => new Promise<never>((_, reject) =>
+        deadline.signal.addEventListener('abort', () => reject(new HttpError(504, lateAnswer)), { once: true }));
+      const result = await (route.streamBody ? handled : Promise.race([handled, cutOff()])).finally(() => clearTimeout(timer));
       bindAnswer(res, result.body);
       res.status(result.status ?? 200);
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
@@ -102,8 +107,9 @@ export function createApp(deps: ApiDeps): express.Express {
     throw new HttpError(404, `no route for ${req.method} ${req.path}`);
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = toHttpError(err);
+    const { status, body, headers } = toHttpError(err);
     if (status >= 500) requestLog(res).error({ err }, 'request failed');
+    for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
     res.status(status).json(body);
   });
   return app;

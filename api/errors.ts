@@ -55,8 +55,44 @@ export const ErrorBodySchema = z
   .describe('An error answer');
 type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-function body(status: number, message: string, extra: Partial<ErrorBody> = {}): { status: number; body: ErrorBody } {
-  return { status, body: { error: (statusNames as Record<number, ErrorBody['error']>)[status] ?? 'error', message, ...extra } };
+/** An error answer: its status, its body, and for a 503 the `Retry-After` a client waits before it tries again. */
+export interface HttpErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Seconds a client waits after a 503 before it tries again: the store's server selection and the
+ * workflow service's reconnection both take about this long to notice a server that came back.
+ */
+export const retryAfterSeconds = 5;
+
+function body(status: number, message: string, extra: Partial<ErrorBody> = {}): HttpErrorAnswer {
+  return {
+    status,
+    body: { error: (statusNames as Record<number, ErrorBody['error']>)[status] ?? 'error', message, ...extra },
+    ...(status === 503 ? { headers: { 'Retry-After': String(retryAfterSeconds) } } : {}),
+  };
+}
+
+/**
+ * The driver's and mongoose's errors for a store that cannot be reached: no server to select, a
+ * connection refused, reset or timed out, a command buffered past its time. Each is the store
+ * being down, never the request being wrong.
+ */
+const storeUnreachable = new Set([
+  'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
+  'MongoTopologyClosedError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MongoServerClosedError',
+]);
+
+export function isStoreUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (storeUnreachable.has(e.name) || storeUnreachable.has(e.constructor.name)) return true;
+    // mongoose's bufferCommands: "Operation `incidents.findOne()` buffering timed out after 5000ms".
+    if (e.name === 'MongooseError' && /buffering timed out/.test(e.message)) return true;
+  }
+  return false;
 }
 
 function isGrpcError(err: unknown, code: number): boolean {
@@ -64,7 +100,7 @@ function isGrpcError(err: unknown, code: number): boolean {
 }
 
 /** Maps anything a handler throws to a clear HTTP answer; the stack never leaves the process. */
-export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
+export function toHttpError(err: unknown): HttpErrorAnswer {
   if (err instanceof HttpError) return body(err.status, err.message, err.details ? { details: err.details } : {});
   if (err instanceof ZodError) {
     return body(400, 'the request is not valid', {
@@ -90,6 +126,7 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   if (e?.type === 'entity.parse.failed') return body(400, 'the request body is not valid JSON');
   if (e?.type === 'entity.too.large') return body(413, 'the request body is too large');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return body(e.status, e.message ?? 'bad request');
+  if (isStoreUnreachable(err)) return body(503, `the store is not reachable; try again in ${retryAfterSeconds} s`);
   if (isGrpcError(err, 14) || isGrpcError(err, 4)) return body(503, 'the workflow service is not reachable; try again');
   return body(503, 'Herald could not complete the request; try again');
 }

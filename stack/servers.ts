@@ -72,8 +72,9 @@ export async function startTemporal(options: { binary: string; dbFile?: string; 
   return server(proc, { address, uiUrl: options.ui ? `http://127.0.0.1:${uiPort}` : undefined });
 }
 
-export async function startFerretDB(options: { binary: string; dir: string; logDir?: string }): Promise<FerretDBServer> {
-  const [port, debugPort] = [await freePort(), await freePort()];
+/** `port` starts it again where it listened before (over the same `dir`), as a restarted store would come back. */
+export async function startFerretDB(options: { binary: string; dir: string; logDir?: string; port?: number }): Promise<FerretDBServer> {
+  const [port, debugPort] = [options.port ?? (await freePort()), await freePort()];
   const dir = path.resolve(options.dir);
   fs.mkdirSync(dir, { recursive: true });
   const args = [

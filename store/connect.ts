@@ -17,9 +17,15 @@ export interface Store {
  */
 const durableCollections = ['AuditRecord', 'Delivery', 'DeliveryReceipt', 'ChannelDelivery'] as const satisfies readonly (keyof Models)[];
 
+/** How long a command waits for an unreachable store before it fails. */
+export const storeWaitMs = 5000;
+
 export async function connectStore(uri: string, dbName?: string): Promise<Store> {
+  // While the store is down a command fails after 5 s (no server to select: mongoose hands commands
+  // to the driver once connected, it buffers only before), well inside the API's request timeout:
+  // the API answers 503 with Retry-After, an activity retries.
   const conn = await mongoose
-    .createConnection(uri, { dbName, serverSelectionTimeoutMS: 5000, autoIndex: false })
+    .createConnection(uri, { dbName, serverSelectionTimeoutMS: storeWaitMs, autoIndex: false })
     .asPromise();
   const models = bindModels(conn);
   // Unique indexes carry the idempotency of every side effect, so they must exist before any write.

@@ -87,8 +87,9 @@ export function workerConfig(publicUrl: string) {
  * With `data: 'demo'` the store holds exactly what `npm start` seeds (store/demo-data.ts); its
  * addresses are shared by every such harness, so read its mail with `mailpit.forIncident(id)`.
  */
-export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' | 'demo'; requestTimeoutMs?: number } = {}): Promise<Harness> {
-  const env = testEnv();
+export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' | 'demo'; requestTimeoutMs?: number; mongoUri?: string } = {}): Promise<Harness> {
+  // A scenario that stops the store (faults/scenarios/store-outage.ts) gives its private one.
+  const env = { ...testEnv(), ...(opts.mongoUri ? { mongoUri: opts.mongoUri } : {}) };
   const name = uniqueName('h');
   const taskQueue = `tq-${name}`;
   const dbName = `herald_${name.replace(/-/g, '_')}`;

@@ -1,0 +1,26 @@
+import mongoose from 'mongoose';
+import { ErrorBodySchema, HttpError, isStoreUnreachable, retryAfterSeconds, toHttpError } from '../../api/errors';
+
+const { MongoNetworkError, MongoNetworkTimeoutError, MongoServerSelectionError, MongoTopologyClosedError } = mongoose.mongo;
+
+/** The driver's errors as a stopped store makes them. */
+const selection = () => new MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:27017', { type: 'Unknown', servers: new Map() } as never);
+const buffering = () => new mongoose.Error('Operation `incidents.findOne()` buffering timed out after 5000ms');
+
+describe('an unreachable store answers 503 with Retry-After', () => {
+  it('[X2] server selection, network, timeout, closed topology and buffering timeouts are the store being down', () => {
+    const down = [selection(), new MongoNetworkError('connection reset'), new MongoNetworkTimeoutError('timed out'), new MongoTopologyClosedError(), buffering(), new Error('wrapped', { cause: selection() })];
+    for (const err of down) expect(isStoreUnreachable(err)).toBe(true);
+    for (const err of [new Error('boom'), new HttpError(409, 'stale'), new mongoose.Error.ValidationError(), 'text', undefined]) expect(isStoreUnreachable(err)).toBe(false);
+  });
+
+  it('[X2] the answer is 503 unavailable with Retry-After and the Error schema; other answers carry no Retry-After', () => {
+    const a = toHttpError(selection());
+    expect(a).toEqual({ status: 503, body: { error: 'unavailable', message: expect.stringContaining('store is not reachable') }, headers: { 'Retry-After': String(retryAfterSeconds) } });
+    expect(ErrorBodySchema.strict().safeParse(a.body).success).toBe(true);
+    expect(toHttpError(buffering()).status).toBe(503);
+    // Every 503 tells the client when to come back, a workflow service that is down included.
+    expect(toHttpError(Object.assign(new Error('unavailable'), { code: 14 })).headers).toEqual({ 'Retry-After': String(retryAfterSeconds) });
+    expect(toHttpError(new HttpError(404, 'incident not found')).headers).toBeUndefined();
+  });
+});
