@@ -16,6 +16,7 @@ import { connectStore, type Store } from '../store/connect';
 import { alertSignal } from '../workflows/messages';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 import { createMailer, workflowsPath } from '../workers/worker';
+import { drillClock } from './clock';
 import { copyIntoSandbox, sandboxMailer, startSandboxReceiver, type SandboxMail, type SandboxRequest } from './sandbox';
 
 /**
@@ -77,8 +78,6 @@ async function startTestServer(path: string): Promise<TestWorkflowEnvironment> {
     }
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
   const { script } = opts;
@@ -145,38 +144,13 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       return { status: res.status, body: json, text };
     };
     const handle = env.client.workflow.getHandle(workflowIdFor(incidentId));
-    /** Waits until the incident has nothing in flight (no activity, no workflow task), so the clock may jump. */
-    const settle = async () => {
-      const until = Date.now() + 30_000;
-      while (Date.now() < until) {
-        const described = await handle.describe().catch(() => undefined);
-        if (!described) { await sleep(50); continue; }
-        const { raw, status, historyLength } = described;
-        if (status.name !== 'RUNNING') return;
-        if (!raw.pendingActivities?.length && !raw.pendingChildren?.length && historyLength > 0) {
-          const events = ((await handle.fetchHistory()).events ?? []).slice(0, historyLength);
-          const lastCompleted = events.map((e) => !!e.workflowTaskCompletedEventAttributes).lastIndexOf(true);
-          if (lastCompleted >= 0 && !events.slice(lastCompleted).some((e) => e.workflowTaskScheduledEventAttributes)) return;
-        }
-        await sleep(50);
-      }
-      const { raw } = await handle.describe();
-      log(`still busy after 30 s: ${(raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`).join('; ')} ${JSON.stringify(raw.pendingWorkflowTask ?? {})} worker ${worker?.getState()}`);
-    };
-    const scenarioStart = await env.currentTimeMs();
-    const scenarioNow = async () => (await env!.currentTimeMs()) - scenarioStart;
-    const advanceTo = async (target: number) => {
-      for (;;) {
-        const left = target - (await scenarioNow());
-        if (left <= 0) return;
-        await settle();
-        if (opts.mode.kind === 'instant') await env!.sleep(left);
-        else {
-          // Scenario time runs `speed` times the wall: a quarter second of wall at a time.
-          await sleep(250);
-          await env!.sleep(Math.min(left, 250 * opts.mode.speed));
-        }
-      }
+    const clock = await drillClock({ env, client: env.client, incident: handle, ...(opts.mode.kind === 'speed' ? { speed: opts.mode.speed } : {}), log });
+    const { settle, advanceTo } = clock;
+    const scenarioNow = clock.now;
+    /** Every action goes in where no timer is about to fire (drill/clock.ts). */
+    const act = async (method: string, path: string, key: string, body?: unknown) => {
+      await clock.clear();
+      return call(method, path, key, body);
     };
 
     const declared = await call('POST', '/v1/incidents', keys.responder, {
@@ -211,6 +185,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       switch (inject.kind) {
         case 'alert': {
           const view = (await call('GET', on(''), keys.responder)).body;
+          await clock.clear();
           await handle.signal(alertSignal, {
             source: 'generic', fingerprint: inject.fingerprint ?? `drill-${script.name}`, status: inject.status, alertName: inject.alertName,
             severity: view?.severity ?? script.incident.severity, components: script.incident.components,
@@ -219,19 +194,25 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
           return 'signalled';
         }
         case 'severity':
-          return answered(await call('POST', on('/classification'), keys.responder, { severity: inject.severity }));
+          return answered(await act('POST', on('/classification'), keys.responder, { severity: inject.severity }));
         case 'tag':
-          return answered(await call('POST', on('/classification'), keys.responder, { addTags: inject.tags }));
+          return answered(await act('POST', on('/classification'), keys.responder, { addTags: inject.tags }));
         case 'root-cause':
-          return answered(await call('POST', on('/root-cause'), keys.responder, { statement: inject.statement }));
-        case 'vendor':
-          return answered(await call('POST', on('/vendors'), keys.responder, { vendorId: inject.vendor, ...(inject.note ? { note: inject.note } : {}) }));
+          return answered(await act('POST', on('/root-cause'), keys.responder, { statement: inject.statement }));
+        case 'vendor': {
+          // Naming a vendor is what a responder does through the API: the vendor tag (the playbook's
+          // third-party rules) and a war-room decision that says who and why.
+          const tagged = await act('POST', on('/classification'), keys.responder, { addTags: ['vendor'] });
+          if (tagged.status >= 300) return `tag ${answered(tagged)}`;
+          const decided = await act('POST', on('/decisions'), keys.responder, { what: `The vendor at fault is ${inject.vendor}`, why: inject.note ?? `${inject.vendor} is named by the drill` });
+          return `tagged vendor; decision ${answered(decided)}`;
+        }
         case 'ticket-surge': {
           let accepted = 0;
           for (let i = 0; i < inject.tickets; i++) {
-            const r = await call('POST', '/v1/tickets', keys.responder, {
-              id: `${incidentId}-t${i}`, subject: inject.subject, components: script.incident.components,
-              createdAt: new Date(await env!.currentTimeMs()).toISOString(),
+            const r = await act('POST', '/v1/tickets', keys.responder, {
+              externalId: `${incidentId}-t${i}`, subject: inject.subject, text: `${inject.subject} (drill ${script.name}, ticket ${i + 1} of ${inject.tickets})`,
+              components: script.incident.components, createdAt: new Date(await env!.currentTimeMs()).toISOString(),
             });
             if (r.status < 300) accepted++;
             else if (i === 0) return answered(r);
@@ -239,23 +220,23 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
           return `${accepted} tickets`;
         }
         case 'briefing':
-          return answered(await call('POST', on('/briefings'), keys.responder, {}));
+          return answered(await act('POST', on('/briefings'), keys.responder, {}));
         case 'blackout':
-          return answered(await call('POST', on('/blackouts'), keys.responder, { minutes: inject.minutes, reason: inject.reason }));
+          return answered(await act('POST', on('/blackouts'), keys.responder, { minutes: inject.minutes, reason: inject.reason }));
         case 'decision':
-          return answered(await call('POST', on('/decisions'), keys.responder, { what: inject.what, why: inject.why }));
+          return answered(await act('POST', on('/decisions'), keys.responder, { what: inject.what, why: inject.why }));
         case 'update': {
           const view = (await call('GET', on(''), keys.responder)).body;
-          const drafted = await call('POST', on('/drafts'), keys.responder, {
+          const drafted = await act('POST', on('/drafts'), keys.responder, {
             baseVersion: view?.currentDraft?.version ?? 0, subject: inject.subject, text: inject.text, phase: inject.phase,
           });
           if (drafted.status >= 300 || !inject.publish) return answered(drafted);
           await settle();
           const version = (await call('GET', on(''), keys.responder)).body?.currentDraft?.version;
-          return `drafted v${version}; publish ${answered(await call('POST', on('/publish'), keys.responder, { version }))}`;
+          return `drafted v${version}; publish ${answered(await act('POST', on('/publish'), keys.responder, { version }))}`;
         }
         case 'resolve':
-          return answered(await call('POST', on('/resolve'), keys.responder, { summary: inject.summary }));
+          return answered(await act('POST', on('/resolve'), keys.responder, { summary: inject.summary }));
         case 'approve': {
           const view = (await call('GET', on(''), keys.responder)).body;
           const draft = view?.currentDraft;
@@ -263,7 +244,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
           const signed = new Set((view.approvals as { version: number; role: string; decision: string }[]).filter((a) => a.version === draft.version && a.decision === 'approve').map((a) => a.role));
           const roles = (inject.as ?? (view.requiredApprovers as string[])).filter((r) => !signed.has(r));
           const out: string[] = [];
-          for (const role of roles) out.push(`${role} ${answered(await call('POST', on('/approvals'), keys.approver, { version: draft.version, hash: draft.hash, as: role }))}`);
+          for (const role of roles) out.push(`${role} ${answered(await act('POST', on('/approvals'), keys.approver, { version: draft.version, hash: draft.hash, as: role }))}`);
           return `v${draft.version}: ${out.join(', ') || 'already signed'}`;
         }
       }
