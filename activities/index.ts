@@ -14,6 +14,7 @@ import { createPublicationActivities } from './publication';
 import { createChannelDispatchActivities } from './channels-dispatch';
 import { createIncidentSummaryActivities } from './incident-summary';
 import { createArchiveActivities } from './archive';
+import { createSurveyActivities } from './surveys';
 
 /** Every activity Herald's workflows call, bound to their adapters. */
 export function createActivities(deps: ActivityDeps) {
@@ -27,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentSummaryActivities(deps),
     // What was sent, kept and provable (M5.1, X5).
     ...createArchiveActivities(deps),
+    // After the resolution: how customers found what they were told (M6.3).
+    ...createSurveyActivities(deps),
   };
   // A drill's incident runs only where everything it could reach is a sandbox (activities/drill-guard.ts).
   return deps.config.sandbox ? activities : refuseDrills(activities);

@@ -68,9 +68,10 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   verifyRequest?(req: { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer }): void;
   /**
    * The answers of success (2xx, 3xx); error answers come from `errors` and `routeResponses`.
-   * Only the health check answers 503 with its own body (what is unreachable).
+   * Only the health check answers 503 with its own body (what is unreachable); a page a person
+   * reaches from an email (the survey form) documents here that its refusals also come as pages.
    */
-  responses: Partial<Record<SuccessStatus, ResponseSpec>> & { 503?: ResponseSpec };
+  responses: Partial<Record<SuccessStatus, ResponseSpec>> & Partial<Record<ErrorStatus, ResponseSpec>>;
   /**
    * What this route's own refusals mean, by status. 400, 401, 403, 404, 413, 503 and 504 are derived
    * from the route (routeResponses) and need an entry only to say more; 409 and 415 need one.

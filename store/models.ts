@@ -23,6 +23,7 @@ import { webhookEndpointCollections } from './webhook-endpoints';
 import { ticketCollections } from './tickets';
 import { feedbackCollections } from './feedback';
 import { timelineAnnotationCollections } from './timeline-annotations';
+import { surveyCollections } from './surveys';
 
 export interface ComponentDoc {
   componentId: string;
@@ -277,6 +278,7 @@ const collections = {
   ...ticketCollections,
   ...feedbackCollections,
   ...timelineAnnotationCollections,
+  ...surveyCollections,
   ...drillRunCollections,
 };
 

@@ -26,6 +26,7 @@ export const views = {
   dashboard: compile('dashboard'),
   dashboardIncidents,
   timeline: compile('timeline'),
+  survey: compile('survey'),
 };
 
 export type ViewName = keyof typeof views;

@@ -5,6 +5,7 @@ import { IncidentState, type IncidentData } from './incident-state';
 import { declaringView } from './incident-view';
 import { ReadModel } from './incident-read-model';
 import { drain, local, record } from './incident-work';
+import { startSurvey } from './survey';
 import {
   acknowledgeHandoffUpdate,
   alertSignal,
@@ -116,6 +117,7 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
   }
 
   await record(s, s.close());
+  await startSurvey(s);
   await readModel.last();
   await condition(allHandlersFinished);
   return s.view();

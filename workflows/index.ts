@@ -2,3 +2,4 @@ export { incidentWorkflow } from './incident';
 export { broadcastWorkflow } from './broadcast';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { archiveCheckpointWorkflow, archiveRetentionWorkflow } from './archive';
+export { surveyWorkflow } from './survey';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { categories, severities, type Severity } from '../incident';
 import { LocaleSchema } from '../messages/locale-schema';
+import { SurveyPolicySchema } from '../surveys/schema';
 import { approverRoles, audiences, channels, deadlineSteps, heldDuringBlackout, incidentRoles, scopeTiers } from './constants';
 
 // The plain lists live in ./constants, so workflow code can use them without loading zod.
@@ -171,6 +172,7 @@ export const PlaybookSchema = z
     communicationOwners: z.array(CommunicationOwner).default([]),
     messages: MessagePolicy.prefault({}),
     distribution: Distribution.prefault({}),
+    survey: SurveyPolicySchema.optional().describe('After the resolution, a short survey to the key accounts that were emailed, with one reminder (M6.3); absent, none'),
   })
   .superRefine((p, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
