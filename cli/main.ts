@@ -9,6 +9,7 @@ import { followPublication } from './broadcasts';
 import { registerActionCommands } from './commands/actions';
 import { registerAuditCommand } from './commands/audit';
 import { registerCompletionCommand } from './commands/completion';
+import { registerDrillCommands } from './commands/drill';
 import { registerEditCommand } from './commands/edit';
 import { registerImportCommand } from './commands/import';
 import { registerPlaybookCommands } from './commands/playbooks';
@@ -123,6 +124,7 @@ registerWatchCommand(program);
 registerAuditCommand(program);
 registerImportCommand(program);
 registerPlaybookCommands(program);
+registerDrillCommands(program);
 registerCompletionCommand(program);
 
 program.parseAsync().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { createActivities } from '../activities';
 import type { ActivityConfig } from '../activities/deps';
@@ -11,8 +11,9 @@ import type { ApiKey } from '../config/api-keys';
 import { drillWeights } from '../config/drills';
 import { workflowIdFor } from '../domain/incident';
 import { parseDuration, scenarioLength, type DrillScript, type Inject } from '../domain/drills/script';
-import { scoreDrill, type DrillFacts, type Scorecard } from '../domain/drills/score';
+import { drillTrend, scoreDrill, type DrillFacts, type Scorecard } from '../domain/drills/score';
 import { connectStore, type Store } from '../store/connect';
+import { drillRunsOf } from '../store/drill-runs';
 import { alertSignal } from '../workflows/messages';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 import { createMailer, workflowsPath } from '../workers/worker';
@@ -59,7 +60,14 @@ export interface DrillRunResult {
   wallMs: number;
   scenarioMs: number;
   apiUrl: string;
+  mode: string;
+  /** This drill's runs in Herald's store, oldest first, this one last: the overall score and its change. */
+  trend: ReturnType<typeof drillTrend>;
 }
+
+const quiet = () => undefined;
+/** The bundler's progress is not the drill's output (`--json` owns stdout). */
+const quietBundler = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m: string) => process.stderr.write(`${m}\n`) };
 
 /** The actions people take; a live drill leaves them to the participants. */
 const participantActions = new Set<Inject['kind']>(['approve', 'update', 'decision', 'resolve']);
@@ -120,7 +128,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath }),
+      workflowBundle: opts.workflowBundlePath ? { codePath: opts.workflowBundlePath } : { code: (await bundleWorkflowCode({ workflowsPath, logger: quietBundler })).code },
       activities: createActivities({
         store: sandbox, mailer,
         config: {
@@ -292,13 +300,15 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
     const scenarioMs = await scenarioNow();
     const scorecard = scoreDrill(script, facts, drillWeights(), scenarioMs);
     const wallMs = Date.now() - started;
+    const mode = opts.mode.kind === 'instant' ? 'instant' : `speed ${opts.mode.speed}`;
     await home.models.DrillRun.create({
-      _id: runId, drill: script.name, title: script.title, mode: opts.mode.kind === 'instant' ? 'instant' : `speed ${opts.mode.speed}`,
+      _id: runId, drill: script.name, title: script.title, mode,
       startedAt: new Date(started), finishedAt: new Date(), wallMs, scenarioMs, incidentId, overall: scorecard.score.overall, scorecard, injects,
       mail: ofIncident.map((m) => ({ to: m.to, subject: m.subject, messageId: m.messageId })),
       webhooks: hooks.map((h) => ({ customerId: h.customerId, webhookId: h.webhookId, path: h.path })),
     });
-    return { runId, incidentId, scorecard, mail: ofIncident, webhooks: hooks, injects, wallMs, scenarioMs, apiUrl };
+    const trend = drillTrend((await drillRunsOf(home.models, script.name)).map((r) => ({ runId: r._id, finishedAt: r.finishedAt.toISOString(), overall: r.overall })));
+    return { runId, incidentId, scorecard, mail: ofIncident, webhooks: hooks, injects, wallMs, scenarioMs, apiUrl, mode, trend };
   } finally {
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     await running?.catch(() => undefined);

@@ -38,3 +38,9 @@ export const drillRunCollections = {
 };
 
 export type DrillRunModels = BoundModels<typeof drillRunCollections>;
+
+/** The runs of one drill, oldest first (at most the latest `limit`): what its trend is drawn from. */
+export async function drillRunsOf(models: DrillRunModels, drill: string, limit = 50): Promise<DrillRunDoc[]> {
+  const latest = await models.DrillRun.find({ drill }).sort({ finishedAt: -1 }).limit(limit).lean<DrillRunDoc[]>();
+  return latest.reverse();
+}

@@ -46,7 +46,10 @@ export interface Scorecard {
   drill: string;
   incidentId: string;
   scenarioMinutes: number;
-  firstMessage: { minutes: number | null; deadlineMinutes: number | null; met: boolean; marginMinutes: number | null };
+  /** When the drill's incident was detected, on the scenario clock. */
+  detectedAt: string;
+  /** The first external message: the first version published, when, and how long after detection. */
+  firstMessage: { version: number | null; at: string | null; minutes: number | null; deadlineMinutes: number | null; met: boolean; marginMinutes: number | null };
   deadlines: { kind: string; dueAt: string; state: string; lateByMinutes: number | null; expected: boolean }[];
   cadence: { adherence: number | null; onTime: number; measured: number; longestSilenceMinutes: number | null; graceMinutes: number };
   approvals: { byRole: Record<string, { count: number; p50Minutes: number | null; maxMinutes: number | null }>; prompt: number; total: number; targetMinutes: number };
@@ -76,6 +79,7 @@ export function scoreDrill(script: DrillScript, facts: DrillFacts, weights: Dril
   const expectedWithin = script.expect.firstMessageWithin ? parseDuration(script.expect.firstMessageWithin)! / 60_000 : null;
   const deadlineMinutes = expectedWithin ?? (incident.firstMessageDueAt ? minutesBetween(incident.detectedAt, incident.firstMessageDueAt) : null);
   const first = timeToFirstMessage(kpiIncident, incident.published);
+  const firstPublished = [...incident.published].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt))[0];
   const firstMet = !!first && (deadlineMinutes === null || first.minutes <= deadlineMinutes);
 
   const deadlines: Scorecard['deadlines'] = incident.deadlines.map((d) => ({
@@ -138,7 +142,9 @@ export function scoreDrill(script: DrillScript, facts: DrillFacts, weights: Dril
     drill: script.name,
     incidentId: incident.id,
     scenarioMinutes: Math.round(scenarioMs / 60_000),
+    detectedAt: incident.detectedAt,
     firstMessage: {
+      version: firstPublished?.version ?? null, at: firstPublished?.publishedAt ?? null,
       minutes: first?.minutes ?? null, deadlineMinutes, met: firstMet,
       marginMinutes: first && deadlineMinutes !== null ? Math.round((deadlineMinutes - first.minutes) * 100) / 100 : null,
     },
