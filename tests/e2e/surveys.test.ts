@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { demoApiKeys } from '../../config/api-keys';
+import { workflowIdFor } from '../../domain/incident';
 import { surveyWorkflowId } from '../../domain/surveys/policy';
 import { connectStore, type Store } from '../../store/connect';
 import { pointDemoWebhooks, seedDemoData } from '../../store/demo-data';
@@ -12,6 +13,7 @@ import { createMailer } from '../../workers/worker';
 import type { surveyWorkflow } from '../../workflows/survey';
 import { testEnv, uniqueName } from '../support/env';
 import { keys, workerConfig, workflowBundle } from '../support/harness';
+import { saveHistoryFixture } from '../support/history-fixtures';
 import type { MailpitMessage } from '../support/mailpit';
 import { timeSkippingSuite } from '../support/time-skipping';
 import { waitFor } from '../support/wait';
@@ -174,6 +176,9 @@ describe('post-incident surveys', () => {
     const reminders = await waitFor(() => surveyMail(id, 'survey-reminder'), (m) => m.length >= 3, `the reminders of ${id}`);
     expect(reminders.map(to).sort()).toEqual(['cto@acme.example', 'noc@umbrella.example', 'sre@kaiju.example']);
     expect(reminders.find((m) => to(m) === 'sre@kaiju.example')!.Subject).toBe(`再送: 障害情報のお知らせについてのアンケート (${id})`);
+    // The new path's replay fixtures (README, "Workflow changes and replay"): the close that starts the survey, and the survey.
+    await saveHistoryFixture('sev3-resolution-starts-survey', ts.env.client.workflow.getHandle(workflowIdFor(id)));
+    await saveHistoryFixture('survey-invitation-and-reminder', survey);
 
     // The figures, counted by hand: 5 asked, 3 reminded, 2 answers (Stark 2/3/4, Acme's ops 4/5/5).
     const uses = (await api('GET', `/v1/incidents/${id}/message-templates`, { key: keys.viewer })).body.versions as { version: number; templateId: string; templateVersion: number }[];
