@@ -12,7 +12,9 @@ import {
   type BroadcastDelivery,
 } from '../domain/delivery';
 import type { IncidentInput } from '../domain/incident';
-import { inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/messages';
+import { capped, shortRecurrenceMessage, type RecurringBroadcast } from '../domain/incident/recurrence';
+import { adaptationId, emailsSince, recordAdaptations, toldAbout, type RecurrenceAdaptationDoc } from '../store/recurrence';
+import { deliveryKey, inLocale, type LocalizedText, type MessageMetadata, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DigestEntryDoc } from '../store/digests';
 import type { BroadcastDoc, Models } from '../store/models';
@@ -20,7 +22,7 @@ import { gateDispatch } from './gate';
 import { archiveWriter, archivingSender, emailRecord } from './archive';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
-import { findReceipt } from '../store/deliveries';
+import { findReceipt, noteDeliveryFailure, receiptsByKey } from '../store/deliveries';
 import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
@@ -56,6 +58,8 @@ export interface EmailBatchRequest {
   batchSize: number;
   /** The per-recipient email limit (M3.4); absent, every recipient is emailed now. */
   rateLimit?: EmailRateLimit;
+  /** A recurring incident's adaptations (M7.5). */
+  recurrence?: RecurringBroadcast;
 }
 
 /** What became of a set of email deliveries: each batch reports them, the broadcast adds them up. */
@@ -72,7 +76,7 @@ export interface EmailDeliveryCounts {
   inDoubtResent: number;
   /** Refused for good by a provider (bad address, …); recorded, never retried. */
   failed: number;
-  /** Sends that went to a later provider because an earlier one failed. */
+  /** Deliveries that went to a later provider because an earlier one failed (in this attempt or, by its receipt, an earlier one). */
   failedOver: number;
   byProvider: Record<string, number>;
 }
@@ -86,6 +90,10 @@ export interface EmailBatchResult extends EmailDeliveryCounts {
   deferred: number;
   /** The latest window end among the deferred recipients (ISO): when sendDigests should run. */
   digestDueAt?: string;
+  /** A recurring incident's minor update not emailed: the recipient reached the daily cap (M7.5). */
+  capped?: number;
+  /** Recipients who got the short message of a recurrence (M7.5). */
+  shortened?: number;
 }
 
 export interface FanoutProviders {
@@ -100,7 +108,40 @@ const sendsInFlight = 16;
 /** What one position of a batch does, decided when its claim window is planned. */
 type Slot =
   | { held: true; dueAt: Date }
+  | { held: false; capped: true }
   | { held: false; delivery: BroadcastDelivery; carries: DigestEntryDoc[] };
+
+/**
+ * A recurring incident's adaptations of one batch (M7.5): which recipients were emailed about an
+ * earlier occurrence (they get the short message), and which already had their daily cap of
+ * email (a minor update skips them). Decided per claim window, with one read each.
+ */
+function recurringAdapter(models: Pick<Models, 'DeliveryReceipt' | 'RecurrenceAdaptation'>, incident: IncidentInput, message: MessageVersion, r: RecurringBroadcast, statusChange: boolean) {
+  const minorUpdate = message.version > 1 && !statusChange;
+  const byId = new Map(r.priorIncidents.map((p) => [p.id, p]));
+  const short = new Set<string>();
+  return {
+    async decide(recipients: PlannedRecipient[], now: Date) {
+      const emails = recipients.map((x) => x.email);
+      const capping = minorUpdate && r.dailyCap > 0;
+      const [told, today, sentBefore] = await Promise.all([
+        r.shortMessage ? toldAbout(models, r.priorIncidents.map((p) => p.id), emails) : Promise.resolve(new Map<string, string>()),
+        capping ? emailsSince(models, emails, new Date(now.getTime() - 86_400_000), { incidentId: incident.id, version: message.version }) : Promise.resolve(new Map<string, number>()),
+        // An earlier attempt already sent this version to some: a retry never caps them afterwards.
+        capping ? receiptsByKey(models, emails.map((e) => deliveryKey(incident.id, message.version, 'email', e))) : Promise.resolve([]),
+      ]);
+      const sent = new Set(sentBefore.filter((x) => x.outcome === 'sent').map((x) => x.recipient));
+      return recipients.map((x) => {
+        const prior = told.get(x.email);
+        const isCapped = !sent.has(x.email) && capped(today.get(x.email) ?? 0, r.dailyCap, minorUpdate);
+        if (prior && !isCapped) short.add(x.email);
+        return { capped: isCapped, ...(prior ? { toldAbout: byId.get(prior)! } : {}) };
+      });
+    },
+    shortened: (email: string) => short.has(email),
+    record: (docs: RecurrenceAdaptationDoc[]) => recordAdaptations(models, docs),
+  };
+}
 
 /** Every locale of a version through the one gate, once per batch: a version publishes in all of them or in none. */
 async function gateEveryLocale(
@@ -119,12 +160,12 @@ async function gateEveryLocale(
 }
 
 /** What email fan-out reads and writes: the audience, the plan, claims and receipts, held updates and the gate's near misses. */
-type FanoutCollections = AudienceCollections | 'ArchiveRecord' | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss';
+type FanoutCollections = AudienceCollections | 'ArchiveRecord' | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss' | 'RecurrenceAdaptation';
 
-export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick<ActivityDeps, 'mailer' | 'config'>, providers?: FanoutProviders) {
+export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick<ActivityDeps, 'mailer' | 'config' | 'email'>, providers?: FanoutProviders) {
   const { store, config } = deps;
   const { models } = store;
-  const email = providers?.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
+  const email = providers?.email ?? deps.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
   const recordReceipt = receiptLog(models);
   const claim = claimLog(models);
   const archive = archiveWriter(models);
@@ -179,7 +220,7 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
      * (M2.6); under a rate limit (M3.4) a recipient emailed less than a window ago gets nothing
      * now and the update is held for their digest.
      */
-    async sendEmailBatch({ incident, message, batchIndex, batchSize, rateLimit }: EmailBatchRequest): Promise<EmailBatchResult> {
+    async sendEmailBatch({ incident, message, batchIndex, batchSize, rateLimit, recurrence }: EmailBatchRequest): Promise<EmailBatchResult> {
       const ctx = Context.current();
       const broadcastId = broadcastIdFor(incident.id, message.version, 'email');
       const chunk = await findBatch(models, broadcastId, batchIndex);
@@ -209,6 +250,7 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
       const statusLink = emailStatusLinks(config, incident.id);
       const unsubscribe = unsubscribeLinks(config, incident.id, message.version);
       const limiter = await emailLimiter(models, incident, message, rateLimit);
+      const recurring = recurrence ? recurringAdapter(models, incident, message, recurrence, !!rateLimit?.statusChange) : undefined;
 
       const windows = new Map<number, Promise<{ slots: Slot[]; from: number; claims: Map<number, ClaimDoc> }>>();
       const planned = (w: number) => {
@@ -217,11 +259,19 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
           const from = Math.max(resumedFrom, w * claimWindow);
           p = (async () => {
             const group = recipients.slice(from, (w + 1) * claimWindow);
-            const decisions = limiter ? await limiter.decide(group, rateLimit?.at ? new Date(rateLimit.at) : new Date()) : undefined;
+            const now = rateLimit?.at ? new Date(rateLimit.at) : new Date();
+            const [decisions, adapted] = await Promise.all([
+              limiter ? limiter.decide(group, now) : undefined,
+              recurring?.decide(group, now),
+            ]);
             const slots = group.map((r, i): Slot => {
               const d = decisions?.[i];
               if (d?.held) return { held: true, dueAt: d.dueAt };
-              const { locale, content } = readerText(r);
+              const a = adapted?.[i];
+              if (a?.capped) return { held: false, capped: true };
+              const reader = readerText(r);
+              const { locale } = reader;
+              const content = a?.toldAbout ? shortRecurrenceMessage(reader.content, a.toldAbout, emailStatusLinks(config, a.toldAbout.id)(emailSegment(r.tier), 1), locale) : reader.content;
               const carries = d?.carries ?? [];
               const body = withHeldUpdates(content, carries.map((e) => ({ version: e.version, subject: e.subject, at: e.approvedAt })));
               const delivery = broadcastEmail(meta, body, r.email, config, {
@@ -229,6 +279,18 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
               });
               return { held: false, delivery, carries };
             });
+            if (recurring && adapted) {
+              await recurring.record(group.flatMap((r, i): RecurrenceAdaptationDoc[] => {
+                const a = adapted[i];
+                const d = decisions?.[i];
+                const kind = d?.held ? (recurrence!.digestMinutes > 0 ? 'digest' : undefined) : a.capped ? 'daily-cap' : a.toldAbout ? 'short-message' : undefined;
+                if (!kind) return [];
+                return [{
+                  _id: adaptationId(incident.id, message.version, r.email), incidentId: incident.id, version: message.version, recipient: r.email,
+                  ...(r.customerId ? { customerId: r.customerId } : {}), kind, ...(kind === 'short-message' ? { priorIncident: a.toldAbout!.id } : {}), at: new Date(),
+                }];
+              }));
+            }
             if (limiter && decisions) {
               await limiter.hold(
                 group.flatMap((r, i) => {
@@ -239,7 +301,7 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
               );
             }
             const claims = slots.flatMap((s, i) =>
-              s.held
+              s.held || 'capped' in s
                 ? []
                 : [{
                     position: from + i,
@@ -271,6 +333,11 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
           latestDue = Math.max(latestDue, slot.dueAt.getTime());
           return true;
         }
+        if ('capped' in slot) {
+          result.capped = (result.capped ?? 0) + 1;
+          return true;
+        }
+        if (recurring?.shortened(slot.delivery.email.to)) result.shortened = (result.shortened ?? 0) + 1;
         const { delivery } = slot;
         const record = (fields: ReceiptFields) =>
           recordReceipt({
@@ -281,7 +348,10 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
         // The email is archived as the provider took it, before its receipt (M5.1).
         const sender = archivingSender(email, (m, receipt) =>
           archive(emailRecord({ incident, version: message.version, locale: inLocale(message, group(position).locale).locale, key: delivery.key, customerId: group(position).customerId }, m, receipt)));
-        const outcome = await deliverOnce({ sender, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt: (key) => findReceipt(models, key), record });
+        const outcome = await deliverOnce({
+          sender, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt: (key) => findReceipt(models, key), record,
+          noteFailure: (failure) => noteDeliveryFailure(models, delivery.key, failure),
+        });
         switch (outcome.kind) {
           case 'unsettled':
             return false;
@@ -294,6 +364,8 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
               return true;
             }
             result.alreadySent++;
+            // Sent through a later provider by an earlier attempt: the failover still counts.
+            if (outcome.receipt.failedOver?.length) result.failedOver++;
             break;
           case 'verified':
             result.verified++;

@@ -1,5 +1,6 @@
+import { matchRecurrence, recurrenceWindow, type Recurrence, type RecurrenceProbe } from '../domain/incident/recurrence';
 import type { IncidentSummary } from '../domain/incident/summary';
-import { upsertIncidentSummary } from '../store/incident-summaries';
+import { recurrenceCandidates, upsertIncidentSummary } from '../store/incident-summaries';
 import type { StoreDeps } from './deps';
 
 export function createIncidentSummaryActivities({ store }: StoreDeps<'IncidentSummary'>) {
@@ -10,6 +11,15 @@ export function createIncidentSummaryActivities({ store }: StoreDeps<'IncidentSu
      */
     async projectIncidentSummary(req: { summary: IncidentSummary; updatedAt: string }): Promise<{ written: boolean }> {
       return { written: await upsertIncidentSummary(store.models, req.summary, req.updatedAt) };
+    },
+
+    /**
+     * The earlier incidents a new one repeats (M7.5), from the read model: same alert fingerprint,
+     * or same category and components, within the window before its detection. Undefined when none.
+     */
+    async findRecurrence(probe: RecurrenceProbe): Promise<Recurrence | undefined> {
+      const candidates = await recurrenceCandidates(store.models, { ...probe, ...recurrenceWindow(probe) });
+      return matchRecurrence(probe, candidates);
     },
   };
 }

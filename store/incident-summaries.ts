@@ -31,9 +31,13 @@ const incidentSummary = new Schema<IncidentSummaryDoc>({
   nextExternalUpdateDueAt: String,
   pendingApprovers: { type: [String], default: [] },
   resolvedAt: String,
+  alertFingerprints: { type: [String], default: [] },
+  rootCause: String,
+  recurrence: { type: { _id: false, count: Number, chronic: Boolean, priorIncidents: [String] }, default: undefined },
 });
 incidentSummary.index({ detectedAt: -1 });
 incidentSummary.index({ updatedAt: -1 });
+incidentSummary.index({ alertFingerprints: 1 });
 
 export const incidentSummaryCollections = {
   IncidentSummary: storedIn('incident_summaries', incidentSummary),
@@ -164,3 +168,19 @@ export async function openSummariesMark(models: IncidentSummaryModels): Promise<
   return docs.map((d) => `${d._id}:${d.seq}`).sort().join(',');
 }
 
+
+/**
+ * The incidents a new one may repeat (M7.5): real incidents detected in [from, to) that were opened
+ * by the alert fingerprint given, or share its category and a component; the caller decides.
+ */
+export async function recurrenceCandidates(
+  models: IncidentSummaryModels,
+  probe: { category: string; components: string[]; alertFingerprint?: string; from: string; to: string },
+): Promise<IncidentSummaryDoc[]> {
+  const alike: FilterQuery<IncidentSummaryDoc>[] = [{ category: probe.category, components: { $in: probe.components } }];
+  if (probe.alertFingerprint) alike.push({ alertFingerprints: probe.alertFingerprint });
+  return models.IncidentSummary.find(
+    { drill: false, detectedAt: { $gte: probe.from, $lt: probe.to }, $or: alike },
+    { __v: 0 },
+  ).sort({ detectedAt: -1 }).limit(500).lean<IncidentSummaryDoc[]>();
+}

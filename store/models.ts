@@ -24,6 +24,7 @@ import { ticketCollections } from './tickets';
 import { feedbackCollections } from './feedback';
 import { timelineAnnotationCollections } from './timeline-annotations';
 import { surveyCollections } from './surveys';
+import { recurrenceCollections } from './recurrence';
 
 export interface ComponentDoc {
   componentId: string;
@@ -69,6 +70,8 @@ export interface DeliveryDoc {
   sentAt?: Date;
   /** What a legal notice overrode to reach this recipient (preferences, floor, suppression). */
   override?: { regime: string; overrode: string[] };
+  /** Each attempt every provider failed for now (4xx, no connection, a dropped or stalled one), in order: the retries' log. */
+  failures?: { at: Date; provider: string; error: string }[];
 }
 
 /** One published version on the status page, as the domain reads it. */
@@ -131,6 +134,7 @@ const delivery = new Schema<DeliveryDoc>({
   attempts: { type: Number, default: 0 },
   claimedAt: Date, sentAt: Date,
   override: { type: Schema.Types.Mixed, default: undefined },
+  failures: { type: [{ _id: false, at: Date, provider: String, error: String }], default: undefined },
 });
 
 const statusEntry = new Schema<StatusEntryDoc>({
@@ -234,6 +238,8 @@ export interface DeliveryReceiptDoc {
   /** Found at the provider by its Message-ID after a crash, rather than sent by this attempt. */
   verified?: boolean;
   error?: string;
+  /** The providers that failed before the one that took it (failover, M7.3). */
+  failedOver?: { provider: string; error: string }[];
   /** A digest's folded versions (M3.4), so a retry marks done exactly what it carried. */
   folded?: number[];
   /** The workflow's clock when it was sent: rate-limit windows are measured on it (M3.4). */
@@ -244,10 +250,13 @@ export interface DeliveryReceiptDoc {
 const deliveryReceipt = new Schema<DeliveryReceiptDoc>({
   ...required({ _id: String, incidentId: String, version: Number, channel: String, recipient: String, outcome: String }),
   provider: String, messageId: String, providerMessageId: String, verified: Boolean, error: String,
+  failedOver: { type: [{ _id: false, provider: String, error: String }], default: undefined },
   folded: { type: [Number], default: undefined },
   windowAt: { type: Date, default: undefined },
   at: { type: Date, required: true },
 });
+// A recurring incident's daily cap counts a recipient's emails of the day across incidents (M7.5).
+deliveryReceipt.index({ recipient: 1, at: -1 });
 
 const collections = {
   Component: storedIn('components', component),
@@ -280,6 +289,7 @@ const collections = {
   ...timelineAnnotationCollections,
   ...surveyCollections,
   ...drillRunCollections,
+  ...recurrenceCollections,
 };
 
 /** Every collection of Herald's store, a model each. */

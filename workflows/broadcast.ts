@@ -2,6 +2,7 @@ import { continueAsNew, proxyActivities, workflowInfo, type ActivityOptions } fr
 import type { HeraldActivities } from '../activities';
 import type { BroadcastPlan, EmailBatchResult, EmailDeliveryCounts } from '../activities/fanout';
 import type { IncidentInput } from '../domain/incident';
+import type { RecurringBroadcast } from '../domain/incident/recurrence';
 import type { MessageVersion } from '../domain/messages';
 
 export interface BroadcastRequest {
@@ -15,6 +16,8 @@ export interface BroadcastRequest {
   batchHeartbeatTimeout?: ActivityOptions['heartbeatTimeout'];
   /** Per-recipient email limit (M3.4): updates inside the window fold into a digest unless the status changed. */
   rateLimit?: { minutes: number; statusChange: boolean; at?: string };
+  /** A recurring incident's adaptations (M7.5): short messages, the daily cap. */
+  recurrence?: RecurringBroadcast;
   /** The playbook's `distribution.legalNotice` (M1.4): where it applies, email reaches every affected address. */
   legalNotice?: { regime: string; tags?: string[] };
   /** Carried across continue-as-new; callers leave it out. */
@@ -99,7 +102,7 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
     Array.from({ length: maxInFlight }, async () => {
       while (next < plan.batches && !handOver()) {
         const batchIndex = next++;
-        add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex, batchSize, ...(req.rateLimit ? { rateLimit: req.rateLimit } : {}) }));
+        add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex, batchSize, ...(req.rateLimit ? { rateLimit: req.rateLimit } : {}), ...(req.recurrence ? { recurrence: req.recurrence } : {}) }));
       }
     }),
   );

@@ -4,6 +4,7 @@ import type { IncidentInput } from '../domain/incident';
 import { requiresApproval, type Phase, type Severity } from '../domain/incident/core';
 import { iso, minute, movesWithLead, nextUpdateDueAt, stepDeadlinesBroughtForward, type Deadline } from '../domain/incident/deadlines';
 import { checkEditWording } from '../domain/incident/edits';
+import { defaultRecurrenceWindowDays, recurringRateLimitMinutes, type Recurrence, type RecurrenceProbe, type RecurringBroadcast } from '../domain/incident/recurrence';
 import * as notices from '../domain/incident/notices';
 import { reject } from '../domain/incident/refusals';
 import { audienceAddresses, playbookTeam, routeInternalUpdate } from '../domain/incident/routing';
@@ -118,6 +119,8 @@ export interface IncidentData {
   audienceByTier?: Record<string, number>;
   /** The number of the latest summary handed to the read model; each new one counts on from it. */
   summarySeq: number;
+  /** The earlier incidents this one repeats, found at declaration (M7.5). */
+  recurrence?: Recurrence;
 }
 
 /** A version stopped before it left: which, when, and every reason, as GET /v1/incidents/:id shows it. */
@@ -474,6 +477,37 @@ export class IncidentState {
     this.notice('declared', [this.lead, ...reviewers], notices.declaredNotice({ ...this.ref, declaredBy: input.declaredBy, summary: input.summary }, d.playbook, reviewers.length > 0), { holdable: false });
     this.evaluateEscalations('herald');
     this.queue({ kind: 'plan-audience' });
+  }
+
+  /** What recurrence detection looks for: this incident's problem, within the playbook's window (M7.5). */
+  recurrenceProbe(): RecurrenceProbe {
+    const input = this.#d.input;
+    const alert = this.#d.alerts[0]?.fingerprint;
+    return {
+      id: input.id, category: input.category, components: input.components, detectedAt: input.detectedAt,
+      windowDays: this.pb.recurrence?.windowDays ?? defaultRecurrenceWindowDays,
+      ...(this.pb.recurrence ? { chronicThreshold: this.pb.recurrence.chronicThreshold } : {}),
+      ...(alert ? { alertFingerprint: alert } : {}),
+    };
+  }
+
+  /**
+   * Recurrence was looked for: when the incident repeats earlier ones it says so, and a chronic
+   * recurrence is escalated with its history to the audiences the playbook names.
+   */
+  recurrenceFound(r: Recurrence | undefined): void {
+    if (!r) return;
+    this.#d.recurrence = r;
+    this.audit('recurrence-detected', 'herald', {
+      count: r.count, chronic: r.chronic, windowDays: r.windowDays,
+      priorIncidents: r.priorIncidents.map((p) => ({ id: p.id, matchedBy: p.matchedBy, detectedAt: p.detectedAt })),
+      adapts: !!this.pb.recurrence,
+    });
+    const policy = this.pb.recurrence;
+    if (r.chronic && policy) {
+      const to = policy.escalateTo.flatMap((a) => audienceAddresses(this.pb, a, playbookTeam(this.pb)));
+      this.notice('chronic-recurrence', to, notices.chronicRecurrenceNotice(this.ref, r), { holdable: false });
+    }
   }
 
   private promisedNextUpdate(): string {
@@ -1056,13 +1090,29 @@ export class IncidentState {
   }
 
   /** The email broadcast of a version: rate-limited per recipient except on a change of phase (M3.4), and a legal notice where the playbook has one. */
-  broadcastRequest(incident: IncidentInput, draft: Draft, at: number): { incident: IncidentInput; message: Draft; rateLimit: { minutes: number; statusChange: boolean; at: string }; legalNotice?: Playbook['distribution']['legalNotice'] } {
+  broadcastRequest(incident: IncidentInput, draft: Draft, at: number): {
+    incident: IncidentInput; message: Draft; rateLimit: { minutes: number; statusChange: boolean; at: string };
+    legalNotice?: Playbook['distribution']['legalNotice']; recurrence?: RecurringBroadcast;
+  } {
     const lastPhase = this.#d.published[this.#d.published.length - 1]?.phase;
     const legalNotice = this.pb.distribution.legalNotice;
+    const recurring = this.recurringBroadcast();
     return {
       incident, message: draft,
-      rateLimit: { minutes: this.pb.distribution.emailMinutesPerRecipient, statusChange: lastPhase !== draft.phase, at: iso(at) },
+      rateLimit: { minutes: recurringRateLimitMinutes(this.pb.distribution.emailMinutesPerRecipient, recurring), statusChange: lastPhase !== draft.phase, at: iso(at) },
       ...(legalNotice ? { legalNotice } : {}),
+      ...(recurring ? { recurrence: recurring } : {}),
+    };
+  }
+
+  /** How a recurring incident's email adapts, when its playbook says (M7.5). */
+  private recurringBroadcast(): RecurringBroadcast | undefined {
+    const r = this.#d.recurrence;
+    const policy = this.pb.recurrence;
+    if (!r || !policy) return undefined;
+    return {
+      shortMessage: policy.shortMessage, digestMinutes: policy.digestMinutes, dailyCap: policy.dailyCap,
+      priorIncidents: r.priorIncidents, linkTo: r.priorIncidents[0].id,
     };
   }
 

@@ -81,6 +81,7 @@ export function incidentView(d: IncidentData): IncidentView {
     briefings: d.briefings,
     run: d.run,
     resolvedAt: d.resolvedAt,
+    ...(d.recurrence ? { recurrence: d.recurrence } : {}),
   };
 }
 

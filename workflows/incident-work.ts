@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import { iso } from '../domain/incident/deadlines';
 import { add, batchHeartbeatTimeout, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
@@ -119,7 +119,7 @@ async function broadcast(req: BroadcastRequest, workflowId: string): Promise<Bro
     return executeChild(broadcastWorkflow, { workflowId, args: [{ ...req, batchSize: emailBatchSize, progress: { plan, nextBatch: 0, totals } }] });
   }
   if (plan.batches === 1) {
-    add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex: 0, batchSize: emailBatchSize, ...(req.rateLimit ? { rateLimit: req.rateLimit } : {}) }));
+    add(totals, await sendEmailBatch({ incident: req.incident, message: req.message, batchIndex: 0, batchSize: emailBatchSize, ...(req.rateLimit ? { rateLimit: req.rateLimit } : {}), ...(req.recurrence ? { recurrence: req.recurrence } : {}) }));
   }
   return totals;
 }
@@ -176,7 +176,11 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
       inDoubtResent = email.inDoubtResent;
       emailDelivered = iso(Date.now());
       if (email.deferred && email.digestDueAt) s.emailDeferred(draft.version, email.deferred, email.digestDueAt);
-      await record(s, { step: 'published', actor: 'herald', details: { channel: 'email', version: draft.version, hash: draft.hash, recipients } });
+      // What became of every delivery (sent, refused for good, failed over, resent in doubt) is in the audit too.
+      const outcomes = patched('email-outcomes-audited')
+        ? { outcomes: { sent: email.sent + email.alreadySent + email.verified, inDoubtResent: email.inDoubtResent, failed: email.failed, failedOver: email.failedOver, deferred: email.deferred ?? 0, byProvider: email.byProvider } }
+        : {};
+      await record(s, { step: 'published', actor: 'herald', details: { channel: 'email', version: draft.version, hash: draft.hash, recipients, ...outcomes } });
     }
     s.published({
       version: draft.version, hash: draft.hash, phase: draft.phase, subject: draft.subject, publishedAt: iso(p.at),

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { IncidentInput } from '../domain/incident';
 import { Refusal } from '../domain/incident/refusals';
 import { IncidentState, type IncidentData } from './incident-state';
@@ -80,6 +80,8 @@ async function declare(input: IncidentInput): Promise<IncidentState> {
   const s = IncidentState.start(input, playbook);
   registerHandlers(s);
   s.declared(await local.draftMessage(s.firstDraftRequest()), playbook.reviewers ?? []);
+  // Added after the baseline: histories recorded before it have no recurrence lookup.
+  if (patched('recurrence-detection')) s.recurrenceFound(await local.findRecurrence(s.recurrenceProbe()));
   return s;
 }
 

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Category, Phase, Severity } from '../domain/incident';
 import type { ApproverRole, IncidentRole } from '../domain/playbooks/schema';
+import type { Recurrence } from '../domain/incident/recurrence';
 
 /** The messages an incident workflow answers; the API and the tests use these same definitions. */
 
@@ -218,6 +219,8 @@ export interface IncidentView {
   briefings: number;
   run: number;
   resolvedAt?: string;
+  /** The earlier incidents of the same problem, found at declaration (M7.5). */
+  recurrence?: Recurrence;
 }
 
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');

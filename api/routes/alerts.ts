@@ -4,7 +4,8 @@ import { alertRules, alertSecret, noticeSender, unmappedAlertRecipients } from '
 import {
   AlertmanagerPayloadSchema,
   alertFromGeneric,
-  alertIncidentId,
+  maxAlertOccurrences,
+  recurringAlertIncidentId,
   alertsFromAlertmanager,
   componentsByService,
   GenericAlertSchema,
@@ -61,13 +62,26 @@ function verifyRequest(req: { headers: Record<string, string | string[] | undefi
   if (!verdict.ok) throw new HttpError(401, verdict.reason);
 }
 
-async function isRunning(deps: ApiDeps, workflowId: string): Promise<boolean> {
-  try {
-    return (await deps.temporal.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
+type Occurrence = { incidentId: string; workflowId: string; state: 'running' | 'free' | 'none' };
+
+/**
+ * The incident an alert's fingerprint belongs to now: the running occurrence of its problem, or
+ * else the next free one (the first, or a recurrence after the last was resolved); 'none' past
+ * the last occurrence that may open.
+ */
+async function currentOccurrence(deps: ApiDeps, fingerprint: string): Promise<Occurrence> {
+  for (let n = 1; n <= maxAlertOccurrences; n++) {
+    const incidentId = recurringAlertIncidentId(fingerprint, n);
+    const workflowId = workflowIdFor(incidentId);
+    try {
+      if ((await deps.temporal.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING') return { incidentId, workflowId, state: 'running' };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { incidentId, workflowId, state: 'free' };
+      throw err;
+    }
   }
+  const incidentId = recurringAlertIncidentId(fingerprint, maxAlertOccurrences);
+  return { incidentId, workflowId: workflowIdFor(incidentId), state: 'none' };
 }
 
 /**
@@ -77,8 +91,7 @@ async function isRunning(deps: ApiDeps, workflowId: string): Promise<boolean> {
  */
 async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string, model: ServiceModel): Promise<AlertOutcome> {
   const mapping = mapAlert(alertRules(), alert, model.services);
-  const incidentId = alertIncidentId(alert.fingerprint);
-  const workflowId = workflowIdFor(incidentId);
+  let { incidentId, workflowId, state } = await currentOccurrence(deps, alert.fingerprint);
   const result = (outcome: Outcome, extra: Partial<AlertOutcome> = {}): AlertOutcome => ({
     fingerprint: alert.fingerprint, status: alert.status, incidentId, workflowId, outcome, rule: mapping.rule, ...extra,
   });
@@ -115,24 +128,27 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string, 
     : [];
   const markers = marked.length ? { markers: marked.map((m) => ({ componentId: m.componentId, status: m.status })) } : {};
   if (mapping.openIncident === false) return result('marked', { ...unknown, ...markers });
-  const wasRunning = await isRunning(deps, workflowId);
-  const incident = incidentFromAlert(alert, { ...mapping, components }, receivedAt);
-  try {
-    await deps.temporal.workflow.signalWithStart<typeof incidentWorkflow, [AlertNotice]>('incidentWorkflow', {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [incident],
-      typedSearchAttributes: searchAttributesFor({ ...incident, status: 'drafting', drill: false }),
-      signal: alertSignal,
-      signalArgs: [notice],
-      // A resolved incident stays closed; its audit chain is never restarted under the same ID.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return result('closed', { ...unknown, ...markers });
-    throw err;
+  // The occurrence may close between the look and the start: then the next one is looked for once more.
+  for (let attempt = 0; attempt < 2 && state !== 'none'; attempt++) {
+    const incident = { ...incidentFromAlert(alert, { ...mapping, components }, receivedAt), id: incidentId };
+    try {
+      await deps.temporal.workflow.signalWithStart<typeof incidentWorkflow, [AlertNotice]>('incidentWorkflow', {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [incident],
+        typedSearchAttributes: searchAttributesFor({ ...incident, status: 'drafting', drill: false }),
+        signal: alertSignal,
+        signalArgs: [notice],
+        // A resolved incident stays closed; its audit chain is never restarted under the same ID.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      return result(state === 'running' ? 'joined' : 'opened', { ...unknown, ...markers });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      ({ incidentId, workflowId, state } = await currentOccurrence(deps, alert.fingerprint));
+    }
   }
-  return result(wasRunning ? 'joined' : 'opened', { ...unknown, ...markers });
+  return result('closed', { ...unknown, ...markers });
 }
 
 /** The service model as the mapping needs it: known components, and each service's components. */

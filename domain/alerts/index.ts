@@ -103,6 +103,17 @@ export function alertIncidentId(fingerprint: string): string {
   return `ALERT-${sha256Hex(fingerprint).slice(0, 16)}`;
 }
 
+/**
+ * The incident of the n-th occurrence of an alert's problem: once the first incident is resolved,
+ * the same alert firing again opens the next one (a recurrence, M7.5), never reopens a closed one.
+ */
+export function recurringAlertIncidentId(fingerprint: string, occurrence: number): string {
+  return occurrence <= 1 ? alertIncidentId(fingerprint) : `${alertIncidentId(fingerprint)}-${occurrence}`;
+}
+
+/** How many occurrences of one alert's problem get an incident each; later firings are recorded as closed. */
+export const maxAlertOccurrences = 100;
+
 /** One label matcher as Alertmanager writes them: `name="value"`, `!=`, `=~` and `!~` (regexes fully anchored). */
 export interface LabelMatcher {
   name: string;

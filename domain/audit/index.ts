@@ -42,6 +42,7 @@ export const auditSteps = [
   'digest',
   'contract-deadline',
   'channels-delivered',
+  'recurrence-detected',
 ] as const;
 export type AuditStep = (typeof auditSteps)[number];
 

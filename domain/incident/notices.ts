@@ -1,6 +1,7 @@
 import type { ApproverRole, Audience, DeadlineStep, IncidentRole } from '../playbooks/constants';
 import type { Category, Severity } from './core';
 import { iso } from './deadlines';
+import type { Recurrence } from './recurrence';
 
 /**
  * The texts of Herald's internal notices (to staff, never to customers), one builder each, kept
@@ -167,4 +168,19 @@ export function briefingNotice(i: IncidentRef, b: BriefingFacts): Notice {
       `\nEscalation path: ${b.escalationPath}`,
     ].join('\n'),
   };
+}
+
+/** A problem that keeps coming back: executives and account management get its history (M7.5). */
+export function chronicRecurrenceNotice(i: IncidentRef, r: Recurrence): Notice {
+  const history = r.priorIncidents.map((p) =>
+    `- ${p.detectedAt.slice(0, 16).replace('T', ' ')} UTC  ${p.id}  ${p.title}${p.resolvedAt ? `, resolved ${p.resolvedAt.slice(0, 16).replace('T', ' ')} UTC` : ', still open'}${p.rootCause ? `\n  Root cause: ${p.rootCause}` : ''}`);
+  return {
+    subject: `${tag(i)}: recurring for the ${ordinal(r.count + 1)} time in ${r.windowDays} days`,
+    text: `Incident ${i.id} repeats ${r.count} earlier incident${r.count === 1 ? '' : 's'} of the same problem in the last ${r.windowDays} days. Customers are hearing about it again; the account teams may want to reach the key accounts before the next message.\n\nHistory:\n${history.join('\n')}`,
+  };
+}
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${s}`;
 }

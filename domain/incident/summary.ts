@@ -1,6 +1,7 @@
 import { impactOf, type Impact } from '../status-page';
 import type { ApproverRole } from '../playbooks/constants';
 import type { Category, Phase, Severity } from './core';
+import type { Recurrence } from './recurrence';
 
 /**
  * The incident as lists, dashboards and searches read it (the read model): a plain function of
@@ -52,6 +53,12 @@ export interface IncidentSummary {
   /** The incident's impact in the words customers read (Statuspage's). */
   impact: Impact;
   resolvedAt?: string;
+  /** The fingerprints of the alerts that opened or joined it: a later alert of one repeats it (M7.5). */
+  alertFingerprints: string[];
+  /** The confirmed root cause, which a recurrence's short message quotes. */
+  rootCause?: string;
+  /** Earlier incidents of the same problem, found at declaration (M7.5). */
+  recurrence?: { count: number; chronic: boolean; priorIncidents: string[] };
   seq: number;
 }
 
@@ -76,6 +83,9 @@ export interface SummarySource extends Pick<IncidentSummary,
   customersByTier?: Record<string, number>;
   firstPublishedAt?: string;
   drill?: boolean;
+  alerts?: { fingerprint: string }[];
+  rootCause?: { statement: string };
+  recurrence?: Recurrence;
 }
 
 export function declaredVia(declaredBy: string): DeclaredVia {
@@ -117,6 +127,9 @@ export function incidentSummary(s: SummarySource, seq: number): IncidentSummary 
     customersByTier: { ...s.customersByTier },
     impact: impactOf(s.severity),
     ...(s.resolvedAt ? { resolvedAt: s.resolvedAt } : {}),
+    alertFingerprints: (s.alerts ?? []).map((a) => a.fingerprint),
+    ...(s.rootCause ? { rootCause: s.rootCause.statement } : {}),
+    ...(s.recurrence ? { recurrence: { count: s.recurrence.count, chronic: s.recurrence.chronic, priorIncidents: s.recurrence.priorIncidents.map((p) => p.id) } } : {}),
     seq,
   };
 }

@@ -126,6 +126,15 @@ const Distribution = z.object({
     .describe('A notice the law requires: email reaches every affected customer at every address despite channel preferences, the severity floor and unsubscribes, and each recipient so reached is recorded (M1.4)'),
 });
 
+const RecurrencePolicy = z.object({
+  windowDays: z.number().int().min(1).max(365).default(30).describe('An earlier incident detected this many days before counts as the same problem'),
+  shortMessage: z.boolean().default(true).describe('Recipients emailed about an earlier occurrence get a short message that links it and its root cause'),
+  digestMinutes: z.number().int().nonnegative().max(1440).default(0).describe('Minor updates (no change of phase) fold into a digest of this many minutes per recipient (0 = the distribution limit only)'),
+  dailyCap: z.number().int().nonnegative().max(100).default(0).describe('At most this many emails per recipient per day across incidents; minor updates beyond it are not emailed (0 = no cap)'),
+  chronicThreshold: z.number().int().min(1).max(100).default(3).describe('At this many earlier occurrences the recurrence is chronic and escalated with its history'),
+  escalateTo: z.array(z.enum(audiences)).min(1).default(['executives', 'account-management']).describe('Who a chronic recurrence is escalated to'),
+});
+
 const CommunicationOwner = z.object({
   serviceDomain: slug,
   owner: email,
@@ -173,6 +182,7 @@ export const PlaybookSchema = z
     messages: MessagePolicy.prefault({}),
     distribution: Distribution.prefault({}),
     survey: SurveyPolicySchema.optional().describe('After the resolution, a short survey to the key accounts that were emailed, with one reminder (M6.3); absent, none'),
+    recurrence: RecurrencePolicy.optional().describe('How communication adapts when the incident repeats an earlier one (M7.5); absent, recurrence is only detected and recorded'),
   })
   .superRefine((p, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -9,7 +9,7 @@ function summary(over: Partial<IncidentSummary> = {}): IncidentSummary {
     id: 'INC-1', title: 'Checkout errors', status: 'awaiting-approval', severity: 'SEV2', category: 'outage', tags: [], components: ['api'],
     declaredBy: 'Riley', declaredVia: 'person', drill: false, detectedAt: at(0), openDeadlines: [], firstMessageDueAt: at(30),
     nextExternalUpdateDueAt: at(30), pendingApprovers: ['legal'], customersAffected: 0, customersByTier: { enterprise: 2, business: 3 },
-    impact: 'major', seq: 3, playbook: { id: 'outage-single', version: 1 }, ...over,
+    impact: 'major', alertFingerprints: [], seq: 3, playbook: { id: 'outage-single', version: 1 }, ...over,
   };
 }
 
