@@ -12,6 +12,7 @@ import { startDemoReceiver, type DemoReceiver } from '../../stack/demo-receiver'
 import { createMailer } from '../../workers/worker';
 import type { surveyWorkflow } from '../../workflows/survey';
 import { testEnv, uniqueName } from '../support/env';
+import { browserForFile, seriousViolations } from '../support/browser';
 import { keys, workerConfig, workflowBundle } from '../support/harness';
 import { saveHistoryFixture } from '../support/history-fixtures';
 import type { MailpitMessage } from '../support/mailpit';
@@ -45,6 +46,7 @@ afterAll(async () => {
   await store?.close();
 });
 const ts = timeSkippingSuite();
+const browser = browserForFile();
 const publicUrl = 'http://status.herald.test';
 const hour = 3_600_000;
 
@@ -148,10 +150,26 @@ describe('post-incident surveys', () => {
     expect(form.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(form.text).toContain(`action="/survey/${starkToken}"`);
 
+    // Stark answers in a browser, under the page's own policy: each scale is a group named by its question.
+    const page = await browser.open({ locale: 'de-DE' });
+    await page.goto(`${baseUrl}/survey/${starkToken}`);
+    await page.getByRole('group', { name: 'Wie klar waren unsere Meldungen?' }).getByLabel('2').check();
+    await page.getByRole('group', { name: 'Kamen sie oft genug?' }).getByLabel('3').check();
+    await page.getByRole('group', { name: 'Wie nützlich waren sie für Sie?' }).getByLabel('4').check();
+    await page.getByLabel('Möchten Sie uns noch etwas sagen? (optional)').fill('Mehr Details zur Ursache, bitte.');
+    await page.getByRole('button', { name: 'Antworten senden' }).click();
+    await page.getByRole('heading', { name: 'Vielen Dank' }).waitFor();
+    // The form and its answers pass axe's WCAG 2.1 A/AA rules, light and dark (axe is injected past the page's policy).
+    const kaijuToken = tokenIn((await read('sre@kaiju.example')).text);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const checked = await browser.open({ colorScheme, bypassCSP: true });
+      for (const path of [`/survey/${kaijuToken}`, `/survey/${starkToken}`]) {
+        await checked.goto(`${baseUrl}${path}`);
+        expect([colorScheme, path, await seriousViolations(checked)]).toEqual([colorScheme, path, []]);
+      }
+    }
+
     // Answers as the form posts them: one per link; bad scores and bad links are refused and record nothing.
-    const answered = await api('POST', `/survey/${starkToken}`, { html: true, form: { clarity: '2', frequency: '3', usefulness: '4', comment: 'Mehr Details zur Ursache, bitte.' } });
-    expect(answered.status).toBe(200);
-    expect(answered.text).toContain('Vielen Dank');
     const again = await api('POST', `/survey/${starkToken}`, { html: true, form: { clarity: '5', frequency: '5', usefulness: '5' } });
     expect(again.status).toBe(409);
     expect(again.text).toContain('Bereits beantwortet');
