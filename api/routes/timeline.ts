@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { incidentTimeline, milestoneNames, type Timeline } from '../../domain/timeline';
+import { incidentTimeline, milestoneNames, type Timeline, type TimelineNotice } from '../../domain/timeline';
 import { annotationsOf, type TimelineAnnotationDoc } from '../../store/timeline-annotations';
 import { timelinePage } from '../../views/timeline';
 import { found, HttpError } from '../errors';
@@ -21,18 +21,44 @@ const AnnotationBody = z.strictObject({
 const readers = ['manager', 'executive'] as const;
 
 async function timelineOf(deps: ApiDeps, id: string): Promise<{ detectedAt: string; title: string; severity: string; timeline: Timeline }> {
-  const summary = found(await deps.store.models.IncidentSummary.findById(id, { detectedAt: 1, title: 1, severity: 1 }).lean(), 'incident');
-  const [audit, annotations] = await Promise.all([
-    deps.store.models.AuditRecord.find({ incidentId: id }, { seq: 1, step: 1, at: 1, actor: 1, details: 1 }).sort({ seq: 1 }).lean(),
-    annotationsOf(deps.store.models, id),
+  const models = deps.store.models;
+  const summary = found(await models.IncidentSummary.findById(id, { detectedAt: 1, title: 1, severity: 1, components: 1 }).lean(), 'incident');
+  const [audit, annotations, notices, markers] = await Promise.all([
+    models.AuditRecord.find({ incidentId: id }, { seq: 1, step: 1, at: 1, actor: 1, details: 1 }).sort({ seq: 1 }).lean(),
+    annotationsOf(models, id),
+    internalNotices(deps, id),
+    models.ComponentMarker.find({ componentId: { $in: summary.components } }, { componentId: 1, status: 1, alertName: 1, setAt: 1 }).lean(),
   ]);
-  return { detectedAt: summary.detectedAt, title: summary.title, severity: summary.severity, timeline: incidentTimeline(summary.detectedAt, audit, annotations) };
+  const context = {
+    notices, severity: summary.severity,
+    markers: markers.map((m) => ({ componentId: m.componentId, status: m.status, alertName: m.alertName, setAt: new Date(m.setAt).toISOString() })),
+  };
+  return { detectedAt: summary.detectedAt, title: summary.title, severity: summary.severity, timeline: incidentTimeline(summary.detectedAt, audit, annotations, context) };
+}
+
+/** The incident's internal notices as their deliveries record them (activities/email.ts): one per notice, when it first went. */
+async function internalNotices(deps: ApiDeps, incidentId: string): Promise<TimelineNotice[]> {
+  const sent = await deps.store.models.Delivery.find({ incidentId, channel: 'internal', status: 'sent' }, { key: 1, sentAt: 1 }).lean();
+  const byNotice = new Map<string, TimelineNotice>();
+  for (const d of sent) {
+    // The key is `<incident>|v0|internal:<notice>|<recipient>`.
+    const noticeId = /\|internal:([^|]+)\|/.exec(d.key)?.[1];
+    if (!noticeId || !d.sentAt) continue;
+    const at = new Date(d.sentAt).toISOString();
+    const n = byNotice.get(noticeId);
+    if (!n) byNotice.set(noticeId, { noticeId, at, recipients: 1 });
+    else {
+      n.recipients++;
+      if (at < n.at) n.at = at;
+    }
+  }
+  return [...byNotice.values()];
 }
 
 export const timelineRoutes = [
   defineRoute({
     method: 'get', path: '/v1/incidents/:id/timeline', tags: ['incidents'], roles: [...readers], page: true,
-    summary: 'The incident timeline for the review: milestones (detected, declared, identified, mitigated, resolved) against the communications per audience (customers: every version on every channel; internal: updates and briefings), the lag in minutes from each milestone (its corrected time, where a reviewer annotated one) to the next message to each audience, and inconsistencies (a "resolved" message while an alert still fires, locales published apart); as JSON, or as a page (format=html; a browser signed in at /dashboard?key= reads it with its cookie)',
+    summary: 'The incident timeline for the review: milestones (detected, declared, identified, mitigated, resolved) against the communications per audience (customers: every version on every channel; internal: every notice to staff, updates and briefings), the lag in minutes from each milestone (its corrected time, where a reviewer annotated one) to the next message to each audience, and inconsistencies (a "resolved" message while an alert still fires, a component the page shows in another status than the message says, locales published apart); as JSON, or as a page (format=html; a browser signed in at /dashboard?key= reads it with its cookie)',
     params: IncidentParams,
     query: TimelineQuery,
     responses: {

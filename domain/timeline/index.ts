@@ -7,6 +7,9 @@
  * beside it, and the lags are measured from the corrected time. Pure over plain records.
  */
 
+import type { Severity } from '../incident/core';
+import { componentStatusFor, impactOf, type ComponentStatus } from '../status-page';
+
 export interface TimelineAuditRecord {
   seq: number;
   step: string;
@@ -50,13 +53,45 @@ export interface Timeline {
   milestones: TimelineMilestone[];
   communications: Record<Audience, TimelineEvent[]>;
   lags: { milestone: Milestone; audience: Audience; minutes: number | null }[];
-  inconsistencies: { at: string; kind: 'resolved-while-alert-firing' | 'locales-published-apart'; detail: string; version?: number }[];
+  inconsistencies: { at: string; kind: 'resolved-while-alert-firing' | 'locales-published-apart' | 'component-status-differs'; detail: string; version?: number }[];
 }
+
+/** An internal notice as its deliveries record it: which, when it first went, to how many. */
+export interface TimelineNotice {
+  noticeId: string;
+  at: string;
+  recipients: number;
+}
+
+/** A status monitoring set on a component the page still shows (a marker), since when. */
+export interface TimelineMarker {
+  componentId: string;
+  status: ComponentStatus;
+  alertName: string;
+  setAt: string;
+}
+
+/** What the timeline reads besides the audit: internal notices, the page's markers, the incident's severity. */
+export interface TimelineContext {
+  notices?: readonly TimelineNotice[];
+  markers?: readonly TimelineMarker[];
+  severity?: Severity;
+}
+
+/** The kind of notice a delivery's notice ID names: its words before the first with a digit (`approval-request-v2-legal` → approval-request). */
+export function noticeKind(noticeId: string): string {
+  const words = noticeId.split('-');
+  const end = words.findIndex((w) => /\d/.test(w));
+  return (end === -1 ? words : words.slice(0, end)).join('-') || noticeId;
+}
+
+/** Notices the audit already puts in the internal lane (one record per update or briefing). */
+const auditedNotices = new Set(['internal-update', 'briefing']);
 
 /** The phase a version's words put the incident in: the first version of a phase marks its milestone. */
 const phaseMilestone: Record<string, Milestone> = { identified: 'identified', monitoring: 'mitigated', resolved: 'resolved' };
 
-export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[], annotations: readonly TimelineAnnotation[] = []): Timeline {
+export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[], annotations: readonly TimelineAnnotation[] = [], context: TimelineContext = {}): Timeline {
   const records = [...audit].sort((a, b) => a.seq - b.seq);
   const annotated = (milestone: Milestone) => annotations.filter((a) => a.milestone === milestone).sort((a, b) => a.annotatedAt.localeCompare(b.annotatedAt));
   const milestoneOf = (milestone: Milestone, at: string, kind: string, detail: string): TimelineMilestone => {
@@ -102,6 +137,17 @@ export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[
         if (phase === 'resolved' && firing.length) {
           inconsistencies.push({ at: r.at, kind: 'resolved-while-alert-firing', detail: `v${version} says resolved while ${firing.join(', ')} still fires`, version });
         }
+        // What the page shows for a component against what the version says of it.
+        if (context.severity && version !== undefined) {
+          const said: ComponentStatus = phase === 'resolved' ? 'operational' : componentStatusFor[impactOf(context.severity)];
+          for (const m of context.markers ?? []) {
+            if (Date.parse(m.setAt) > Date.parse(r.at) || m.status === said) continue;
+            inconsistencies.push({
+              at: r.at, kind: 'component-status-differs', version,
+              detail: `v${version} says ${phase ?? 'update'} (${said}) while the page shows ${m.componentId} as ${m.status} (monitoring: ${m.alertName}, since ${m.setAt})`,
+            });
+          }
+        }
         const locales = Array.isArray(d.locales) ? d.locales.map(String) : [];
         const missing = (Array.isArray(d.requiredLocales) ? d.requiredLocales.map(String) : []).filter((l) => !locales.includes(l));
         if (missing.length) inconsistencies.push({ at: r.at, kind: 'locales-published-apart', detail: `v${version} left without ${missing.join(', ')}`, version });
@@ -120,6 +166,11 @@ export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[
         break;
     }
   }
+  for (const n of context.notices ?? []) {
+    if (auditedNotices.has(noticeKind(n.noticeId))) continue;
+    communications.internal.push({ at: n.at, kind: 'notice', detail: `${noticeKind(n.noticeId)} notice (${n.noticeId}) to ${n.recipients} ${n.recipients === 1 ? 'person' : 'people'}` });
+  }
+  communications.internal.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const lags: Timeline['lags'] = [];
   for (const m of milestones) {
     const from = m.correctedAt ?? m.at;

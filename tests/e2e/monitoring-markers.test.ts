@@ -154,6 +154,27 @@ describe('monitoring markers on components', () => {
     expect((await h.request('GET', '/api/v2/incidents.json')).body.incidents.find((i: any) => i.id === id).incident_updates).toEqual(before);
   });
 
+  it('[M6.4] the review timeline flags a version whose words differ from the status the page shows for its component, and lists the notices to staff', async () => {
+    const down = uniqueName('down');
+    expect((await generic(down, 'SyntheticCheckDown', ['email-delivery'])).body.alerts[0]).toMatchObject({ outcome: 'marked' });
+    const id = await declareIncident(h, { id: uniqueName('MK'), title: 'Email is slow', category: 'performance-degradation', severity: 'SEV3', components: ['email-delivery'], summary: 'Emails leave late.' });
+    const timeline = await waitForValue(async () => {
+      const r = await h.request('GET', `/v1/incidents/${id}/timeline`, { key: keys.manager });
+      return r.status === 200 && r.body.communications.customers.some((c: any) => c.channel === 'status-page') && r.body.communications.internal.length ? r.body : undefined;
+    });
+    // SEV3 words say degraded performance; the page shows the synthetic check's outage.
+    expect(timeline.inconsistencies).toEqual([expect.objectContaining({
+      kind: 'component-status-differs', version: 1,
+      detail: expect.stringMatching(/^v1 says investigating \(degraded_performance\) while the page shows email-delivery as major_outage \(monitoring: SyntheticCheckDown, since /),
+    })]);
+    // The lead was told of the declaration: the internal lane has it, and its lag is measured.
+    expect(timeline.communications.internal[0]).toMatchObject({ kind: 'notice', detail: expect.stringMatching(/^declared notice \(declared\) to \d+ (person|people)$/) });
+    expect(timeline.lags.find((l: any) => l.milestone === 'declared' && l.audience === 'internal').minutes).not.toBeNull();
+    expect((await generic(down, 'SyntheticCheckDown', ['email-delivery'], 'resolved')).body.alerts[0]).toMatchObject({ markersCleared: 1 });
+    const cleared = await h.request('GET', `/v1/incidents/${id}/timeline`, { key: keys.manager });
+    expect(cleared.body.inconsistencies).toEqual([]);
+  });
+
   it('[M3.1] a rule that also opens an incident marks at once while the incident text waits for approval', async () => {
     const fingerprint = uniqueName('pay');
     const fired = await post('/v1/alerts/alertmanager', alertmanager(fingerprint, 'PaymentsDown', 'payments'));

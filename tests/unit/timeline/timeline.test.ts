@@ -1,4 +1,4 @@
-import { incidentTimeline } from '../../../domain/timeline';
+import { incidentTimeline, noticeKind } from '../../../domain/timeline';
 
 const at = (m: number) => new Date(Date.parse('2026-03-02T10:00:00.000Z') + m * 60_000).toISOString();
 let seq = 0;
@@ -25,6 +25,54 @@ describe('incident timeline', () => {
     expect(t.lags.filter((l) => l.milestone === 'detected')).toEqual([{ milestone: 'detected', audience: 'customers', minutes: 4 }, { milestone: 'detected', audience: 'internal', minutes: 10 }]);
     expect(t.lags.find((l) => l.milestone === 'identified' && l.audience === 'internal')!.minutes).toBeNull();
     expect(t.inconsistencies.map((i) => [i.kind, i.version])).toEqual([['locales-published-apart', 1], ['resolved-while-alert-firing', 3]]);
+  });
+});
+
+describe('the internal lane and the page against the message', () => {
+  it('[M6.4] internal notices to staff fill the internal lane (once each, however many people), beside updates and briefings', () => {
+    seq = 0;
+    const t = incidentTimeline(at(0), [
+      rec(1, 'declared'),
+      rec(1, 'drafted', { version: 1, phase: 'investigating' }),
+      rec(3, 'published', { channel: 'status-page', version: 1 }),
+      rec(40, 'briefing', { number: 1 }),
+    ], [], {
+      notices: [
+        { noticeId: 'declared', at: at(2), recipients: 2 },
+        { noticeId: 'approval-request-v2-legal', at: at(25), recipients: 1 },
+        { noticeId: 'briefing-1', at: at(40), recipients: 3 },
+      ],
+    });
+    expect(t.communications.internal.map((c) => [c.kind, c.detail, c.at])).toEqual([
+      ['notice', 'declared notice (declared) to 2 people', at(2)],
+      ['notice', 'approval-request notice (approval-request-v2-legal) to 1 person', at(25)],
+      ['briefing', 'briefing 1', at(40)],
+    ]);
+    expect(t.lags.find((l) => l.milestone === 'declared' && l.audience === 'internal')!.minutes).toBe(1);
+    expect([noticeKind('internal-update-2-executives'), noticeKind('missed-d3'), noticeKind('chronic-recurrence')]).toEqual(['internal-update', 'missed', 'chronic-recurrence']);
+  });
+
+  it('[M6.4] flags a version whose words differ from the status the page shows for one of its components', () => {
+    seq = 0;
+    const audit = [
+      rec(1, 'declared'),
+      rec(1, 'drafted', { version: 1, phase: 'investigating' }),
+      rec(3, 'published', { channel: 'status-page', version: 1 }),
+      rec(30, 'drafted', { version: 2, phase: 'resolved' }),
+      rec(31, 'published', { channel: 'status-page', version: 2 }),
+    ];
+    const markers = [
+      { componentId: 'payments', status: 'major_outage' as const, alertName: 'PaymentsDown', setAt: at(2) },
+      { componentId: 'api', status: 'degraded_performance' as const, alertName: 'ApiLatency', setAt: at(20) },
+    ];
+    const t = incidentTimeline(at(0), audit, [], { severity: 'SEV3', markers });
+    // v1 (SEV3: degraded performance) meets the payments outage already on the page; v2 says resolved while both still show.
+    expect(t.inconsistencies.map((i) => [i.kind, i.version, i.detail])).toEqual([
+      ['component-status-differs', 1, `v1 says investigating (degraded_performance) while the page shows payments as major_outage (monitoring: PaymentsDown, since ${at(2)})`],
+      ['component-status-differs', 2, `v2 says resolved (operational) while the page shows payments as major_outage (monitoring: PaymentsDown, since ${at(2)})`],
+      ['component-status-differs', 2, `v2 says resolved (operational) while the page shows api as degraded_performance (monitoring: ApiLatency, since ${at(20)})`],
+    ]);
+    expect(incidentTimeline(at(0), audit, [], { severity: 'SEV3', markers: [] }).inconsistencies).toEqual([]);
   });
 });
 
