@@ -1,4 +1,4 @@
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import { iso } from '../domain/incident/deadlines';
 import type { IncidentState } from './incident-state';
@@ -24,7 +24,8 @@ export class ReadModel {
 
   follow(): void {
     if (this.#writing) return;
-    const summary = this.s.changedSummary();
+    // The summary's recurrence fields came with the patch recurrence-detection (workflows/incident.ts).
+    const summary = this.s.changedSummary({ recurrenceFields: patched('recurrence-detection') });
     if (!summary) return;
     const changed = changedSearchAttributes(searchAttributesFor(summary), workflowInfo().typedSearchAttributes);
     if (changed.length) upsertSearchAttributes(changed);

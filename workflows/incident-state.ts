@@ -269,12 +269,19 @@ export class IncidentState {
 
   // --- the read model ---------------------------------------------------------------------------
 
-  /** The incident's summary, numbered, when it says something other than the last one handed out (each run hands out its first). */
-  changedSummary(): IncidentSummary | undefined {
+  /**
+   * The incident's summary, numbered, when it says something other than the last one handed out
+   * (each run hands out its first). Without `recurrenceFields` (a run from before the patch
+   * recurrence-detection) it leaves out what recurrence added: fingerprints, root cause, recurrence,
+   * whose changes would schedule writes that run never made.
+   */
+  changedSummary({ recurrenceFields }: { recurrenceFields: boolean } = { recurrenceFields: true }): IncidentSummary | undefined {
     const d = this.#d;
-    const next = incidentSummary({
+    const full = incidentSummary({
       ...this.view(), customersAffected: d.customersAffected, customersByTier: d.audienceByTier, firstPublishedAt: d.firstPublishedAt, drill: d.input.drill,
     }, d.summarySeq + 1);
+    const { rootCause: _rootCause, recurrence: _recurrence, ...before } = full;
+    const next: IncidentSummary = recurrenceFields ? full : { ...before, alertFingerprints: [] };
     if (this.#summary && sameSummary(this.#summary, next)) return undefined;
     d.summarySeq = next.seq;
     this.#summary = next;

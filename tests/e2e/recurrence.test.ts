@@ -2,6 +2,7 @@ import { alertSecret } from '../../config/alerts';
 import { alertIncidentId } from '../../domain/alerts';
 import { workflowIdFor } from '../../domain/incident';
 import { uniqueName } from '../support/env';
+import { saveHistoryFixture } from '../support/history-fixtures';
 import { keys, harnessForFile } from '../support/harness';
 import { declareIncident, emailBroadcastDone, waitForAudit, waitForState } from '../support/incidents';
 import { waitFor } from '../support/wait';
@@ -102,6 +103,8 @@ describe('recurring incidents and fatigue', () => {
     for (const id of [first, second, third]) expect(escalation[0].text).toContain(id);
     expect(escalation[0].text).toContain(`Root cause: ${rootCause}`);
     expect(await escalations(third)).toEqual([]);
+    // The new path of the patch recurrence-detection, for the replay test (README, "Workflow changes and replay").
+    await saveHistoryFixture('recurrence-chronic-escalation', h.client.workflow.getHandle(workflowIdFor(fourth)));
 
     // Refusals: an unknown incident, a key without the role.
     expect((await h.request('GET', `/v1/incidents/${uniqueName('none')}/recurrence`, { key: keys.manager })).status).toBe(404);
