@@ -91,6 +91,8 @@ export async function deliverOnce(opts: {
   claim: () => Promise<Date | undefined>;
   findReceipt: (key: string) => Promise<DeliveryReceiptDoc | null>;
   record: (fields: ReceiptFields) => Promise<void>;
+  /** Logs an attempt every provider failed for now on the delivery's claim, before the batch retries it. */
+  noteFailure?: (failure: { provider: string; error: string }) => Promise<void>;
 }): Promise<DeliveryOutcome> {
   const { sender, delivery, record } = opts;
   let inDoubt = false;
@@ -115,12 +117,15 @@ export async function deliverOnce(opts: {
   let accepted: Awaited<ReturnType<typeof sender.send>>;
   try {
     accepted = await sender.send(delivery.email, (r) =>
-      record({ outcome: inDoubt ? 'in-doubt-resent' : 'sent', provider: r.provider, providerMessageId: r.providerMessageId }),
+      record({ outcome: inDoubt ? 'in-doubt-resent' : 'sent', provider: r.provider, providerMessageId: r.providerMessageId, ...(r.failedOver ? { failedOver: r.failedOver } : {}) }),
     );
   } catch (err) {
     // Anything but a provider's answer (the receipt write failing) stops the batch; its retry finds the claim in doubt.
     if (!(err instanceof ProviderError)) throw err;
-    if (err.kind !== 'permanent') return { kind: 'unsettled' };
+    if (err.kind !== 'permanent') {
+      await opts.noteFailure?.({ provider: err.provider, error: err.message });
+      return { kind: 'unsettled' };
+    }
     await record({ outcome: 'failed', provider: err.provider, error: err.message });
     return { kind: 'failed' };
   }

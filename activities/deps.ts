@@ -1,12 +1,16 @@
 import type { Transporter } from 'nodemailer';
+import type { OutboundEmail } from '../domain/delivery/providers';
 import type { Store } from '../store/connect';
 import type { Models } from '../store/models';
+import type { FailoverSender } from './providers/failover';
 
 /** What every activity factory is built from: the store, the SMTP transport and the worker's configuration. */
 export interface ActivityDeps {
   store: Store;
   mailer: Transporter;
   config: ActivityConfig;
+  /** Customer email's provider chain (the worker's relay, then its fallback); absent, `mailer` alone. */
+  email?: FailoverSender<OutboundEmail>;
 }
 
 export interface ActivityConfig {

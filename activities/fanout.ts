@@ -22,7 +22,8 @@ import { gateDispatch } from './gate';
 import { archiveWriter, archivingSender, emailRecord } from './archive';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
-import { findReceipt, noteDeliveryFailure, receiptsByKey } from '../store/deliveries';
+import { findReceipt, noteDeliveryFailure, receiptsByKey, receiptsOfVersion } from '../store/deliveries';
+import { countEmailOutcomes, type EmailOutcomes } from '../domain/delivery/outcomes';
 import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
@@ -76,7 +77,7 @@ export interface EmailDeliveryCounts {
   inDoubtResent: number;
   /** Refused for good by a provider (bad address, …); recorded, never retried. */
   failed: number;
-  /** Deliveries that went to a later provider because an earlier one failed (in this attempt or, by its receipt, an earlier one). */
+  /** Sends that went to a later provider because an earlier one failed. */
   failedOver: number;
   byProvider: Record<string, number>;
 }
@@ -364,8 +365,6 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
               return true;
             }
             result.alreadySent++;
-            // Sent through a later provider by an earlier attempt: the failover still counts.
-            if (outcome.receipt.failedOver?.length) result.failedOver++;
             break;
           case 'verified':
             result.verified++;
@@ -396,6 +395,14 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
       }
       if (result.deferred > 0) result.digestDueAt = new Date(latestDue).toISOString();
       return result;
+    },
+
+    /**
+     * What became of every email delivery of one version, read from its receipts (the delivery
+     * log), whichever attempt settled them: the account the audit's email record carries.
+     */
+    async emailOutcomes({ incidentId, version }: { incidentId: string; version: number }): Promise<EmailOutcomes> {
+      return countEmailOutcomes(await receiptsOfVersion(models, incidentId, version, 'email'));
     },
 
     ...createDigestActivities(deps, email),

@@ -2,12 +2,21 @@ import net from 'node:net';
 
 /**
  * A minimal SMTP server that accepts and discards, counting each accepted message per
- * recipient: the far end for the fan-out benchmark, and a relay tests can make refuse.
- * Speaks EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP and QUIT (RFC 5321), without pipelining.
+ * recipient: the far end for the fan-out benchmark, and a relay tests can make misbehave
+ * (refuse recipients or whole connections, drop a connection mid-DATA, stall; the SMTP fault
+ * scenario, faults/scenarios/smtp-faults.ts). Speaks EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP and
+ * QUIT (RFC 5321), without pipelining.
  */
 export interface SmtpSinkOptions {
   /** A reply for RCPT TO instead of 250, e.g. { code: 550, text: 'no such user' }. */
   refuseRecipient?: (address: string) => { code: number; text: string } | undefined;
+  /** A greeting that refuses the connection instead of 220 (e.g. 421, a relay that is down), after which the sink hangs up. */
+  refuseConnection?: () => { code: number; text: string } | undefined;
+  /**
+   * A fault for a message in DATA, decided as its first bytes arrive: `drop` closes the connection
+   * there (mid-DATA), `stall` reads the whole message and never answers it. Neither counts as accepted.
+   */
+  duringData?: (recipients: string[]) => 'drop' | 'stall' | undefined;
   /** Called as each message is accepted (after the final 250 is decided), with its recipients. */
   onAccepted?: (recipients: string[]) => void;
   /** Keep each accepted message's Message-ID per recipient (`messageIds`), for tests that tell duplicates apart. */
@@ -21,7 +30,11 @@ export interface SmtpSink {
   counts: Map<string, number>;
   /** With `keepMessageIds`: the Message-ID of every message accepted for each recipient, in order. */
   messageIds: Map<string, string[]>;
+  /** When each RCPT TO for an address (lower case) arrived (ms since the epoch), refused or not: the sender's retry schedule. */
+  attempts: Map<string, number[]>;
   accepted(): number;
+  /** Closes every open connection (a relay going down under its clients); the sink keeps listening. */
+  dropConnections(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -31,6 +44,7 @@ const terminator = Buffer.from('\r\n.\r\n');
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const counts = new Map<string, number>();
   const messageIds = new Map<string, string[]>();
+  const attempts = new Map<string, number[]>();
   let total = 0;
   let queueId = 0;
   const sockets = new Set<net.Socket>();
@@ -43,6 +57,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     let recipients: string[] = [];
     let sender = false;
     let inData = false;
+    let dataFault: 'drop' | 'stall' | undefined | null = null;
     let pending: Buffer = Buffer.alloc(0);
     // The header section of the message in DATA, while it is still being read (keepMessageIds only).
     let header: Buffer | undefined;
@@ -62,6 +77,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         case 'RCPT': {
           if (!sender) return reply('503 5.5.1 MAIL first');
           const address = (/<([^>]*)>/.exec(line)?.[1] ?? line.slice(8).trim()).toLowerCase();
+          attempts.set(address, [...(attempts.get(address) ?? []), Date.now()]);
           const refusal = opts.refuseRecipient?.(address);
           if (refusal) return reply(`${refusal.code} ${refusal.text}`);
           recipients.push(address);
@@ -70,6 +86,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         case 'DATA':
           if (recipients.length === 0) return reply('503 5.5.1 RCPT first');
           inData = true;
+          dataFault = null;
           if (opts.keepMessageIds) header = Buffer.alloc(0);
           // The CRLF that ended the DATA line also starts the terminator of an empty body.
           pending = Buffer.concat([Buffer.from('\r\n'), pending]);
@@ -89,6 +106,10 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     }
 
     socket.on('data', (chunk: Buffer) => {
+      if (inData && dataFault === null) {
+        dataFault = opts.duringData?.(recipients);
+        if (dataFault === 'drop') return socket.destroy();
+      }
       // Without pipelining, everything that arrives during DATA is the message itself.
       if (inData && header && !header.includes('\r\n\r\n') && header.length < 65_536) header = Buffer.concat([header, chunk]);
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -101,6 +122,12 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
             return;
           }
           pending = pending.subarray(end + terminator.length);
+          if (dataFault === 'stall') {
+            // Read everything from here on and answer nothing: the sender's timeout must end it.
+            socket.removeAllListeners('data');
+            socket.on('data', () => undefined);
+            return;
+          }
           for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
           if (header) {
             const id = /^message-id:\s*(<[^>]*>)/im.exec(header.toString('utf8'))?.[1] ?? '';
@@ -123,6 +150,12 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         command(line);
       }
     });
+    const refusal = opts.refuseConnection?.();
+    if (refusal) {
+      reply(`${refusal.code} ${refusal.text}`);
+      socket.end();
+      return;
+    }
     reply('220 herald-sink ESMTP');
   });
 
@@ -133,10 +166,15 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     url: `smtp://127.0.0.1:${port}`,
     counts,
     messageIds,
+    attempts,
     accepted: () => total,
+    dropConnections() {
+      for (const s of sockets) s.destroy();
+    },
     reset() {
       counts.clear();
       messageIds.clear();
+      attempts.clear();
       total = 0;
     },
     close: () =>

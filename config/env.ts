@@ -10,6 +10,10 @@ const EnvSchema = z.object({
   HERALD_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/herald'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  /** A second relay customer email fails over to while the first refuses connections or answers 4xx (activities/providers/failover.ts). */
+  SMTP_FALLBACK_URL: z.string().min(1).optional(),
+  /** How long an SMTP connection may stay silent (connect, greeting, any reply) before the send counts as failed and is retried. */
+  HERALD_SMTP_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   HERALD_HOST: z.string().default('127.0.0.1'),
   HERALD_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** How long an API request may wait for Temporal (an incident whose worker is down) before it answers 504. */

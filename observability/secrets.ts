@@ -1,7 +1,7 @@
 /** The credentials inside a process's connection URLs (SMTP and MongoDB passwords), for the logger to cut wherever they appear. */
-export function processSecrets(env: { SMTP_URL?: string; MONGODB_URI?: string }): string[] {
+export function processSecrets(env: { SMTP_URL?: string; SMTP_FALLBACK_URL?: string; MONGODB_URI?: string }): string[] {
   const out: string[] = [];
-  for (const raw of [env.SMTP_URL, env.MONGODB_URI]) {
+  for (const raw of [env.SMTP_URL, env.SMTP_FALLBACK_URL, env.MONGODB_URI]) {
     if (!raw) continue;
     try {
       const u = new URL(raw);

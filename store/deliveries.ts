@@ -59,6 +59,16 @@ export async function insertClaims(models: Pick<Models, 'Delivery'>, docs: Deliv
   return new Map([...dups].map((i) => [i, at.get(docs[i].key) ?? new Date(0)]));
 }
 
+/** Adds an attempt that every provider failed for now to a claimed delivery's log of failures. */
+export async function noteDeliveryFailure(models: Pick<Models, 'Delivery'>, key: string, failure: { provider: string; error: string }): Promise<void> {
+  await collectionOf(models.Delivery).updateOne({ key }, { $push: { failures: { at: new Date(), ...failure } } });
+}
+
+/** The receipts of one version on one channel: outcome, provider and failover only. */
+export function receiptsOfVersion(models: Pick<Models, 'DeliveryReceipt'>, incidentId: string, version: number, channel: string): Promise<Pick<DeliveryReceiptDoc, 'outcome' | 'provider' | 'failedOver'>[]> {
+  return collectionOf(models.DeliveryReceipt).find({ incidentId, version, channel }, { projection: { _id: 0, outcome: 1, provider: 1, failedOver: 1 } }).toArray();
+}
+
 /** Receipts written in bulk, insert-only; answers which positions were recorded already. */
 export function insertReceipts(models: Pick<Models, 'DeliveryReceipt'>, docs: DeliveryReceiptDoc[]): Promise<Set<number>> {
   return insertNew(models.DeliveryReceipt, docs);

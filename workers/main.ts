@@ -23,6 +23,8 @@ async function main() {
     taskQueue: env.HERALD_TASK_QUEUE,
     mongoUri: env.MONGODB_URI,
     smtpUrl: env.SMTP_URL,
+    ...(env.SMTP_FALLBACK_URL ? { smtpFallbackUrl: env.SMTP_FALLBACK_URL } : {}),
+    smtpTimeoutMs: env.HERALD_SMTP_TIMEOUT_SECONDS * 1000,
     maxCachedWorkflows: env.HERALD_WORKFLOW_CACHE_SIZE,
     ...(env.HERALD_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.HERALD_WORKFLOW_BUNDLE } } : {}),
     config: {

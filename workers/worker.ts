@@ -4,7 +4,8 @@ import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { createActivities } from '../activities';
 import type { ActivityConfig } from '../activities/deps';
-import { smtpPoolConnections } from '../activities/providers/smtp';
+import { failoverChain } from '../activities/providers/failover';
+import { failoverTransport, smtpPoolConnections, smtpProvider } from '../activities/providers/smtp';
 import { connectStore, type Store } from '../store/connect';
 import { activityLogging } from '../observability/activity-log';
 import { registerLogSecrets } from '../observability/log';
@@ -19,6 +20,10 @@ export interface HeraldWorkerOptions {
   mongoUri: string;
   dbName?: string;
   smtpUrl: string;
+  /** A second relay customer email fails over to (SMTP_FALLBACK_URL). */
+  smtpFallbackUrl?: string;
+  /** How long an SMTP connection may stay silent before a send fails (HERALD_SMTP_TIMEOUT_SECONDS). */
+  smtpTimeoutMs?: number;
   config: ActivityConfig;
   /** A prebuilt bundle, so tests bundle workflow code once per file. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -56,7 +61,7 @@ function noDelaySocket(options: { host?: string; port?: number; secure?: boolean
  * The worker's SMTP pool. The URL is taken apart here: given `url`, nodemailer builds its
  * transport from the URL alone and drops every other option, the pool included.
  */
-export function createMailer(smtpUrl: string) {
+export function createMailer(smtpUrl: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}) {
   const u = new URL(smtpUrl);
   // `maxRequeues` is nodemailer's (smtp-pool), missing from its type declarations.
   const options: SMTPPool.Options & { maxRequeues: number } = {
@@ -68,14 +73,21 @@ export function createMailer(smtpUrl: string) {
     // A message whose connection drops fails at once rather than being requeued by the pool (for
     // ever, by default): Herald retries it, under its claim, knowing it may be in doubt.
     maxRequeues: 0,
+    // A relay that stalls (no greeting, no answer to the message) fails the send within this
+    // time, and the fan-out retries it, instead of holding the connection for nodemailer's 10 minutes.
+    connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
   };
   return nodemailer.createTransport(options);
 }
 
 export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<RunningWorker> {
-  registerLogSecrets([...processSecrets({ SMTP_URL: opts.smtpUrl, MONGODB_URI: opts.mongoUri }), opts.config.linkSecret, opts.config.unsubscribeSecret]);
+  registerLogSecrets([...processSecrets({ SMTP_URL: opts.smtpUrl, SMTP_FALLBACK_URL: opts.smtpFallbackUrl, MONGODB_URI: opts.mongoUri }), opts.config.linkSecret, opts.config.unsubscribeSecret]);
   const store = await connectStore(opts.mongoUri, opts.dbName);
-  const mailer = createMailer(opts.smtpUrl);
+  const mailer = createMailer(opts.smtpUrl, { timeoutMs: opts.smtpTimeoutMs });
+  const fallback = opts.smtpFallbackUrl ? createMailer(opts.smtpFallbackUrl, { timeoutMs: opts.smtpTimeoutMs }) : undefined;
+  // Customer email goes to the relay, and to the fallback relay while the first fails for now.
+  const email = fallback ? failoverChain([smtpProvider({ transport: mailer }), smtpProvider({ name: 'smtp-fallback', transport: fallback })]) : undefined;
+  // The worker's own mail (notices to staff, briefings) fails over too: it goes out before customer email.
   const connection = await NativeConnection.connect({ address: opts.temporalAddress });
   const worker = await Worker.create({
     connection,
@@ -83,7 +95,7 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
     taskQueue: opts.taskQueue,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     ...(opts.debugMode ? { debugMode: true } : {}),
-    activities: createActivities({ store, mailer, config: opts.config }),
+    activities: createActivities({ store, mailer: fallback ? failoverTransport([mailer, fallback]) : mailer, config: opts.config, ...(email ? { email } : {}) }),
     // Each activity logs with its incident, workflow and message version bound (observability/activity-log.ts).
     interceptors: { activity: [activityLogging] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
@@ -100,6 +112,7 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running?.catch(() => undefined);
       mailer.close();
+      fallback?.close();
       await connection.close();
       await store.close();
     },

@@ -176,10 +176,8 @@ async function publish(s: IncidentState, draft: Draft, opts: { holdingStatement?
       inDoubtResent = email.inDoubtResent;
       emailDelivered = iso(Date.now());
       if (email.deferred && email.digestDueAt) s.emailDeferred(draft.version, email.deferred, email.digestDueAt);
-      // What became of every delivery (sent, refused for good, failed over, resent in doubt) is in the audit too.
-      const outcomes = patched('email-outcomes-audited')
-        ? { outcomes: { sent: email.sent + email.alreadySent + email.verified, inDoubtResent: email.inDoubtResent, failed: email.failed, failedOver: email.failedOver, deferred: email.deferred ?? 0, byProvider: email.byProvider } }
-        : {};
+      // What became of every delivery (sent, refused for good, failed over, resent in doubt), as the delivery log has it, is in the audit too.
+      const outcomes = patched('email-outcomes-audited') ? { outcomes: await local.emailOutcomes({ incidentId: p.incident.id, version: draft.version }) } : {};
       await record(s, { step: 'published', actor: 'herald', details: { channel: 'email', version: draft.version, hash: draft.hash, recipients, ...outcomes } });
     }
     s.published({

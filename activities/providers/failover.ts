@@ -39,7 +39,7 @@ export function failoverChain<M>(providers: Provider<M>[], clock: () => number =
       const settleOnce: Settle | undefined = settle
         ? (receipt) => {
             settling = true;
-            return settle(receipt);
+            return settle(failedOver.length ? { ...receipt, failedOver: [...failedOver] } : receipt);
           }
         : undefined;
       for (const p of providers) {

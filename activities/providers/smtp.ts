@@ -20,6 +20,37 @@ export function composeMime(m: Pick<OutboundEmail, 'from' | 'to' | 'subject' | '
   return new Promise((resolve, reject) => mail.compile().build((err, message) => (err ? reject(err) : resolve(message))));
 }
 
+/**
+ * One transport over several relays in order, for the worker's own mail (internal notices,
+ * briefings, owners' notices): a send a relay fails for now (a 4xx, no connection, a timeout)
+ * goes to the next; a 5xx refusal is final. Customer email fails over through `failoverChain`,
+ * which records which relay took each message.
+ */
+export function failoverTransport(transports: Transporter[]): Transporter {
+  const [first, ...rest] = transports;
+  if (!first) throw new Error('a failover transport needs at least one relay');
+  if (!rest.length) return first;
+  const sendMail = async (mail: Parameters<Transporter['sendMail']>[0]) => {
+    let last: unknown;
+    for (const t of transports) {
+      try {
+        return await t.sendMail(mail);
+      } catch (err) {
+        if (classifySmtpFailure(err as { responseCode?: number }) === 'permanent') throw err;
+        last = err;
+      }
+    }
+    throw last;
+  };
+  const verify = async () => {
+    const answers = await Promise.allSettled(transports.map((t) => t.verify()));
+    if (answers.some((a) => a.status === 'fulfilled')) return true as const;
+    throw (answers[0] as PromiseRejectedResult).reason;
+  };
+  const close = () => transports.forEach((t) => t.close());
+  return Object.assign(Object.create(first) as Transporter, { sendMail, verify, close });
+}
+
 /** Hands out `size` slots; a caller waits until one is free. */
 function slots(size: number) {
   let free = size;

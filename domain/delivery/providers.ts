@@ -31,6 +31,8 @@ export interface ProviderReceipt {
   providerMessageId?: string;
   /** The exact bytes handed to the provider (the MIME message, an API's request body), archived as sent (M5.1). */
   sent?: { bytes: Uint8Array; contentType: string };
+  /** Set by a provider chain: the providers that failed for now before this one took the message. */
+  failedOver?: { provider: string; error: string }[];
 }
 
 /**

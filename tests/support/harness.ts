@@ -87,7 +87,11 @@ export function workerConfig(publicUrl: string) {
  * With `data: 'demo'` the store holds exactly what `npm start` seeds (store/demo-data.ts); its
  * addresses are shared by every such harness, so read its mail with `mailpit.forIncident(id)`.
  */
-export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' | 'demo'; requestTimeoutMs?: number; mongoUri?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: {
+  worker?: boolean; data?: 'fixtures' | 'demo'; requestTimeoutMs?: number; mongoUri?: string;
+  /** The worker's relays instead of Mailpit (faults/scenarios/smtp-faults.ts): its relay, the fallback, their timeout. */
+  workerSmtp?: { url: string; fallbackUrl?: string; timeoutMs?: number };
+} = {}): Promise<Harness> {
   // A scenario that stops the store (faults/scenarios/store-outage.ts) gives its private one.
   const env = { ...testEnv(), ...(opts.mongoUri ? { mongoUri: opts.mongoUri } : {}) };
   const name = uniqueName('h');
@@ -129,7 +133,8 @@ export async function startHarness(opts: { worker?: boolean; data?: 'fixtures' |
     },
     async startWorker() {
       const w = await createHeraldWorker({
-        temporalAddress: env.temporalAddress, taskQueue, mongoUri: env.mongoUri, dbName, smtpUrl: env.smtpUrl,
+        temporalAddress: env.temporalAddress, taskQueue, mongoUri: env.mongoUri, dbName, smtpUrl: opts.workerSmtp?.url ?? env.smtpUrl,
+        smtpFallbackUrl: opts.workerSmtp?.fallbackUrl, smtpTimeoutMs: opts.workerSmtp?.timeoutMs,
         config: { ...workerConfig('http://status.herald.test'), escalationEmails: [escalation] },
         workflowBundle: await workflowBundle(),
       });
