@@ -1,11 +1,10 @@
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { createFanoutActivities } from '../../activities/fanout';
 import { linkSecret } from '../../config/tracking';
 import type { IncidentInput, Phase } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/messages';
 import { readTrackingToken } from '../../domain/tracking';
 import { testEnv, uniqueName } from '../support/env';
-import { keys, startHarness, workerConfig, type Harness } from '../support/harness';
+import { fanoutForFile } from '../support/fanout';
+import { keys, type Harness } from '../support/harness';
 import type { MailpitMessage } from '../support/mailpit';
 
 /**
@@ -14,17 +13,12 @@ import type { MailpitMessage } from '../support/mailpit';
  * per-recipient rate limit with digests (M3.4). The activities are called directly.
  */
 
+const f = fanoutForFile();
+const { run } = f;
 let h: Harness;
-let fanout: ReturnType<typeof createFanoutActivities>;
-const env = new MockActivityEnvironment();
-/** Runs an activity as the worker would, in an activity context, keeping its types. */
-const run = <A, R>(activity: (arg: A) => Promise<R>, arg: A) => env.run(activity, arg) as Promise<R>;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-  fanout = createFanoutActivities({ store: h.store, mailer: h.mailer, config: workerConfig('http://status.herald.test') });
-});
-afterAll(async () => {
-  await h?.close();
+let fanout: typeof f.fanout;
+beforeAll(() => {
+  ({ h, fanout } = f);
 });
 
 const window = 30;

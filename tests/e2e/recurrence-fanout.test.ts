@@ -1,10 +1,10 @@
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { createFanoutActivities, type EmailBatchRequest } from '../../activities/fanout';
+import type { EmailBatchRequest } from '../../activities/fanout';
 import type { RecurringBroadcast } from '../../domain/incident/recurrence';
 import type { IncidentInput, Phase } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/messages';
 import { uniqueName } from '../support/env';
-import { startHarness, workerConfig, type Harness } from '../support/harness';
+import { fanoutForFile } from '../support/fanout';
+import type { Harness } from '../support/harness';
 
 /**
  * A recurring incident's email fan-out on the real store and Mailpit (M7.5): the daily cap across
@@ -12,16 +12,12 @@ import { startHarness, workerConfig, type Harness } from '../support/harness';
  * every adaptation is recorded per recipient. The batch activity is called as the worker calls it.
  */
 
+const f = fanoutForFile();
+const { run } = f;
 let h: Harness;
-let fanout: ReturnType<typeof createFanoutActivities>;
-const env = new MockActivityEnvironment();
-const run = <A, R>(activity: (arg: A) => Promise<R>, arg: A) => env.run(activity, arg) as Promise<R>;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-  fanout = createFanoutActivities({ store: h.store, mailer: h.mailer, config: workerConfig('http://status.herald.test') });
-});
-afterAll(async () => {
-  await h?.close();
+let fanout: typeof f.fanout;
+beforeAll(() => {
+  ({ h, fanout } = f);
 });
 
 const incidentOn = (component: string, title: string): IncidentInput => ({

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createFanoutActivities, type FanoutProviders } from '../../activities/fanout';
@@ -8,8 +9,38 @@ import type { MessageVersion } from '../../domain/messages';
 import { connectStore, type Store } from '../../store/connect';
 import { createMailer } from '../../workers/worker';
 import { testEnv, uniqueName } from './env';
-import { workerConfig, workflowBundle } from './harness';
+import { startHarness, workerConfig, workflowBundle, type Harness } from './harness';
 import type { Mailpit } from './mailpit';
+
+/**
+ * The email fan-out activities of one test file, on a harness of its own (no worker): started
+ * before its tests, closed after them; `run` calls an activity as the worker does, in an activity
+ * context, keeping its types.
+ */
+export function fanoutForFile() {
+  const env = new MockActivityEnvironment();
+  let started: { h: Harness; fanout: ReturnType<typeof createFanoutActivities> } | undefined;
+  beforeAll(async () => {
+    const h = await startHarness({ worker: false });
+    started = { h, fanout: createFanoutActivities({ store: h.store, mailer: h.mailer, config: workerConfig('http://status.herald.test') }) };
+  });
+  afterAll(async () => {
+    await started?.h.close();
+  });
+  const get = () => {
+    if (!started) throw new Error('the fan-out harness is read before its beforeAll ran');
+    return started;
+  };
+  return {
+    get h(): Harness {
+      return get().h;
+    },
+    get fanout(): ReturnType<typeof createFanoutActivities> {
+      return get().fanout;
+    },
+    run: <A, R>(activity: (arg: A) => Promise<R>, arg: A) => env.run(activity, arg) as Promise<R>,
+  };
+}
 
 /** `count` recipients under `domain`, three addresses per customer, all subscribed to `component`. */
 export async function seedAudience(store: Store, domain: string, count: number, component = 'api'): Promise<string[]> {
