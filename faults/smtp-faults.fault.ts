@@ -7,6 +7,6 @@ it('[M7.3, X2, M5.1] faults (full): 421, 451, 550, connections dropped mid-DATA 
   recordResult(r);
   expect(r.details!.unrecorded).toEqual([]);
   expect(new Set(r.details!.bounceAttempts as number[])).toEqual(new Set([1]));
-  expect(new Set(r.details!.greylistRounds as number[])).toEqual(new Set([3]));
+  expect(new Set(r.details!.greylistAttempts as number[])).toEqual(new Set([5]));
   expectNoLoss(r);
 });

@@ -33,18 +33,11 @@ interface PhaseCheck {
   duplicated: number;
   /** Attempts the relays saw per bounced address (1 = not retried). */
   bounceAttempts: number[];
-  /** Batch attempts a greylisted recipient went through, and the gaps between them (s): the backoff. */
-  greylistRounds: number[];
-  retryGapsSeconds: number[];
+  /** RCPT TOs the relays saw per greylisted address (two failed attempts at both relays, then one that went: 5), and the gaps (s) between its failed attempts and its delivery: the backoff. */
+  greylistAttempts: number[];
+  retryGapsSeconds: number[][];
   recoverySeconds: number;
   audit: Record<string, unknown>;
-}
-
-/** The gaps between rounds of attempts (attempts less than half a second apart are one round: both relays of one attempt). */
-function rounds(times: number[]): number[] {
-  const starts: number[] = [];
-  for (const t of [...times].sort((a, b) => a - b)) if (!starts.length || t - starts.at(-1)! > 500) starts.push(t);
-  return starts;
 }
 
 async function checkPhase(h: Harness, relays: FaultyRelays, incidentId: string, recipients: string[], primaryDown: boolean): Promise<PhaseCheck> {
@@ -57,7 +50,7 @@ async function checkPhase(h: Harness, relays: FaultyRelays, incidentId: string, 
   const claimOf = new Map(claims.map((c) => [c.recipient.toLowerCase(), c]));
   const unrecorded: string[] = [];
   const check = (ok: boolean, what: string) => void (ok || unrecorded.push(what));
-  const c: PhaseCheck = { incidentId, unrecorded, lost: 0, duplicated: 0, bounceAttempts: [], greylistRounds: [], retryGapsSeconds: [], recoverySeconds: 0, audit: audit?.details ?? {} };
+  const c: PhaseCheck = { incidentId, unrecorded, lost: 0, duplicated: 0, bounceAttempts: [], greylistAttempts: [], retryGapsSeconds: [], recoverySeconds: 0, audit: audit?.details ?? {} };
   let failed = 0;
   let failedOver = 0;
   for (const to of recipients) {
@@ -81,12 +74,13 @@ async function checkPhase(h: Harness, relays: FaultyRelays, incidentId: string, 
     if (viaFallback) check(r?.failedOver?.[0]?.provider === 'smtp', `${to}: the receipt names the primary it failed over from`);
     if (kind === 'greylist' && !primaryDown) {
       // Two attempts failed at every relay, each in the claim's log of failures, the third went out.
-      check(claimOf.get(to)?.failures?.length === 2, `${to}: two transient failures in the claim's log (found ${claimOf.get(to)?.failures?.length ?? 0})`);
-      const starts = rounds([...(relays.primary.attempts.get(to) ?? []), ...(relays.fallback.attempts.get(to) ?? [])]);
-      c.greylistRounds.push(starts.length);
-      c.retryGapsSeconds = starts.slice(1).map((t, i) => seconds(t - starts[i]));
+      const failures = claimOf.get(to)?.failures ?? [];
+      check(failures.length === 2, `${to}: two transient failures in the claim's log (found ${failures.length})`);
+      c.greylistAttempts.push((relays.primary.attempts.get(to)?.length ?? 0) + (relays.fallback.attempts.get(to)?.length ?? 0));
       const accepted = relays.acceptedAt.get(to)?.at(-1);
-      if (accepted) c.recoverySeconds = Math.max(c.recoverySeconds, seconds(accepted - starts.at(-2)!));
+      const times = [...failures.map((f) => new Date(f.at).getTime()), ...(accepted ? [accepted] : [])];
+      c.retryGapsSeconds.push(times.slice(1).map((t, i) => seconds(t - times[i])));
+      if (accepted && failures.length) c.recoverySeconds = Math.max(c.recoverySeconds, seconds(accepted - new Date(failures.at(-1)!.at).getTime()));
     }
   }
   const outcomes = (audit?.details as { outcomes?: Record<string, number> } | undefined)?.outcomes;
@@ -148,7 +142,7 @@ export async function smtpFaultsScenario(mode: FaultMode): Promise<FaultResult> 
       details: {
         recipients: recipients.length, perKind: size.perKind, smtpTimeoutSeconds: size.timeoutMs / 1000,
         unrecorded: phases.flatMap((p) => p.unrecorded), bounceAttempts: phases.flatMap((p) => p.bounceAttempts),
-        greylistRounds: primaryUp.greylistRounds, retryGapsSeconds: primaryUp.retryGapsSeconds,
+        greylistAttempts: primaryUp.greylistAttempts, retryGapsSeconds: primaryUp.retryGapsSeconds,
         auditPrimaryUp: primaryUp.audit.outcomes, auditPrimaryDown: primaryDown.audit.outcomes,
       },
     };

@@ -8,7 +8,7 @@ describe('faults: SMTP relays that misbehave (quick)', () => {
     recordResult(r, 'quick');
     expect(r.details!.unrecorded).toEqual([]);
     expect(r.details!.bounceAttempts).toEqual([1, 1]);
-    expect(r.details!.greylistRounds).toEqual([3]);
+    expect(r.details!.greylistAttempts).toEqual([5]);
     expectNoLoss(r);
   }, 60_000);
 });
