@@ -1,7 +1,10 @@
 import type { AuditRecordDoc, DeliveryDoc, DeliveryReceiptDoc } from '../../store/models';
 import { uniqueName } from '../../tests/support/env';
 import { startHarness, type Harness } from '../../tests/support/harness';
+import { workflowIdFor } from '../../domain/incident';
+import { saveHistoryFixture } from '../../tests/support/history-fixtures';
 import { declareIncident, emailBroadcastDone } from '../../tests/support/incidents';
+import { workflowIdle } from '../../tests/support/wait';
 import { seconds, type FaultMode, type FaultResult } from '../support/result';
 import { SmtpFaultPlan, startFaultyRelays, type FaultStep, type FaultyRelays } from '../support/smtp-faults';
 
@@ -126,6 +129,12 @@ export async function smtpFaultsScenario(mode: FaultMode): Promise<FaultResult> 
       const id = await declareIncident(h, { id: uniqueName('INC-SMTP'), title: 'Checkout errors', category: 'outage', severity: 'SEV3', components: ['api'], summary: 'Some checkouts fail.' });
       await emailBroadcastDone(h, id, 1);
       const c = await checkPhase(h, relays, id, recipients, primaryDown);
+      // The new path of patched('email-outcomes-audited'), with a failover and retries, as a replay fixture.
+      if (!primaryDown && process.env.HERALD_RECORD_HISTORIES === '1') {
+        const handle = h.client.workflow.getHandle(workflowIdFor(id));
+        await workflowIdle(handle);
+        await saveHistoryFixture('smtp-faults-email-outcomes-audited', handle);
+      }
       // The second incident starts from clean counts, so each phase is judged on its own.
       relays.primary.reset();
       relays.fallback.reset();

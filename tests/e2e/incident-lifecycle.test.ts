@@ -86,8 +86,10 @@ describe('one incident end to end through the HTTP API', () => {
     expect(descriptions).toContain('Accepted "resolve" request');
     // Short steps run in the worker and are recorded as markers; the email batch is a scheduled activity.
     expect(descriptions).toContain('Step "publishStatusPage" completed (run in the worker)');
-    // The release baseline carries no patch markers (README, "Workflow changes and replay").
-    expect(descriptions.filter((d: string) => d.startsWith('Code version marker'))).toEqual([]);
+    // A new incident carries the markers of the patches since the release baseline, and only those (README, "Workflow changes and replay").
+    expect(descriptions.filter((d: string) => d.startsWith('Code version marker')).sort()).toEqual(
+      ['email-outcomes-audited', 'post-incident-survey', 'recurrence-detection'].map((id) => `Code version marker "${id}"`),
+    );
     expect(descriptions).toContain('Scheduled step "sendEmailBatch"');
     expect(descriptions.at(-1)).toBe('Incident workflow completed');
   });
