@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { drillBench } from './drill';
 import { fanoutBench } from './fanout';
 import { firstMessageBench } from './first-message';
 import { incidentHeapBench } from './incident-heap';
@@ -26,6 +27,7 @@ const benches: Record<string, (env: BenchEnv) => Promise<Record<string, unknown>
   'open-incidents': openIncidentsBench,
   'incident-heap': incidentHeapBench,
   'status-reads': statusReadsBench,
+  drill: drillBench,
 };
 
 async function main() {

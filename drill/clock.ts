@@ -73,7 +73,7 @@ export function pendingTimersDueAt(events: readonly HistoryEvent[]): number[] {
 export interface DrillClock {
   /** Scenario time: milliseconds since the clock started. */
   now(): Promise<number>;
-  /** Waits until the incident (and every workflow it started) waits on timers and messages only. */
+  /** Waits until the incident (and every workflow it started) waits on timers and messages only; throws when it does not within a minute. */
   settle(): Promise<void>;
   /** Settles, then skips past any timer due within the guard, so an action cannot race it. */
   clear(): Promise<void>;
@@ -87,10 +87,11 @@ export async function drillClock(opts: {
   /** The incident's workflow; the workflows it starts (its broadcasts) are watched too. */
   incident: WorkflowHandle;
   speed?: number;
-  log: (line: string) => void;
+  /** Scenario time zero on the server's clock (the incident's detection); now when absent. */
+  origin?: number;
 }): Promise<DrillClock> {
   const { env } = opts;
-  const start = await env.currentTimeMs();
+  const start = opts.origin ?? (await env.currentTimeMs());
   const children = new Map<string, WorkflowHandle>();
   const done = new Set<string>();
   const history = async (h: WorkflowHandle) => (await h.fetchHistory().catch(() => undefined))?.events ?? [];
@@ -113,10 +114,9 @@ export async function drillClock(opts: {
       for (;;) {
         const busy = (await histories()).map(({ h, events }) => [h.workflowId, busyWith(events)] as const).filter(([, b]) => b);
         if (!busy.length) return;
-        if (Date.now() > until) {
-          opts.log(`still busy after ${settleTimeoutMs / 1000} s: ${busy.map(([id, b]) => `${id}: ${b}`).join('; ')}`);
-          return;
-        }
+        // Skipping time now would not skip (the server holds time while an activity runs): it
+        // would wait out the scenario in real time. A drill that cannot settle fails, and says why.
+        if (Date.now() > until) throw new Error(`the drill's incident is still busy after ${settleTimeoutMs / 1000} s, so its clock cannot move: ${busy.map(([id, b]) => `${id}: ${b}`).join('; ')}`);
         await sleep(25);
       }
     },

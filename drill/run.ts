@@ -81,8 +81,10 @@ async function startTestServer(path: string): Promise<TestWorkflowEnvironment> {
         .catch(async (err: unknown) => { await env.teardown(); throw err; });
       return env;
     } catch (err) {
-      // Its start can lose a race for the port it was handed: the machine, not the drill.
-      if (attempt >= 3) throw err;
+      // Its start can lose a race for the port it was handed, or miss the SDK's 5 s to listen
+      // while the machine is busy: the machine, not the drill. Later attempts wait for the load to pass.
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, attempt * 2000));
     }
   }
 }
@@ -121,6 +123,8 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       const s = createApp({
         temporal: env!.client, store: sandbox, mailer, taskQueue, apiKeys, publicUrl: 'http://drill.herald.invalid',
         drill: { now: () => env!.currentTimeMs() },
+        // An Update the incident never answers is the sandbox's 504 and the inject's outcome, not a hung drill.
+        requestTimeoutMs: 30_000,
       }).listen(opts.port ?? 0, '127.0.0.1', () => resolve(s));
     });
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -142,7 +146,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
 
     const call = async (method: string, path: string, key: string, body?: unknown) => {
       const res = await fetch(`${apiUrl}${path}`, {
-        method, headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        method, signal: AbortSignal.timeout(60_000), headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -152,14 +156,6 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       return { status: res.status, body: json, text };
     };
     const handle = env.client.workflow.getHandle(workflowIdFor(incidentId));
-    const clock = await drillClock({ env, client: env.client, incident: handle, ...(opts.mode.kind === 'speed' ? { speed: opts.mode.speed } : {}), log });
-    const { settle, advanceTo } = clock;
-    const scenarioNow = clock.now;
-    /** Every action goes in where no timer is about to fire (drill/clock.ts). */
-    const act = async (method: string, path: string, key: string, body?: unknown) => {
-      await clock.clear();
-      return call(method, path, key, body);
-    };
 
     const declared = await call('POST', '/v1/incidents', keys.responder, {
       id: incidentId, title: script.incident.title, category: script.incident.category, severity: script.incident.severity,
@@ -170,6 +166,18 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
     });
     if (declared.status !== 201) throw new Error(`the drill's incident was not declared: ${declared.status} ${declared.text}`);
     log(`declared ${incidentId}: ${script.incident.title}`);
+    // Scenario time runs from the detection, which the API read from the drill's clock.
+    const detectedAt = Date.parse((await call('GET', `/v1/incidents/${incidentId}`, keys.responder)).body?.detectedAt ?? '');
+    const clock = await drillClock({
+      env, client: env.client, incident: handle, ...(opts.mode.kind === 'speed' ? { speed: opts.mode.speed } : {}), ...(Number.isFinite(detectedAt) ? { origin: detectedAt } : {}),
+    });
+    const { settle, advanceTo } = clock;
+    const scenarioNow = clock.now;
+    /** Every action goes in where no timer is about to fire (drill/clock.ts). */
+    const act = async (method: string, path: string, key: string, body?: unknown) => {
+      await clock.clear();
+      return call(method, path, key, body);
+    };
     await settle();
 
     for (const inject of script.injects) {

@@ -23,6 +23,18 @@ export class Mailpit {
     }
   }
 
+  /** Every message this Mailpit holds (a private one's, such as a drill's sandbox). */
+  async all(): Promise<MailpitMessage[]> {
+    const out: MailpitMessage[] = [];
+    for (let start = 0; ; start += 1000) {
+      const res = await fetch(`${this.apiUrl}/api/v1/messages?start=${start}&limit=1000`);
+      if (!res.ok) throw new Error(`mailpit list failed: ${res.status}`);
+      const page = (await res.json()) as { messages: MailpitMessage[] };
+      out.push(...page.messages);
+      if (page.messages.length < 1000) return out;
+    }
+  }
+
   /** Messages addressed to any address ending in the given domain. */
   async toDomain(domain: string): Promise<MailpitMessage[]> {
     const all = await this.search(`to:"${domain}"`);
