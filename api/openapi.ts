@@ -24,11 +24,15 @@ function parameters(route: Route) {
 
 const alternativesOf = (res: ResponseSpec) => Object.fromEntries((res.alternatives ?? []).map((type) => [type, { schema: { type: 'string' } }]));
 
+/** A 503 error answer says when to try again (api/errors.ts). */
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } };
+
 /** Every error answer points at the one Error schema of the document's components. */
-function response(res: ResponseSpec) {
+function response(res: ResponseSpec, status: number) {
   const schema = res.schema === ErrorBodySchema ? { $ref: '#/components/schemas/Error' } : res.schema && jsonSchema(res.schema, 'output');
   return {
     description: res.description,
+    ...(status === 503 && res.schema === ErrorBodySchema ? { headers: retryAfter } : {}),
     ...(schema ? { content: { [res.contentType ?? 'application/json']: { schema }, ...alternativesOf(res) } } : res.contentType ? { content: { [res.contentType]: {}, ...alternativesOf(res) } } : {}),
   };
 }
@@ -78,7 +82,7 @@ export function buildOpenApi(routes: Route[], info: { version: string }) {
       tags: r.tags,
       operationId: `${r.method}${r.path.replace(/[/:{}.]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: parameters(r),
-      responses: Object.fromEntries(Object.entries(routeResponses(r)).map(([code, res]) => [code, response(res)])),
+      responses: Object.fromEntries(Object.entries(routeResponses(r)).map(([code, res]) => [code, response(res, Number(code))])),
     };
     if (r.streamBody) {
       op.requestBody = { required: true, description: r.streamBody.description, content: { [r.streamBody.contentType]: { schema: { type: 'string' } } } };

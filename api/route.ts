@@ -110,7 +110,7 @@ const derivedErrors: Record<ErrorStatus, string> = {
   409: 'The current state does not allow this',
   413: 'The request body is too large',
   415: 'The request body is not of the documented media type',
-  503: 'The workflow service or the store is not reachable; try again',
+  503: 'The workflow service or the store is not reachable; try again after the seconds of Retry-After',
   504: 'The incident workflow did not answer in time (HERALD_REQUEST_TIMEOUT_SECONDS); the action may still take effect',
 };
 

@@ -1,4 +1,6 @@
 import mongoose from 'mongoose';
+import { allRoutes } from '../../api/app';
+import { buildOpenApi } from '../../api/openapi';
 import { ErrorBodySchema, HttpError, isStoreUnreachable, retryAfterSeconds, toHttpError } from '../../api/errors';
 
 const { MongoNetworkError, MongoNetworkTimeoutError, MongoServerSelectionError, MongoTopologyClosedError } = mongoose.mongo;
@@ -22,5 +24,15 @@ describe('an unreachable store answers 503 with Retry-After', () => {
     // Every 503 tells the client when to come back, a workflow service that is down included.
     expect(toHttpError(Object.assign(new Error('unavailable'), { code: 14 })).headers).toEqual({ 'Retry-After': String(retryAfterSeconds) });
     expect(toHttpError(new HttpError(404, 'incident not found')).headers).toBeUndefined();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('[X2] every 503 error answer documents its Retry-After header', () => {
+    type Doc = { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }> }>> };
+    const doc = buildOpenApi(allRoutes(() => ({})), { version: 'test' }) as unknown as Doc;
+    const without = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).filter(([, op]) => path !== '/healthz' && !op.responses[503]?.headers?.['Retry-After']).map(([method]) => `${method} ${path}`));
+    expect(without).toEqual([]);
   });
 });
