@@ -142,7 +142,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       }),
     });
     running = worker.run();
-    log(`sandbox API ${apiUrl} (responder key ${keys.responder}); clock ${opts.mode.kind === 'instant' ? 'instant' : `${opts.mode.speed}x`}`);
+    log(`sandbox API ${apiUrl} (responder key ${keys.responder}, approver key ${keys.approver}); clock ${opts.mode.kind === 'instant' ? 'instant' : `${opts.mode.speed}x`}`);
 
     const call = async (method: string, path: string, key: string, body?: unknown) => {
       const res = await fetch(`${apiUrl}${path}`, {
