@@ -1,12 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { checkpointSinks, logSigner, retentionConfig } from '../config/archive';
+import { retentionConfig } from '../config/archive';
 import { canonicalJson } from '../domain/audit/canonical-json';
 import { expired, policyFor } from '../domain/archive/retention';
 import type { OutboundEmail, ProviderReceipt } from '../domain/delivery/providers';
 import type { IncidentInput } from '../domain/incident';
 import { activeHolds, archiveRecords, deleteArchivedBytes, holdsOn, type ArchiveInput, type ArchiveModels, type ArchiveRecordDoc } from '../store/archive';
-import { checkpointLog } from '../store/archive-log';
+import { checkpointConfigured } from '../store/archive-log';
 import type { StoreDeps } from './deps';
 import { groupCommit } from './delivery-log';
 import type { FailoverSender } from './providers/failover';
@@ -15,7 +15,8 @@ import type { FailoverSender } from './providers/failover';
  * The sending side of the archive (M5.1): every activity that sends archives what it sent, under
  * its delivery's key, before it records the delivery as settled, so a receipt always has its
  * archived bytes and a retry archives nothing twice. The log and its checkpoints (X5) are the
- * checkpoint workflow's: a publication asks it for one as soon as the version is out.
+ * checkpoint workflow's timer, and a publication signs one as soon as the version is out
+ * (activities/audit.ts).
  */
 
 /** What the archive knows of the incident a record belongs to. */
@@ -66,16 +67,14 @@ export function emailRecord(
   };
 }
 
-export const checkpointWorkflowId = 'herald-archive-checkpoint';
-export const retentionWorkflowId = 'herald-archive-retention';
+/** The checkpoint workflow of the log a task queue's workers write (one database per deployment). */
+export const checkpointWorkflowId = (taskQueue: string) => `herald-archive-checkpoint-${taskQueue}`;
 
-/** Asks the checkpoint workflow (starting it if need be) for a checkpoint now; a failure waits for its timer. */
-export async function requestCheckpoint(client: Client, taskQueue: string): Promise<void> {
-  await client.workflow
-    .signalWithStart('archiveCheckpointWorkflow', {
-      workflowId: checkpointWorkflowId, taskQueue, args: [{}], signal: 'checkpointNow', signalArgs: [],
-    })
-    .catch(() => undefined);
+/** Starts the checkpoint workflow's durable timer (X5) unless it runs already: the worker does at start. */
+export async function startCheckpointClock(client: Client, taskQueue: string, intervalMs: number): Promise<void> {
+  await client.workflow.start('archiveCheckpointWorkflow', {
+    workflowId: checkpointWorkflowId(taskQueue), taskQueue, args: [{ intervalMs }], workflowIdConflictPolicy: 'USE_EXISTING',
+  });
 }
 
 export interface RetentionRun {
@@ -92,7 +91,7 @@ export function createArchiveActivities({ store }: StoreDeps<'ArchiveRecord' | '
   return {
     /** Appends what is pending to the log and signs a tree head (X5). */
     async checkpointArchive(): Promise<{ treeSize: number; rootHash: string; fresh: boolean; appended: number }> {
-      const c = await checkpointLog(models, logSigner(), checkpointSinks());
+      const c = await checkpointConfigured(models);
       return { treeSize: c.sth.treeSize, rootHash: c.sth.rootHash, fresh: c.fresh, appended: c.appended };
     },
 
@@ -128,7 +127,7 @@ export function createArchiveActivities({ store }: StoreDeps<'ArchiveRecord' | '
         }
         Context.current().heartbeat(run.examined);
       }
-      if (run.deleted.length) await checkpointLog(models, logSigner(), checkpointSinks(), now);
+      if (run.deleted.length) await checkpointConfigured(models, now);
       return run;
     },
   };

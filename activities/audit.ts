@@ -1,10 +1,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { chainRecord, genesisHash, type AuditEntry } from '../domain/audit';
 import { auditRecordAt, insertAuditRecord } from '../store/audit';
+import { checkpointConfigured } from '../store/archive-log';
+import { currentLog } from '../observability/log';
 import type { StoreDeps } from './deps';
 
-export function createAuditActivities({ store }: StoreDeps<'AuditRecord'>) {
+/** The record that ends a publication (every channel has the version): the archive signs a tree head then (X5). */
+const publicationEnds = 'channels-delivered';
+
+export function createAuditActivities({ store }: StoreDeps<'AuditRecord' | 'ArchiveRecord' | 'LogLeaf' | 'TreeHead'>) {
   const { models } = store;
+  /** A checkpoint that fails leaves the incident alone: the checkpoint workflow's timer signs the next. */
+  const checkpointAfterPublication = async () => {
+    await checkpointConfigured(models).catch((err: unknown) => currentLog().error({ err }, 'archive checkpoint after a publication failed'));
+  };
   return {
     /**
      * Appends one record to the incident's chain. The workflow assigns the sequence number, so a
@@ -18,7 +27,10 @@ export function createAuditActivities({ store }: StoreDeps<'AuditRecord'>) {
         prevHash = prev.hash;
       }
       const record = chainRecord(entry, prevHash);
-      if (await insertAuditRecord(models, record)) return { seq: record.seq, hash: record.hash };
+      if (await insertAuditRecord(models, record)) {
+        if (record.step === publicationEnds) await checkpointAfterPublication();
+        return { seq: record.seq, hash: record.hash };
+      }
       const existing = await auditRecordAt(models, entry.incidentId, entry.seq);
       if (existing && existing.step === entry.step) return { seq: existing.seq, hash: existing.hash };
       throw ApplicationFailure.nonRetryable(

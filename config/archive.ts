@@ -1,5 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { RetentionConfigSchema, type RetentionConfig } from '../domain/archive/retention';
 import retentionJson from './retention.json';
@@ -7,8 +6,8 @@ import retentionJson from './retention.json';
 /**
  * The archive log's configuration (X5): the Ed25519 key that signs tree heads, where checkpoints
  * go besides the database, and how often the log is checkpointed. Production sets
- * HERALD_LOG_SIGNING_KEY (a PKCS#8 PEM); without it a development key is generated once under
- * HERALD_DATA_DIR (./data) and reused by the API and the worker.
+ * HERALD_ARCHIVE_SIGNING_KEY (a PKCS#8 PEM); without it the fixed development key below signs,
+ * so `npm start` and the tests need no setup. The API and the worker must share the key.
  */
 
 export interface LogSigner {
@@ -23,30 +22,22 @@ export interface LogSigner {
   keyId: string;
 }
 
+/**
+ * The development key: public, so anyone can forge its tree heads. Its public half (key ID
+ * cf52973051102ea32697f8f9029389f8b4a7f505827805f8f11a3fafef7d8465) is printed in the README.
+ */
+export const devArchiveSigningKey = `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIBBMbddn82KXeyO0dTQW/74r1M/tiSkD7cvVxXju8qA8
+-----END PRIVATE KEY-----
+`;
+
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.HERALD_DATA_DIR || path.join(__dirname, '..', 'data'));
 }
 
-function devKeyPem(env: NodeJS.ProcessEnv): string {
-  const file = env.HERALD_LOG_KEY_FILE || path.join(dataDir(env), 'log-signing-key.pem');
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    try {
-      // 'wx': a process that lost the race reads the winner's key.
-      writeFileSync(file, pem, { flag: 'wx', mode: 0o600 });
-      return pem;
-    } catch {
-      return readFileSync(file, 'utf8');
-    }
-  }
-}
-
 export function signerFromPem(pem: string): LogSigner {
   const privateKey = createPrivateKey(pem);
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('HERALD_LOG_SIGNING_KEY must be an Ed25519 private key (PKCS#8 PEM)');
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('HERALD_ARCHIVE_SIGNING_KEY must be an Ed25519 private key (PKCS#8 PEM)');
   const publicKey = createPublicKey(privateKey);
   const der = publicKey.export({ type: 'spki', format: 'der' });
   const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
@@ -61,23 +52,27 @@ export function signerFromPem(pem: string): LogSigner {
 
 let cached: { pem: string; signer: LogSigner } | undefined;
 
-/** The log's signer: HERALD_LOG_SIGNING_KEY, or the development key file. */
+/** The log's signer: HERALD_ARCHIVE_SIGNING_KEY (a PEM; `\\n` may stand for its line breaks), or the development key. */
 export function logSigner(env: NodeJS.ProcessEnv = process.env): LogSigner {
-  const pem = env.HERALD_LOG_SIGNING_KEY?.replace(/\\n/g, '\n') || devKeyPem(env);
+  const pem = env.HERALD_ARCHIVE_SIGNING_KEY?.replace(/\\n/g, '\n') || devArchiveSigningKey;
   if (cached?.pem !== pem) cached = { pem, signer: signerFromPem(pem) };
   return cached.signer;
 }
 
 export interface CheckpointSinks {
-  /** JSON lines, one signed tree head each: HERALD_CHECKPOINT_FILE, or data/checkpoints.jsonl. */
+  /**
+   * JSON lines, one signed tree head each, of one log (one database): HERALD_CHECKPOINT_FILE, in
+   * which `{db}` stands for the database's name, or data/checkpoints/{db}.jsonl.
+   */
   file: string;
   /** HERALD_WITNESS_WEBHOOKS: comma-separated URLs each new signed tree head is POSTed to. */
   witnesses: string[];
 }
 
-export function checkpointSinks(env: NodeJS.ProcessEnv = process.env): CheckpointSinks {
+export function checkpointSinks(database: string, env: NodeJS.ProcessEnv = process.env): CheckpointSinks {
+  const file = env.HERALD_CHECKPOINT_FILE || path.join(dataDir(env), 'checkpoints', '{db}.jsonl');
   return {
-    file: env.HERALD_CHECKPOINT_FILE || path.join(dataDir(env), 'checkpoints.jsonl'),
+    file: path.resolve(file.replaceAll('{db}', database.replace(/[^A-Za-z0-9_.-]/g, '_'))),
     witnesses: (env.HERALD_WITNESS_WEBHOOKS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -15,4 +15,6 @@ export default async function globalSetup() {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never });
   fs.writeFileSync(file, code);
   process.env.HERALD_TEST_WORKFLOW_BUNDLE = file;
+  // The archive's checkpoint files (config/archive.ts) go with it, not into data/.
+  process.env.HERALD_CHECKPOINT_FILE ??= path.join(dir, 'checkpoints', '{db}.jsonl');
 }
