@@ -68,6 +68,9 @@ export interface WebhookReceiver {
   tier?: string;
 }
 
+/** The answer of an endpoint its owner removed: Herald disables it at once. */
+const goneStatus = 410;
+
 interface AttemptOptions {
   timeoutMs: number;
   signal?: AbortSignal;
@@ -171,9 +174,13 @@ export async function attemptWebhook(
     ...(next !== undefined ? { nextAttemptAt: new Date(Date.now() + next) } : {}),
   });
   if (recorded) {
-    const state = await countWebhookAttempt(deps.store.models, { endpointId, customerId: d.customerId, url: d.endpointUrl }, { ok, at, error: result.outcome === 'failed' ? result.error : undefined });
+    const state = await countWebhookAttempt(deps.store.models, { endpointId, customerId: d.customerId, url: d.endpointUrl }, {
+      ok, at, error: result.outcome === 'failed' ? result.error : undefined, gone: answered === goneStatus,
+    });
     if (state.disabled && !state.noticeSentAt) await tellOwner(deps, state, d.incidentId);
   }
+  // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks); no retry follows.
+  if (answered === goneStatus) return { outcome: 'endpoint-disabled', webhookId };
   return result;
 }
 

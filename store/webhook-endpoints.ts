@@ -77,7 +77,7 @@ export function recordWebhookAttempt(models: WebhookEndpointModels, a: WebhookAt
 export async function countWebhookAttempt(
   models: WebhookEndpointModels,
   endpoint: { endpointId: string; customerId: string; url: string },
-  outcome: { ok: boolean; at: Date; error?: string },
+  outcome: { ok: boolean; at: Date; error?: string; gone?: boolean },
 ): Promise<WebhookEndpointDoc> {
   const collection = collectionOf(models.WebhookEndpoint);
   const id = { _id: endpoint.endpointId };
@@ -95,8 +95,10 @@ export async function countWebhookAttempt(
   }
   if (!doc) throw new Error(`webhook endpoint ${endpoint.endpointId} could not be updated`);
   const state = doc;
-  if (!outcome.ok && !state.disabled && disablesEndpoint(state.consecutiveFailures)) {
-    const reason = `${state.consecutiveFailures} failed attempts in a row; the last: ${outcome.error ?? 'no answer'}`;
+  if (!outcome.ok && !state.disabled && (outcome.gone || disablesEndpoint(state.consecutiveFailures))) {
+    const reason = outcome.gone
+      ? 'the endpoint answered 410 Gone: its owner removed it'
+      : `${state.consecutiveFailures} failed attempts in a row; the last: ${outcome.error ?? 'no answer'}`;
     await collection.updateOne({ ...id, disabled: false }, { $set: { disabled: true, disabledAt: outcome.at, disabledReason: reason }, $unset: { noticeSentAt: '' } });
     return (await models.WebhookEndpoint.findById(endpoint.endpointId).lean())!;
   }

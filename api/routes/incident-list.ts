@@ -89,6 +89,10 @@ const IncidentSummarySchema = z.object({
   customersByTier: z.record(z.string(), z.number()),
   impact: z.string(),
   resolvedAt: z.string().optional(),
+  alertFingerprints: z.array(z.string()).optional().describe('Fingerprints of the alerts that opened or joined it'),
+  rootCause: z.string().optional().describe('The confirmed root cause'),
+  recurrence: z.object({ count: z.number().int(), chronic: z.boolean(), priorIncidents: z.array(z.string()) }).optional()
+    .describe('Earlier incidents of the same problem, found at declaration (see GET /v1/incidents/{id}/recurrence)'),
   seq: z.number().int().describe('The summary\'s number: each change of the incident writes the next'),
   updatedAt: z.string().describe('When the incident last changed'),
 });

@@ -63,7 +63,11 @@ describe('customer webhooks on the demo data (Standard Webhooks)', () => {
       });
 
       // The API lists the delivery: one attempt, accepted, with the same webhook-id; the endpoint is enabled.
-      const res = await h.request('GET', `/v1/customers/${customerId}/webhooks/deliveries?incidentId=${id}`, { key: keys.responder });
+      // The attempt is recorded once the receiver's answer is back, so a moment after the receiver saw it.
+      const res = await waitFor(
+        () => h.request('GET', `/v1/customers/${customerId}/webhooks/deliveries?incidentId=${id}`, { key: keys.responder }),
+        (r) => r.status !== 200 || r.body.deliveries.length > 0, `the delivery to ${customerId} in the API`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.endpoints).toEqual([
         expect.objectContaining({ endpointId: webhookEndpointId(customerId, url), url, state: 'enabled', consecutiveFailures: 0, disableAfter: 10 }),
