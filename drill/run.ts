@@ -169,7 +169,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
     // Scenario time runs from the detection, which the API read from the drill's clock.
     const detectedAt = Date.parse((await call('GET', `/v1/incidents/${incidentId}`, keys.responder)).body?.detectedAt ?? '');
     const clock = await drillClock({
-      env, client: env.client, incident: handle, ...(opts.mode.kind === 'speed' ? { speed: opts.mode.speed } : {}), ...(Number.isFinite(detectedAt) ? { origin: detectedAt } : {}),
+      env, client: env.client, incident: handle, ...(opts.mode.kind === 'speed' ? { speed: opts.mode.speed } : {}), ...(Number.isFinite(detectedAt) ? { origin: detectedAt } : {}), log,
     });
     const { settle, advanceTo } = clock;
     const scenarioNow = clock.now;
