@@ -27,10 +27,9 @@ export function createAuditActivities({ store }: StoreDeps<'AuditRecord' | 'Arch
         prevHash = prev.hash;
       }
       const record = chainRecord(entry, prevHash);
-      if (await insertAuditRecord(models, record)) {
-        if (record.step === publicationEnds) await checkpointAfterPublication();
-        return { seq: record.seq, hash: record.hash };
-      }
+      // Signed before the record that says so is written: a reader who sees it finds the head too.
+      if (record.step === publicationEnds) await checkpointAfterPublication();
+      if (await insertAuditRecord(models, record)) return { seq: record.seq, hash: record.hash };
       const existing = await auditRecordAt(models, entry.incidentId, entry.seq);
       if (existing && existing.step === entry.step) return { seq: existing.seq, hash: existing.hash };
       throw ApplicationFailure.nonRetryable(

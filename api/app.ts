@@ -38,10 +38,11 @@ import { ticketRoutes } from './routes/tickets';
 import { feedbackRoutes } from './routes/feedback';
 import { broadcastProgressRoutes } from './routes/broadcast-progress';
 import { surveyRoutes } from './routes/surveys';
+import { archiveRoutes } from './routes/archive';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...recurrenceRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...recurrenceRoutes, ...archiveRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

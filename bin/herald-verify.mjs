@@ -6,5 +6,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli', 'herald-verify.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// tsx resolved from here, not from the caller's directory: an auditor runs this anywhere.
+const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'cli', 'herald-verify.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

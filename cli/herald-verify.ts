@@ -51,6 +51,11 @@ function readDirectory(dir: string): BundleFiles {
   return new Map([...files].map(([name, b]) => [name.replace(/^herald-archive\//, ''), b]));
 }
 
+/** A bundle's files by their names in it: from its tar, or the directory it was unpacked into. */
+export async function readBundle(bundlePath: string): Promise<BundleFiles> {
+  return statSync(bundlePath).isDirectory() ? readDirectory(bundlePath) : untar(readFileSync(bundlePath));
+}
+
 /** The text of an argument that names a file, or the argument itself. */
 const fileOrText = (arg: string) => (existsSync(arg) && statSync(arg).isFile() ? readFileSync(arg, 'utf8') : arg).trim();
 
@@ -105,7 +110,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   let key: SignatureCheck;
   let against: SignedTreeHead | undefined;
   try {
-    files = statSync(bundlePath).isDirectory() ? readDirectory(bundlePath) : await untar(readFileSync(bundlePath));
+    files = await readBundle(bundlePath);
     const bundled = files.get('public-key.pem');
     if (!keyArg && !bundled) throw new Error('the bundle carries no public-key.pem and no --key was given');
     key = signatureCheck(keyArg ? parseKey(keyArg) : createPublicKey(Buffer.from(bundled!)));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const roles = ['responder', 'approver', 'manager', 'viewer', 'admin', 'executive'] as const;
+export const roles = ['responder', 'approver', 'manager', 'viewer', 'admin', 'executive', 'records'] as const;
 export type Role = (typeof roles)[number];
 
 /** Sign-off rights an approver key carries (M5.2). */
@@ -26,6 +26,7 @@ export const demoApiKeys: ApiKey[] = [
   { key: 'demo-viewer-key', name: 'Vic Viewer', email: 'vic@herald.example', roles: ['viewer'] },
   { key: 'demo-admin-key', name: 'Ada Admin', email: 'ada@herald.example', roles: ['admin', 'manager', 'responder'] },
   { key: 'demo-executive-key', name: 'Eden Executive', email: 'eden@herald.example', roles: ['executive'] },
+  { key: 'demo-records-key', name: 'Rene Records', email: 'rene@herald.example', roles: ['records'] },
 ];
 
 const keyList = z.array(

@@ -17,7 +17,16 @@ export interface SmtpProviderOptions {
 /** The RFC 5322 message nodemailer would have built from these fields. */
 export function composeMime(m: Pick<OutboundEmail, 'from' | 'to' | 'subject' | 'text' | 'html' | 'messageId' | 'headers'>): Promise<Buffer> {
   const mail = new MailComposer({ from: m.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}), messageId: m.messageId, headers: m.headers });
-  return new Promise((resolve, reject) => mail.compile().build((err, message) => (err ? reject(err) : resolve(message))));
+  return new Promise((resolve, reject) => mail.compile().build((err, message) => (err ? reject(err) : resolve(wireLines(message)))));
+}
+
+/**
+ * Every line ended in CRLF, as SMTP carries it (RFC 5321 §2.3.8): nodemailer keeps a 7bit text
+ * part's bare LFs and its connection turns them into CRLF on the wire, so without this the
+ * archived bytes would not be the bytes the relay got (M5.1). Latin-1 maps bytes one to one.
+ */
+function wireLines(message: Buffer): Buffer {
+  return Buffer.from(message.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
 /**
