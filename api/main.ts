@@ -1,9 +1,10 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadApiKeys } from '../config/api-keys';
 import { loadEnv } from '../config/env';
 import { connectStore } from '../store/connect';
 import { createMailer } from '../workers/worker';
 import { createApp } from './app';
+import { connectWorkflowService } from './temporal-connection';
 import { nameService, registerLogSecrets } from '../observability/log';
 import { processSecrets } from '../observability/secrets';
 import { linkSecret } from '../config/tracking';
@@ -15,7 +16,7 @@ async function main() {
   const env = loadEnv();
   const apiKeys = loadApiKeys();
   registerLogSecrets([...processSecrets(env), linkSecret(), unsubscribeSecret()]);
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await connectWorkflowService(env.TEMPORAL_ADDRESS);
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const store = await connectStore(env.MONGODB_URI);
   const mailer = createMailer(env.SMTP_URL);

@@ -43,8 +43,9 @@ const searchAttributeArgs = Object.values(searchAttributeKeys).flatMap((k) => ['
 
 const server = <T extends object>(proc: ManagedProcess, fields: T): T & Server => ({ ...fields, process: proc, stop: () => proc.stop() });
 
-export async function startTemporal(options: { binary: string; dbFile?: string; ui: boolean; logDir?: string }): Promise<TemporalServer> {
-  const [port, httpPort, metricsPort, uiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+/** `port` starts it again where it listened before (over the same `dbFile`), as a restarted server would come back. */
+export async function startTemporal(options: { binary: string; dbFile?: string; ui: boolean; logDir?: string; port?: number }): Promise<TemporalServer> {
+  const [port, httpPort, metricsPort, uiPort] = [options.port ?? (await freePort()), await freePort(), await freePort(), await freePort()];
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',

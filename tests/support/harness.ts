@@ -1,8 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
+import { connectWorkflowService } from '../../api/temporal-connection';
 import { demoApiKeys } from '../../config/api-keys';
 import { connectStore, type Store } from '../../store/connect';
 import { createHeraldWorker, createMailer, type RunningWorker } from '../../workers/worker';
@@ -89,11 +90,13 @@ export function workerConfig(publicUrl: string) {
  */
 export async function startHarness(opts: {
   worker?: boolean; data?: 'fixtures' | 'demo'; requestTimeoutMs?: number; mongoUri?: string;
+  /** A private Temporal server instead of the suite's (faults/scenarios/temporal-restart.ts stops it). */
+  temporalAddress?: string;
   /** The worker's relays instead of Mailpit (faults/scenarios/smtp-faults.ts): its relay, the fallback, their timeout. */
   workerSmtp?: { url: string; fallbackUrl?: string; timeoutMs?: number };
 } = {}): Promise<Harness> {
-  // A scenario that stops the store (faults/scenarios/store-outage.ts) gives its private one.
-  const env = { ...testEnv(), ...(opts.mongoUri ? { mongoUri: opts.mongoUri } : {}) };
+  // A scenario that stops the store or Temporal (faults/scenarios/) gives its private one.
+  const env = { ...testEnv(), ...(opts.mongoUri ? { mongoUri: opts.mongoUri } : {}), ...(opts.temporalAddress ? { temporalAddress: opts.temporalAddress } : {}) };
   const name = uniqueName('h');
   const taskQueue = `tq-${name}`;
   const dbName = `herald_${name.replace(/-/g, '_')}`;
@@ -103,7 +106,8 @@ export async function startHarness(opts: {
   const fixtures = demoHooks
     ? (await seedDemoData(store), await pointDemoWebhooks(store, demoHooks.url), { apiSubscribers: [], others: [] })
     : await seedFixtures(store, domain);
-  const connection = await Connection.connect({ address: env.temporalAddress });
+  // The API's own connection (api/main.ts), so a Temporal server that is down is answered as in production.
+  const connection = await connectWorkflowService(env.temporalAddress);
   const client = new Client({ connection });
   const mailer = createMailer(env.smtpUrl);
   const app = createApp({ temporal: client, store, mailer, taskQueue, apiKeys: demoApiKeys, publicUrl: 'http://status.herald.test', requestTimeoutMs: opts.requestTimeoutMs });
