@@ -77,6 +77,15 @@ export async function startCheckpointClock(client: Client, taskQueue: string, in
   });
 }
 
+/** The retention workflow of a task queue's archive: once a day, started once by the worker. */
+export const retentionWorkflowId = (taskQueue: string) => `herald-archive-retention-${taskQueue}`;
+
+export async function startRetentionClock(client: Client, taskQueue: string): Promise<void> {
+  await client.workflow.start('archiveRetentionWorkflow', {
+    workflowId: retentionWorkflowId(taskQueue), taskQueue, args: [{}], workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
 export interface RetentionRun {
   /** The policy set's version the run applied. */
   policyVersion: number;

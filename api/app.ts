@@ -39,10 +39,11 @@ import { feedbackRoutes } from './routes/feedback';
 import { broadcastProgressRoutes } from './routes/broadcast-progress';
 import { surveyRoutes } from './routes/surveys';
 import { archiveRoutes } from './routes/archive';
+import { legalHoldRoutes } from './routes/legal-holds';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...recurrenceRoutes, ...archiveRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const roles = ['responder', 'approver', 'manager', 'viewer', 'admin', 'executive', 'records'] as const;
+export const roles = ['responder', 'approver', 'manager', 'viewer', 'admin', 'executive', 'records', 'holds'] as const;
 export type Role = (typeof roles)[number];
 
 /** Sign-off rights an approver key carries (M5.2). */
@@ -27,6 +27,7 @@ export const demoApiKeys: ApiKey[] = [
   { key: 'demo-admin-key', name: 'Ada Admin', email: 'ada@herald.example', roles: ['admin', 'manager', 'responder'] },
   { key: 'demo-executive-key', name: 'Eden Executive', email: 'eden@herald.example', roles: ['executive'] },
   { key: 'demo-records-key', name: 'Rene Records', email: 'rene@herald.example', roles: ['records'] },
+  { key: 'demo-holds-key', name: 'Harper Holds', email: 'harper@herald.example', roles: ['holds'] },
 ];
 
 const keyList = z.array(

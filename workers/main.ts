@@ -10,7 +10,7 @@ import { createHeraldWorker } from './worker';
 import { workerTelemetry } from './telemetry';
 import { metricsConfig } from '../config/metrics';
 import { checkpointIntervalMs } from '../config/archive';
-import { startCheckpointClock } from '../activities/archive';
+import { startCheckpointClock, startRetentionClock } from '../activities/archive';
 
 const log = nameService('herald-worker');
 
@@ -41,8 +41,9 @@ async function main() {
   // A playbook that names a missing or unreviewed template is reported loudly, not refused (store/template-coverage.ts).
   const gaps = describeTemplateCoverage(await templateCoverage(hw.store));
   if (gaps.length) log.warn({ problems: gaps }, `herald worker: ${gaps.length} template problem(s) in the playbooks`);
-  // The archive's checkpoints on a durable timer (X5), one workflow per task queue, started once.
+  // The archive's durable clocks, one workflow each per task queue, started once: checkpoints (X5) and retention (M5.1).
   await startCheckpointClock(hw.worker.client!, env.HERALD_TASK_QUEUE, checkpointIntervalMs());
+  await startRetentionClock(hw.worker.client!, env.HERALD_TASK_QUEUE);
   log.info({ taskQueue: env.HERALD_TASK_QUEUE, temporalAddress: env.TEMPORAL_ADDRESS }, `herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
   await hw.run();
   await hw.shutdown();

@@ -125,4 +125,38 @@ describe('the compliance archive and its verifier', () => {
     expect((await h.request('GET', `/v1/archive/consistency?first=${latest.treeSize + 1}`, { key: keys.manager })).status).toBe(409);
     expect((await h.request('GET', '/v1/archive/tree-head', { key: keys.viewer })).status).toBe(403);
   });
+
+  it('[M5.1] legal holds are placed and released by the holds role alone, with scope, reason and custodian', async () => {
+    const holdsKey = 'demo-holds-key';
+    const incidentId = `INC-${uniqueName('held')}`;
+    const body = { scope: { incidentId }, reason: 'Litigation: Initech v. Herald', custodian: 'lee@herald.example' };
+    const placed = await h.request('POST', '/v1/legal-holds', { key: holdsKey, body });
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ ...body, id: expect.stringMatching(/^hold-/), placedBy: 'Harper Holds' });
+    const holdId = placed.body.id as string;
+    expect((await h.store.models.LegalHold.findById(holdId).lean())?.scope).toEqual({ incidentId });
+
+    for (const key of [recordsKey, keys.manager]) {
+      const list = await h.request('GET', '/v1/legal-holds', { key });
+      expect(list.status).toBe(200);
+      expect(list.body.holds.map((x: { id: string }) => x.id)).toContain(holdId);
+    }
+    // Only the holds role places or releases one; a scope that names nothing, or an empty range, is refused.
+    expect((await h.request('POST', '/v1/legal-holds', { key: keys.manager, body })).status).toBe(403);
+    expect((await h.request('POST', '/v1/legal-holds', { key: recordsKey, body })).status).toBe(403);
+    expect((await h.request('POST', '/v1/legal-holds', { key: holdsKey, body: { ...body, scope: {} } })).status).toBe(400);
+    const backwards = { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' };
+    expect((await h.request('POST', '/v1/legal-holds', { key: holdsKey, body: { ...body, scope: backwards } })).status).toBe(400);
+    expect((await h.request('POST', `/v1/legal-holds/${holdId}/release`, { key: keys.manager })).status).toBe(403);
+
+    const released = await h.request('POST', `/v1/legal-holds/${holdId}/release`, { key: holdsKey });
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ id: holdId, releasedBy: 'Harper Holds', releasedAt: expect.any(String) });
+    expect((await h.request('POST', `/v1/legal-holds/${holdId}/release`, { key: holdsKey })).status).toBe(409);
+    expect((await h.request('POST', '/v1/legal-holds/hold-none-0/release', { key: holdsKey })).status).toBe(404);
+    const active = await h.request('GET', '/v1/legal-holds', { key: holdsKey });
+    expect(active.body.holds.map((x: { id: string }) => x.id)).not.toContain(holdId);
+    const all = await h.request('GET', '/v1/legal-holds?all=true', { key: holdsKey });
+    expect(all.body.holds.map((x: { id: string }) => x.id)).toContain(holdId);
+  });
 });
