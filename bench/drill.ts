@@ -40,6 +40,7 @@ export async function drillBench(env: BenchEnv): Promise<Record<string, unknown>
   const walls: number[] = [];
   const setups: number[] = [];
   const scores: number[] = [];
+  let nudges = 0;
   let last: Awaited<ReturnType<typeof runDrill>> | undefined;
   try {
     for (let i = 0; i < runs; i++) {
@@ -48,7 +49,11 @@ export async function drillBench(env: BenchEnv): Promise<Record<string, unknown>
       last = await runDrill({
         script: read.script, mode: { kind: 'instant' }, mongoUri: env.mongoUri, dbName, testServerPath, workflowBundlePath: bundlePath,
         ...(mailpit ? { sandboxSmtpUrl: mailpit.smtpUrl } : {}),
-        log: (line) => { if (line.startsWith('declared ')) declaredAt = Date.now(); },
+        log: (line) => {
+          if (line.startsWith('declared ')) declaredAt = Date.now();
+          // The clock moving past a workflow task the test server held (drill/clock.ts) costs half a minute: say so.
+          if (line.includes('workflow task')) { nudges++; console.log(`  run ${i + 1}: ${line}`); }
+        },
       });
       walls.push(last.wallMs);
       setups.push(declaredAt - t0);
@@ -76,6 +81,8 @@ export async function drillBench(env: BenchEnv): Promise<Record<string, unknown>
     goal: 'a six-hour scenario in under a minute (X4)',
     met: wall.max < 60_000,
     scores,
+    nudges,
+    nudgesAre: 'workflow tasks the test server held for 30 s until the clock moved past their timeout (drill/clock.ts), over all runs',
     messages: last?.scorecard.messages,
     method: 'runDrill in this process, instant mode on the time-skipping test server (TEMPORAL_TEST_SERVER_PATH); a private Mailpit (MAILPIT_PATH) as the sandbox SMTP; the demo service model as the configuration; workflow bundle prebuilt',
     seconds: round((Date.now() - started) / 1000),

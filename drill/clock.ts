@@ -74,7 +74,7 @@ export interface DrillClock {
   /** Scenario time: milliseconds since the clock started. */
   now(): Promise<number>;
   /** Waits until the incident (and every workflow it started) waits on timers and messages only; throws when it does not within a minute. */
-  settle(): Promise<void>;
+  settle(): Promise<{ events: HistoryEvent[] }[]>;
   /** Settles, then skips past any timer due within the guard, so an action cannot race it. */
   clear(): Promise<void>;
   /** Moves scenario time to `target`: at once (instant), or `speed` times the wall's pace. */
@@ -114,8 +114,9 @@ export async function drillClock(opts: {
       const until = Date.now() + settleTimeoutMs;
       let nudged = false;
       for (;;) {
-        const busy = (await histories()).map(({ h, events }) => [h.workflowId, busyWith(events), events] as const).filter(([, b]) => b);
-        if (!busy.length) return;
+        const read = await histories();
+        const busy = read.map(({ h, events }) => [h.workflowId, busyWith(events), events] as const).filter(([, b]) => b);
+        if (!busy.length) return read;
         // A workflow task the server refused to complete is never handed out again; its
         // start-to-close timeout (10 s of the server's clock) is what can still end it.
         if (!nudged && Date.now() > until - settleTimeoutMs / 2 && busy.every(([, b]) => b === 'a workflow task')) {
@@ -132,9 +133,9 @@ export async function drillClock(opts: {
     },
     async clear() {
       for (let skips = 0; ; skips++) {
-        await clock.settle();
+        const read = await clock.settle();
         const now = await env.currentTimeMs();
-        const due = (await histories()).flatMap(({ events }) => pendingTimersDueAt(events)).map((at) => at - now).filter((d) => d <= guardMs);
+        const due = read.flatMap(({ events }) => pendingTimersDueAt(events)).map((at) => at - now).filter((d) => d <= guardMs);
         if (!due.length || skips >= maxGuardSkips) return;
         await env.sleep(Math.max(0, ...due) + 1);
       }

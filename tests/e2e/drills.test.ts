@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createActivities } from '../../activities';
 import { readDrillFile } from '../../drill/file';
 import { runDrill, type DrillRunResult } from '../../drill/run';
@@ -112,6 +116,16 @@ describe('drills', () => {
     // A worker without a sandbox refuses a drill incident's activities outright: nothing is sent.
     const production = createActivities({ store: h.store, mailer: h.mailer, config: workerConfig('http://status.herald.test') });
     await expect(production.sendDigests({ incident: { id: run.incidentId, drill: true } } as never)).rejects.toMatchObject({ type: 'DrillOutsideSandbox' });
+  });
+
+  it('[M6.6] herald drill run refuses a broken script before it starts anything: exit 5, each issue at its path', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-drill-'));
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ ...script, injects: [{ at: 'soon', kind: 'resolve', summary: 'Fixed.' }] }));
+    const bin = path.join(__dirname, '../../bin/herald.mjs');
+    const failed = await promisify(execFile)(process.execPath, [bin, 'drill', 'run', broken, '--json']).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(failed?.code).toBe(5);
+    expect(JSON.parse(failed!.stderr)).toMatchObject({ valid: false, issues: [{ path: 'injects.0.at', message: expect.stringMatching(/duration/) }] });
   });
 
   it('[M6.6] a drill incident stays out of the public status page and the KPIs', async () => {
