@@ -99,6 +99,17 @@ function isGrpcError(err: unknown, code: number): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
+/**
+ * gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from Temporal, at the top or as the cause the
+ * client wraps it in (a ServiceError "Failed to start workflow", an update's RPC error).
+ */
+function isWorkflowServiceUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcError(e, 14) || isGrpcError(e, 4)) return true;
+  }
+  return false;
+}
+
 /** Maps anything a handler throws to a clear HTTP answer; the stack never leaves the process. */
 export function toHttpError(err: unknown): HttpErrorAnswer {
   if (err instanceof HttpError) return body(err.status, err.message, err.details ? { details: err.details } : {});
@@ -127,6 +138,6 @@ export function toHttpError(err: unknown): HttpErrorAnswer {
   if (e?.type === 'entity.too.large') return body(413, 'the request body is too large');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return body(e.status, e.message ?? 'bad request');
   if (isStoreUnreachable(err)) return body(503, `the store is not reachable; try again in ${retryAfterSeconds} s`);
-  if (isGrpcError(err, 14) || isGrpcError(err, 4)) return body(503, 'the workflow service is not reachable; try again');
+  if (isWorkflowServiceUnreachable(err)) return body(503, `the workflow service is not reachable; try again in ${retryAfterSeconds} s`);
   return body(503, 'Herald could not complete the request; try again');
 }

@@ -1,3 +1,4 @@
+import { ServiceError } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { allRoutes } from '../../api/app';
 import { buildOpenApi } from '../../api/openapi';
@@ -24,6 +25,15 @@ describe('an unreachable store answers 503 with Retry-After', () => {
     // Every 503 tells the client when to come back, a workflow service that is down included.
     expect(toHttpError(Object.assign(new Error('unavailable'), { code: 14 })).headers).toEqual({ 'Retry-After': String(retryAfterSeconds) });
     expect(toHttpError(new HttpError(404, 'incident not found')).headers).toBeUndefined();
+  });
+});
+
+describe('an unreachable workflow service answers 503 with Retry-After', () => {
+  it('[X2] gRPC UNAVAILABLE or DEADLINE_EXCEEDED, also wrapped by the client (a start, an update), is the workflow service being down', () => {
+    const unavailable = () => Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    for (const err of [unavailable(), new ServiceError('Failed to start Workflow', { cause: unavailable() }), Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4 })]) {
+      expect(toHttpError(err)).toEqual({ status: 503, body: { error: 'unavailable', message: expect.stringContaining('workflow service is not reachable') }, headers: { 'Retry-After': String(retryAfterSeconds) } });
+    }
   });
 });
 
