@@ -177,46 +177,48 @@ export async function logSize(models: Pick<ArchiveModels, 'LogLeaf'>): Promise<n
 }
 
 /**
- * Appends every record not yet in the log, oldest first, each at the next index. Safe beside
- * another sequencer: the unique index and key refuse a second leaf at a position or for a record,
- * and the loser reads the log again. Answers how many leaves it appended.
+ * Appends every record not yet in the log, oldest first, each at the next index, in a few round
+ * trips per batch (a broadcast archives thousands of emails). Safe beside another sequencer: the
+ * unique index and key refuse a second leaf at a position or for a record, and the loser reads
+ * the log again and carries on from where it stands. Answers how many leaves it appended.
  */
 export async function appendPending(models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf'>, limit = 5000): Promise<number> {
-  const pending = await models.ArchiveRecord.find({ index: { $exists: false } }).sort({ recordedAt: 1, _id: 1 }).limit(limit).lean<ArchiveRecordDoc[]>();
   let appended = 0;
-  let size = await logSize(models);
-  const seqs = new Map<string, number>();
-  for (const doc of pending) {
-    for (let attempt = 0; ; attempt++) {
-      const existing = await models.LogLeaf.findOne({ key: doc._id }, { _id: 1 }).lean();
-      if (existing) {
-        await models.ArchiveRecord.updateOne({ _id: doc._id }, { $set: { index: existing._id } });
-        break;
-      }
-      const [last] = size > 0 ? await models.LogLeaf.find({ _id: size - 1 }, { 'entry.loggedAt': 1 }).lean() : [];
-      const lastAt = last ? Date.parse((last.entry as LogEntry).loggedAt) : 0;
-      const loggedAt = new Date(Math.max(Date.now(), lastAt));
-      let seq: number | undefined;
-      if (doc.incidentId !== undefined) {
-        seq = seqs.get(doc.incidentId) ?? (await models.LogLeaf.countDocuments({ 'entry.incidentId': doc.incidentId }));
-      }
-      const entry = entryOf(doc, size, loggedAt, seq);
-      try {
-        await collectionOf(models.LogLeaf).insertOne({ _id: size, key: doc._id, hash: bytesToHex(entryLeafHash(entry)), entry });
-      } catch (err) {
-        if (!isDuplicateKey(err) || attempt > 50) throw err;
-        size = await logSize(models);
-        seqs.clear();
-        continue;
-      }
-      if (seq !== undefined) seqs.set(doc.incidentId!, seq + 1);
-      await models.ArchiveRecord.updateOne({ _id: doc._id }, { $set: { index: size } });
-      size++;
-      appended++;
-      break;
+  for (let attempt = 0; ; attempt++) {
+    const pending = await models.ArchiveRecord.find({ index: { $exists: false } }, { body: 0, detail: 0 }).sort({ recordedAt: 1, _id: 1 }).limit(limit).lean<ArchiveRecordDoc[]>();
+    if (!pending.length) return appended;
+    // Records a sequencer logged without yet marking them (it stopped in between) are only marked.
+    const logged = await models.LogLeaf.find({ key: { $in: pending.map((d) => d._id) } }, { _id: 1, key: 1 }).lean();
+    const marks = logged.map((l) => ({ updateOne: { filter: { _id: l.key }, update: { $set: { index: l._id } } } }));
+    const known = new Set(logged.map((l) => l.key));
+    const fresh = pending.filter((d) => !known.has(d._id));
+    const size = await logSize(models);
+    const [last] = size > 0 ? await models.LogLeaf.find({ _id: size - 1 }, { 'entry.loggedAt': 1 }).lean() : [];
+    const loggedAt = new Date(Math.max(Date.now(), last ? Date.parse((last.entry as LogEntry).loggedAt) : 0));
+    const seqs = new Map<string, number>();
+    for (const id of new Set(fresh.flatMap((d) => (d.incidentId !== undefined ? [d.incidentId] : [])))) {
+      seqs.set(id, await models.LogLeaf.countDocuments({ 'entry.incidentId': id }));
     }
+    const leaves = fresh.map((doc, i) => {
+      const seq = doc.incidentId !== undefined ? seqs.get(doc.incidentId)! : undefined;
+      if (seq !== undefined) seqs.set(doc.incidentId!, seq + 1);
+      const entry = entryOf(doc, size + i, loggedAt, seq);
+      return { _id: size + i, key: doc._id, hash: bytesToHex(entryLeafHash(entry)), entry };
+    });
+    let inserted = leaves.length;
+    try {
+      if (leaves.length) await collectionOf(models.LogLeaf).insertMany(leaves, { ordered: true });
+    } catch (err) {
+      const e = err as { writeErrors?: unknown; insertedCount?: number; result?: { insertedCount?: number } };
+      if (!(isDuplicateKey(err) || (e.writeErrors && isDuplicateKey(([] as unknown[]).concat(e.writeErrors)[0]))) || attempt > 50) throw err;
+      // Another sequencer took a position: keep what went in before it, read the log again.
+      inserted = e.insertedCount ?? e.result?.insertedCount ?? 0;
+    }
+    marks.push(...leaves.slice(0, inserted).map((l) => ({ updateOne: { filter: { _id: l.key }, update: { $set: { index: l._id } } } })));
+    if (marks.length) await models.ArchiveRecord.bulkWrite(marks, { ordered: false });
+    appended += inserted;
+    if (inserted === leaves.length && pending.length < limit) return appended;
   }
-  return appended;
 }
 
 /** Leaf hashes 0 … size-1, in order. */
