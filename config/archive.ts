@@ -83,6 +83,15 @@ export function checkpointIntervalMs(env: NodeJS.ProcessEnv = process.env): numb
   return (Number.isFinite(minutes) && minutes > 0 ? minutes : 10) * 60_000;
 }
 
+/**
+ * Whether the worker starts the archive's checkpoint and retention workflows: yes unless
+ * HERALD_ARCHIVE_CLOCKS=0 (the test suite's worker processes, which share one Temporal server
+ * and come and go with their task queues, leave them to the tests that run them).
+ */
+export function archiveClocksEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.HERALD_ARCHIVE_CLOCKS !== '0';
+}
+
 /** The retention policies in force (config/retention.json), validated. */
 export function retentionConfig(raw: unknown = retentionJson): RetentionConfig {
   return RetentionConfigSchema.parse(raw);

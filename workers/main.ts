@@ -9,7 +9,7 @@ import { TemporalPinoLogger } from '../observability/temporal-logger';
 import { createHeraldWorker } from './worker';
 import { workerTelemetry } from './telemetry';
 import { metricsConfig } from '../config/metrics';
-import { checkpointIntervalMs } from '../config/archive';
+import { archiveClocksEnabled, checkpointIntervalMs } from '../config/archive';
 import { startCheckpointClock, startRetentionClock } from '../activities/archive';
 
 const log = nameService('herald-worker');
@@ -42,8 +42,11 @@ async function main() {
   const gaps = describeTemplateCoverage(await templateCoverage(hw.store));
   if (gaps.length) log.warn({ problems: gaps }, `herald worker: ${gaps.length} template problem(s) in the playbooks`);
   // The archive's durable clocks, one workflow each per task queue, started once: checkpoints (X5) and retention (M5.1).
-  await startCheckpointClock(hw.worker.client!, env.HERALD_TASK_QUEUE, checkpointIntervalMs());
-  await startRetentionClock(hw.worker.client!, env.HERALD_TASK_QUEUE);
+  // A failure to start them is loud but leaves incidents running: the next worker start tries again.
+  if (archiveClocksEnabled()) await Promise.all([
+    startCheckpointClock(hw.worker.client!, env.HERALD_TASK_QUEUE, checkpointIntervalMs()),
+    startRetentionClock(hw.worker.client!, env.HERALD_TASK_QUEUE),
+  ]).catch((err: unknown) => log.error({ err }, 'herald worker: the archive checkpoint and retention workflows did not start'));
   log.info({ taskQueue: env.HERALD_TASK_QUEUE, temporalAddress: env.TEMPORAL_ADDRESS }, `herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
   await hw.run();
   await hw.shutdown();

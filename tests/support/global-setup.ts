@@ -17,4 +17,6 @@ export default async function globalSetup() {
   process.env.HERALD_TEST_WORKFLOW_BUNDLE = file;
   // The archive's checkpoint files (config/archive.ts) go with it, not into data/.
   process.env.HERALD_CHECKPOINT_FILE ??= path.join(dir, 'checkpoints', '{db}.jsonl');
+  // Worker processes the tests start do not start the archive's clocks on the shared Temporal server.
+  process.env.HERALD_ARCHIVE_CLOCKS ??= '0';
 }
