@@ -1,20 +1,16 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { testEnv, uniqueName } from '../support/env';
+import { uniqueName } from '../support/env';
 import { keys, startHarness, type Harness } from '../support/harness';
+import { schemathesisCounts, schemathesisOn } from '../support/schemathesis';
 
 /**
- * The OpenAPI document says what the API does: schemathesis (PyPI, installed by the stack into
- * the tools cache, SCHEMATHESIS_PATH) calls every operation of /openapi.json on the demo data,
- * with an admin key and with a viewer key, and checks each answer against the document: no 5xx,
- * a documented status, the documented content type and a body that matches the documented schema.
- * Path parameters name things that exist (a declared incident, demo customers, playbooks,
- * templates, components), so the operations get past 404 into their real answers, 409s included.
+ * The OpenAPI document says what the API does: schemathesis (tests/support/schemathesis.ts) calls
+ * every operation of /openapi.json on the demo data, with an admin key and with a viewer key, and
+ * checks each answer against the document: no 5xx, a documented status, the documented content
+ * type and a body that matches the documented schema. Path parameters name things that exist, so
+ * the operations get past 404 into their real answers, 409s included. The long run (10,000+
+ * cases) is the fault scenario bad-input (`npm run faults bad-input`).
  */
 
-const checks = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 /**
  * What each role's run generates. The admin key reaches every operation's real answers: the
  * examples, fuzzing and the stateful phase in npm test; the full run adds coverage (every boundary
@@ -31,91 +27,19 @@ const runs = {
   admin: full ? { phases: 'examples,coverage,fuzzing,stateful', maxExamples: 20 } : { phases: 'examples,fuzzing,stateful', maxExamples: 3 },
   viewer: { phases: 'examples,fuzzing', maxExamples: 3 },
 };
-const seed = 9;
 
 let h: Harness;
-let configFile: string;
-let workDir: string;
-
-/** Path parameters that name demo data, per path prefix (schemathesis' [[operations]] config). */
-function config(incidentId: string): string {
-  const pinned: [string, string, string][] = [
-    ['^/v1/incidents/\\{id\\}', 'path.id', incidentId],
-    ['^/v1/customers/\\{id\\}', 'path.id', 'acme'],
-    ['^/v1/playbooks/\\{id\\}', 'path.id', 'outage-single'],
-    ['^/v1/templates/\\{templateId\\}', 'path.templateId', 'outage-investigating-major'],
-    ['^/v1/components/\\{id\\}', 'path.id', 'api'],
-  ];
-  const hooks = path.join(__dirname, '..', 'support', 'schemathesis_hooks.py');
-  return [
-    `hooks = ${JSON.stringify(hooks)}`,
-    '',
-    // No calls with methods the document does not list (~500 of them): it promises nothing about
-    // those, and tests/e2e/robustness.test.ts sends wrong methods to every path (never a 5xx).
-    '[phases.coverage]',
-    'unexpected-methods = []',
-    '',
-    ...pinned.map(([regex, param, value]) => `[[operations]]\ninclude-path-regex = ${JSON.stringify(regex)}\nparameters = { ${JSON.stringify(param)} = ${JSON.stringify(value)} }\n`),
-  ].join('\n');
-}
+let st: Awaited<ReturnType<typeof schemathesisOn>>;
 
 beforeAll(async () => {
   h = await startHarness({ data: 'demo' });
-  const incidentId = `INC-${uniqueName('st')}`;
-  const declared = await h.request('POST', '/v1/incidents', {
-    key: keys.responder,
-    body: { id: incidentId, title: 'API errors in us-east', category: 'outage', severity: 'SEV2', components: ['api'], summary: 'Elevated error rates on the public API.' },
-  });
-  expect(declared.status).toBe(201);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-st-'));
-  configFile = path.join(workDir, 'schemathesis.toml');
-  fs.writeFileSync(configFile, config(incidentId));
+  st = await schemathesisOn(h);
 });
 
 afterAll(async () => {
   await h?.close();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  st?.close();
 });
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function schemathesis(key: string, { phases, maxExamples }: { phases: string; maxExamples: number }): Promise<Run> {
-  const args = [
-    '--config-file', configFile, 'run', `${h.baseUrl}/openapi.json`,
-    // Without a filter schemathesis leaves out the operation that serves the document itself.
-    '--include-path-regex', '.',
-    '--checks', checks.join(','),
-    '--phases', phases,
-    '--max-examples', String(maxExamples),
-    '--seed', String(seed),
-    // No example database: every run generates the same cases from the seed alone.
-    '--generation-database', 'none',
-    // One worker: hypothesis' threads trip a CPython 3.11 ast bug; the two roles run as two processes.
-    '--workers', '1',
-    '--request-timeout', '30',
-    '--no-color',
-    '-H', `Authorization: Bearer ${key}`,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(testEnv().schemathesisPath(), args, { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
-
-/** The summary's counts, e.g. "78 selected / 78 total" and "4573 generated, 4573 passed". */
-function counts(output: string) {
-  const operations = /Operations:\s+(\d+) selected \/ (\d+) total/.exec(output);
-  const tested = /Tested: (\d+)/.exec(output);
-  const cases = /Test cases:\s*\n\s*(\d+) generated, ([^\n]*)/.exec(output);
-  return { operations: operations ? Number(operations[2]) : 0, tested: tested ? Number(tested[1]) : 0, generated: cases ? Number(cases[1]) : 0, outcome: cases?.[2] ?? '' };
-}
 
 describe('the OpenAPI document matches the API', () => {
   it('[M1.6] an incident whose worker is down answers 504 with the documented error body, not never', async () => {
@@ -142,10 +66,10 @@ describe('the OpenAPI document matches the API', () => {
 
   it('[M1.6] every operation answers as /openapi.json says, with an admin key and with a viewer key (schemathesis)', async () => {
     const roles = { admin: keys.admin, viewer: keys.viewer };
-    const results = await Promise.all((['admin', 'viewer'] as const).map((role) => schemathesis(roles[role], runs[role])));
+    const results = await Promise.all((['admin', 'viewer'] as const).map((role) => st.run(roles[role], runs[role])));
     const doc = (await h.request('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.values(doc.paths).reduce((n, p) => n + Object.keys(p).length, 0);
-    const summaries = Object.keys(roles).map((role, i) => ({ role, ...results[i], ...counts(results[i].output) }));
+    const summaries = Object.keys(roles).map((role, i) => ({ role, ...results[i], ...schemathesisCounts(results[i].output) }));
     console.log(summaries.map((r) => `schemathesis (${r.role} key): ${r.tested} of ${r.operations} operations, ${r.generated} test cases: ${r.outcome}`).join('\n'));
     for (const r of summaries) {
       if (r.code !== 0) throw new Error(`schemathesis with the ${r.role} key exited ${r.code}:\n${r.output}`);
