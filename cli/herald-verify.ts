@@ -123,7 +123,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   const verdict = verifyBundle(files, key, { ...(against ? { against } : {}), digest: nodeSha256 });
   const s = verdict.summary;
   out(`herald-verify ${bundlePath}`);
-  if (s) out(`  ${s.scope.incidentId ? `incident ${s.scope.incidentId}` : 'archive'}: ${s.records} records, tree head of size ${s.treeSize} at ${s.timestamp}`);
+  if (s) out(`  ${s.scope.incidentId ? `incident ${s.scope.incidentId}` : s.scope.holdId ? `legal hold ${s.scope.holdId}` : 'archive'}: ${s.records} records, tree head of size ${s.treeSize} at ${s.timestamp}`);
   out(`  key ${key.keyId}${keyArg ? '' : ' (the bundle\'s own: pass --key with the published key to pin it)'}`);
   for (const p of verdict.passed) out(`ok    ${p}`);
   for (const f of verdict.failures) out(`FAIL  ${f}`);

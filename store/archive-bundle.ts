@@ -3,7 +3,7 @@ import { logSigner } from '../config/archive';
 import { bundleFiles, type BundleFiles, type BundleRecord } from '../domain/archive/bundle';
 import { bytesToHex, type LogEntry, type SignedTreeHead } from '../domain/archive/entries';
 import { consistencyProof, inclusionProver } from '../domain/archive/merkle';
-import { leafHashes, type ArchiveModels, type ArchiveRecordDoc, type LogLeafDoc, type TreeHeadDoc } from './archive';
+import { leafHashes, type ArchiveModels, type ArchiveRecordDoc, type LegalHoldDoc, type LogLeafDoc, type TreeHeadDoc } from './archive';
 import { checkpointConfigured } from './archive-log';
 
 /**
@@ -15,15 +15,51 @@ import { checkpointConfigured } from './archive-log';
 /** Earlier heads a bundle proves it extends by default: the latest few, besides those asked for. */
 const recentHeads = 16;
 
-export async function incidentBundle(
+export interface ArchiveBundle {
+  files: BundleFiles;
+  treeHead: SignedTreeHead;
+  records: number;
+}
+
+/** An incident's bundle: every leaf of the incident, tombstones included. */
+export function incidentBundle(
   models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf' | 'TreeHead'>,
   incidentId: string,
   opts: { since?: number[]; now?: Date } = {},
-): Promise<{ files: BundleFiles; treeHead: SignedTreeHead; records: number }> {
+): Promise<ArchiveBundle> {
+  return scopedBundle(models, { incidentId }, (size) => models.LogLeaf.find({ 'entry.incidentId': incidentId, _id: { $lt: size } }).sort({ _id: 1 }).lean<LogLeafDoc[]>(), opts);
+}
+
+/** A legal hold's bundle: every record its scope covers, and the tombstones of any deleted before it was placed. */
+export function holdBundle(
+  models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf' | 'TreeHead'>,
+  hold: LegalHoldDoc,
+  opts: { since?: number[]; now?: Date } = {},
+): Promise<ArchiveBundle> {
+  const s = hold.scope;
+  const filter = {
+    ...(s.incidentId !== undefined ? { incidentId: s.incidentId } : {}),
+    ...(s.customerId !== undefined ? { customerIds: s.customerId } : {}),
+    ...(s.category !== undefined ? { category: s.category } : {}),
+    ...(s.from || s.to ? { recordedAt: { ...(s.from ? { $gte: new Date(s.from) } : {}), ...(s.to ? { $lt: new Date(s.to) } : {}) } } : {}),
+  };
+  return scopedBundle(models, { holdId: hold._id }, async (size) => {
+    const covered = await models.ArchiveRecord.find({ ...filter, index: { $lt: size } }, { _id: 1 }).lean();
+    const keys = covered.map((d) => d._id);
+    return models.LogLeaf.find({ $or: [{ key: { $in: keys } }, { 'entry.deleted.key': { $in: keys } }], _id: { $lt: size } }).sort({ _id: 1 }).lean<LogLeafDoc[]>();
+  }, opts);
+}
+
+async function scopedBundle(
+  models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf' | 'TreeHead'>,
+  scope: { incidentId?: string; holdId?: string },
+  leavesIn: (treeSize: number) => Promise<LogLeafDoc[]>,
+  opts: { since?: number[]; now?: Date },
+): Promise<ArchiveBundle> {
   const signer = logSigner();
   const { sth } = await checkpointConfigured(models, opts.now);
   const hashes = await leafHashes(models, sth.treeSize);
-  const leaves = await models.LogLeaf.find({ 'entry.incidentId': incidentId, _id: { $lt: sth.treeSize } }).sort({ _id: 1 }).lean<LogLeafDoc[]>();
+  const leaves = await leavesIn(sth.treeSize);
   const docs = await models.ArchiveRecord.find({ _id: { $in: leaves.map((l) => l.key) } }).lean<ArchiveRecordDoc[]>();
   const byKey = new Map(docs.map((d) => [d._id, d]));
   const prove = inclusionProver(hashes, sth.treeSize);
@@ -47,7 +83,7 @@ export async function incidentBundle(
     proof: consistencyProof(hashes, h.treeSize, sth.treeSize).map(bytesToHex),
   }));
   const files = bundleFiles(
-    { scope: { incidentId }, exportedAt: (opts.now ?? new Date()).toISOString(), treeHead: sth, publicKeyPem: signer.publicPem, records, consistency },
+    { scope, exportedAt: (opts.now ?? new Date()).toISOString(), treeHead: sth, publicKeyPem: signer.publicPem, records, consistency },
     (message) => sign(null, message, signer.privateKey).toString('base64'),
   );
   return { files, treeHead: sth, records: records.length };

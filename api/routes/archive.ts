@@ -34,11 +34,17 @@ async function signedHead(deps: ApiDeps, treeSize: number | undefined) {
   return found(await treeHeadAt(models, treeSize), `signed tree head of size ${treeSize}`);
 }
 
-function tarOf(files: Map<string, Uint8Array>, out: Writable): void {
+/** A bundle as the tar the export routes stream: every file under `herald-archive/`. */
+export function tarOf(files: Map<string, Uint8Array>, out: Writable): void {
   const pack = tar.pack();
   pack.pipe(out);
   for (const [name, bytes] of files) pack.entry({ name: `herald-archive/${name}`, size: bytes.length, mode: 0o644, mtime: new Date(0) }, Buffer.from(bytes));
   pack.finalize();
+}
+
+/** A checkpoint that found the log rewritten answers 409 with its reason; anything else stays an error. */
+export function refusedRewrite(err: unknown): unknown {
+  return err instanceof LogRewrittenError ? new HttpError(409, err.message) : err;
 }
 
 export const archiveRoutes = [
@@ -128,8 +134,7 @@ export const archiveRoutes = [
       const known = (await models.IncidentSummary.exists({ _id: params.id })) || (await models.ArchiveRecord.exists({ incidentId: params.id }));
       if (!known) throw new HttpError(404, `incident ${params.id} not found`);
       const bundle = await incidentBundle(models, params.id, { since: query.since?.split(',').map(Number) }).catch((err: unknown) => {
-        if (err instanceof LogRewrittenError) throw new HttpError(409, err.message);
-        throw err;
+        throw refusedRewrite(err);
       });
       return {
         body: undefined, contentType: 'application/x-tar',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { HoldScopeSchema } from '../../domain/archive/retention';
 import { activeHolds, placeHold, releaseHold, type LegalHoldDoc } from '../../store/archive';
+import { holdBundle } from '../../store/archive-bundle';
+import { refusedRewrite, tarOf } from './archive';
 import { found, HttpError } from '../errors';
 import { newRecordId } from '../ids';
 import { defineRoute } from '../route';
@@ -63,6 +65,24 @@ export const legalHoldRoutes = [
       const before = found(await models.LegalHold.findById(params.holdId).lean<LegalHoldDoc>(), `legal hold ${params.holdId}`);
       if (before.releasedAt) throw new HttpError(409, `legal hold ${params.holdId} was released at ${new Date(before.releasedAt).toISOString()} by ${before.releasedBy}`);
       return { body: view((await releaseHold(models, params.holdId, principal!.name))!) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/legal-holds/:holdId/archive', tags: ['archive'], roles: ['holds', 'records', 'manager'],
+    summary: "Everything a legal hold covers as one tar bundle, as `GET /v1/incidents/:id/archive` gives an incident's (manifest scope `holdId`); check it with `npx herald-verify`",
+    params: HoldParams,
+    responses: { 200: { description: 'The bundle (a tar of herald-archive/…)', contentType: 'application/x-tar' } },
+    errors: { 404: 'Unknown legal hold', 409: 'The archive log no longer extends its last signed tree head: Herald refuses to sign it' },
+    async handler({ params, deps }) {
+      const hold = found(await deps.store.models.LegalHold.findById(params.holdId).lean<LegalHoldDoc>(), `legal hold ${params.holdId}`);
+      const bundle = await holdBundle(deps.store.models, hold).catch((err: unknown) => {
+        throw refusedRewrite(err);
+      });
+      return {
+        body: undefined, contentType: 'application/x-tar',
+        headers: { 'Content-Disposition': `attachment; filename="${params.holdId}-archive.tar"`, 'Cache-Control': 'no-store', 'X-Herald-Tree-Size': String(bundle.treeHead.treeSize), 'X-Herald-Records': String(bundle.records) },
+        stream: (out) => tarOf(bundle.files, out),
+      };
     },
   }),
 ];

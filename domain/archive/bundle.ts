@@ -30,8 +30,14 @@ export interface BundleRecord {
   body?: Uint8Array;
 }
 
+/** What a bundle holds: one incident's records, or what a legal hold covers. */
+export interface BundleScope {
+  incidentId?: string;
+  holdId?: string;
+}
+
 export interface BundleInput {
-  scope: { incidentId?: string };
+  scope: BundleScope;
   exportedAt: string;
   treeHead: SignedTreeHead;
   publicKeyPem: string;
@@ -51,7 +57,7 @@ export interface ManifestRecord {
 
 export interface Manifest {
   format: typeof bundleFormat;
-  scope: { incidentId?: string };
+  scope: BundleScope;
   exportedAt: string;
   treeHead: SignedTreeHead;
   keyId: string;

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readBundle } from '../../cli/herald-verify';
+import { parseKey, readBundle, signatureCheck } from '../../cli/herald-verify';
+import { verifyBundle } from '../../domain/archive/bundle';
 import { checkpointSinks } from '../../config/archive';
 import { uniqueName } from '../support/env';
 import { keys, harnessForFile } from '../support/harness';
@@ -104,6 +105,18 @@ describe('the compliance archive and its verifier', () => {
     expect((await download(`/v1/incidents/${id}/archive`, keys.responder)).status).toBe(403);
     expect((await h.request('GET', `/v1/incidents/INC-${uniqueName('none')}/archive`, { key: keys.manager })).status).toBe(404);
     expect((await h.request('GET', `/v1/incidents/${id}/archive?since=abc`, { key: keys.manager })).status).toBe(400);
+
+    // The same records by a legal hold on the incident: a bundle of their own, verified in process.
+    const hold = await h.request('POST', '/v1/legal-holds', { key: 'demo-holds-key', body: { scope: { incidentId: id }, reason: 'Audit request 2026-14', custodian: 'lee@herald.example' } });
+    expect(hold.status).toBe(201);
+    const held = await download(`/v1/legal-holds/${hold.body.id}/archive`, recordsKey);
+    expect(held.status).toBe(200);
+    fs.writeFileSync(path.join(dir, 'held.tar'), held.bytes);
+    const heldVerdict = verifyBundle(await readBundle(path.join(dir, 'held.tar')), signatureCheck(parseKey(keyFile)));
+    expect(heldVerdict.failures).toEqual([]);
+    expect(heldVerdict.summary).toMatchObject({ scope: { holdId: hold.body.id }, records: manifest.records.length });
+    expect((await download(`/v1/legal-holds/${hold.body.id}/archive`, keys.viewer)).status).toBe(403);
+    expect((await h.request('GET', '/v1/legal-holds/hold-none-0/archive', { key: recordsKey })).status).toBe(404);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
