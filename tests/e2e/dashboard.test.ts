@@ -16,11 +16,13 @@ interface Operation {
 }
 
 // What the executive role may read: the dashboard, and the communication KPIs and timelines it summarises (M6.1, M6.4).
+/** The dashboard and the measurements it links to: KPIs, the review timeline, recurrence, survey results. */
 const dashboardRoutes = [
-  'get /dashboard', 'get /v1/dashboard', 'get /v1/dashboard/events', 'get /v1/incidents/{id}/kpis', 'get /v1/incidents/{id}/timeline', 'get /v1/kpis',
+  'get /dashboard', 'get /v1/dashboard', 'get /v1/dashboard/events', 'get /v1/incidents/{id}/kpis', 'get /v1/incidents/{id}/recurrence',
+  'get /v1/incidents/{id}/survey', 'get /v1/incidents/{id}/timeline', 'get /v1/kpis', 'get /v1/surveys',
 ];
 /** Reads of one incident answer 404 for an incident that does not exist, to the executive as to anyone entitled. */
-const perIncident = new Set(['get /v1/incidents/{id}/kpis', 'get /v1/incidents/{id}/timeline']);
+const perIncident = new Set(['get /v1/incidents/{id}/kpis', 'get /v1/incidents/{id}/recurrence', 'get /v1/incidents/{id}/survey', 'get /v1/incidents/{id}/timeline']);
 
 async function operations(): Promise<Operation[]> {
   const res = await h.request('GET', '/openapi.json');
