@@ -4,7 +4,6 @@ import type { IncidentInput, Phase } from '../../domain/incident';
 import type { MessageVersion } from '../../domain/messages';
 import { uniqueName } from '../support/env';
 import { fanoutForFile } from '../support/fanout';
-import type { Harness } from '../support/harness';
 
 /**
  * A recurring incident's email fan-out on the real store and Mailpit (M7.5): the daily cap across
@@ -14,11 +13,6 @@ import type { Harness } from '../support/harness';
 
 const f = fanoutForFile();
 const { run } = f;
-let h: Harness;
-let fanout: typeof f.fanout;
-beforeAll(() => {
-  ({ h, fanout } = f);
-});
 
 const incidentOn = (component: string, title: string): IncidentInput => ({
   id: uniqueName('INC'), title, category: 'performance-degradation', severity: 'SEV3', components: [component],
@@ -31,25 +25,25 @@ const version = (v: number, phase: Phase): MessageVersion => ({
 });
 
 async function publish(incident: IncidentInput, message: MessageVersion, extra: Pick<EmailBatchRequest, 'rateLimit' | 'recurrence'> = {}) {
-  await run(fanout.planBroadcast, { incident, message, batchSize: 10 });
-  return run(fanout.sendEmailBatch, { incident, message, batchIndex: 0, batchSize: 10, ...extra });
+  await run(f.fanout.planBroadcast, { incident, message, batchSize: 10 });
+  return run(f.fanout.sendEmailBatch, { incident, message, batchIndex: 0, batchSize: 10, ...extra });
 }
 
 const adaptations = (incidentId: string) =>
-  h.store.models.RecurrenceAdaptation.find({ incidentId }).sort({ version: 1, recipient: 1 }).lean().then((ds) => ds.map((d) => [d.version, d.recipient, d.kind]));
+  f.h.store.models.RecurrenceAdaptation.find({ incidentId }).sort({ version: 1, recipient: 1 }).lean().then((ds) => ds.map((d) => [d.version, d.recipient, d.kind]));
 
 describe('a recurring incident adapts its email per recipient', () => {
   it('[M7.5] the daily cap across incidents holds back a minor update from those who had their share today, never a change of phase, and records who', async () => {
-    const domain = `cap-${h.domain}`;
+    const domain = `cap-${f.h.domain}`;
     const component = uniqueName('comp');
-    await h.store.models.Customer.insertMany([
+    await f.h.store.models.Customer.insertMany([
       { customerId: `${domain}-a`, name: 'A', tier: 'business', locale: 'en', emails: [`told@${domain}`], subscriptions: [component] },
       { customerId: `${domain}-b`, name: 'B', tier: 'business', locale: 'en', emails: [`new@${domain}`], subscriptions: [] },
     ]);
     const prior = incidentOn(component, 'Exports are slow');
     expect(await publish(prior, version(1, 'investigating'))).toMatchObject({ sent: 1 });
     // The second customer subscribes after the first incident: it was never told before.
-    await h.store.models.Customer.updateOne({ customerId: `${domain}-b` }, { $set: { subscriptions: [component] } });
+    await f.h.store.models.Customer.updateOne({ customerId: `${domain}-b` }, { $set: { subscriptions: [component] } });
 
     const incident = incidentOn(component, 'Exports are slow again');
     const recurrence: RecurringBroadcast = {
@@ -73,12 +67,12 @@ describe('a recurring incident adapts its email per recipient', () => {
       [3, `told@${domain}`, 'short-message'],
     ]);
 
-    const msgs = await h.mailpit.waitFor(domain, (m) => m.length >= 6);
+    const msgs = await f.h.mailpit.waitFor(domain, (m) => m.length >= 6);
     const subjects = (address: string) => msgs.filter((m) => m.To.some((t) => t.Address === address)).map((m) => m.Subject).sort();
     expect(subjects(`told@${domain}`)).toEqual(['Exports slow, update 1', 'Exports slow, update 1', 'Exports slow, update 3']);
     expect(subjects(`new@${domain}`)).toEqual(['Exports slow, update 1', 'Exports slow, update 2', 'Exports slow, update 3']);
     const short = msgs.find((m) => m.To.some((t) => t.Address === `told@${domain}`) && m.MessageID.startsWith(`${incident.id}.v1.`))!;
-    const text = await h.mailpit.text(short.ID);
+    const text = await f.h.mailpit.text(short.ID);
     expect(text).toContain('Update 1: exports are slow.');
     expect(text).not.toContain('More detail 1.');
     expect(text).toContain('This is the same problem as "Exports are slow"');
@@ -86,9 +80,9 @@ describe('a recurring incident adapts its email per recipient', () => {
   });
 
   it('[M7.5] digest mode folds a recurring incident\'s minor updates, and says so per recipient', async () => {
-    const domain = `dig-${h.domain}`;
+    const domain = `dig-${f.h.domain}`;
     const component = uniqueName('comp');
-    await h.store.models.Customer.insertMany([{ customerId: `${domain}-a`, name: 'A', tier: 'business', locale: 'en', emails: [`a@${domain}`], subscriptions: [component] }]);
+    await f.h.store.models.Customer.insertMany([{ customerId: `${domain}-a`, name: 'A', tier: 'business', locale: 'en', emails: [`a@${domain}`], subscriptions: [component] }]);
     const incident = incidentOn(component, 'Exports are slow');
     const recurrence: RecurringBroadcast = {
       shortMessage: false, digestMinutes: 30, dailyCap: 0, linkTo: 'INC-EARLIER',
