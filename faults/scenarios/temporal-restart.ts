@@ -22,7 +22,7 @@ import { seconds, type FaultMode, type FaultResult } from '../support/result';
  * incident each); pendingAfter: due a few seconds after it is back (they must fire on time).
  */
 const sizes = {
-  quick: { setupMs: 11_000, downMs: 4_000, pendingDuring: 2, pendingAfter: 1 },
+  quick: { setupMs: 25_000, downMs: 4_000, pendingDuring: 2, pendingAfter: 1 },
   full: { setupMs: 25_000, downMs: 45_000, pendingDuring: 6, pendingAfter: 2 },
 };
 const requestTimeoutMs = 10_000;
