@@ -1,6 +1,8 @@
 // herald:internal-only — these notices go to staff addresses from the playbook (leads, backups,
 // approvers, briefing lists), never to customers; customer email leaves through activities/fanout.ts.
+import { approvalLinkSecret } from '../config/approval-links';
 import { briefingFeedbackLines } from '../domain/feedback';
+import { approvalLinkValidMs, approvalRequestOf, approvalUrl } from '../domain/incident/approval-link';
 import { deliveryKey } from '../domain/messages';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import type { ActivityDeps, StoreDeps } from './deps';
@@ -39,6 +41,12 @@ export function createEmailActivities({ store, mailer, config }: StoreDeps<'Deli
       let sent = 0;
       // Briefings of support and account management carry the way to give feedback on the messages (M6.5).
       const text = n.noticeId.startsWith('briefing-') ? `${n.text}\n${briefingFeedbackLines(config.publicUrl, n.incidentId)}` : n.text;
+      // An approval request carries each approver's own sign-off link (M6.6, X4): a page that shows the version and signs on its POST.
+      const approval = approvalRequestOf(n.noticeId, n.text);
+      const expiresAt = Date.now() + approvalLinkValidMs;
+      const textFor = (to: string) => (approval
+        ? `${text}\n\nReview and sign as ${approval.role}: ${approvalUrl(config.publicUrl, { incidentId: n.incidentId, ...approval, approver: to, expiresAt }, approvalLinkSecret())}\n(The link signs this exact wording only; an edit makes it stale.)`
+        : text);
       for (const to of n.to?.length ? n.to : config.escalationEmails) {
         const outcome = await sendOnce(
           { store, mailer },
@@ -48,7 +56,7 @@ export function createEmailActivities({ store, mailer, config }: StoreDeps<'Deli
             from: config.fromAddress,
             to,
             subject: n.subject,
-            text,
+            text: textFor(to),
             headers: { 'X-Herald-Incident-Id': n.incidentId, 'X-Herald-Notice': n.noticeId },
           },
         );

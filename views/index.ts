@@ -27,6 +27,7 @@ export const views = {
   dashboardIncidents,
   timeline: compile('timeline'),
   survey: compile('survey'),
+  approval: compile('approval'),
 };
 
 export type ViewName = keyof typeof views;
