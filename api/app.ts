@@ -9,6 +9,7 @@ import { registerLogSecrets, withLogScope } from '../observability/log';
 import type { Route } from './route';
 import { alertRoutes } from './routes/alerts';
 import { incidentActionRoutes } from './routes/incident-actions';
+import { regulatoryRoutes } from './routes/regulatory';
 import { incidentRoutes } from './routes/incidents';
 import { incidentListRoutes } from './routes/incident-list';
 import { playbookRoutes } from './routes/playbooks';
@@ -44,7 +45,7 @@ import { legalHoldRoutes } from './routes/legal-holds';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...approvalLinkRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...regulatoryRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...approvalLinkRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -39,6 +39,8 @@ import type {
   VersionSummary,
 } from './messages';
 import { incidentView, versionBody, versionSummaries } from './incident-view';
+import { RegulatoryClocks, type FilingRequest, type RegulatoryData, type StartClockRequest } from './regulatory';
+import { VendorObligations, type VendorNoticeWork, type VendorObligationData } from './vendor-obligations';
 
 
 type Request<K extends keyof HeraldActivities> = Parameters<HeraldActivities[K]>[0];
@@ -68,7 +70,8 @@ export type WorkItem =
   | { kind: 'plan-audience' }
   | { kind: 'outreach-check' }
   | { kind: 'digest' }
-  | { kind: 'resolution' };
+  | { kind: 'resolution' }
+  | VendorNoticeWork;
 
 /** Everything an incident knows; plain data, so continue-as-new can carry it whole. */
 export interface IncidentData {
@@ -121,6 +124,10 @@ export interface IncidentData {
   summarySeq: number;
   /** The earlier incidents this one repeats, found at declaration (M7.5). */
   recurrence?: Recurrence;
+  /** Regulatory clocks (X3); absent in runs from before the patch regulatory-clocks. */
+  regulatory?: RegulatoryData;
+  /** Contributing vendors and their obligations (M5.4); absent until a vendor is recorded. */
+  vendors?: VendorObligationData;
 }
 
 /** A version stopped before it left: which, when, and every reason, as GET /v1/incidents/:id shows it. */
@@ -255,7 +262,8 @@ export class IncidentState {
   /** The incident is resolved: every deadline met; the record to write. */
   close(): AuditEntry {
     const d = this.#d;
-    this.meet(() => true);
+    // Regulatory clocks outlive the resolution: their timers stay open (X3).
+    this.meet((dl) => dl.kind !== 'tracked');
     d.resolvedAt = iso(Date.now());
     d.status = 'resolved';
     return { step: 'resolved', actor: d.resolution!.resolvedBy, details: { version: d.resolutionVersion, summary: d.resolution!.summary } };
@@ -374,6 +382,10 @@ export class IncidentState {
     dl.firedAt = Date.now();
     dl.state = 'missed';
     switch (dl.kind) {
+      case 'tracked':
+        if (this.regulatory?.owns(dl)) this.regulatory.fire(dl);
+        if (this.vendors.owns(dl)) this.vendors.fire(dl);
+        break;
       case 'step': {
         const reason = notices.stepMissedReason(dl.step, dl.role, dl.dueAt);
         d.escalations.push({ reason, at: iso(Date.now()), notified: [dl.backup!] });
@@ -831,6 +843,7 @@ export class IncidentState {
     if (c.customersAffected !== undefined) d.customersAffected = c.customersAffected;
     this.audit('reclassified', c.by, { severity: d.severity, tags: d.tags, customersAffected: d.customersAffected });
     this.evaluateEscalations(c.by);
+    if (c.addTags) this.regulatory?.applyRules(d.tags, d.input.fields, c.by);
     // A new severity has other contractual deadlines (M1.4), and a graver one shorter step deadlines (M1.5).
     if (c.severity) {
       this.queue({ kind: 'plan-audience' });
@@ -1139,6 +1152,7 @@ export class IncidentState {
     d.firstPublishedAt ??= p.publishedAt;
     if (d.published.length > keepPublished) d.published.splice(0, d.published.length - keepPublished);
     this.meetStep('first-external-message');
+    if (!p.holdingStatement) this.regulatory?.published({ version: p.version, hash: p.hash, recipients: p.emailRecipients, by: 'herald' });
     // A holding statement buys time; the real draft still waits for its approvers.
     if (d.status !== 'resolving' && !p.holdingStatement) d.status = 'published';
   }
@@ -1221,6 +1235,69 @@ export class IncidentState {
   /** The templates drafting takes for this incident's tags first, and those it keeps for tagged incidents only (M2.3). */
   private tagTemplates(): { named: string[]; reserved: string[] } {
     return { named: applyTags(this.pb, this.#d.tags).templates, reserved: tagTemplateIds(this.pb) };
+  }
+
+  // --- regulatory clocks (X3) -------------------------------------------------------------------
+
+  /** The clocks of a run that has them (the patch regulatory-clocks), working on this incident. */
+  private get regulatory(): RegulatoryClocks | undefined {
+    const r = this.#d.regulatory;
+    if (!r) return undefined;
+    return new RegulatoryClocks(r, {
+      ref: this.ref, lead: this.lead, leadBackup: this.leadBackup, detectedAt: this.detectedAt,
+      addTimer: (dueAt, tracked) => this.addDeadline({ kind: 'tracked', dueAt, tracked }),
+      settleTimers: (key) => this.meet((dl) => dl.kind === 'tracked' && dl.tracked?.key === key),
+      notice: (id, to, n) => this.notice(id, to, n, { holdable: false }),
+      audit: (step, actor, details) => this.audit(step, actor, details),
+      escalated: (reason, notified) => this.#d.escalations.push({ reason, at: iso(Date.now()), notified }),
+      addresses: (role) => (role === 'communication-lead' ? [this.lead] : audienceAddresses(this.pb, role === 'executive' ? 'executives' : role, playbookTeam(this.pb))),
+      approvalsOf: (version) => this.#d.signoffs.filter((x) => x.version === version && x.decision === 'approve').map((x) => ({ role: x.role, by: x.by, hash: x.hash })),
+    });
+  }
+
+  /** The run keeps regulatory clocks (new incidents, behind the patch); the regimes with a playbook rule are checked now. */
+  enableRegulatoryClocks(rules: RegulatoryData['rules']): void {
+    this.#d.regulatory ??= { clocks: [], rules };
+    this.regulatory!.applyRules(this.#d.tags, this.#d.input.fields, 'herald');
+  }
+
+  refuseRegulatoryStart(req: StartClockRequest): void {
+    const r = this.regulatory ?? reject('RegulatoryUnavailable', 'this incident started before regulatory clocks; record filings outside Herald');
+    r.refuseStart(req);
+  }
+
+  startRegulatoryClock(req: StartClockRequest): ReturnType<RegulatoryClocks['start']> {
+    return this.regulatory!.start(req);
+  }
+
+  refuseRegulatoryFiling(req: FilingRequest): void {
+    const r = this.regulatory ?? reject('RegulatoryUnavailable', 'this incident started before regulatory clocks');
+    r.refuseFiling(req);
+  }
+
+  recordRegulatoryFiling(req: FilingRequest): ReturnType<RegulatoryClocks['file']> {
+    return this.regulatory!.file(req);
+  }
+
+  /** Whether a regulatory clock still has a timer to wait for (after the resolution, too). */
+  get regulatoryTimersOpen(): boolean {
+    return this.#d.deadlines.some((dl) => dl.kind === 'tracked' && dl.state === 'open');
+  }
+
+  // --- vendor obligations (M5.4) ----------------------------------------------------------------
+
+  /** The contributing vendors and their obligations; the rules are workflows/vendor-obligations.ts'. */
+  get vendors(): VendorObligations {
+    return new VendorObligations({
+      ref: this.ref, incident: this.incident, lead: this.lead, leadBackup: this.leadBackup,
+      data: (create) => (create ? (this.#d.vendors ??= { contributing: [], obligations: [] }) : this.#d.vendors),
+      addTimer: (dueAt, tracked) => this.addDeadline({ kind: 'tracked', dueAt, tracked }).id,
+      settleTimers: (key) => this.meet((dl) => dl.kind === 'tracked' && dl.tracked?.tracker === 'vendor-obligations' && dl.tracked.key === key),
+      notice: (id, to, n) => this.notice(id, to, n, { holdable: false }),
+      audit: (step, actor, details) => this.audit(step, actor, details),
+      queue: (work) => this.queue(work),
+      refuseWhenClosed: () => this.refuseWhenClosed(),
+    });
   }
 
   // --- views ------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@ import type { IncidentInput } from '../domain/incident';
 import { iso, minute, nextUpdateDueAt } from '../domain/incident/deadlines';
 import type { IncidentData } from './incident-state';
 import type { IncidentView, VersionBody, VersionSummary } from './messages';
+import { contractualNoticeViews, regulatoryViews } from './regulatory';
+import { vendorObligationsView } from './vendor-messages';
 
 /** How the incident's queries show its state: plain functions of the aggregate's data. */
 
@@ -62,7 +64,7 @@ export function incidentView(d: IncidentData): IncidentView {
     published: d.published,
     escalations: d.escalations,
     deadlines: d.deadlines.map((dl) => ({
-      id: dl.id, kind: dl.kind === 'step' ? `step:${dl.step}` : dl.kind, dueAt: iso(dl.dueAt), owner: dl.owner, backup: dl.backup,
+      id: dl.id, kind: dl.kind === 'step' ? `step:${dl.step}` : dl.tracked ? `tracked:${dl.tracked.tracker}:${dl.tracked.key}:${dl.tracked.purpose}` : dl.kind, dueAt: iso(dl.dueAt), owner: dl.owner, backup: dl.backup,
       state: dl.state, firedAt: dl.firedAt ? iso(dl.firedAt) : undefined, ...(dl.tiers ? { tiers: dl.tiers, customers: dl.customers } : {}),
     })),
     decisions: d.decisions,
@@ -82,6 +84,8 @@ export function incidentView(d: IncidentData): IncidentView {
     run: d.run,
     resolvedAt: d.resolvedAt,
     ...(d.recurrence ? { recurrence: d.recurrence } : {}),
+    ...(d.vendors ? { vendors: vendorObligationsView(d.vendors) } : {}),
+    ...(d.regulatory ? { regulatoryClocks: regulatoryViews(d.regulatory, Date.now()), contractualNotices: contractualNoticeViews(d.deadlines, Date.now()) } : {}),
   };
 }
 

@@ -6,6 +6,9 @@ import { declaringView } from './incident-view';
 import { ReadModel } from './incident-read-model';
 import { drain, local, record } from './incident-work';
 import { startSurvey } from './survey';
+import { recordFilingUpdate, startRegulatoryClockUpdate } from './regulatory';
+import { obligationDoneUpdate, recordVendorUpdate, sendObligationNoticeUpdate } from './vendor-messages';
+import type { ResolvedRegime } from '../domain/regulatory/types';
 import {
   acknowledgeHandoffUpdate,
   alertSignal,
@@ -35,6 +38,8 @@ const defaultHistoryEventBudget = 2_000;
 /** How a run behaves, carried over continue-as-new; tests lower the budget to cross runs sooner. */
 export interface IncidentRunOptions {
   historyEventBudget?: number;
+  /** The regimes whose playbook rule may start a regulatory clock by itself (X3), from config/regimes/ as the API read them. */
+  regimes?: ResolvedRegime[];
 }
 
 /**
@@ -71,10 +76,16 @@ function registerHandlers(s: IncidentState): void {
   setHandler(requestBriefingUpdate, (req) => s.requestBriefing(req), open);
   setHandler(confirmRootCauseUpdate, (c) => s.confirmRootCause(c), open);
   setHandler(technicalReviewUpdate, (r) => s.technicalReview(r), { validator: (r) => refusing(() => s.refuseReview(r)) });
+  setHandler(startRegulatoryClockUpdate, (r) => s.startRegulatoryClock(r), { validator: (r) => refusing(() => s.refuseRegulatoryStart(r)) });
+  setHandler(recordFilingUpdate, (f) => s.recordRegulatoryFiling(f), { validator: (f) => refusing(() => s.refuseRegulatoryFiling(f)) });
+  // Vendor obligations (M5.4); met and sent after the resolution too, while their timers run.
+  setHandler(recordVendorUpdate, (v) => s.vendors.record(v), { validator: (v) => refusing(() => s.vendors.refuseRecord(v)) });
+  setHandler(obligationDoneUpdate, (r) => s.vendors.done(r), { validator: (r) => refusing(() => s.vendors.refuseDone(r)) });
+  setHandler(sendObligationNoticeUpdate, (r) => s.vendors.sendNotice(r), { validator: (r) => refusing(() => s.vendors.refuseNotice(r)) });
 }
 
 /** The first run: the playbook, the first draft, and the incident declared. */
-async function declare(input: IncidentInput): Promise<IncidentState> {
+async function declare(input: IncidentInput, options: IncidentRunOptions): Promise<IncidentState> {
   setHandler(incidentStateQuery, () => declaringView(input));
   const playbook = await local.resolvePlaybook({ category: input.category, severity: input.severity, scope: input.scope ?? 'single', components: input.components });
   const s = IncidentState.start(input, playbook);
@@ -82,6 +93,8 @@ async function declare(input: IncidentInput): Promise<IncidentState> {
   s.declared(await local.draftMessage(s.firstDraftRequest()), playbook.reviewers ?? []);
   // Added after the baseline: histories recorded before it have no recurrence lookup.
   if (patched('recurrence-detection')) s.recurrenceFound(await local.findRecurrence(s.recurrenceProbe()));
+  // Added after the baseline: histories recorded before it keep no regulatory clocks (X3).
+  if (patched('regulatory-clocks')) s.enableRegulatoryClocks(options.regimes ?? []);
   return s;
 }
 
@@ -97,7 +110,7 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
     s = IncidentState.resume(carried);
     registerHandlers(s);
   } else {
-    s = await declare(input);
+    s = await declare(input, options);
   }
   const readModel = new ReadModel(s);
 
@@ -121,6 +134,14 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
   await record(s, s.close());
   await startSurvey(s);
   await readModel.last();
+  // A regulatory deadline may fall after the resolution: its timers keep running until they fired or were met.
+  while (s.regulatoryTimersOpen) {
+    s.settle();
+    const next = s.nextDeadline()!;
+    const woke = await condition(() => s.dirty, Math.max(1, next.dueAt - Date.now()));
+    if (!woke || next.dueAt <= Date.now()) s.fireDue();
+    await drain(s);
+  }
   await condition(allHandlersFinished);
   return s.view();
 }

@@ -1,7 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { VendorObligationsView } from './vendor-messages';
 import type { Category, Phase, Severity } from '../domain/incident';
 import type { ApproverRole, IncidentRole } from '../domain/playbooks/schema';
 import type { Recurrence } from '../domain/incident/recurrence';
+import type { ContractualNoticeView, RegulatoryClockView } from './regulatory';
 
 /** The messages an incident workflow answers; the API and the tests use these same definitions. */
 
@@ -221,6 +223,12 @@ export interface IncidentView {
   resolvedAt?: string;
   /** The earlier incidents of the same problem, found at declaration (M7.5). */
   recurrence?: Recurrence;
+  /** Regulatory clocks (X3), one entry per regime phase; absent on incidents from before them. */
+  regulatoryClocks?: RegulatoryClockView[];
+  /** Contractual notice periods (M1.4), per group of customers, beside the regulatory clocks. */
+  contractualNotices?: ContractualNoticeView[];
+  /** Contributing vendors and the obligations they imply, with their state (M5.4); absent until a vendor is recorded. */
+  vendors?: VendorObligationsView;
 }
 
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');

@@ -13,6 +13,7 @@ import { found } from '../errors';
 import { readableHistory } from '../history';
 import { incidentHandle, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
+import { ruleRegimes } from './regulatory';
 
 const ApprovalBody = z
   .object({
@@ -78,7 +79,8 @@ export const incidentRoutes = [
       await deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId,
-        args: [input],
+        // The regimes a playbook rule may start (X3): the workflow reads no file.
+        args: [input, undefined, { regimes: ruleRegimes() }],
         typedSearchAttributes: searchAttributesFor({ ...input, status: 'drafting', drill: !!input.drill }),
         // An incident ID is never reused, even after the incident closed.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

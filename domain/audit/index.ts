@@ -43,6 +43,10 @@ export const auditSteps = [
   'contract-deadline',
   'channels-delivered',
   'recurrence-detected',
+  'regulatory-clock-started',
+  'regulatory-reminder',
+  'regulatory-deadline-missed',
+  'regulatory-evidence',
 ] as const;
 export type AuditStep = (typeof auditSteps)[number];
 

@@ -22,7 +22,18 @@ export type DeadlineKind =
   | 'outreach'
   | 'digest'
   | 'contract-warning'
-  | 'contract-breach';
+  | 'contract-breach'
+  | 'tracked';
+
+/**
+ * A timer of a tracked obligation with a clock (regulatory clocks, X3; usable by any tracker):
+ * the tracker it belongs to, its key there (e.g. "gdpr/authority-notification") and what it is for.
+ */
+export interface TrackedTimer {
+  tracker: string;
+  key: string;
+  purpose: 'reminder' | 'due';
+}
 
 /** A durable deadline of an incident: the workflow sleeps until the earliest open one. */
 export interface Deadline {
@@ -41,6 +52,8 @@ export interface Deadline {
   tiers?: string[];
   customers?: number;
   contractDueAt?: number;
+  /** A tracked obligation's timer: the tracker fires it (kind 'tracked'). */
+  tracked?: TrackedTimer;
 }
 
 /**

@@ -22,6 +22,11 @@ export const refusalStatus = {
   CustomNarrativeNotAllowed: 400,
   UnknownDecision: 400,
   TooLong: 400,
+  ClockRunning: 409,
+  FilingRefused: 409,
+  RegulatoryUnavailable: 409,
+  UnknownPhase: 400,
+  InvalidInstant: 400,
 } as const satisfies Record<string, 400 | 403 | 409>;
 
 type RefusalType = keyof typeof refusalStatus;
