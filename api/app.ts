@@ -40,12 +40,13 @@ import { feedbackRoutes } from './routes/feedback';
 import { broadcastProgressRoutes } from './routes/broadcast-progress';
 import { surveyRoutes } from './routes/surveys';
 import { approvalLinkRoutes } from './routes/approval-links';
+import { drillScriptRoutes } from './routes/drill-script';
 import { archiveRoutes } from './routes/archive';
 import { legalHoldRoutes } from './routes/legal-holds';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...regulatoryRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...approvalLinkRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...regulatoryRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...approvalLinkRoutes, ...drillScriptRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -63,6 +63,9 @@ export interface DrillRunResult {
   mode: string;
   /** This drill's runs in Herald's store, oldest first, this one last: the overall score and its change. */
   trend: ReturnType<typeof drillTrend>;
+  /** The drill incident's audit trail and detection time (its timeline: domain/timeline), read before the sandbox is dropped. */
+  audit: DrillFacts['audit'];
+  detectedAt: string;
 }
 
 const quiet = () => undefined;
@@ -316,7 +319,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       webhooks: hooks.map((h) => ({ customerId: h.customerId, webhookId: h.webhookId, path: h.path })),
     });
     const trend = drillTrend((await drillRunsOf(home.models, script.name)).map((r) => ({ runId: r._id, finishedAt: r.finishedAt.toISOString(), overall: r.overall })));
-    return { runId, incidentId, scorecard, mail: ofIncident, webhooks: hooks, injects, wallMs, scenarioMs, apiUrl, mode, trend };
+    return { runId, incidentId, scorecard, mail: ofIncident, webhooks: hooks, injects, wallMs, scenarioMs, apiUrl, mode, trend, audit: facts.audit, detectedAt: view.detectedAt };
   } finally {
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     await running?.catch(() => undefined);

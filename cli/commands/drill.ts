@@ -12,8 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CliError, exitCodes, table } from '../api';
-import { positiveNumber } from '../program';
+import { call, CliError, exitCodes, table } from '../api';
+import { enc, globals, positiveNumber } from '../program';
 
 interface RunOptions { speed?: number; instant?: boolean; report?: string }
 
@@ -86,5 +86,23 @@ export function registerDrillCommands(program: Command): void {
       } finally {
         await mailpit?.stop();
       }
+    });
+  // Replay (M6.6, X4): a resolved incident as a drill script, through the API (manager key).
+  drill.command('replay <incident>')
+    .description('Turn a resolved incident into a drill script (its declaration and the injects that happened, at their times): YAML to --out or stdout; --json prints the API\'s answer')
+    .option('--out <file>', 'write the script there (.json for JSON, YAML otherwise)')
+    .action(async function (this: Command, incident: string, o: { out?: string }) {
+      const g = globals(this);
+      const answer = await call<{ incidentId: string; script: unknown; skipped: { seq: number; step: string; why: string }[] }>(g, 'GET', `/v1/incidents/${enc(incident)}/drill-script`);
+      const { stringify } = await import('yaml');
+      const text = o.out && path.extname(o.out).toLowerCase() === '.json' ? `${JSON.stringify(answer.script, null, 2)}\n` : stringify(answer.script);
+      for (const s of answer.skipped) process.stderr.write(`not replayed: audit record ${s.seq} (${s.step}): ${s.why}\n`);
+      if (o.out) {
+        mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
+        writeFileSync(o.out, text);
+      }
+      if (g.json) console.log(JSON.stringify(answer, null, 2));
+      else if (!o.out) process.stdout.write(text);
+      else console.log(`${o.out}: ${(answer.script as { injects: unknown[] }).injects.length} injects; run it with herald drill run ${o.out}`);
     });
 }
