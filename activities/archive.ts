@@ -1,10 +1,14 @@
 import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { retentionConfig } from '../config/archive';
 import { canonicalJson } from '../domain/audit/canonical-json';
 import { expired, policyFor } from '../domain/archive/retention';
 import type { OutboundEmail, ProviderReceipt } from '../domain/delivery/providers';
+import type { ExternalContent, GateVerdict } from '../domain/gate';
 import type { IncidentInput } from '../domain/incident';
+import { auditRecordsOf } from '../store/audit';
+import type { Models } from '../store/models';
 import { activeHolds, archiveRecords, deleteArchivedBytes, holdsOn, type ArchiveInput, type ArchiveModels, type ArchiveRecordDoc } from '../store/archive';
 import { checkpointConfigured } from '../store/archive-log';
 import type { StoreDeps } from './deps';
@@ -48,9 +52,79 @@ export function archivingSender(
   };
 }
 
+/** The gate's verdict as the archive keeps it: what it redacted (field and kind, never the secret itself) and why it blocked. */
+export interface ArchivedGateVerdict {
+  allowed: boolean;
+  redacted: { field: string; kind: string }[];
+  blockReasons?: string[];
+}
+
+export function archivedVerdict(v: Pick<GateVerdict<ExternalContent>, 'allowed' | 'findings' | 'blockReasons'>): ArchivedGateVerdict {
+  return { allowed: v.allowed, redacted: v.findings.map((f) => ({ field: f.field, kind: f.kind })), ...(v.blockReasons.length ? { blockReasons: v.blockReasons } : {}) };
+}
+
+/** One sign-off bound to the archived version: who, in which role, of which content hash, when (the audit chain's record). */
+export interface ArchivedApproval {
+  approver: string;
+  role: string;
+  hash: string;
+  at: string;
+  /** The audit record that holds it: `<incident>#<seq>`. */
+  audit: string;
+}
+
+/** What a version carried when it left: its sign-offs, and whether it was the pre-approved holding statement. */
+export interface ArchivedApprovals {
+  approvals: ArchivedApproval[];
+  preApproved?: true;
+}
+
+/**
+ * The approvals bound to a version, as the incident's audit chain recorded them before the version
+ * left (the workflow writes each sign-off before it publishes): read by the sending activity, so
+ * the workflow's commands stay as they are.
+ */
+export async function approvalsOf(models: Pick<Models, 'AuditRecord'>, incidentId: string, version: number): Promise<ArchivedApprovals> {
+  const records = await auditRecordsOf(models, [incidentId], ['approved', 'holding-statement']);
+  const mine = records.filter((r) => r.details.version === version);
+  const approvals = mine.filter((r) => r.step === 'approved').map((r) => ({
+    approver: r.actor, role: String(r.details.role), hash: String(r.details.hash), at: r.at, audit: `${incidentId}#${r.seq}`,
+  }));
+  return { approvals, ...(mine.some((r) => r.step === 'holding-statement' && r.details.preApproved) ? { preApproved: true as const } : {}) };
+}
+
+/** Memoizes a version's approvals per activity: a batch of a thousand emails reads the audit chain once. */
+export function approvalsMemo(models: Pick<Models, 'AuditRecord'>) {
+  const cache = new Map<string, Promise<ArchivedApprovals>>();
+  return (incidentId: string, version: number): Promise<ArchivedApprovals> => {
+    const key = `${incidentId}#${version}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = approvalsOf(models, incidentId, version);
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+
+/** Recipient sets larger than this are archived as their digest and the query that produced them. */
+export const recipientListLimit = 1000;
+
+/** A recipient set as archived: the list itself, or, when it is huge, its size, SHA-256 and the query that produced it. */
+export function recipientSet(recipients: string[], query: Record<string, unknown>): Record<string, unknown> {
+  const sorted = [...recipients].sort();
+  if (sorted.length <= recipientListLimit) return { recipients: sorted };
+  return { recipientCount: sorted.length, recipientsSha256: createHash('sha256').update(sorted.join('\n')).digest('hex'), recipientQuery: query };
+}
+
 /** The archive record of one email, from its delivery's context and the provider's receipt. */
 export function emailRecord(
-  ctx: { incident: Pick<IncidentInput, 'id' | 'category' | 'tags'>; version: number; locale: string; key: string; customerId?: string; channel?: string },
+  ctx: {
+    incident: Pick<IncidentInput, 'id' | 'category' | 'tags'>; version: number; locale: string; key: string; customerId?: string; channel?: string;
+    /** The gate's verdict on this locale and the version's approvals; absent for mail no gate passes (surveys). */
+    binding?: { gate: ArchivedGateVerdict } & ArchivedApprovals;
+  },
   message: OutboundEmail,
   receipt: ProviderReceipt,
 ): ArchiveInput {
@@ -61,7 +135,7 @@ export function emailRecord(
     body: bytes, contentType: receipt.sent?.contentType ?? 'application/json',
     detail: {
       recipients: [message.to], from: message.from, messageId: message.messageId, subject: message.subject,
-      gate: { allowed: true },
+      ...(ctx.binding ?? { gate: { allowed: true } }),
       outcome: { status: 'accepted', provider: receipt.provider, ...(receipt.providerMessageId ? { providerMessageId: receipt.providerMessageId } : {}) },
     },
   };

@@ -18,6 +18,10 @@ import { whileHeartbeating } from './heartbeat';
 import { inLanes } from './lanes';
 import { staffSegment, statusLinks } from './tracked-links';
 import { attemptWebhook, retryBeside, WebhookGateMemo } from './webhooks';
+import { approvalsMemo, incidentFields, recipientListLimit, recipientSet } from './archive';
+import { archiveOne } from '../store/archive';
+import { canonicalJson } from '../domain/audit/canonical-json';
+import { inAppNotice } from '../domain/status-page/notices';
 
 export interface ChannelDispatchRequest {
   /** Severity already the current one. */
@@ -54,7 +58,40 @@ function slackRecipient(url: string): string {
 }
 
 /** What the channel dispatch reads and writes: the audience, the channel log, Slack secrets, claims, webhook attempts and the gate's near misses. */
-type DispatchCollections = AudienceCollections | 'ChannelDelivery' | 'ChannelSecret' | 'Delivery' | 'NearMiss' | 'WebhookAttempt' | 'WebhookEndpoint';
+type DispatchCollections = AudienceCollections | 'ArchiveRecord' | 'AuditRecord' | 'ChannelDelivery' | 'ChannelSecret' | 'Delivery' | 'NearMiss' | 'StatusEntry' | 'WebhookAttempt' | 'WebhookEndpoint';
+
+/**
+ * The in-app notice as customers read it (M5.1): `GET /v1/customers/:id/notices` serves it from
+ * the status entry, so the archived bytes are that entry's notice (everything but the per-reader
+ * `via` and `active`), with the customers it reached, the gate's verdict on the entry and the
+ * version's approvals. One record per version.
+ */
+async function archiveInAppNotice(
+  models: StoreDeps<'ArchiveRecord' | 'StatusEntry'>['store']['models'],
+  config: Pick<ActivityDeps['config'], 'publicUrl'>,
+  req: ChannelDispatchRequest,
+  customerIds: string[],
+  readableAt: Date,
+  approvals: ReturnType<typeof approvalsMemo>,
+): Promise<void> {
+  const { incident, message } = req;
+  const entry = await models.StatusEntry.findOne({ incidentId: incident.id, version: message.version }).lean();
+  if (!entry) return;
+  const locale = message.locale ?? 'en';
+  const notice = inAppNotice(entry, config.publicUrl);
+  const page = await models.ArchiveRecord.findById(`status-page:${incident.id}#v${message.version}#${locale}`, { detail: 1 }).lean();
+  await archiveOne(models, {
+    key: `in-app:${incident.id}#v${message.version}#${locale}`, kind: 'in-app', ...incidentFields(incident),
+    version: message.version, channel: 'in-app', locale, customerIds: customerIds.length <= recipientListLimit ? customerIds : [],
+    body: Buffer.from(canonicalJson(notice)), contentType: 'application/json',
+    detail: {
+      ...recipientSet(customerIds, { audience: 'affected customers whose preferences allow in-app notices', components: incident.components, severity: incident.severity }),
+      gate: { ...((page?.detail as { gate?: object } | undefined)?.gate ?? { allowed: true }), on: 'status-page' },
+      ...(await approvals(incident.id, message.version)),
+      outcome: { status: 'readable', since: readableAt.toISOString(), customers: customerIds.length },
+    },
+  });
+}
 
 export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollections> & Pick<ActivityDeps, 'mailer' | 'config'>) {
   const { store, config } = deps;
@@ -96,6 +133,7 @@ export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollecti
       };
       return whileHeartbeating(ctx, () => result, async () => {
         const { audience } = await loadAudience(store.models, incident);
+        const approvals = approvalsMemo(store.models);
 
         // In-app notices are served from the status entry, so they became readable when the page did.
         // Only customers whose preferences allow in-app notices (GET /v1/customers/:id/notices shows them the same).
@@ -103,7 +141,9 @@ export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollecti
         result.inApp.customers = inApp;
         if (inApp) {
           const page = await ChannelDelivery.findById(channelDeliveryId(incident.id, message.version, 'status-page')).lean();
-          await record('in-app', page?.deliveredAt ?? new Date(req.publishedAt), inApp);
+          const readableAt = page?.deliveredAt ?? new Date(req.publishedAt);
+          await archiveInAppNotice(store.models, config, req, audience.filter((m) => m.channels.includes('in-app')).map((m) => m.customerId), readableAt, approvals);
+          await record('in-app', readableAt, inApp);
         }
 
         const webhooks = async () => {
@@ -123,10 +163,10 @@ export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollecti
             const localized = inLocale(message, member.locale);
             const delivery = {
               ...meta, phase: message.phase, subject: localized.subject, text: localized.text, locale: localized.locale,
-              publishedAt: req.publishedAt, customerId: member.customerId, endpointUrl: url,
+              publishedAt: req.publishedAt, customerId: member.customerId, endpointUrl: url, ...(incident.tags?.length ? { tags: incident.tags } : {}),
             };
             // The first attempt only, with a short timeout: a slow or failing endpoint never holds the incident.
-            const r = await attemptWebhook(deps, delivery, { secret, tier: member.tier }, 1, { timeoutMs: firstAttemptTimeoutMs, signal: ctx.cancellationSignal, gates });
+            const r = await attemptWebhook(deps, delivery, { secret, tier: member.tier }, 1, { timeoutMs: firstAttemptTimeoutMs, signal: ctx.cancellationSignal, gates, approvals });
             if (r.outcome === 'sent') result.webhooks.sent++;
             else if (r.outcome === 'already-sent') result.webhooks.alreadySent++;
             else if (r.outcome === 'endpoint-disabled') result.webhooks.disabled++;

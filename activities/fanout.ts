@@ -18,8 +18,8 @@ import { deliveryKey, inLocale, type LocalizedText, type MessageMetadata, type M
 import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DigestEntryDoc } from '../store/digests';
 import type { BroadcastDoc, Models } from '../store/models';
-import { gateDispatch } from './gate';
-import { archiveWriter, archivingSender, emailRecord } from './archive';
+import { gateDispatchVerdict } from './gate';
+import { approvalsMemo, archivedVerdict, archiveWriter, archivingSender, emailRecord, type ArchivedGateVerdict } from './archive';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
 import { findReceipt, noteDeliveryFailure, receiptsByKey, receiptsOfVersion } from '../store/deliveries';
@@ -149,19 +149,20 @@ async function gateEveryLocale(
   models: Pick<Models, 'NearMiss'>,
   incidentId: string,
   message: MessageVersion,
-): Promise<Map<string, LocalizedText>> {
+): Promise<Map<string, LocalizedText & { verdict: ArchivedGateVerdict }>> {
   const locales = [message.locale ?? 'en', ...Object.keys(message.translations ?? {})];
   const gated = await Promise.all(
     locales.map(async (locale) => {
       const { subject, text, html } = inLocale(message, locale);
-      return [locale, await gateDispatch(models, { incidentId, version: message.version, channel: 'email' }, { subject, text, html })] as const;
+      const v = await gateDispatchVerdict(models, { incidentId, version: message.version, channel: 'email' }, { subject, text, html });
+      return [locale, { ...v.content, verdict: archivedVerdict(v) }] as const;
     }),
   );
   return new Map(gated);
 }
 
 /** What email fan-out reads and writes: the audience, the plan, claims and receipts, held updates and the gate's near misses. */
-type FanoutCollections = AudienceCollections | 'ArchiveRecord' | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss' | 'RecurrenceAdaptation';
+type FanoutCollections = AudienceCollections | 'ArchiveRecord' | 'AuditRecord' | 'Broadcast' | 'BroadcastBatch' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss' | 'RecurrenceAdaptation';
 
 export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick<ActivityDeps, 'mailer' | 'config' | 'email'>, providers?: FanoutProviders) {
   const { store, config } = deps;
@@ -170,6 +171,7 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
   const recordReceipt = receiptLog(models);
   const claim = claimLog(models);
   const archive = archiveWriter(models);
+  const approvals = approvalsMemo(models);
 
   return {
     /**
@@ -347,8 +349,11 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
             ...(rateLimit?.at ? { windowAt: new Date(rateLimit.at) } : {}), ...fields,
           });
         // The email is archived as the provider took it, before its receipt (M5.1).
-        const sender = archivingSender(email, (m, receipt) =>
-          archive(emailRecord({ incident, version: message.version, locale: inLocale(message, group(position).locale).locale, key: delivery.key, customerId: group(position).customerId }, m, receipt)));
+        const sender = archivingSender(email, async (m, receipt) => {
+          const { locale, content } = readerText(group(position));
+          const binding = { gate: content.verdict, ...(await approvals(incident.id, message.version)) };
+          await archive(emailRecord({ incident, version: message.version, locale, key: delivery.key, customerId: group(position).customerId, binding }, m, receipt));
+        });
         const outcome = await deliverOnce({
           sender, delivery, claim: () => claim(plan.claims.get(position)!), findReceipt: (key) => findReceipt(models, key), record,
           noteFailure: (failure) => noteDeliveryFailure(models, delivery.key, failure),

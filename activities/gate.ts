@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { defaultGatePolicy } from '../config/gate';
-import { passExternalGate, type ExternalContent, type GatePolicy } from '../domain/gate';
+import { passExternalGate, type ExternalContent, type GatePolicy, type GateVerdict } from '../domain/gate';
 import { gateNearMissReports, nearMissRecord, type GatedDispatch } from '../domain/gate/near-miss-records';
 import type { Models } from '../store/models';
 import { saveNearMiss } from '../store/near-misses';
+import { forbiddenVendorsForGate } from '../store/vendors';
 
 /**
  * The adapter side of the one gate (M5.5, M5.6): the decision is `passExternalGate`'s, this
@@ -11,7 +12,7 @@ import { saveNearMiss } from '../store/near-misses';
  * calls `gateDispatch` or `gateAndRecord` before anything leaves.
  */
 
-type NearMissModels = Pick<Models, 'NearMiss'>;
+type NearMissModels = Pick<Models, 'NearMiss'> & Partial<Pick<Models, 'Vendor'>>;
 
 /**
  * Passes a dispatch's content through the gate and records its near misses, keyed by incident,
@@ -19,7 +20,9 @@ type NearMissModels = Pick<Models, 'NearMiss'>;
  * Returns the verdict; the caller decides what a block means for its channel.
  */
 export async function gateAndRecord<C extends ExternalContent>(models: NearMissModels, dispatch: GatedDispatch, content: C, policy: GatePolicy = defaultGatePolicy) {
-  const verdict = passExternalGate(content, policy);
+  // The vendor registry says whom public messages may not name (M5.4); read as the message leaves.
+  const forbiddenVendors = policy.forbiddenVendors ?? (models.Vendor ? await forbiddenVendorsForGate({ Vendor: models.Vendor }) : []);
+  const verdict = passExternalGate(content, { ...policy, forbiddenVendors });
   for (const report of gateNearMissReports(dispatch, verdict.nearMisses, new Date())) await saveNearMiss(models, nearMissRecord(report));
   return verdict;
 }
@@ -34,6 +37,16 @@ export async function gateDispatch<C extends ExternalContent>(
   content: C,
   policy?: GatePolicy,
 ): Promise<C> {
+  return (await gateDispatchVerdict(models, dispatch, content, policy)).content;
+}
+
+/** `gateDispatch`, answering the whole verdict of what it let through (the archive keeps it with the bytes, M5.1). */
+export async function gateDispatchVerdict<C extends ExternalContent>(
+  models: NearMissModels,
+  dispatch: Omit<GatedDispatch, 'locale'>,
+  content: C,
+  policy?: GatePolicy,
+): Promise<GateVerdict<C>> {
   const verdict = await gateAndRecord(models, dispatch, content, policy);
   if (!verdict.allowed) {
     throw ApplicationFailure.create({
@@ -43,5 +56,5 @@ export async function gateDispatch<C extends ExternalContent>(
       details: [{ channel: dispatch.channel, version: dispatch.version, reasons: verdict.blockReasons }],
     });
   }
-  return verdict.content;
+  return verdict;
 }

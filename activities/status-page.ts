@@ -1,10 +1,10 @@
 import type { IncidentInput } from '../domain/incident';
 import type { MessageVersion } from '../domain/messages';
 import { recordChannelDelivery } from '../store/channel-deliveries';
-import { gateAndRecord, gateDispatch } from './gate';
+import { gateAndRecord, gateDispatchVerdict } from './gate';
 import { canonicalJson } from '../domain/audit/canonical-json';
 import { archiveRecords } from '../store/archive';
-import { incidentFields } from './archive';
+import { approvalsOf, archivedVerdict, incidentFields, type ArchivedGateVerdict } from './archive';
 import type { StoreDeps } from './deps';
 
 export interface StatusPublication {
@@ -14,17 +14,19 @@ export interface StatusPublication {
   nextUpdateAt?: string;
 }
 
-export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 'NearMiss' | 'ChannelDelivery' | 'ArchiveRecord'>) {
+export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 'NearMiss' | 'ChannelDelivery' | 'ArchiveRecord' | 'AuditRecord'>) {
   const { StatusEntry } = store.models;
   return {
     /** Shows a message version on the public status page and status API; idempotent per version. */
     async publishStatusPage(p: StatusPublication): Promise<{ publishedAt: string }> {
       // The one gate: the page and the status API show only what passed it.
-      const safe = await gateDispatch(
+      const primaryVerdict = await gateDispatchVerdict(
         store.models,
         { incidentId: p.incident.id, version: p.message.version, channel: 'status-page' },
         { subject: p.message.subject, text: p.message.text, html: p.message.html, title: p.incident.title },
       );
+      const safe = primaryVerdict.content;
+      const verdicts: Record<string, ArchivedGateVerdict> = { [p.message.locale ?? 'en']: archivedVerdict(primaryVerdict) };
       // Each translation passes the gate in its own locale; one the gate would stop is not shown (readers get the primary text).
       const translations: Record<string, { subject: string; body: string }> = {};
       for (const [locale, t] of Object.entries(p.message.translations ?? {})) {
@@ -33,6 +35,7 @@ export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 
           { incidentId: p.incident.id, version: p.message.version, channel: 'status-page', locale },
           { subject: t.subject, text: t.text, html: t.html },
         );
+        verdicts[locale] = archivedVerdict(verdict);
         if (verdict.allowed) translations[locale] = { subject: verdict.content.subject, body: verdict.content.text };
       }
       await StatusEntry.updateOne(
@@ -60,11 +63,12 @@ export function createStatusPageActivities({ store }: StoreDeps<'StatusEntry' | 
         { locale: p.message.locale ?? 'en', subject: safe.subject, body: safe.text },
         ...Object.entries(translations).map(([locale, t]) => ({ locale, ...t })),
       ];
+      const approvals = await approvalsOf(store.models, p.incident.id, p.message.version);
       await archiveRecords(store.models, shown.map((e) => ({
         key: `status-page:${p.incident.id}#v${p.message.version}#${e.locale}`, kind: 'status-page' as const, ...incidentFields(p.incident),
         version: p.message.version, channel: 'status-page', locale: e.locale, contentType: 'application/json',
         body: Buffer.from(canonicalJson({ incidentId: p.incident.id, version: p.message.version, title: safe.title, phase: p.message.phase, subject: e.subject, body: e.body, publishedAt: p.publishedAt })),
-        detail: { gate: { allowed: true }, audience: 'public' },
+        detail: { gate: verdicts[e.locale], ...approvals, audience: 'public', recipients: ['public status page', 'public status API'], outcome: { status: 'shown', channels: ['status-page', 'status-api'] } },
       })));
       // The page and the status API read the same entry, so both carried the version from now on (M3.3).
       const deliveredAt = new Date();

@@ -10,11 +10,13 @@ import { gateAndRecord } from './gate';
 import { countWebhookAttempt, recordWebhookAttempt, type WebhookEndpointDoc } from '../store/webhook-endpoints';
 import type { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
 import { sendOnce } from './email';
+import { approvalsMemo, archivedVerdict, incidentFields } from './archive';
+import { archiveOne } from '../store/archive';
 import { postWithRetry, singleRequest } from './http-delivery';
 import type { ActivityDeps, StoreDeps } from './deps';
 
 /** What a webhook delivery reads and writes: claims, attempts, the endpoint's state, its owner, the gate's near misses. */
-type WebhookCollections = 'Delivery' | 'NearMiss' | 'WebhookAttempt' | 'WebhookEndpoint' | 'Customer';
+type WebhookCollections = 'Delivery' | 'NearMiss' | 'WebhookAttempt' | 'WebhookEndpoint' | 'Customer' | 'ArchiveRecord' | 'AuditRecord';
 import { emailSegment, statusLinks } from './tracked-links';
 
 /** One message version to one customer endpoint. The secret is looked up per attempt, so it never enters workflow history. */
@@ -32,6 +34,8 @@ export interface WebhookDelivery {
   endpointUrl: string;
   /** The locale subject and text are in, when the customer reads another than the message's primary one. */
   locale?: string;
+  /** The incident's classification tags: the archive's retention policies name them (absent in deliveries queued before). */
+  tags?: string[];
 }
 
 /**
@@ -75,6 +79,8 @@ interface AttemptOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   gates?: WebhookGateMemo;
+  /** The version's approvals, read once per dispatch for the archive. */
+  approvals?: ReturnType<typeof approvalsMemo>;
 }
 
 /**
@@ -84,9 +90,10 @@ interface AttemptOptions {
  * attempt carries the same webhook-id and body; the signature covers the attempt's own timestamp.
  */
 async function sendWebhook(
-  { store, config }: StoreDeps<'Delivery' | 'NearMiss'> & Pick<ActivityDeps, 'config'>,
+  { store, config }: StoreDeps<'Delivery' | 'NearMiss' | 'ArchiveRecord' | 'AuditRecord'> & Pick<ActivityDeps, 'config'>,
   d: WebhookDelivery,
   { secret, tier }: WebhookReceiver,
+  attempt: number,
   opts: AttemptOptions,
 ): Promise<WebhookAttemptResult & { durationMs?: number; answered?: number }> {
   const webhookId = webhookIdFor(d.incidentId, d.version, d.endpointUrl);
@@ -121,12 +128,36 @@ async function sendWebhook(
   });
   const metadata = metadataHeaders(d);
   const started = Date.now();
-  const sent = await postWithRetry(d.endpointUrl, () => ({
-    // The timestamp is the request's, as the specification asks, so a retry is not refused as stale.
-    headers: { 'content-type': 'application/json', ...metadata, ...webhookHeaders(secret, webhookId, Math.floor(Date.now() / 1000), body) },
-    body,
-  }), singleRequest(opts.timeoutMs), { sleep: async () => undefined, signal: opts.signal });
+  let posted: { headers: Record<string, string>; body: string; timestamp: number } | undefined;
+  // Archived as POSTed (M5.1): the body and every header, the signature's included, before the delivery is settled.
+  const archive = async (outcome: Record<string, unknown>) => {
+    if (!posted) return;
+    await archiveOne(store.models, {
+      key: `webhook:${webhookId}#${attempt}@${posted.timestamp}`, kind: 'webhook',
+      ...incidentFields({ id: d.incidentId, category: d.category, tags: d.tags ?? [] }),
+      version: d.version, channel: 'webhook', locale: d.locale ?? 'en', customerIds: [d.customerId],
+      body: Buffer.from(posted.body), contentType: 'application/json',
+      detail: {
+        method: 'POST', url: d.endpointUrl, headers: posted.headers, webhookId, attempt, recipients: [d.endpointUrl], customerId: d.customerId,
+        gate: archivedVerdict(gate), ...(await (opts.approvals ?? approvalsMemo(store.models))(d.incidentId, d.version)),
+        outcome: { ...outcome, durationMs: Date.now() - started },
+      },
+    });
+  };
+  let sent: Awaited<ReturnType<typeof postWithRetry>>;
+  try {
+    sent = await postWithRetry(d.endpointUrl, () => {
+      // The timestamp is the request's, as the specification asks, so a retry is not refused as stale.
+      const timestamp = Math.floor(Date.now() / 1000);
+      posted = { headers: { 'content-type': 'application/json', ...metadata, ...webhookHeaders(secret, webhookId, timestamp, body) }, body, timestamp };
+      return { headers: posted.headers, body };
+    }, singleRequest(opts.timeoutMs), { sleep: async () => undefined, signal: opts.signal });
+  } catch (err) {
+    await archive({ status: 'cancelled', error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
   const durationMs = Date.now() - started;
+  await archive({ status: sent.ok ? 'delivered' : 'failed', ...(sent.status !== undefined ? { httpStatus: sent.status } : {}), ...(sent.error ? { error: sent.error } : {}) });
   if (!sent.ok) {
     await settleDelivery(store.models, claim, { status: 'failed' });
     return { outcome: 'failed', webhookId, status: sent.status, error: sent.error, durationMs, answered: sent.status };
@@ -161,7 +192,7 @@ export async function attemptWebhook(
   if (prior) return prior.ok ? { outcome: 'already-sent', webhookId } : { outcome: 'failed', webhookId, status: prior.status, error: prior.error };
 
   const at = new Date();
-  const r = await sendWebhook(deps, d, receiver, opts);
+  const r = await sendWebhook(deps, d, receiver, attempt, opts);
   const { durationMs = 0, answered, ...result } = r;
   if (result.outcome !== 'sent' && result.outcome !== 'failed') return result;
   const ok = result.outcome === 'sent';

@@ -3,8 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { verifyBundle, type BundleFiles, type SignatureCheck } from '../domain/archive/bundle';
+import { scopeWords, verifyBundle, type BundleFiles, type SignatureCheck } from '../domain/archive/bundle';
 import type { SignedTreeHead } from '../domain/archive/entries';
+import { parseWitnessedHead } from '../domain/archive/witness';
 
 /**
  * `herald-verify BUNDLE [--key PUBKEY] [--against TREEHEAD]` (X5): checks an archive bundle
@@ -12,7 +13,8 @@ import type { SignedTreeHead } from '../domain/archive/entries';
  * naming what failed. BUNDLE is the tar `GET /v1/incidents/:id/archive` streams, or a directory
  * it was unpacked into. PUBKEY is the key published at /.well-known/herald-archive-key: that
  * answer saved as a file, a PEM file or string, or the 32 raw bytes in base64 or hex. TREEHEAD is
- * an earlier signed tree head: a JSON file, a checkpoint file (its last line), or the JSON itself.
+ * an earlier signed tree head: a JSON file, a checkpoint file (its last line), what a witness
+ * received (the email as saved, the webhook's body), or the JSON itself.
  */
 
 const usage = 'usage: herald-verify BUNDLE [--key PUBKEY] [--against TREEHEAD]';
@@ -85,9 +87,9 @@ export function signatureCheck(key: KeyObject): SignatureCheck {
 /** node:crypto's SHA-256, many times noble's on large bundles. */
 export const nodeSha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
 
+/** An earlier signed head: its JSON, a checkpoint file (its last line), a witness webhook's body or a witness email as saved. */
 export function parseTreeHead(arg: string): SignedTreeHead {
-  const lines = fileOrText(arg).split('\n').filter((l) => l.trim());
-  return JSON.parse(lines[lines.length - 1]) as SignedTreeHead;
+  return parseWitnessedHead(fileOrText(arg));
 }
 
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -123,7 +125,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   const verdict = verifyBundle(files, key, { ...(against ? { against } : {}), digest: nodeSha256 });
   const s = verdict.summary;
   out(`herald-verify ${bundlePath}`);
-  if (s) out(`  ${s.scope.incidentId ? `incident ${s.scope.incidentId}` : s.scope.holdId ? `legal hold ${s.scope.holdId}` : 'archive'}: ${s.records} records, tree head of size ${s.treeSize} at ${s.timestamp}`);
+  if (s) out(`  ${scopeWords(s.scope ?? {})}: ${s.records} records, tree head of size ${s.treeSize} at ${s.timestamp}`);
   out(`  key ${key.keyId}${keyArg ? '' : ' (the bundle\'s own: pass --key with the published key to pin it)'}`);
   for (const p of verdict.passed) out(`ok    ${p}`);
   for (const f of verdict.failures) out(`FAIL  ${f}`);

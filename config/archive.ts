@@ -65,15 +65,30 @@ export interface CheckpointSinks {
    * which `{db}` stands for the database's name, or data/checkpoints/{db}.jsonl.
    */
   file: string;
-  /** HERALD_WITNESS_WEBHOOKS: comma-separated URLs each new signed tree head is POSTed to. */
+  /** HERALD_ARCHIVE_WITNESS_URLS (and the older HERALD_WITNESS_WEBHOOKS): comma-separated URLs each new signed tree head is POSTed to. */
   witnesses: string[];
+  /** HERALD_ARCHIVE_WITNESS_EMAILS: comma-separated addresses each new signed tree head is emailed to. */
+  witnessEmails: string[];
+  /** How witness email leaves: SMTP_URL's relay, from HERALD_FROM_ADDRESS. */
+  mail: { smtpUrl: string; from: string; messageIdDomain: string };
+  /** The log's name in what witnesses receive: the database's. */
+  log: string;
 }
+
+const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export function checkpointSinks(database: string, env: NodeJS.ProcessEnv = process.env): CheckpointSinks {
   const file = env.HERALD_CHECKPOINT_FILE || path.join(dataDir(env), 'checkpoints', '{db}.jsonl');
   return {
     file: path.resolve(file.replaceAll('{db}', database.replace(/[^A-Za-z0-9_.-]/g, '_'))),
-    witnesses: (env.HERALD_WITNESS_WEBHOOKS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    witnesses: [...new Set([...list(env.HERALD_ARCHIVE_WITNESS_URLS), ...list(env.HERALD_WITNESS_WEBHOOKS)])],
+    witnessEmails: [...new Set(list(env.HERALD_ARCHIVE_WITNESS_EMAILS))],
+    mail: {
+      smtpUrl: env.SMTP_URL || 'smtp://127.0.0.1:1025',
+      from: env.HERALD_FROM_ADDRESS || 'Herald Status <status@herald.example>',
+      messageIdDomain: env.HERALD_MESSAGE_ID_DOMAIN || 'herald.example',
+    },
+    log: database,
   };
 }
 

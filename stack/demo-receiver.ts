@@ -18,6 +18,8 @@ export interface ReceivedDemoWebhook {
   requests: number;
   headers: Record<string, string>;
   payload: unknown;
+  /** The raw body of the latest request, as it arrived (the archive keeps the same bytes, M5.1). */
+  body: string;
 }
 
 export interface DemoReceiver {
@@ -63,8 +65,8 @@ export async function startDemoReceiver(port = 0, host = '127.0.0.1'): Promise<D
       const list = byCustomer.get(customerId) ?? [];
       const seen = list.find((r) => r.webhookId === verdict.id);
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('webhook-') || k.startsWith('x-herald-') || k === 'content-type').map(([k, v]) => [k, String(v)]));
-      if (seen) Object.assign(seen, { requests: seen.requests + 1, receivedAt: new Date().toISOString(), timestamp: verdict.timestamp, headers });
-      else list.unshift({ webhookId: verdict.id, receivedAt: new Date().toISOString(), timestamp: verdict.timestamp, requests: 1, headers, payload });
+      if (seen) Object.assign(seen, { requests: seen.requests + 1, receivedAt: new Date().toISOString(), timestamp: verdict.timestamp, headers, body: raw });
+      else list.unshift({ webhookId: verdict.id, receivedAt: new Date().toISOString(), timestamp: verdict.timestamp, requests: 1, headers, payload, body: raw });
       byCustomer.set(customerId, list.slice(0, keep));
       res.writeHead(204).end();
     });

@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import { logSigner } from '../config/archive';
-import { bundleFiles, type BundleFiles, type BundleRecord } from '../domain/archive/bundle';
+import { bundleFiles, type BundleFiles, type BundleRecord, type BundleScope } from '../domain/archive/bundle';
 import { bytesToHex, type LogEntry, type SignedTreeHead } from '../domain/archive/entries';
 import { consistencyProof, inclusionProver } from '../domain/archive/merkle';
 import { leafHashes, type ArchiveModels, type ArchiveRecordDoc, type LegalHoldDoc, type LogLeafDoc, type TreeHeadDoc } from './archive';
@@ -36,6 +36,11 @@ export function holdBundle(
   hold: LegalHoldDoc,
   opts: { since?: number[]; now?: Date } = {},
 ): Promise<ArchiveBundle> {
+  return scopedBundle(models, { holdId: hold._id }, holdLeaves(models, hold), opts);
+}
+
+/** The leaves a hold covers in a tree of `size`: its records, and the tombstones of any deleted. */
+function holdLeaves(models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf'>, hold: LegalHoldDoc) {
   const s = hold.scope;
   const filter = {
     ...(s.incidentId !== undefined ? { incidentId: s.incidentId } : {}),
@@ -43,16 +48,37 @@ export function holdBundle(
     ...(s.category !== undefined ? { category: s.category } : {}),
     ...(s.from || s.to ? { recordedAt: { ...(s.from ? { $gte: new Date(s.from) } : {}), ...(s.to ? { $lt: new Date(s.to) } : {}) } } : {}),
   };
-  return scopedBundle(models, { holdId: hold._id }, async (size) => {
+  return async (size: number) => {
     const covered = await models.ArchiveRecord.find({ ...filter, index: { $lt: size } }, { _id: 1 }).lean();
     const keys = covered.map((d) => d._id);
     return models.LogLeaf.find({ $or: [{ key: { $in: keys } }, { 'entry.deleted.key': { $in: keys } }], _id: { $lt: size } }).sort({ _id: 1 }).lean<LogLeafDoc[]>();
-  }, opts);
+  };
+}
+
+/**
+ * The log's leaves appended in a time range, [from, to) by when the log appended them (`loggedAt`,
+ * non-decreasing along the log, so the range is one run of consecutive leaves the verifier can
+ * check for gaps); with a hold, only what the hold covers in that range.
+ */
+export function rangeBundle(
+  models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf' | 'TreeHead'>,
+  range: { from?: Date; to?: Date; hold?: LegalHoldDoc },
+  opts: { since?: number[]; now?: Date } = {},
+): Promise<ArchiveBundle> {
+  const from = range.from?.toISOString();
+  const to = range.to?.toISOString();
+  const loggedAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
+  const scope = { ...(range.hold ? { holdId: range.hold._id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  if (!range.hold) {
+    return scopedBundle(models, scope, (size) => models.LogLeaf.find({ ...(from || to ? { 'entry.loggedAt': loggedAt } : {}), _id: { $lt: size } }).sort({ _id: 1 }).lean<LogLeafDoc[]>(), opts);
+  }
+  const held = holdLeaves(models, range.hold);
+  return scopedBundle(models, scope, async (size) => (await held(size)).filter((l) => (!from || l.entry.loggedAt >= from) && (!to || l.entry.loggedAt < to)), opts);
 }
 
 async function scopedBundle(
   models: Pick<ArchiveModels, 'ArchiveRecord' | 'LogLeaf' | 'TreeHead'>,
-  scope: { incidentId?: string; holdId?: string },
+  scope: BundleScope,
   leavesIn: (treeSize: number) => Promise<LogLeafDoc[]>,
   opts: { since?: number[]; now?: Date },
 ): Promise<ArchiveBundle> {

@@ -5,11 +5,12 @@ import { checkpointSinks, logSigner, type CheckpointSinks, type LogSigner } from
 import { bytesToHex, treeHeadMessage, type SignedTreeHead, type TreeHead } from '../domain/archive/entries';
 import { rootOf } from '../domain/archive/merkle';
 import { appendPending, latestTreeHead, leafHashes, saveTreeHead, type ArchiveModels } from './archive';
+import { tellWitnesses } from './archive-witnesses';
 
 /**
  * Checkpoints of the archive log (X5): what is pending is appended, the tree head signed with
  * Ed25519 and stored, and each new head also written where the database cannot rewrite it
- * unseen: a file of JSON lines and, optionally, witness webhooks.
+ * unseen: a file of JSON lines and, optionally, witnesses by webhook and by email.
  */
 
 export function signTreeHead(signer: LogSigner, head: TreeHead): SignedTreeHead {
@@ -67,14 +68,7 @@ export async function checkpointLog(
   if (!fresh) return { sth: (await latestTreeHead(models))!, appended, fresh: false };
   await mkdir(path.dirname(sinks.file), { recursive: true });
   await appendFile(sinks.file, `${JSON.stringify(sth)}\n`);
-  await Promise.all(
-    sinks.witnesses.map(async (url) => {
-      // A witness that does not answer misses one head; the next carries the whole log.
-      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'herald.tree-head', sth }), signal: AbortSignal.timeout(10_000) })
-        .then((r) => r.body?.cancel())
-        .catch(() => undefined);
-    }),
-  );
+  await tellWitnesses(sth, sinks);
   return { sth, appended, fresh };
 }
 

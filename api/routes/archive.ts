@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { logSigner } from '../../config/archive';
 import { bytesToHex, type LogEntry } from '../../domain/archive/entries';
 import { consistencyProof, inclusionProof } from '../../domain/archive/merkle';
-import { latestTreeHead, leafHashes, logSize, treeHeadAt, type LogLeafDoc } from '../../store/archive';
-import { incidentBundle } from '../../store/archive-bundle';
+import { latestTreeHead, leafHashes, logSize, treeHeadAt, type LegalHoldDoc, type LogLeafDoc } from '../../store/archive';
+import { incidentBundle, rangeBundle } from '../../store/archive-bundle';
 import { LogRewrittenError } from '../../store/archive-log';
 import type { ApiDeps } from '../deps';
 import { found, HttpError } from '../errors';
@@ -117,6 +117,39 @@ export const archiveRoutes = [
       if (size < second.treeSize) throw new HttpError(409, `the log holds ${size} leaves, fewer than its tree head of size ${second.treeSize}`);
       const proof = consistencyProof(await leafHashes(deps.store.models, second.treeSize), first.treeSize, second.treeSize).map(bytesToHex);
       return { body: { first, second, proof } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/archive/export', tags: ['archive'], roles: [...readers],
+    summary: "Everything the log appended in a time range (`from`, `to`: when each leaf was appended, [from, to)), or what a legal hold covers (`hold`, within the range if one is given), as the same tar bundle `GET /v1/incidents/:id/archive` gives; a range of the whole log is consecutive leaves, so `herald-verify` also finds any left out. The holds role exports a hold's bundle at `GET /v1/legal-holds/:holdId/archive`",
+    query: z.strictObject({
+      from: z.iso.datetime({ offset: true }).optional().describe('ISO date-time: leaves appended at or after it'),
+      to: z.iso.datetime({ offset: true }).optional().describe('ISO date-time: leaves appended before it'),
+      hold: z.string().regex(/^hold-[a-z0-9-]+$/, 'not a legal hold ID').optional().describe('A legal hold: only what it covers'),
+      since: z.string().regex(/^\d+(,\d+)*$/, 'tree sizes, comma-separated').optional()
+        .describe('Sizes of earlier signed tree heads the auditor holds: the bundle carries a consistency proof from each (herald-verify --against)'),
+    })
+      .refine((q) => q.from !== undefined || q.to !== undefined || q.hold !== undefined, 'give a time range (from, to) or a legal hold (hold)')
+      .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
+    responses: { 200: { description: 'The bundle (a tar of herald-archive/…)', contentType: 'application/x-tar' } },
+    errors: { 404: 'Unknown legal hold', 409: 'The archive log no longer extends its last signed tree head: Herald refuses to sign it' },
+    async handler({ query, deps }) {
+      const models = deps.store.models;
+      const hold = query.hold !== undefined ? found(await models.LegalHold.findById(query.hold).lean<LegalHoldDoc>(), `legal hold ${query.hold}`) : undefined;
+      const bundle = await rangeBundle(models, {
+        ...(query.from ? { from: new Date(query.from) } : {}), ...(query.to ? { to: new Date(query.to) } : {}), ...(hold ? { hold } : {}),
+      }, { since: query.since?.split(',').map(Number) }).catch((err: unknown) => {
+        throw refusedRewrite(err);
+      });
+      const name = hold ? hold._id : `archive-${(query.from ?? 'start').replace(/[:.]/g, '')}-${(query.to ?? 'now').replace(/[:.]/g, '')}`;
+      return {
+        body: undefined, contentType: 'application/x-tar',
+        headers: {
+          'Content-Disposition': `attachment; filename="${name}-archive.tar"`, 'Cache-Control': 'no-store',
+          'X-Herald-Tree-Size': String(bundle.treeHead.treeSize), 'X-Herald-Records': String(bundle.records),
+        },
+        stream: (out) => tarOf(bundle.files, out),
+      };
     },
   }),
   defineRoute({

@@ -1,4 +1,5 @@
 import { z, ZodError } from 'zod';
+import { inAppNotice } from '../../domain/status-page/notices';
 import { affectedAudience } from '../../domain/audience';
 import type { Severity } from '../../domain/incident';
 import { CustomerSchema } from '../../domain/audience/service-model';
@@ -168,20 +169,8 @@ export const customerRoutes = [
       }
       const notices = entries
         .filter((e) => reach.has(e.incidentId))
-        .map((e) => ({
-          incidentId: e.incidentId,
-          title: e.title,
-          severity: e.severity,
-          category: e.category,
-          phase: e.phase,
-          version: e.version,
-          subject: e.subject,
-          body: e.body,
-          publishedAt: e.publishedAt.toISOString(),
-          via: reach.get(e.incidentId)!,
-          active: latest.get(e.incidentId)!.phase !== 'resolved',
-          statusPageUrl: `${deps.publicUrl}/status#${encodeURIComponent(e.incidentId)}`,
-        }));
+        // The notice as the archive keeps it (M5.1), and the reader's own reach.
+        .map((e) => ({ ...inAppNotice(e, deps.publicUrl), via: reach.get(e.incidentId)!, active: latest.get(e.incidentId)!.phase !== 'resolved' }));
       return { body: { customerId: customer.customerId, notices } };
     },
   }),

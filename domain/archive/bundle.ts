@@ -30,10 +30,21 @@ export interface BundleRecord {
   body?: Uint8Array;
 }
 
-/** What a bundle holds: one incident's records, or what a legal hold covers. */
+/** What a bundle holds: one incident's records, what a legal hold covers, or what the log appended in a time range (of a hold's, with holdId). */
 export interface BundleScope {
   incidentId?: string;
   holdId?: string;
+  /** ISO: leaves the log appended at or after it. */
+  from?: string;
+  /** ISO: leaves the log appended before it. */
+  to?: string;
+}
+
+/** A scope in words, for the verifier's report. */
+export function scopeWords(s: BundleScope): string {
+  const range = s.from || s.to ? `appended ${s.from ? `from ${s.from}` : ''}${s.from && s.to ? ' ' : ''}${s.to ? `until ${s.to}` : ''}` : '';
+  const what = s.incidentId !== undefined ? `incident ${s.incidentId}` : s.holdId !== undefined ? `legal hold ${s.holdId}` : 'archive';
+  return range ? `${what} ${range}` : what;
 }
 
 export interface BundleInput {
@@ -235,6 +246,14 @@ export function verifyBundle(
     });
     const strangers = entries.filter((e) => e.incidentId !== manifest.scope.incidentId).length;
     if (strangers) fail(`records: ${strangers} record(s) of another incident`);
+  }
+  // A time range of the whole log is one run of consecutive leaves, each appended inside it: a record left out leaves a gap.
+  if (manifest.scope && manifest.scope.incidentId === undefined && manifest.scope.holdId === undefined && (manifest.scope.from || manifest.scope.to)) {
+    const { from, to } = manifest.scope;
+    entries.forEach((e, i) => {
+      if (i > 0 && e.index !== entries[i - 1].index + 1) fail(`records: leaves ${entries[i - 1].index + 1}…${e.index - 1} of the time range are missing`);
+      if ((from && e.loggedAt < from) || (to && e.loggedAt >= to)) fail(`records: leaf ${e.index} was appended at ${e.loggedAt}, outside the time range`);
+    });
   }
   if (leaves === records.length) passed.push(`${leaves} leaf hashes`);
   if (proofs === records.length) passed.push(`${proofs} inclusion proofs`);
