@@ -119,7 +119,9 @@ export async function incidentWorkflow(input: IncidentInput, carried?: IncidentD
     if (s.resolutionPublished) break;
     s.pruneDeadlines();
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > historyEventBudget) {
+    // Only when it may: a run that may not hand over yet (work queued, a resolution under way) waits
+    // as usual; looping back here would spin without yielding and crash the worker's workflow thread.
+    if ((info.continueAsNewSuggested || info.historyLength > historyEventBudget) && s.mayContinueAsNew) {
       await condition(allHandlersFinished);
       if (s.mayContinueAsNew) await continueAsNew<typeof incidentWorkflow>(input, s.snapshot(), options);
       continue;

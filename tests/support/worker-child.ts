@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { testEnv } from './env';
 import { workflowBundlePath } from './harness';
@@ -39,6 +40,9 @@ export async function startWorkerChild(opts: { taskQueue: string; dbName: string
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // HERALD_WORKER_LOG=FILE keeps the child's whole output, for a long run that needs diagnosing.
+  const log = process.env.HERALD_WORKER_LOG;
+  if (log) for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => fs.appendFileSync(log, d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);

@@ -1,7 +1,7 @@
 import type { temporal } from '@temporalio/proto';
 import { workflowIdFor } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
-import { editDraftUpdate, incidentStateQuery, publishUpdate, resolveUpdate } from '../../workflows/messages';
+import { approveUpdate, editDraftUpdate, incidentStateQuery, internalUpdateUpdate, publishUpdate, resolveUpdate } from '../../workflows/messages';
 import { timeSkippingSuite } from '../support/time-skipping';
 import { waitFor, workflowIdle } from '../support/wait';
 
@@ -64,4 +64,34 @@ describe('a long incident keeps its history bounded', () => {
       expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(updates * 30);
     });
   }, 1_200_000);
+
+  it('[X1] a run past its budget that may not hand over yet (its closing message awaits sign-off) still does its work and answers its Updates', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const historyEventBudget = 60;
+      const input = await t.incident('SEV2', { components: ['webhook-delivery'] });
+      const workflowId = workflowIdFor(input.id);
+      await t.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId, args: [input, undefined, { historyEventBudget }] });
+      const handle = t.env.client.workflow.getHandle<typeof incidentWorkflow>(workflowId);
+      const waiting = await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval');
+      await handle.executeUpdate(approveUpdate, { args: [{ version: 1, hash: waiting.currentDraft!.hash, approver: 'pr person', heldRoles: ['pr'] }] });
+      await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'published');
+      // From the resolution until its sign-off the run may not continue as new, however long its history grows.
+      await handle.executeUpdate(resolveUpdate, { args: [{ summary: 'Fixed.', resolvedBy: 'lead' }] });
+      const closing = await waitFor(() => handle.query(incidentStateQuery), (s) => s.status === 'awaiting-approval' && s.currentDraft?.phase === 'resolved');
+      const runId = (await handle.describe()).runId;
+      const historyLength = async () => ((await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? []).length;
+      let updates = 0;
+      while ((await historyLength()) <= historyEventBudget + 20) {
+        await handle.executeUpdate(internalUpdateUpdate, { args: [{ level: 'engineering', summary: `Still watching the error rate (${++updates}).`, by: 'lead' }] });
+      }
+      // Past the budget with nothing to hand over: the run still answers, refuses what is wrong and takes the sign-off.
+      const stale = await handle.executeUpdate(approveUpdate, { args: [{ version: 99, approver: 'pr person', heldRoles: ['pr'] }] }).then(() => undefined, (e: Error) => e);
+      expect(stale).toBeInstanceOf(Error);
+      await handle.executeUpdate(approveUpdate, { args: [{ version: closing.currentDraft!.version, hash: closing.currentDraft!.hash, approver: 'pr person', heldRoles: ['pr'] }] });
+      const final = await handle.result();
+      expect(final.status).toBe('resolved');
+      expect((await handle.describe()).runId).toBe(runId);
+      expect(final.published.map((p) => p.phase)).toEqual(['investigating', 'resolved']);
+    });
+  });
 });
