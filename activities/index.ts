@@ -15,6 +15,7 @@ import { createChannelDispatchActivities } from './channels-dispatch';
 import { createIncidentSummaryActivities } from './incident-summary';
 import { createArchiveActivities } from './archive';
 import { createSurveyActivities } from './surveys';
+import { createVendorNoticeActivities } from './vendor-notices';
 
 /** Every activity Herald's workflows call, bound to their adapters. */
 export function createActivities(deps: ActivityDeps) {
@@ -30,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createArchiveActivities(deps),
     // After the resolution: how customers found what they were told (M6.3).
     ...createSurveyActivities(deps),
+    // What a contributing vendor obliges: DPA customers' notices (M5.4).
+    ...createVendorNoticeActivities(deps),
   };
   // A drill's incident runs only where everything it could reach is a sandbox (activities/drill-guard.ts).
   return deps.config.sandbox ? activities : refuseDrills(activities);

@@ -25,6 +25,7 @@ import { translationRoutes } from './routes/translations';
 import { outreachRoutes } from './routes/outreach';
 import { componentMarkerRoutes } from './routes/component-markers';
 import { maintenanceRoutes } from './routes/maintenances';
+import { vendorRoutes } from './routes/vendors';
 import { channelRoutes } from './routes/channels';
 import { versionRoutes } from './routes/versions';
 import { unsubscribeRoutes } from './routes/unsubscribe';
@@ -46,7 +47,7 @@ import { legalHoldRoutes } from './routes/legal-holds';
 
 export function allRoutes(openapi: () => unknown): Route[] {
   // The public reads first: Express tries routes in order, and a thundering herd reads these.
-  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...regulatoryRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...approvalLinkRoutes, ...drillScriptRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes];
+  return [...statusRoutes, ...statuspageRoutes, ...systemRoutes(openapi), ...metricsRoutes, ...docsRoutes, ...incidentRoutes, ...incidentListRoutes, ...incidentActionRoutes, ...regulatoryRoutes, ...playbookRoutes, ...alertRoutes, ...serviceModelRoutes, ...customerRoutes, ...webhookRoutes, ...inquiryRoutes, ...messageSafetyRoutes, ...translationRoutes, ...outreachRoutes, ...componentMarkerRoutes, ...maintenanceRoutes, ...channelRoutes, ...versionRoutes, ...unsubscribeRoutes, ...emailRecipientRoutes, ...broadcastProgressRoutes, ...dashboardRoutes, ...ticketRoutes, ...feedbackRoutes, ...kpiRoutes, ...timelineRoutes, ...surveyRoutes, ...approvalLinkRoutes, ...drillScriptRoutes, ...recurrenceRoutes, ...archiveRoutes, ...legalHoldRoutes, ...vendorRoutes];
 }
 
 type RawBodyRequest = { rawBody?: Buffer };

@@ -2,6 +2,8 @@ import { builtinTemplates } from '../domain/messages/templates';
 import type { Store } from './connect';
 import type { ComponentDoc, CustomerDoc } from './models';
 import { seedReviewedTemplates, type SeedReview } from './templates';
+import { createVendor } from './vendors';
+import type { Vendor } from '../domain/vendors';
 
 /**
  * The service model `npm start` begins with: regions under a database, identity and the public
@@ -33,6 +35,7 @@ export const demoCustomers: CustomerDoc[] = [
     emails: ['ops@acme.example', 'cto@acme.example'], webhooks: [hook('acme')],
     phone: '+14155550100', accountManager: manager('Dana Whitfield'),
     contract: { notifyWithinMinutes: { SEV1: 15, SEV2: 30, SEV3: 120 } },
+    dpa: { subProcessors: ['nimbus-cloud'] },
     subscriptions: ['api', 'payments', 'us-region'],
   },
   {
@@ -40,6 +43,7 @@ export const demoCustomers: CustomerDoc[] = [
     emails: ['noc@umbrella.example'], webhooks: [hook('umbrella')],
     phone: '+442079460958', accountManager: manager('Priya Raman'),
     contract: { notifyWithinMinutes: { SEV1: 15, SEV2: 30, SEV3: 60, SEV4: 240 } },
+    dpa: { subProcessors: ['nimbus-cloud'] },
     subscriptions: ['payments', 'email-delivery', 'eu-region'],
   },
   {
@@ -102,6 +106,26 @@ export const demoCustomers: CustomerDoc[] = [
 ];
 
 /**
+ * The demo's vendor registry (M5.4): the cloud provider the regions run on, a sub-processor whose
+ * contract forbids naming it in public (Acme's and Umbrella's DPAs name it), and the CDN in front
+ * of the dashboard, which may be named.
+ */
+export const demoVendors: Vendor[] = [
+  {
+    vendorId: 'nimbus-cloud', name: 'Nimbus Cloud', aliases: ['Nimbus'], services: ['compute', 'network', 'managed database'],
+    components: ['us-region', 'eu-region', 'database'], subProcessor: true,
+    contract: { vendorNotifiesUsWithinHours: 24, weNotifyVendorWithinHours: 48, customerNoticeWithinHours: 72, publicNaming: 'forbidden', clause: 'Nimbus Cloud MSA §12.3 (confidentiality of the relationship), DPA §8' },
+    contacts: [{ name: 'Nimbus security desk', email: 'security@nimbus-cloud.example', role: 'incident notices' }],
+  },
+  {
+    vendorId: 'swiftedge-cdn', name: 'SwiftEdge CDN', aliases: ['SwiftEdge'], services: ['content delivery'],
+    components: ['dashboard'], subProcessor: false,
+    contract: { weNotifyVendorWithinHours: 24, publicNaming: 'allowed', clause: 'SwiftEdge terms §5' },
+    contacts: [{ name: 'SwiftEdge support', email: 'support@swiftedge.example' }],
+  },
+];
+
+/**
  * The demo's template reviews: every shipped template carries a legal approval and a one-year
  * data-protection review of its exact wording, dated when the store is seeded (not a fixed date
  * that would have expired by the time someone runs the demo).
@@ -116,6 +140,7 @@ export async function seedDemoData(store: Store, at = new Date()): Promise<boole
   if ((await Component.countDocuments()) > 0) return false;
   await Component.insertMany(demoComponents);
   await Customer.insertMany(demoCustomers);
+  for (const v of demoVendors) await createVendor(store.models, v, 'herald', at);
   await seedReviewedTemplates(store.models, builtinTemplates, demoTemplateReview(at));
   return true;
 }

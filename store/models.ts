@@ -25,6 +25,7 @@ import { feedbackCollections } from './feedback';
 import { timelineAnnotationCollections } from './timeline-annotations';
 import { surveyCollections } from './surveys';
 import { recurrenceCollections } from './recurrence';
+import { vendorCollections } from './vendors';
 
 export interface ComponentDoc {
   componentId: string;
@@ -48,6 +49,8 @@ export interface CustomerDoc {
   phone?: string;
   accountManager?: { name: string; email: string };
   contract?: Contract;
+  /** The data-processing agreement: the sub-processors (vendor IDs) it names (M5.4). */
+  dpa?: { subProcessors: string[] };
   preferences?: Preferences;
   /** The bulk import that wrote this record, so a failed import can remove exactly what it wrote. */
   importId?: string;
@@ -98,6 +101,7 @@ const customer = new Schema<CustomerDoc>({
   phone: String,
   accountManager: { type: { _id: false, name: String, email: String }, default: undefined },
   contract: { type: Schema.Types.Mixed, default: undefined },
+  dpa: { type: { _id: false, subProcessors: [String] }, default: undefined },
   preferences: { type: Schema.Types.Mixed, default: undefined },
   importId: { type: String, index: true },
   createdAt: { type: Date, default: () => new Date() },
@@ -290,6 +294,7 @@ const collections = {
   ...surveyCollections,
   ...drillRunCollections,
   ...recurrenceCollections,
+  ...vendorCollections,
 };
 
 /** Every collection of Herald's store, a model each. */

@@ -3,6 +3,7 @@ import type { HeraldActivities } from '../activities';
 import { iso } from '../domain/incident/deadlines';
 import { add, batchHeartbeatTimeout, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
 import type { AuditEntry, Draft, IncidentState, WorkItem } from './incident-state';
+import { sendObligationNotice } from './vendor-obligations';
 
 /**
  * The short, idempotent steps (audit writes, reads, checks, the page) run as local activities:
@@ -101,6 +102,9 @@ async function runWork(s: IncidentState, item: WorkItem): Promise<void> {
       break;
     case 'digest':
       await record(s, s.digestsSent(await sendDigests(s.digestRequest())));
+      break;
+    case 'vendor-notice':
+      await sendObligationNotice(s.vendors, item);
       break;
   }
 }

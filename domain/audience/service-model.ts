@@ -54,6 +54,9 @@ export const CustomerSchema = z
     phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, for example +442079460958').optional(),
     accountManager: AccountManagerSchema.optional(),
     contract: ContractSchema.optional(),
+    dpa: z.object({
+      subProcessors: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'a vendor ID')).max(100).describe('Vendors (registry IDs) the agreement names as sub-processors'),
+    }).strict().optional().describe('The data-processing agreement (M5.4)'),
     subscriptions: z.array(id).max(500).default([]).describe('Components the customer relies on'),
     preferences: PreferencesSchema.optional(),
   })

@@ -47,6 +47,11 @@ export const auditSteps = [
   'regulatory-reminder',
   'regulatory-deadline-missed',
   'regulatory-evidence',
+  'vendor-recorded',
+  'obligations-assessed',
+  'obligation-met',
+  'obligation-escalated',
+  'obligation-notice-failed',
 ] as const;
 export type AuditStep = (typeof auditSteps)[number];
 

@@ -1,3 +1,4 @@
+import { forbiddenVendorMentions, type ForbiddenVendorName } from '../vendors/mentions';
 import type { NearMissKind } from './near-misses';
 import { mostlyRedacted, scrub, type RedactionConfig, type RedactionFinding, type ScrubbedText } from './redaction';
 
@@ -10,6 +11,8 @@ import { mostlyRedacted, scrub, type RedactionConfig, type RedactionFinding, typ
 /** What the gate applies: the company's redaction configuration (`config/gate.ts` loads the shipped one). */
 export interface GatePolicy {
   redaction: RedactionConfig;
+  /** Vendors whose contracts forbid naming them in public messages (M5.4), from the vendor registry. */
+  forbiddenVendors?: ForbiddenVendorName[];
 }
 
 /** What leaves: subject, plain text and HTML, plus any further field a channel shows (a title). */
@@ -49,6 +52,9 @@ export function passExternalGate<C extends ExternalContent>(content: C, policy: 
     out[field] = r.text;
     findings.push(...r.findings.map((f) => ({ ...f, field })));
     blockReasons.push(...r.blockReasons.map((reason) => `${field}: ${reason}`));
+    for (const m of forbiddenVendorMentions([value], policy.forbiddenVendors ?? [])) {
+      blockReasons.push(`${field}: names the vendor "${m.name}" (${m.vendorId}), whose contract forbids naming it in public messages`);
+    }
   }
   // A short subject that loses a hostname is still a subject; the message as a whole must survive.
   const tooMuch = mostlyRedacted(parts, policy.redaction);

@@ -27,6 +27,10 @@ export const refusalStatus = {
   RegulatoryUnavailable: 409,
   UnknownPhase: 400,
   InvalidInstant: 400,
+  VendorRecorded: 409,
+  ObligationSettled: 409,
+  UnknownObligation: 400,
+  NotACustomerNotice: 400,
 } as const satisfies Record<string, 400 | 403 | 409>;
 
 type RefusalType = keyof typeof refusalStatus;

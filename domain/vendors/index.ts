@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ForbiddenVendorName } from './mentions';
 
 /**
  * The vendor registry (M5.4): who provides what, what their contract says about incident notice
@@ -7,6 +8,8 @@ import { z } from 'zod';
  */
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes');
+/** A vendor's ID, as the registry and customers' DPAs name it. */
+export const VendorIdSchema = id;
 const hours = z.number().int().positive().max(24 * 90);
 
 export const VendorSchema = z.object({
@@ -83,18 +86,9 @@ export function assessObligations(vendor: Vendor, customers: readonly DpaCustome
   return out;
 }
 
-/** The names of vendors public messages may not name, found in a message's words (case-insensitive, whole words). */
-export function forbiddenVendorMentions(texts: readonly string[], vendors: readonly { vendorId: string; names: string[] }[]): { vendorId: string; name: string }[] {
-  const found: { vendorId: string; name: string }[] = [];
-  for (const v of vendors) {
-    for (const name of v.names) {
-      const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu');
-      if (texts.some((t) => re.test(t))) {
-        found.push({ vendorId: v.vendorId, name });
-        break;
-      }
-    }
-  }
-  return found;
+export { forbiddenVendorMentions, type ForbiddenVendorName } from './mentions';
+
+/** The vendors of the registry whose contracts forbid naming them publicly, by every name they go by. */
+export function forbiddenVendorNames(vendors: readonly Pick<Vendor, 'vendorId' | 'name' | 'aliases' | 'contract'>[]): ForbiddenVendorName[] {
+  return vendors.filter((v) => v.contract.publicNaming === 'forbidden').map((v) => ({ vendorId: v.vendorId, names: [v.name, ...v.aliases] }));
 }
