@@ -7,10 +7,21 @@ import { verifyBundle } from '../../domain/archive/bundle';
 import { checkpointSinks } from '../../config/archive';
 import { uniqueName } from '../support/env';
 import { keys, harnessForFile } from '../support/harness';
-import { declareIncident, emailBroadcastDone, waitForAudit, waitForState } from '../support/incidents';
+import { declareIncident, emailBroadcastDone, signAll, waitForAudit, waitForState } from '../support/incidents';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../domain/audit/canonical-json';
+import { bytesToHex, entryLeafHash, type LogEntry } from '../../domain/archive/entries';
+import { parseWitnessedHead } from '../../domain/archive/witness';
+import type { ReceivedDemoWebhook } from '../../stack/demo-receiver';
+import { waitFor } from '../support/wait';
+
+// A witness of the log (X5): every tree head this file's harness signs is emailed to it, and lands in Mailpit.
+const witness = `witness-${uniqueName('w')}@witness.test`;
+process.env.HERALD_ARCHIVE_WITNESS_EMAILS = witness;
 
 const h = harnessForFile({ data: 'demo' });
 const recordsKey = 'demo-records-key';
+const startedAt = new Date().toISOString();
 const root = path.join(__dirname, '..', '..');
 
 /** Runs the real `herald-verify` bin, as an auditor would. */
@@ -120,6 +131,62 @@ describe('the compliance archive and its verifier', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('[M5.1] every channel is archived as sent: the webhook body and headers byte for byte as the receiver got them, the page entry as the status API shows it, the in-app notice as served, each with the gate\'s verdict and the approvals bound to the version', async () => {
+    // SEV1 on the API: approvals are needed; Acme, Stark and Tyrell (among others) get webhooks, Gringotts reads in-app notices.
+    const id = await declareIncident(h, { id: uniqueName('AW'), title: 'API outage', category: 'outage', severity: 'SEV1', components: ['api'], summary: 'API requests fail.' });
+    await signAll(h, id, 1);
+    await waitForState(h, id, (s) => s.status === 'published');
+    await waitForAudit(h, id, 'channels-delivered');
+    const approved = (await h.store.models.AuditRecord.find({ incidentId: id, step: 'approved' }).sort({ seq: 1 }).lean())
+      .map((r) => ({ approver: r.actor, role: r.details.role, hash: r.details.hash, at: r.at, audit: `${id}#${r.seq}` }));
+    expect(approved.length).toBeGreaterThan(0);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-archive-'));
+    const bundle = await download(`/v1/incidents/${id}/archive`, recordsKey);
+    expect(bundle.status).toBe(200);
+    fs.writeFileSync(path.join(dir, 'b.tar'), bundle.bytes);
+    const files = await readBundle(path.join(dir, 'b.tar'));
+    const manifest = JSON.parse(Buffer.from(files.get('manifest.json')!).toString());
+    const of = (kind: string) => manifest.records.filter((r: { kind: string }) => r.kind === kind)
+      .map((m: { file: string; body?: string }) => ({ ...JSON.parse(Buffer.from(files.get(m.file)!).toString()), raw: m.body ? Buffer.from(files.get(m.body)!) : undefined }));
+
+    // Webhooks: per delivery, the bytes and every header the receiver verified, the signature's included.
+    const hooks = of('webhook');
+    expect(hooks.map((r: any) => r.detail.customerId)).toEqual(expect.arrayContaining(['acme', 'stark', 'tyrell']));
+    for (const r of hooks) {
+      const got = await waitFor(async () => {
+        const res = await fetch(`${h.demoHooks!.url}/hooks/${r.detail.customerId}`);
+        return ((await res.json()) as { received: ReceivedDemoWebhook[] }).received.find((x) => x.webhookId === r.detail.webhookId);
+      }, (x) => x !== undefined, `the webhook to ${r.detail.customerId}`);
+      expect(r.raw.equals(Buffer.from(got!.body))).toBe(true);
+      expect(Object.fromEntries(Object.entries(r.detail.headers as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]))).toEqual(got!.headers);
+      expect(got!.headers['webhook-signature']).toMatch(/^v1,/);
+      expect(r.detail).toMatchObject({ method: 'POST', url: `${h.demoHooks!.url}/hooks/${r.detail.customerId}`, attempt: 1, gate: { allowed: true }, approvals: approved, outcome: { status: 'delivered', httpStatus: 204 } });
+      expect(r.entry).toMatchObject({ kind: 'webhook', version: 1, channel: 'webhook', locale: JSON.parse(got!.body).data.locale, customerIds: [r.detail.customerId] });
+    }
+
+    // The page entry, as the status API shows version 1.
+    const status = await h.request('GET', '/v1/status', { key: keys.viewer });
+    const shown = status.body.activeIncidents.find((i: { id: string }) => i.id === id);
+    const update = shown.updates.find((u: { version: number }) => u.version === 1);
+    const page = of('status-page').find((r: any) => r.entry.locale === 'en');
+    expect(page.raw.toString()).toBe(canonicalJson({ incidentId: id, version: 1, title: shown.title, phase: update.phase, subject: update.subject, body: update.body, publishedAt: update.publishedAt }));
+    expect(page.detail).toMatchObject({ gate: { allowed: true, redacted: [] }, approvals: approved, audience: 'public' });
+
+    // The in-app notice, as Gringotts reads it (its own `via` and `active` aside).
+    const notices = await h.request('GET', '/v1/customers/gringotts/notices', { key: keys.viewer });
+    const { via: _via, active: _active, ...notice } = notices.body.notices.find((n: { incidentId: string; version: number }) => n.incidentId === id && n.version === 1);
+    const [inApp] = of('in-app');
+    expect(inApp.raw.toString()).toBe(canonicalJson(notice));
+    expect(inApp.detail).toMatchObject({ recipients: expect.arrayContaining(['gringotts']), gate: { allowed: true }, approvals: approved, outcome: { status: 'readable' } });
+
+    // The email records carry the gate's verdict and the approvals too.
+    const emails = of('email');
+    expect(emails.length).toBeGreaterThan(0);
+    for (const e of emails) expect(e.detail).toMatchObject({ gate: { allowed: true, redacted: [] }, approvals: approved });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('[X5] inclusion and consistency proofs from the API, with their refusals', async () => {
     const latest = (await h.request('GET', '/v1/archive/tree-head', { key: keys.manager })).body;
     const byKey = await h.request('GET', `/v1/archive/inclusion?index=0`, { key: recordsKey });
@@ -171,5 +238,83 @@ describe('the compliance archive and its verifier', () => {
     expect(active.body.holds.map((x: { id: string }) => x.id)).not.toContain(holdId);
     const all = await h.request('GET', '/v1/legal-holds?all=true', { key: holdsKey });
     expect(all.body.holds.map((x: { id: string }) => x.id)).toContain(holdId);
+  });
+
+  it('[M5.1] [X5] a time range of the log exports as a bundle herald-verify passes, gaps included in its checks; a hold within it; bad ranges refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-range-'));
+    const keyFile = path.join(dir, 'key.json');
+    fs.writeFileSync(keyFile, (await h.request('GET', '/.well-known/herald-archive-key')).text);
+    const range = await download(`/v1/archive/export?from=${encodeURIComponent(startedAt)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, recordsKey);
+    expect(range.status).toBe(200);
+    expect(range.headers.get('content-type')).toMatch(/^application\/x-tar/);
+    fs.writeFileSync(path.join(dir, 'range.tar'), range.bytes);
+    const ok = await herald([path.join(dir, 'range.tar'), '--key', keyFile]);
+    expect(ok.out).toMatch(/archive appended from .* until .*: \d+ records/);
+    expect(ok.out).toMatch(/VERIFIED\n$/);
+    expect(ok.code).toBe(0);
+    const files = await readBundle(path.join(dir, 'range.tar'));
+    const manifest = JSON.parse(Buffer.from(files.get('manifest.json')!).toString());
+    expect(manifest.records.length).toBe(Number(range.headers.get('x-herald-records')));
+    expect(manifest.records.map((r: { index: number }) => r.index)).toEqual(manifest.records.map((_: unknown, i: number) => manifest.records[0].index + i));
+
+    // A hold's records within the range, for the records and manager roles.
+    const holds = (await h.request('GET', '/v1/legal-holds?all=true', { key: keys.manager })).body.holds as { id: string }[];
+    const held = await download(`/v1/archive/export?hold=${holds[0].id}&from=${encodeURIComponent(startedAt)}`, keys.manager);
+    expect(held.status).toBe(200);
+    fs.writeFileSync(path.join(dir, 'held.tar'), held.bytes);
+    expect(verifyBundle(await readBundle(path.join(dir, 'held.tar')), signatureCheck(parseKey(keyFile))).failures).toEqual([]);
+
+    expect((await h.request('GET', '/v1/archive/export', { key: recordsKey })).status).toBe(400);
+    expect((await h.request('GET', '/v1/archive/export?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { key: recordsKey })).status).toBe(400);
+    expect((await h.request('GET', '/v1/archive/export?from=yesterday', { key: recordsKey })).status).toBe(400);
+    expect((await h.request('GET', '/v1/archive/export?hold=hold-none-0', { key: recordsKey })).status).toBe(404);
+    expect((await h.request('GET', `/v1/archive/export?from=${encodeURIComponent(startedAt)}`, { key: keys.viewer })).status).toBe(403);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Last in the file: it rewrites this harness's log.
+  it('[X5] a witness gets each signed tree head by email (in Mailpit); herald-verify accepts a bundle against the witnessed head and catches a log rewritten after it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-witness-'));
+    const keyFile = path.join(dir, 'key.json');
+    fs.writeFileSync(keyFile, (await h.request('GET', '/.well-known/herald-archive-key')).text);
+    const head = (await h.request('GET', '/v1/archive/tree-head', { key: recordsKey })).body;
+    const [mail] = await waitFor(
+      async () => (await h.mailpit.search(`to:"${witness}"`)).filter((m) => m.Subject.endsWith(`signed tree head of size ${head.treeSize}`)),
+      (m) => m.length > 0, `the witness email of tree size ${head.treeSize}`,
+    );
+    const raw = Buffer.from(await (await fetch(`${process.env.MAILPIT_API_URL}/api/v1/message/${mail.ID}/raw`)).arrayBuffer());
+    const witnessed = path.join(dir, 'witnessed.eml');
+    fs.writeFileSync(witnessed, raw);
+    // What the witness holds is the signed head itself.
+    expect(parseWitnessedHead(raw.toString())).toEqual(head);
+
+    const fresh = await download(`/v1/archive/export?from=${encodeURIComponent(startedAt)}&since=${head.treeSize}`, recordsKey);
+    fs.writeFileSync(path.join(dir, 'fresh.tar'), fresh.bytes);
+    const ok = await herald([path.join(dir, 'fresh.tar'), '--key', keyFile, '--against', witnessed]);
+    expect(ok.out).toContain(`ok    consistent with the tree head given (size ${head.treeSize})`);
+    expect(ok.code).toBe(0);
+
+    // Someone with the database rewrites an email of the witnessed log, recomputes its leaf, and removes
+    // every signed head Herald kept (the database's and the checkpoint file) so it signs the new log.
+    const models = h.store.models;
+    const victim = (await models.ArchiveRecord.findOne({ kind: 'email', index: { $lt: head.treeSize } }).lean())!;
+    const forged = Buffer.from(Buffer.from(victim.body!, 'base64').toString('latin1').replace(/Subject: /, 'Subject: [edited] '), 'latin1');
+    const leaf = (await models.LogLeaf.findById(victim.index).lean())!;
+    const entry = { ...(leaf.entry as LogEntry), bodySha256: createHash('sha256').update(forged).digest('hex') };
+    await models.ArchiveRecord.updateOne({ _id: victim._id }, { $set: { body: forged.toString('base64'), bodySha256: entry.bodySha256 } });
+    await models.LogLeaf.updateOne({ _id: victim.index }, { $set: { entry, hash: bytesToHex(entryLeafHash(entry)) } });
+    await models.TreeHead.deleteMany({});
+    fs.rmSync(checkpointSinks(h.dbName).file, { force: true });
+
+    const rewritten = await download(`/v1/archive/export?from=${encodeURIComponent(startedAt)}`, recordsKey);
+    expect(rewritten.status).toBe(200);
+    fs.writeFileSync(path.join(dir, 'rewritten.tar'), rewritten.bytes);
+    // On its own the rewritten bundle is consistent with itself: only the witness's head shows the rewrite.
+    expect((await herald([path.join(dir, 'rewritten.tar'), '--key', keyFile])).code).toBe(0);
+    const caught = await herald([path.join(dir, 'rewritten.tar'), '--key', keyFile, '--against', witnessed]);
+    expect(caught.code).toBe(1);
+    expect(caught.out).toMatch(/FAIL {2}--against: /);
+    expect(caught.out).toMatch(/NOT VERIFIED: 1 problem\(s\)\n$/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
