@@ -3,7 +3,7 @@ import { iso, minute, nextUpdateDueAt } from '../domain/incident/deadlines';
 import type { IncidentData } from './incident-state';
 import type { IncidentView, VersionBody, VersionSummary } from './messages';
 import { contractualNoticeViews, regulatoryViews } from './regulatory';
-import { vendorObligationsView } from './vendor-messages';
+import { vendorObligationsView } from './vendor-obligations';
 
 /** How the incident's queries show its state: plain functions of the aggregate's data. */
 

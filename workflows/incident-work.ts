@@ -3,7 +3,7 @@ import type { HeraldActivities } from '../activities';
 import { iso } from '../domain/incident/deadlines';
 import { add, batchHeartbeatTimeout, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
 import type { AuditEntry, Draft, IncidentState, WorkItem } from './incident-state';
-import { sendObligationNotice } from './vendor-obligations';
+import { sendObligationNotice } from './vendor-work';
 
 /**
  * The short, idempotent steps (audit writes, reads, checks, the page) run as local activities:

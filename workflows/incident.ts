@@ -79,7 +79,11 @@ function registerHandlers(s: IncidentState): void {
   setHandler(startRegulatoryClockUpdate, (r) => s.startRegulatoryClock(r), { validator: (r) => refusing(() => s.refuseRegulatoryStart(r)) });
   setHandler(recordFilingUpdate, (f) => s.recordRegulatoryFiling(f), { validator: (f) => refusing(() => s.refuseRegulatoryFiling(f)) });
   // Vendor obligations (M5.4); met and sent after the resolution too, while their timers run.
-  setHandler(recordVendorUpdate, (v) => s.vendors.record(v), { validator: (v) => refusing(() => s.vendors.refuseRecord(v)) });
+  setHandler(recordVendorUpdate, (v) => {
+    // Added after the baseline: a run from before it has no vendor obligations to track.
+    if (!patched('vendor-obligations')) throw ApplicationFailure.create({ type: 'VendorObligationsUnavailable', message: 'this incident runs code from before vendor obligations' });
+    return s.vendors.record(v);
+  }, { validator: (v) => refusing(() => s.vendors.refuseRecord(v)) });
   setHandler(obligationDoneUpdate, (r) => s.vendors.done(r), { validator: (r) => refusing(() => s.vendors.refuseDone(r)) });
   setHandler(sendObligationNoticeUpdate, (r) => s.vendors.sendNotice(r), { validator: (r) => refusing(() => s.vendors.refuseNotice(r)) });
 }

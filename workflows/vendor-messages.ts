@@ -71,10 +71,6 @@ export interface VendorObligationsView {
   obligations: TrackedObligation[];
 }
 
-export function vendorObligationsView(d: VendorObligationsView): VendorObligationsView {
-  return { contributing: d.contributing.map((v) => ({ ...v })), obligations: d.obligations.map((o) => ({ ...o, to: [...o.to] })) };
-}
-
 export interface ObligationDoneRequest {
   obligationId: string;
   evidence: { summary: string; reference?: string };

@@ -1,4 +1,3 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import type { AuditStep } from '../domain/audit';
 import type { IncidentInput } from '../domain/incident';
@@ -15,6 +14,10 @@ import type {
   VendorObligationsView,
 } from './vendor-messages';
 
+export function vendorObligationsView(d: VendorObligationsView): VendorObligationsView {
+  return { contributing: d.contributing.map((v) => ({ ...v })), obligations: d.obligations.map((o) => ({ ...o, to: [...o.to] })) };
+}
+
 /**
  * Vendor disclosure inside the incident (M5.4). The API assesses what a contributing vendor
  * obliges from the registry (domain/vendors `assessObligations`) and hands the result over; each
@@ -22,7 +25,9 @@ import type {
  * the incident, so the main loop sleeps until it as for every deadline), and evidence once met.
  * One unmet at its deadline escalates to its owner and the communication lead. A DPA customer's
  * notice can be sent from here through the customer email path; its deliveries are the evidence.
- * Added behind the patch `vendor-obligations`: a run from before it refuses a contributing vendor.
+ * Added behind the patch `vendor-obligations` (workflows/incident.ts): a run from before it refuses
+ * a contributing vendor. A plain class, as IncidentState is: the activity it needs is
+ * workflows/vendor-work.ts'.
  */
 
 /** What the incident carries of its vendors; plain data, carried over continue-as-new. */
@@ -78,9 +83,6 @@ export class VendorObligations {
 
   /** A contributing vendor: its obligations are tracked from now, each with its clock. */
   record(req: ContributingVendorRequest): { vendorId: string; obligations: TrackedObligation[] } {
-    if (!patched('vendor-obligations')) {
-      throw ApplicationFailure.create({ type: 'VendorObligationsUnavailable', message: 'this incident runs code from before vendor obligations', nonRetryable: true });
-    }
     const d = this.port.data(true)!;
     const now = Date.now();
     const { vendor } = req;
@@ -196,23 +198,5 @@ export class VendorObligations {
     const to = [...new Set([o.owner, this.port.lead, this.port.leadBackup])];
     this.port.notice(`obligation-${o.obligationId}`, to, obligationOverdueNotice(this.port.ref, o));
     this.port.audit('obligation-escalated', 'herald', { obligationId: o.obligationId, kind: o.kind, dueAt: o.dueAt, owner: o.owner, notified: to });
-  }
-}
-
-const { sendVendorNotice } = proxyActivities<HeraldActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
-});
-
-/** The main loop's work of a DPA notice: sent, or refused by the gate (recorded, the obligation stays open). */
-export async function sendObligationNotice(v: VendorObligations, work: VendorNoticeWork): Promise<void> {
-  const req = v.noticeRequest(work);
-  if (!req) return;
-  try {
-    v.noticeSent(work, await sendVendorNotice(req));
-  } catch (err) {
-    const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (!(cause instanceof ApplicationFailure) || cause.type !== 'PublicationBlocked') throw err;
-    v.noticeBlocked(work, cause.message);
   }
 }
