@@ -17,7 +17,7 @@ import { defineRoute, type RouteResult } from '../route';
  * Works alike for a real incident and in a live drill (the links point at the drill's sandbox API).
  */
 
-const TokenParams = z.object({ token: z.string().max(2000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a sign-off token') });
+const TokenParams = z.object({ token: z.string().max(1000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a sign-off token') });
 
 const pageHeaders = {
   'Cache-Control': 'no-store',

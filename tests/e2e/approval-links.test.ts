@@ -1,6 +1,11 @@
 import { parse } from 'node-html-parser';
-import { uniqueName } from '../support/env';
-import { harnessForFile, keys } from '../support/harness';
+import { runDrill } from '../../drill/run';
+import { validateDrill } from '../../domain/drills/script';
+import { startMailpit, type MailpitServer } from '../../stack/servers';
+import { demoCustomers } from '../../store/demo-data';
+import { testEnv, uniqueName } from '../support/env';
+import { harnessForFile, keys, workflowBundlePath } from '../support/harness';
+import { Mailpit } from '../support/mailpit';
 import { waitForState } from '../support/incidents';
 import { waitForValue } from '../support/wait';
 
@@ -10,7 +15,14 @@ import { waitForValue } from '../support/wait';
  * version an edit replaced is refused; a forged token is refused.
  */
 
+jest.setTimeout(120_000);
+
 const h = harnessForFile({ data: 'demo' });
+
+let sandboxSmtp: MailpitServer | undefined;
+afterAll(async () => {
+  await sandboxSmtp?.stop();
+});
 
 /** The sign-off link in the approval request for `version` that Mailpit received for this incident (its title is unique). */
 async function approvalLink(title: string, version: number): Promise<string> {
@@ -92,5 +104,44 @@ describe('sign-off by email link', () => {
     const again = await page('GET', second);
     expect(again.status).toBe(200);
     expect(parse(again.html).querySelector('form')).toBeNull();
+  });
+
+  it('[M6.6, X4] in a live drill (speed 30) the approver signs through the link in the sandbox Mailpit, and the drill\'s customers hear', async () => {
+    const mailpitPath = process.env.MAILPIT_PATH;
+    if (!mailpitPath) throw new Error('MAILPIT_PATH is not set: the drill starts a sandbox Mailpit of its own from it');
+    sandboxSmtp = await startMailpit({ binary: mailpitPath });
+    const valid = validateDrill({
+      name: 'live-signoff', title: 'A SEV2 signed from the sandbox mail', participants: 'live',
+      incident: { title: 'Checkout errors (live drill)', category: 'outage', severity: 'SEV2', components: ['api'], summary: 'Some requests to the API fail with errors.' },
+      injects: [{ at: '1m', kind: 'approve' }], settle: '4m',
+    });
+    if (!valid.ok) throw new Error(JSON.stringify(valid.issues));
+    const running = runDrill({
+      script: valid.script, mode: { kind: 'speed', speed: 30 }, mongoUri: testEnv().mongoUri, dbName: h.dbName, sandboxSmtpUrl: sandboxSmtp.smtpUrl,
+      testServerPath: testEnv().testServerPath(), workflowBundlePath: workflowBundlePath(),
+    });
+    running.catch(() => undefined);
+    // The participant reads the approval request in the sandbox's mail and signs with its link, which points at the sandbox API.
+    const sandboxMail = new Mailpit(sandboxSmtp.apiUrl);
+    const link = await waitForValue(async () => {
+      for (const m of (await sandboxMail.all()).filter((x) => x.Subject.includes('Approval needed (pr)'))) {
+        const url = /(http:\/\/127\.0\.0\.1:\d+\/approve\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(await sandboxMail.text(m.ID))?.[1];
+        if (url) return url;
+      }
+      return undefined;
+    }, 'the approval request in the sandbox Mailpit');
+    expect((await fetch(link)).status).toBe(200);
+    const signed = await fetch(link, { method: 'POST' });
+    expect(signed.status).toBe(200);
+    const run = await running;
+    expect(link.startsWith(`${run.apiUrl}/approve/`)).toBe(true);
+    expect(run.injects).toEqual([{ at: '1m', kind: 'approve', outcome: 'left to the participants' }]);
+    expect(run.scorecard.approvals.byRole.pr?.count).toBe(1);
+    // v1 went out once signed: the drill's customers received it in the sandbox, and nothing reached the shared Mailpit.
+    const customerAddresses = new Set(demoCustomers.flatMap((c) => c.emails.map((e) => e.toLowerCase())));
+    const toCustomers = (await sandboxMail.all()).filter((m) => m.MessageID.includes(run.incidentId) && m.To.some((t) => customerAddresses.has(t.Address.toLowerCase())));
+    expect(toCustomers.length).toBeGreaterThan(0);
+    expect(run.scorecard.messages.emails).toBe(new Set(toCustomers.map((m) => m.MessageID)).size);
+    expect(await h.mailpit.forIncident(run.incidentId)).toEqual([]);
   });
 });
