@@ -1,13 +1,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { digestContent } from '../domain/delivery/digests';
 import { broadcastEmail, digestChannel, type BroadcastDelivery } from '../domain/delivery';
+import type { ExternalContent, GateVerdict } from '../domain/gate';
 import type { IncidentInput } from '../domain/incident';
 import { inLocale, type LocalizedText, type MessageVersion } from '../domain/messages';
 import type { OutboundEmail } from '../domain/delivery/providers';
 import { foldIntoDigests } from '../domain/delivery/rate-limit';
 import { heldVersions, pendingDigestEntries, type DigestEntryDoc } from '../store/digests';
 import { findReceipt } from '../store/deliveries';
-import { gateDispatch } from './gate';
+import { gateDispatchVerdict } from './gate';
+import { approvalsMemo, archivedVerdict, archiveWriter, archivingSender, emailRecord, type ArchivedGateVerdict } from './archive';
 import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { carriedLog } from './email-limit';
 import type { ActivityDeps, StoreDeps } from './deps';
@@ -46,6 +48,9 @@ interface Digest {
   recipient: string;
   entries: DigestEntryDoc[];
   delivery: BroadcastDelivery;
+  locale: string;
+  verdict: ArchivedGateVerdict;
+  customerId?: string;
 }
 
 /**
@@ -55,13 +60,15 @@ interface Digest {
  * and sends nothing more.
  */
 export function createDigestActivities(
-  { store, config }: StoreDeps<'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss' | 'Suppression'> & Pick<ActivityDeps, 'config'>,
+  { store, config }: StoreDeps<'ArchiveRecord' | 'AuditRecord' | 'Delivery' | 'DeliveryReceipt' | 'DigestEntry' | 'HeldVersion' | 'NearMiss' | 'Suppression'> & Pick<ActivityDeps, 'config'>,
   email: FailoverSender<OutboundEmail>,
 ) {
   const { models } = store;
   const recordReceipt = receiptLog(models);
   const claim = claimLog(models);
   const markCarried = carriedLog(models);
+  const archive = archiveWriter(models);
+  const approvals = approvalsMemo(models);
 
   return {
     /** Sends one digest to every recipient whose window ended by `at`, carrying all their held updates. */
@@ -102,7 +109,7 @@ export function createDigestActivities(
       const messages = new Map<number, MessageVersion>(quoted.map((q) => [q.version, q.message]));
 
       // Each distinct digest text passes the gate once, before anyone gets a digest.
-      const gates = new Map<string, Promise<LocalizedText>>();
+      const gates = new Map<string, Promise<GateVerdict<LocalizedText & ExternalContent>>>();
       const statusLink = emailStatusLinks(config, incident.id);
       const digests = await Promise.all(
         due.map(async (entries): Promise<Digest> => {
@@ -115,21 +122,22 @@ export function createDigestActivities(
           let gate = gates.get(textKey);
           if (!gate) {
             const { subject, text, html } = digestContent(incident, localized, updates);
-            gate = gateDispatch(models, { incidentId: incident.id, version: latest.version, channel: 'email' }, { subject, text, html });
+            gate = gateDispatchVerdict(models, { incidentId: incident.id, version: latest.version, channel: 'email' }, { subject, text, html });
             gates.set(textKey, gate);
           }
           const meta = { incidentId: incident.id, severity: incident.severity, category: incident.category, version: latest.version };
-          const delivery = broadcastEmail(meta, await gate, latest.recipient, config, {
+          const verdict = await gate;
+          const delivery = broadcastEmail(meta, verdict.content, latest.recipient, config, {
             statusLink: statusLink(latest.segment, latest.version), locale: localized.locale, digestOf: updates.map((u) => u.version),
             unsubscribeUrl: unsubscribeLinks(config, incident.id, latest.version)(latest.recipient, latest.customerId),
           });
-          return { recipient: latest.recipient, entries, delivery };
+          return { recipient: latest.recipient, entries, delivery, locale: localized.locale, verdict: archivedVerdict(verdict), customerId: latest.customerId };
         }),
       );
 
       const unsettled = await whileHeartbeating(ctx, () => undefined, () =>
         inLanes(digests.length, sendsInFlight, async (i) => {
-          const { entries, delivery } = digests[i];
+          const { entries, delivery, locale, verdict, customerId } = digests[i];
           const folded = entries.map((e) => e.version);
           const record = (fields: ReceiptFields) =>
             recordReceipt({
@@ -140,7 +148,12 @@ export function createDigestActivities(
             key: delivery.key, incidentId: incident.id, version: entries[0].version, channel: digestChannel, recipient: delivery.email.to,
             status: 'sending', messageId: delivery.email.messageId, attempts: ctx.info.attempt,
           } satisfies ClaimDoc;
-          const outcome = await deliverOnce({ sender: email, delivery, claim: () => claim(claimDoc), findReceipt: (key) => findReceipt(models, key), record });
+          // The digest is archived as the provider took it (M5.1), under the latest version it carries.
+          const sender = archivingSender(email, async (m, receipt) => {
+            const binding = { gate: verdict, ...(await approvals(incident.id, entries.at(-1)!.version)) };
+            await archive(emailRecord({ incident, version: entries.at(-1)!.version, locale, key: delivery.key, channel: digestChannel, binding, ...(customerId ? { customerId } : {}) }, m, receipt));
+          });
+          const outcome = await deliverOnce({ sender, delivery, claim: () => claim(claimDoc), findReceipt: (key) => findReceipt(models, key), record });
           if (outcome.kind === 'unsettled') return false;
           let carried = entries;
           if (outcome.kind === 'recorded') {

@@ -181,5 +181,9 @@ describe('at most one email per recipient per window', () => {
     const digestReceipt = await h.store.models.DeliveryReceipt.findById(`${incident.id}|v4|email-digest|anna@${domain}`).lean();
     expect(digestReceipt).toMatchObject({ outcome: 'sent', folded: [4, 5] });
     expect(Date.parse(v6.digestDueAt!)).toBeGreaterThanOrEqual(digestReceipt!.at.getTime() + window * 60_000);
+    // [M5.1] The digest is archived as sent, once, under its delivery's key, bound to the gate's verdict.
+    const archived = await h.store.models.ArchiveRecord.find({ _id: `email:${incident.id}|v4|email-digest|anna@${domain}` }).lean();
+    expect(archived).toHaveLength(1);
+    expect(archived[0]).toMatchObject({ kind: 'email', channel: 'email-digest', version: 5, detail: { recipients: [`anna@${domain}`], gate: { allowed: true }, approvals: [] } });
   });
 });
