@@ -7,6 +7,9 @@
  * the sandbox and keeps the run there, beside the earlier runs of the same drill (the trend).
  * Mail goes to HERALD_DRILL_SMTP_URL, else to a private Mailpit started from MAILPIT_PATH for the
  * run, else nowhere (built and recorded only). The HTML report is written to --report.
+ *
+ * `herald drill replay INCIDENT_ID [--out FILE]`: a resolved incident as a drill script, from the
+ * API (`GET /v1/incidents/:id/drill-script`, manager key), as YAML (or JSON for a .json file).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
