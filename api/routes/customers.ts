@@ -72,6 +72,13 @@ export const customerRoutes = [
       if (unknown.length) {
         throw new ZodError(unknown.map(({ s, i }) => ({ code: 'custom' as const, path: ['subscriptions', i], message: `unknown component "${s}"`, input: s })));
       }
+      // A DPA names sub-processors of the vendor registry (M5.4): an unknown one would never be assessed.
+      const named = body.dpa?.subProcessors ?? [];
+      const vendors = new Set(named.length ? (await deps.store.models.Vendor.find({ _id: { $in: named } }, { _id: 1 }).lean()).map((v) => v._id) : []);
+      const unknownVendors = named.map((v, i) => ({ v, i })).filter(({ v }) => !vendors.has(v));
+      if (unknownVendors.length) {
+        throw new ZodError(unknownVendors.map(({ v, i }) => ({ code: 'custom' as const, path: ['dpa', 'subProcessors', i], message: `unknown vendor "${v}"`, input: v })));
+      }
       const doc = toCustomerDoc(body);
       try {
         await deps.store.models.Customer.create(doc);

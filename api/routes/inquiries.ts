@@ -7,6 +7,7 @@ import { found, HttpError } from '../errors';
 import { assertIncidentExists, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
 import { newRecordId } from '../ids';
+import { forbiddenVendorsForGate } from '../../store/vendors';
 
 const InquiryParams = IncidentParams.extend({ inquiryId: z.string().regex(/^inq-[a-z0-9-]{4,64}$/, 'not a valid inquiry ID') });
 
@@ -107,7 +108,7 @@ export const inquiryRoutes = [
       const inquiry = found(await deps.store.models.Inquiry.findOne({ incidentId: params.id, inquiryId: params.inquiryId }).lean<InquiryRecord>(), 'inquiry');
       const [latest] = await deps.store.models.StatusEntry.find({ incidentId: params.id }).sort({ version: -1 }).limit(1).lean<StatusEntry[]>();
       const reply = customerResponse(inquiry, latest, `${deps.publicUrl}/status#${encodeURIComponent(params.id)}`);
-      const gate = passExternalGate({ subject: reply.subject, text: reply.text, html: '' }, defaultGatePolicy);
+      const gate = passExternalGate({ subject: reply.subject, text: reply.text, html: '' }, { ...defaultGatePolicy, forbiddenVendors: await forbiddenVendorsForGate(deps.store.models) });
       if (!gate.allowed) throw new HttpError(409, 'the latest update cannot be quoted to a customer safely; answer by hand');
       return { body: { ...reply, subject: gate.content.subject, text: gate.content.text } };
     },

@@ -4,6 +4,7 @@ import { previewGate } from '../../domain/gate';
 import { lintPlainLanguage } from '../../domain/gate/plain-language';
 import { defaultGatePolicy, defaultLintOptions } from '../../config/gate';
 import { defineRoute } from '../route';
+import { forbiddenVendorsForGate } from '../../store/vendors';
 
 const Finding = z.object({ kind: z.string(), start: z.number(), end: z.number(), text: z.string(), suggestion: z.string() });
 
@@ -32,10 +33,12 @@ export const lintRoutes = [
         }),
       },
     },
-    async handler({ body }) {
+    async handler({ body, deps }) {
       const result = lintPlainLanguage(body.text, { ...defaultLintOptions(body.locale), minReadingEase: body.minReadingEase });
+      // The vendors public messages may not name (M5.4) block here as they would at dispatch.
+      const policy = { ...defaultGatePolicy, forbiddenVendors: await forbiddenVendorsForGate(deps.store.models) };
       // Positions only: the lint answer must not echo a secret back into chat tools and logs.
-      return { body: { ...result, ...previewGate(body.text, defaultGatePolicy) } };
+      return { body: { ...result, ...previewGate(body.text, policy) } };
     },
   }),
 ];

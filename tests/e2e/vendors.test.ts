@@ -36,6 +36,13 @@ describe('the vendor registry', () => {
     const named = await h.request('DELETE', '/v1/vendors/nimbus-cloud', { key: keys.admin });
     expect(named.status).toBe(409);
     expect(named.body.details.customers).toEqual(['acme', 'umbrella']);
+
+    const customer = { customerId: uniqueName('dpa').toLowerCase(), name: 'DPA Co', tier: 'standard', emails: ['privacy@dpa.example'], dpa: { subProcessors: ['nimbus-cloud', 'no-such-vendor'] } };
+    const unknownVendor = await h.request('POST', '/v1/customers', { key: keys.admin, body: customer });
+    expect(unknownVendor.status).toBe(400);
+    expect(unknownVendor.body.issues.map((i: any) => i.path)).toEqual(['dpa.subProcessors.1']);
+    const lint = await h.request('POST', '/v1/lint', { key: keys.responder, body: { text: 'Our provider Nimbus Cloud is restoring the EU region.' } });
+    expect(lint.body).toMatchObject({ blocked: true, blockReasons: ['text: names the vendor "Nimbus Cloud" (nimbus-cloud), whose contract forbids naming it in public messages'] });
   });
 });
 
