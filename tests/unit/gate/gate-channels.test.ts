@@ -4,14 +4,14 @@ import { join } from 'node:path';
 /**
  * The gate is the only path out (M5.5): any activity that can put content in front of customers
  * (sends mail, calls out over HTTP, uses a delivery provider, writes the status page) must pass
- * it through `gateDispatch` or `passExternalGate`. An activity that only ever talks to staff says
+ * it through `gateDispatch` (or `gateDispatchVerdict`, which answers the whole verdict) or `passExternalGate`. An activity that only ever talks to staff says
  * so with a `herald:internal-only` comment giving the reason.
  */
 
 const activitiesDir = join(__dirname, '..', '..', '..', 'activities');
 // A type-only import of a provider sends nothing.
 const dispatches = /\.sendMail\(|\bfetch\(|^import (?!type\b)[^\n]*from '\.\/providers\/|StatusEntry\.(updateOne|create|insertMany|replaceOne|findOneAndUpdate|bulkWrite)\(/m;
-const gated = /\b(gateDispatch|passExternalGate)\(/;
+const gated = /\b(gateDispatch|gateDispatchVerdict|passExternalGate)\(/;
 
 describe('no channel bypasses the gate', () => {
   it('[M5.5] has every dispatching activity pass its content through the one gate', () => {
