@@ -16,6 +16,8 @@ export interface FaultResult {
   clientErrors: number;
   /** The longest time from a fault's end until the work went on (seconds). */
   recoverySeconds: number;
+  /** Per fault, where a scenario injects several (worker-kills: from each replacement polling to its first delivery at a receiver). */
+  gapsSeconds?: number[];
   /** What else the scenario measured (per-kill gaps, seeds, counts by outcome). */
   details?: Record<string, unknown>;
 }
