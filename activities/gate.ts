@@ -4,6 +4,7 @@ import { passExternalGate, type ExternalContent, type GatePolicy, type GateVerdi
 import { gateNearMissReports, nearMissRecord, type GatedDispatch } from '../domain/gate/near-miss-records';
 import type { Models } from '../store/models';
 import { saveNearMiss } from '../store/near-misses';
+import { forbiddenVendorsForGate } from '../store/vendors';
 
 /**
  * The adapter side of the one gate (M5.5, M5.6): the decision is `passExternalGate`'s, this
@@ -11,7 +12,7 @@ import { saveNearMiss } from '../store/near-misses';
  * calls `gateDispatch` or `gateAndRecord` before anything leaves.
  */
 
-type NearMissModels = Pick<Models, 'NearMiss'>;
+type NearMissModels = Pick<Models, 'NearMiss'> & Partial<Pick<Models, 'Vendor'>>;
 
 /**
  * Passes a dispatch's content through the gate and records its near misses, keyed by incident,
@@ -19,7 +20,9 @@ type NearMissModels = Pick<Models, 'NearMiss'>;
  * Returns the verdict; the caller decides what a block means for its channel.
  */
 export async function gateAndRecord<C extends ExternalContent>(models: NearMissModels, dispatch: GatedDispatch, content: C, policy: GatePolicy = defaultGatePolicy) {
-  const verdict = passExternalGate(content, policy);
+  // The vendor registry says whom public messages may not name (M5.4); read as the message leaves.
+  const forbiddenVendors = policy.forbiddenVendors ?? (models.Vendor ? await forbiddenVendorsForGate({ Vendor: models.Vendor }) : []);
+  const verdict = passExternalGate(content, { ...policy, forbiddenVendors });
   for (const report of gateNearMissReports(dispatch, verdict.nearMisses, new Date())) await saveNearMiss(models, nearMissRecord(report));
   return verdict;
 }
