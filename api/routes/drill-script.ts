@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { replayScript } from '../../domain/drills/replay';
+import { replayScript, type ReplaySource } from '../../domain/drills/replay';
 import { incidentStateQuery, versionBodiesQuery } from '../../workflows/messages';
 import { HttpError } from '../errors';
 import { incidentHandle, IncidentParams } from '../incident-params';
@@ -47,7 +47,7 @@ export const drillScriptRoutes = [
       const replay = replayScript({
         incident: {
           id: view.id, title: view.title, category: view.category, severity: view.severity, components: view.components, summary: view.summary,
-          scope: view.scope, tags: view.tags, detectedAt: view.detectedAt, status: view.status,
+          scope: view.scope as ReplaySource['incident']['scope'], tags: view.tags, detectedAt: view.detectedAt, status: view.status,
         },
         audit: records, bodies,
       });
