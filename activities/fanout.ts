@@ -19,7 +19,9 @@ import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DigestEntryDoc } from '../store/digests';
 import type { BroadcastDoc, Models } from '../store/models';
 import { gateDispatchVerdict } from './gate';
-import { approvalsMemo, archivedVerdict, archiveWriter, archivingSender, emailRecord, type ArchivedGateVerdict } from './archive';
+import { approvalsMemo, archivedVerdict, archiveWriter, archivingSender, emailRecord, incidentFields, recipientListLimit, recipientSet, type ArchivedGateVerdict } from './archive';
+import { archiveOne } from '../store/archive';
+import { canonicalJson } from '../domain/audit/canonical-json';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
 import { findReceipt, noteDeliveryFailure, receiptsByKey, receiptsOfVersion } from '../store/deliveries';
@@ -209,6 +211,14 @@ export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick
         recipients: recipients.length, batchSize, batches: batches.length, plannedAt: new Date(),
         ...(legalNotice ? { legalNotice: { ...legalNotice, overridden: recipients.filter((r) => r.override).length } } : {}),
       };
+      // The recipient set of the version's email (M5.1), frozen with the plan: the list, or its digest and the audience query when huge.
+      const query = { audience: 'affected customers whose preferences allow email', components: incident.components, severity: incident.severity, ...(legalNotice ? { legalNotice: legalNotice.regime } : {}) };
+      const small = recipients.length <= recipientListLimit;
+      await archiveOne(models, {
+        key: `publication:${broadcastId}`, kind: 'publication', ...incidentFields(incident), version: message.version, channel: 'email', locale: message.locale ?? 'en',
+        ...(small ? { customerIds: recipients.flatMap((r) => (r.customerId ? [r.customerId] : [])), body: Buffer.from(canonicalJson(recipients.map((r) => ({ email: r.email, customerId: r.customerId, locale: r.locale })))), contentType: 'application/json' } : {}),
+        detail: { ...recipientSet(recipients.map((r) => r.email), query), ...(await approvals(incident.id, message.version)), batches: batches.length },
+      });
       await writeBroadcastPlan(models, header, chunks);
       return { broadcastId, recipients: recipients.length, batchSize, batches: batches.length };
     },

@@ -184,6 +184,11 @@ describe('the compliance archive and its verifier', () => {
     const emails = of('email');
     expect(emails.length).toBeGreaterThan(0);
     for (const e of emails) expect(e.detail).toMatchObject({ gate: { allowed: true, redacted: [] }, approvals: approved });
+    // And the version's email recipient set, frozen with the broadcast plan, with the audience query that produced it.
+    const [plan] = of('publication');
+    const sentTo = emails.flatMap((e: any) => e.detail.recipients as string[]).sort();
+    expect(plan.detail).toMatchObject({ recipients: sentTo, approvals: approved });
+    expect(JSON.parse(plan.raw.toString()).map((r: { email: string }) => r.email).sort()).toEqual(sentTo);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
