@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { replayScript, type ReplaySource } from '../../domain/drills/replay';
+import { loadAudience } from '../../store/service-model';
 import { incidentStateQuery, versionBodiesQuery } from '../../workflows/messages';
 import { HttpError } from '../errors';
 import { incidentHandle, IncidentParams } from '../incident-params';
@@ -44,12 +45,14 @@ export const drillScriptRoutes = [
         const { to } = await handle.query(versionBodiesQuery, { from: v, to: v });
         if (to) bodies[v] = { subject: to.subject, text: to.text };
       }
+      // Customers in scope: the incident's audience at its last classification (the service model's, as every channel reads it).
+      const { audience } = await loadAudience(deps.store.models, { components: view.components, severity: view.severity });
       const replay = replayScript({
         incident: {
           id: view.id, title: view.title, category: view.category, severity: view.severity, components: view.components, summary: view.summary,
           scope: view.scope as ReplaySource['incident']['scope'], tags: view.tags, detectedAt: view.detectedAt, status: view.status,
         },
-        audit: records, bodies,
+        audit: records, bodies, customers: [...new Set(audience.map((m) => m.customerId))].sort(),
       });
       if (!replay.ok) throw new HttpError(409, replay.issues.map((i) => i.message).join('; '), { issues: replay.issues });
       if (query.format === 'yaml') return { body: stringify(replay.script), contentType: 'application/yaml; charset=utf-8' };

@@ -82,6 +82,9 @@ describe('replay of a recorded incident', () => {
     if (!read.ok) throw new Error(JSON.stringify(read.issues));
     const script = read.script;
     expect(script.incident).toMatchObject({ title, category: 'outage', severity: 'SEV2', components: ['api'], summary: 'Some requests to the API fail with errors.' });
+    const audience = await h.request('GET', `/v1/audience?incident=${id}`, { key: keys.manager });
+    expect(script.incident.customers).toEqual(audience.body.customers.map((c: { customerId: string }) => c.customerId).sort());
+    expect(script.incident.customers!.length).toBeGreaterThan(0);
     expect(script.injects.map((i) => i.kind)).toEqual(['approve', 'root-cause', 'decision', 'update', 'approve', 'resolve', 'approve']);
     expect(script.injects[3]).toMatchObject({ ...edit, publish: true });
     expect((await h.request('GET', on('/drill-script'), { key: keys.viewer })).status).toBe(403);
@@ -116,6 +119,8 @@ describe('replay of a recorded incident', () => {
     const originalRecipients = recipientsByVersion(originalMail.map((m) => ({ messageId: m.MessageID, to: m.To.map((t) => t.Address) })));
     expect(Object.keys(originalRecipients)).toEqual(['1', '2', '3']);
     expect(recipientsByVersion(drill.mail)).toEqual(originalRecipients);
+    // Every customer in scope heard in the drill, as in the original.
+    expect(drill.scorecard.coverage.missing).toEqual([]);
     expect(drill.scorecard.messages.statusPage).toBe(original.published.filter((p: { version: number }, i: number, all: { version: number }[]) => all.findIndex((q) => q.version === p.version) === i).length);
   });
 });
