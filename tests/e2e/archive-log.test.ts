@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseTreeHead } from '../../cli/herald-verify';
 import { checkpointSinks } from '../../config/archive';
 import { entryLeafHash, bytesToHex, type LogEntry } from '../../domain/archive/entries';
 import { archiveRecords, appendPending, type LogLeafDoc } from '../../store/archive';
@@ -60,5 +63,44 @@ describe('the archive log in the store', () => {
     await models.TreeHead.deleteMany({});
     await expect(checkpointConfigured(models)).rejects.toThrow(/no longer extends the tree head of size 60 in .*\.jsonl/);
     expect(await models.TreeHead.countDocuments()).toBe(0);
+  });
+
+  it('[X5] each new signed head is POSTed to every witness URL, which herald-verify --against reads back; a witness that does not answer costs the checkpoint nothing', async () => {
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString());
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sth`;
+    const own = await connectStore(testEnv().mongoUri, `herald_${uniqueName('aw').replace(/-/g, '_')}`);
+    const saved = { urls: process.env.HERALD_ARCHIVE_WITNESS_URLS, old: process.env.HERALD_WITNESS_WEBHOOKS };
+    // The older variable still adds its URLs; the closed port is a witness that is down.
+    process.env.HERALD_ARCHIVE_WITNESS_URLS = `${url}?new, http://127.0.0.1:9/down`;
+    process.env.HERALD_WITNESS_WEBHOOKS = `${url}?old`;
+    try {
+      await archiveRecords(own.models, records(uniqueName('INC-W'), 3));
+      const { sth, fresh } = await checkpointConfigured(own.models);
+      expect(fresh).toBe(true);
+      expect(bodies).toHaveLength(2);
+      for (const b of bodies) {
+        expect(JSON.parse(b)).toEqual({ type: 'herald.tree-head', sth });
+        expect(parseTreeHead(b)).toEqual(sth);
+      }
+      // The same head again is not new: nobody is told twice.
+      expect((await checkpointConfigured(own.models)).fresh).toBe(false);
+      expect(bodies).toHaveLength(2);
+    } finally {
+      process.env.HERALD_ARCHIVE_WITNESS_URLS = saved.urls ?? '';
+      process.env.HERALD_WITNESS_WEBHOOKS = saved.old ?? '';
+      fs.rmSync(checkpointSinks(own.conn.name).file, { force: true });
+      await own.conn.dropDatabase().catch(() => undefined);
+      await own.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
