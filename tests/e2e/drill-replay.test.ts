@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { readDrillFile } from '../../drill/file';
 import { runDrill, type DrillRunResult } from '../../drill/run';
 import { incidentTimeline, type Timeline } from '../../domain/timeline';
@@ -68,6 +69,10 @@ describe('replay of a recorded incident', () => {
     expect((await h.request('POST', on('/publish'), { key: keys.responder, body: { version: 2 } })).status).toBeLessThan(300);
     await signAll(h, id, 2);
     await waitForState(h, id, (s) => s.published.some((p: { version: number }) => p.version === 2), 'v2 published');
+    // An incident still open is not replayed.
+    const open = await h.request('GET', on('/drill-script'), { key: keys.manager });
+    expect(open.status).toBe(409);
+    expect(open.body.message).toMatch(/only a resolved incident is replayed/);
     expect((await h.request('POST', on('/resolve'), { key: keys.responder, body: { summary: 'The gateway deploy was rolled back; every request succeeds again.' } })).status).toBe(202);
     await signAll(h, id, 3);
     const original = await waitForState(h, id, (s) => s.status === 'resolved', 'resolved');
@@ -88,6 +93,9 @@ describe('replay of a recorded incident', () => {
     expect(script.injects.map((i) => i.kind)).toEqual(['approve', 'root-cause', 'decision', 'update', 'approve', 'resolve', 'approve']);
     expect(script.injects[3]).toMatchObject({ ...edit, publish: true });
     expect((await h.request('GET', on('/drill-script'), { key: keys.viewer })).status).toBe(403);
+    const asYaml = await h.request('GET', on('/drill-script?format=yaml'), { key: keys.manager });
+    expect(asYaml.headers.get('content-type')).toContain('application/yaml');
+    expect(parseYaml(asYaml.text)).toEqual(parseYaml(readFileSync(file, 'utf8')));
 
     // The script runs instantly in a sandbox of its own.
     const mailpitPath = process.env.MAILPIT_PATH;
