@@ -65,6 +65,7 @@ export interface RegulatoryClockView {
 
 export interface StartedClock {
   regime: string;
+  startedAt: string;
   phases: RegulatoryClockView[];
 }
 
@@ -135,7 +136,7 @@ export class RegulatoryClocks {
       determinationAt: req.determinationAt ? Date.parse(req.determinationAt) : undefined,
       individuals: req.individuals,
     }, req.by, 'responder');
-    return { regime: clock.id, phases: clock.phases.map((p) => phaseView(clock, p, Date.now())) };
+    return { regime: clock.id, startedAt: iso(clock.startedAt), phases: clock.phases.map((p) => phaseView(clock, p, Date.now())) };
   }
 
   /** The playbook rules, on declaration and whenever the tags change: a regime whose rule matches starts by itself. */

@@ -3,6 +3,7 @@ import type { IncidentSummary } from '../incident/summary';
 import type { ApproverRole } from '../playbooks/constants';
 import type { Playbook } from '../playbooks/schema';
 import type { Impact } from '../status-page';
+import { clocksFromAudit, regulatorySteps } from '../regulatory/audit-clocks';
 
 /**
  * The executive dashboard (M4.3): every open incident in plain words, from its summary (the read
@@ -57,6 +58,7 @@ export interface DashboardView {
 export const dashboardSteps = [
   'declared', 'drafted', 'published', 'approved', 'approval-rejected', 'escalated', 'deadline-missed', 'contract-deadline',
   'reclassified', 'handoff-acknowledged', 'root-cause-confirmed', 'publication-blocked', 'resolved',
+  ...regulatorySteps,
 ] as const;
 
 const minute = 60_000;
@@ -138,6 +140,19 @@ function clocks(f: DashboardFacts, now: number): DashboardIncident['clocks'] {
     const customers = Number(r.details.customers) || 0;
     const tiers = Array.isArray(r.details.tiers) ? list(r.details.tiers.map(String)) : '';
     out.push({ kind: 'contract', overdue: true, words: `Contractual notice deadline missed at ${clockWords(String(r.details.dueAt ?? r.at), now)}${customers ? ` for ${customers} ${tiers} customer${customers === 1 ? '' : 's'}` : ''}` });
+  }
+  // Regulatory clocks running in the incident (X3), as its audit trail records them.
+  for (const c of clocksFromAudit(f.audit, now)) {
+    if (c.status === 'met') {
+      out.push({ kind: 'regulatory', overdue: false, words: `${c.regime}: ${c.name} met at ${clockWords(c.metAt!, now)}${c.citation ? ` (${c.citation})` : ''}`, ...(c.dueAt ? { dueAt: c.dueAt } : {}) });
+      continue;
+    }
+    if (!c.dueAt) {
+      out.push({ kind: 'regulatory', overdue: false, words: `${c.regime}: ${c.name}, without undue delay${c.citation ? ` (${c.citation})` : ''}` });
+      continue;
+    }
+    const when = due(c.dueAt, now);
+    out.push({ kind: 'regulatory', dueAt: c.dueAt, overdue: when.overdue, words: `${c.regime}: ${c.name}: ${when.words[0].toLowerCase()}${when.words.slice(1)}${c.citation ? ` (${c.citation})` : ''}` });
   }
   const notice = f.playbook?.distribution.legalNotice;
   if (notice && (!notice.tags.length || notice.tags.some((t) => s.tags.includes(t)))) {

@@ -14,7 +14,7 @@ function hoursLeft(dueAt: number, now: number): string {
 
 export function regulatoryReminderNotice(i: IncidentRef, clock: RegulatoryClock, phase: ClockPhase, now: number): Notice {
   return {
-    subject: `[${i.severity}] ${clock.regime.name}: ${phase.name} due ${at(phase.dueAt!)}`,
+    subject: `[${i.severity}] ${i.id} ${clock.regime.name}: ${phase.name} due ${at(phase.dueAt!)}`,
     text:
       `Incident ${i.id} (${i.title}): "${phase.name}" (${phase.audience}) is due at ${at(phase.dueAt!)}, in ${hoursLeft(phase.dueAt!, now)}.\n` +
       `Rule: ${phase.rule} (${phase.citation.ref}).\n` +
@@ -24,7 +24,7 @@ export function regulatoryReminderNotice(i: IncidentRef, clock: RegulatoryClock,
 
 export function regulatoryEscalationNotice(i: IncidentRef, clock: RegulatoryClock, phase: ClockPhase): Notice {
   return {
-    subject: `[${i.severity}] ESCALATION ${clock.regime.name}: ${phase.name} deadline passed`,
+    subject: `[${i.severity}] ${i.id} ESCALATION ${clock.regime.name}: ${phase.name} deadline passed`,
     text:
       `Incident ${i.id} (${i.title}): the deadline for "${phase.name}" (${phase.audience}) passed at ${at(phase.dueAt!)} and no filing is recorded.\n` +
       `Rule: ${phase.rule} (${phase.citation.ref}): "${phase.citation.text}"\n` +
@@ -35,7 +35,7 @@ export function regulatoryEscalationNotice(i: IncidentRef, clock: RegulatoryCloc
 export function regulatoryStartedNotice(i: IncidentRef, clock: RegulatoryClock): Notice {
   const running = clock.phases.filter((p) => p.state === 'running' && p.dueAt !== undefined);
   return {
-    subject: `[${i.severity}] ${clock.regime.name} clock started`,
+    subject: `[${i.severity}] ${i.id} ${clock.regime.name} clock started`,
     text:
       `Incident ${i.id} (${i.title}) meets the trigger of ${clock.regime.name} (${clock.how === 'playbook-rule' ? 'by the playbook rule' : `marked by ${clock.startedBy}`}).\n` +
       (running.length ? running.map((p) => `- ${p.name}: due ${at(p.dueAt!)} (${p.citation.ref})`).join('\n') : 'No phase has a fixed deadline yet.'),

@@ -164,6 +164,16 @@ export function incidentTimeline(detectedAt: string, audit: TimelineAuditRecord[
       case 'briefing':
         communications.internal.push({ at: r.at, kind: 'briefing', detail: `briefing ${String(d.number)}` });
         break;
+      // Regulatory clocks (X3): started, a filing recorded (its evidence), a deadline missed.
+      case 'regulatory-clock-started':
+        communications.internal.push({ at: r.at, kind: 'regulatory-clock', detail: `${String(d.regime)} clock started (${String(d.how)})` });
+        break;
+      case 'regulatory-evidence':
+        communications.internal.push({ at: r.at, kind: 'regulatory-filing', detail: `${String(d.regime)} ${String(d.phase)} met${d.late ? ' late' : ''}: sent to ${Array.isArray(d.sentTo) ? d.sentTo.join(', ') : ''}` });
+        break;
+      case 'regulatory-deadline-missed':
+        communications.internal.push({ at: r.at, kind: 'regulatory-missed', detail: `${String(d.regime)} ${String(d.phase)} deadline ${String(d.dueAt)} passed unmet` });
+        break;
     }
   }
   for (const n of context.notices ?? []) {
