@@ -75,4 +75,20 @@ describe('regulatory clocks through the API', () => {
     const after = await waitForState(h, id, (s) => s.regulatoryClocks.find((c: { phase: string }) => c.phase === 'authority-notification')?.status === 'met', 'the phase met in the view');
     expect(after.regulatoryClocks.find((c: { phase: string }) => c.phase === 'authority-notification').metAt).toBeDefined();
   }, 120_000);
+
+  it('[X3] starts the GDPR clock by the playbook rule: a data-exposure incident whose data subjects include the EU', async () => {
+    const id = await declareIncident(h, {
+      title: `Support export exposed EU customer records ${Date.now()}`, category: 'data-breach', severity: 'SEV1', components: ['payments'], tags: ['data-exposure'],
+      summary: 'A support export was readable by other accounts.',
+      fields: { dataCategories: 'email addresses', exposureWindow: 'one hour', affectedRecordCount: '40', dataSubjectRegions: 'US, EU' },
+    });
+    const view = await waitForState(h, id, (s) => s.regulatoryClocks?.length > 0, 'the clock started by the rule');
+    const detected = Date.parse(view.detectedAt);
+    expect(view.regulatoryClocks.find((c: { phase: string }) => c.phase === 'authority-notification')).toMatchObject({
+      regime: 'gdpr', how: 'playbook-rule', status: 'due', deadline: new Date(detected + 72 * hour).toISOString(),
+    });
+    expect(view.regulatoryClocks.every((c: { regime: string }) => c.regime === 'gdpr')).toBe(true);
+    const started = await waitForAudit(h, id, 'regulatory-clock-started', { regime: 'gdpr', how: 'playbook-rule' });
+    expect(started.some((r) => r.step === 'regulatory-clock-started')).toBe(true);
+  }, 60_000);
 });
