@@ -277,7 +277,7 @@ describe('the compliance archive and its verifier', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  // Last in the file: it rewrites this harness's log.
+  // Last in the file: it witnesses the log the tests above wrote (their incidents' records), then rewrites it.
   it('[X5] a witness gets each signed tree head by email (in Mailpit); herald-verify accepts a bundle against the witnessed head and catches a log rewritten after it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-witness-'));
     const keyFile = path.join(dir, 'key.json');
