@@ -6,7 +6,7 @@ import { declaringView } from './incident-view';
 import { ReadModel } from './incident-read-model';
 import { drain, local, record } from './incident-work';
 import { startSurvey } from './survey';
-import { recordFilingUpdate, startRegulatoryClockUpdate } from './regulatory';
+import { recordFilingUpdate, startRegulatoryClockUpdate } from './regulatory-updates';
 import { obligationDoneUpdate, recordVendorUpdate, sendObligationNoticeUpdate } from './vendor-messages';
 import type { ResolvedRegime } from '../domain/regulatory/types';
 import {

@@ -1,4 +1,3 @@
-import { defineUpdate } from '@temporalio/workflow';
 import type { AuditStep } from '../domain/audit';
 import { iso, type Deadline, type TrackedTimer } from '../domain/incident/deadlines';
 import type { IncidentRef, Notice } from '../domain/incident/notices';
@@ -69,8 +68,6 @@ export interface StartedClock {
   phases: RegulatoryClockView[];
 }
 
-export const startRegulatoryClockUpdate = defineUpdate<StartedClock, [StartClockRequest]>('startRegulatoryClock');
-export const recordFilingUpdate = defineUpdate<RegulatoryClockView, [FilingRequest]>('recordRegulatoryFiling');
 
 /** What the clocks need of their incident: timers, notices, records, and who holds which role. */
 export interface IncidentPort {

@@ -3,7 +3,7 @@ import { regime as regimeById, regimes } from '../../config/regimes';
 import type { Role } from '../../config/api-keys';
 import { incidentHandle, IncidentParams } from '../incident-params';
 import { defineRoute } from '../route';
-import { recordFilingUpdate, startRegulatoryClockUpdate } from '../../workflows/regulatory';
+import { recordFilingUpdate, startRegulatoryClockUpdate } from '../../workflows/regulatory-updates';
 import type { ResolvedRegime } from '../../domain/regulatory/types';
 
 /**
