@@ -5,6 +5,7 @@ import path from 'node:path';
 import { demoApiKeys } from '../config/api-keys';
 import { startDemoReceiver } from './demo-receiver';
 import { startStack, type Stack } from './env';
+import { exportLines } from './env-file';
 import { preferredPort } from './ports';
 import { describeExit, spawnManaged, type ManagedProcess } from './processes';
 
@@ -144,7 +145,7 @@ async function screenshots(): Promise<number> {
 async function stack(): Promise<number> {
   const signal = untilSignal();
   const stack = await startStack({ mode: 'test' });
-  for (const [key, value] of Object.entries(stack.env)) console.log(`export ${key}='${value.replace(/'/g, `'\\''`)}'`);
+  console.log(exportLines(stack.env));
   console.error('stack is up; Ctrl-C stops it');
   let stopping = false;
   const death = await Promise.race([signal.then(() => undefined), firstDeath(stack.processes, () => stopping)]);
@@ -183,8 +184,12 @@ async function start(): Promise<number> {
 
   const children: ManagedProcess[] = [];
   let stopping = false;
+  // Commands run beside it (`herald drill run`, `npm run drill`) read the servers from this file.
+  const envFile = path.join(dataDir, 'stack.env');
+  fs.writeFileSync(envFile, `${exportLines(stack.env)}\n`);
   const stopAll = async () => {
     stopping = true;
+    fs.rmSync(envFile, { force: true });
     await Promise.all(children.map((c) => c.stop()));
     await hooks.close();
     await stack.stop();
@@ -219,6 +224,7 @@ Herald is ready in ${seconds}s (data in ${path.relative(process.cwd(), dataDir) 
   Temporal UI  ${stack.urls.temporalUi ?? `(external Temporal at ${stack.urls.temporal})`}
   Mailpit      ${stack.urls.mailpit ?? '(external SMTP, no Mailpit)'}
   Webhooks     ${hooks.url}/hooks/<customer> (what the demo customers' endpoints received, verified)
+  Drills       npm run drill -- drills/data-breach-eu-us.yaml (the servers from ${path.relative(process.cwd(), envFile)})
   Demo API keys (Authorization: Bearer <key>):
 ${keys}
 `);

@@ -11,7 +11,7 @@
  * `herald drill replay INCIDENT_ID [--out FILE]`: a resolved incident as a drill script, from the
  * API (`GET /v1/incidents/:id/drill-script`, manager key), as YAML (or JSON for a .json file).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -19,6 +19,15 @@ import { call, CliError, exitCodes, table } from '../api';
 import { enc, globals, positiveNumber } from '../program';
 
 interface RunOptions { speed?: number; instant?: boolean; report?: string }
+
+/**
+ * The servers a drill needs, from the environment, else from the stack `npm start` runs (it leaves
+ * its environment in data/stack.env while it is up), so a drill runs beside it with nothing set.
+ */
+function stackEnv(): Record<string, string> {
+  const file = path.join(__dirname, '..', '..', 'data', 'stack.env');
+  return existsSync(file) ? parseExportLines(readFileSync(file, 'utf8')) : {};
+}
 
 function need(name: string, what: string): string {
   const value = process.env[name];
@@ -44,7 +53,8 @@ export function registerDrillCommands(program: Command): void {
         const lines = read.issues.map((i) => `${file}: ${i.path}: ${i.message}`);
         throw new CliError(json ? JSON.stringify({ file, valid: false, issues: read.issues }, null, 2) : lines.join('\n'), exitCodes.invalid);
       }
-      const testServerPath = need('TEMPORAL_TEST_SERVER_PATH', "the time-skipping test server the stack builds (npm start prints the stack's environment)");
+      for (const [key, value] of Object.entries(stackEnv())) process.env[key] ??= value;
+      const testServerPath = need('TEMPORAL_TEST_SERVER_PATH', 'the time-skipping test server the stack builds (run `npm start` beside it, or set the variables `node scripts/herald.mjs stack` prints)');
       const [{ runDrill }, { loadEnv }, { startMailpit }, { drillReportPage }, { DefaultLogger, Runtime }] = await Promise.all([
         import('../../drill/run'), import('../../config/env'), import('../../stack/servers'), import('../../views/drill-report'), import('@temporalio/worker'),
       ]);
