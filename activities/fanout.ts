@@ -19,21 +19,21 @@ import type { OutboundEmail } from '../domain/delivery/providers';
 import type { DigestEntryDoc } from '../store/digests';
 import type { BroadcastDoc, Models } from '../store/models';
 import { gateDispatchVerdict } from './gate';
-import { approvalsMemo, archivedVerdict, archiveWriter, archivingSender, emailRecord, incidentFields, recipientListLimit, recipientSet, type ArchivedGateVerdict } from './archive';
+import { approvalsMemo, archivedVerdict, archivingSender, emailRecord, incidentFields, recipientListLimit, recipientSet, type ArchivedGateVerdict } from './archive';
 import { archiveOne } from '../store/archive';
 import { canonicalJson } from '../domain/audit/canonical-json';
 import { loadAudience } from '../store/service-model';
 import { findBatch, findBroadcast, writeBroadcastPlan } from '../store/broadcasts';
 import { findReceipt, noteDeliveryFailure, receiptsByKey, receiptsOfVersion } from '../store/deliveries';
 import { countEmailOutcomes, type EmailOutcomes } from '../domain/delivery/outcomes';
-import { claimLog, deliverOnce, receiptLog, type ClaimDoc, type ReceiptFields } from './delivery-log';
+import { deliverOnce, type ClaimDoc, type ReceiptFields } from './delivery-log';
 import { createDigestActivities } from './digests';
 import { emailLimiter, type EmailRateLimit, type PlannedRecipient } from './email-limit';
 import type { ActivityDeps, AudienceCollections, StoreDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { inLanes } from './lanes';
-import { failoverChain, type FailoverSender } from './providers/failover';
-import { smtpProvider } from './providers/smtp';
+import type { FailoverSender } from './providers/failover';
+import { customerEmailPath } from './customer-email';
 import { emailSegment, emailStatusLinks } from './tracked-links';
 import { unsubscribeLinks } from './unsubscribe-links';
 
@@ -169,10 +169,9 @@ type FanoutCollections = AudienceCollections | 'ArchiveRecord' | 'AuditRecord' |
 export function createFanoutActivities(deps: StoreDeps<FanoutCollections> & Pick<ActivityDeps, 'mailer' | 'config' | 'email'>, providers?: FanoutProviders) {
   const { store, config } = deps;
   const { models } = store;
-  const email = providers?.email ?? deps.email ?? failoverChain([smtpProvider({ transport: deps.mailer })]);
-  const recordReceipt = receiptLog(models);
-  const claim = claimLog(models);
-  const archive = archiveWriter(models);
+  const path = customerEmailPath(deps);
+  const { recordReceipt, claim, archive } = path;
+  const email = providers?.email ?? path.email;
   const approvals = approvalsMemo(models);
 
   return {

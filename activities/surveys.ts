@@ -8,12 +8,11 @@ import { findBroadcast, plannedRecipients } from '../store/broadcasts';
 import { findReceipt } from '../store/deliveries';
 import { suppressedAmong } from '../store/suppressions';
 import { answeredAmong, invitationsOf, markReminded, recordInvitation, type SurveyInvitationDoc } from '../store/surveys';
-import { archiveWriter, archivingSender, emailRecord } from './archive';
-import { claimLog, deliverOnce, receiptLog } from './delivery-log';
+import { archivingSender, emailRecord } from './archive';
+import { deliverOnce } from './delivery-log';
 import type { ActivityDeps, StoreDeps } from './deps';
 import { gateDispatch } from './gate';
-import { failoverChain } from './providers/failover';
-import { smtpProvider } from './providers/smtp';
+import { customerEmailPath } from './customer-email';
 import { unsubscribeLinks } from './unsubscribe-links';
 
 export interface SurveyRoundRequest {
@@ -56,13 +55,10 @@ type SurveyCollections =
  * suppression list. The invitation goes to the contacts of key accounts that an email of the
  * incident reached, in their account's locale; the reminder to those who have not answered.
  */
-export function createSurveyActivities(deps: StoreDeps<SurveyCollections> & Pick<ActivityDeps, 'mailer' | 'config'>) {
+export function createSurveyActivities(deps: StoreDeps<SurveyCollections> & Pick<ActivityDeps, 'mailer' | 'config' | 'email'>) {
   const { store, config } = deps;
   const { models } = store;
-  const email = failoverChain([smtpProvider({ transport: deps.mailer })]);
-  const recordReceipt = receiptLog(models);
-  const claim = claimLog(models);
-  const archive = archiveWriter(models);
+  const { email, recordReceipt, claim, archive } = customerEmailPath(deps);
 
   /** The key-account contacts an email of the incident reached: their account, tier, locale and the last version they received. */
   async function keyAccountContacts(incidentId: string, tiers: string[]): Promise<Contact[]> {

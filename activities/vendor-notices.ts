@@ -6,12 +6,11 @@ import { textToHtml } from '../domain/messages/content-hash';
 import { obligationNoticeMeta } from '../domain/vendors/notices';
 import { findReceipt } from '../store/deliveries';
 import { forbiddenVendorsForGate } from '../store/vendors';
-import { archiveWriter, archivingSender, emailRecord } from './archive';
-import { claimLog, deliverOnce, receiptLog } from './delivery-log';
+import { archivingSender, emailRecord } from './archive';
+import { deliverOnce } from './delivery-log';
 import type { ActivityDeps, StoreDeps } from './deps';
 import { gateDispatch } from './gate';
-import { failoverChain } from './providers/failover';
-import { smtpProvider } from './providers/smtp';
+import { customerEmailPath } from './customer-email';
 
 export interface VendorNoticeRequest {
   incident: { id: string; severity: Severity; category: Category; tags: string[] };
@@ -38,13 +37,10 @@ type VendorNoticeCollections = 'ArchiveRecord' | 'Delivery' | 'DeliveryReceipt' 
  * and a receipt per address under its key, the archive and the provider chain. Retried, it sends
  * nothing twice.
  */
-export function createVendorNoticeActivities(deps: StoreDeps<VendorNoticeCollections> & Pick<ActivityDeps, 'mailer' | 'config'>) {
+export function createVendorNoticeActivities(deps: StoreDeps<VendorNoticeCollections> & Pick<ActivityDeps, 'mailer' | 'config' | 'email'>) {
   const { store, config } = deps;
   const { models } = store;
-  const email = failoverChain([smtpProvider({ transport: deps.mailer })]);
-  const recordReceipt = receiptLog(models);
-  const claim = claimLog(models);
-  const archive = archiveWriter(models);
+  const { email, recordReceipt, claim, archive } = customerEmailPath(deps);
 
   return {
     async sendVendorNotice(req: VendorNoticeRequest): Promise<VendorNoticeResult> {

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/audit/canonical-json';
-import { bytesToHex, entryLeafHash, type ArchiveKind, type LogEntry, type SignedTreeHead } from '../domain/archive/entries';
+import { bytesToHex, entryLeafHash, type ArchiveCoordinates, type ArchiveKind, type LogEntry, type SignedTreeHead } from '../domain/archive/entries';
 import { holdCovers, type HoldScope } from '../domain/archive/retention';
 import { collectionOf, insertNew, insertOnce, isDuplicateKey } from './mongo';
 import { required, storedIn, type BoundModels } from './schema';
@@ -13,17 +13,10 @@ import { required, storedIn, type BoundModels } from './schema';
  * leaf, and never anything a legal hold covers.
  */
 
-export interface ArchiveRecordDoc {
+export interface ArchiveRecordDoc extends ArchiveCoordinates {
   /** The idempotency key: kind, incident, version, channel, locale and recipient. */
   _id: string;
   kind: ArchiveKind;
-  incidentId?: string;
-  version?: number;
-  channel?: string;
-  locale?: string;
-  category?: string;
-  regimes?: string[];
-  customerIds?: string[];
   recordedAt: Date;
   /** The bytes as sent, base64; removed when retention deletes the record. */
   body?: string;
@@ -109,16 +102,9 @@ export type ArchiveModels = BoundModels<typeof archiveCollections>;
 const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** What an activity archives: the bytes as sent and what went with them. */
-export interface ArchiveInput {
+export interface ArchiveInput extends ArchiveCoordinates {
   key: string;
   kind: ArchiveKind;
-  incidentId?: string;
-  version?: number;
-  channel?: string;
-  locale?: string;
-  category?: string;
-  regimes?: string[];
-  customerIds?: string[];
   body?: Buffer;
   contentType?: string;
   detail?: Record<string, unknown>;

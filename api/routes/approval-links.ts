@@ -52,6 +52,13 @@ async function open(deps: ApiDeps, token: string): Promise<Opened> {
   }
 }
 
+/** The token's grant and its incident, when the grant can still sign the current draft; else the page saying why not. */
+async function openCurrent(deps: ApiDeps, token: string): Promise<Opened> {
+  const opened = await open(deps, token);
+  const refusal = opened.ok ? stale(opened.grant, opened.view) : undefined;
+  return refusal ? { ok: false, refusal } : opened;
+}
+
 /** Why this grant cannot sign the incident's current draft, or undefined when it can. */
 function stale(grant: ApprovalGrant, view: IncidentView): RouteResult | undefined {
   const draft = view.currentDraft;
@@ -87,11 +94,9 @@ export const approvalLinkRoutes = [
     params: TokenParams,
     responses: responses('The page with the wording and the confirm button, or saying the role signed it already'),
     async handler({ params, deps }) {
-      const opened = await open(deps, params.token);
+      const opened = await openCurrent(deps, params.token);
       if (!opened.ok) return opened.refusal;
       const { grant, view } = opened;
-      const refused = stale(grant, view);
-      if (refused) return refused;
       const signed = view.approvals.find((a) => a.version === grant.version && a.role === grant.role && a.decision === 'approve');
       if (signed) {
         return html(200, { title: `Version ${grant.version} is signed as ${grant.role}`, message: `${signed.by} signed it at ${signed.at}.`, version: versionOf(grant, view) });
@@ -111,11 +116,9 @@ export const approvalLinkRoutes = [
     params: TokenParams,
     responses: responses('Signed: a page saying so and which sign-offs are still pending'),
     async handler({ params, deps }) {
-      const opened = await open(deps, params.token);
+      const opened = await openCurrent(deps, params.token);
       if (!opened.ok) return opened.refusal;
       const { grant, view } = opened;
-      const refused = stale(grant, view);
-      if (refused) return refused;
       try {
         const receipt = await incidentHandle(deps, grant.incidentId).executeUpdate(approveUpdate, {
           args: [{ version: grant.version, hash: grant.hash, as: grant.role, decision: 'approve', approver: grant.approver, heldRoles: [grant.role] }],

@@ -11,15 +11,8 @@ import { leafHash } from './merkle';
 export const archiveKinds = ['publication', 'email', 'webhook', 'status-page', 'in-app', 'tombstone'] as const;
 export type ArchiveKind = (typeof archiveKinds)[number];
 
-/** One leaf of the log: the canonical JSON of this object, as UTF-8, is the leaf's input. */
-export interface LogEntry {
-  /** The leaf format. */
-  v: 1;
-  /** Position in the log: leaves are appended in order, without gaps. */
-  index: number;
-  kind: ArchiveKind;
-  /** The archived record's idempotency key (incident, version, channel, locale, recipient). */
-  key: string;
+/** Where an archived record belongs: its incident and message version, channel and locale, and what retention and holds select it by. */
+export interface ArchiveCoordinates {
   incidentId?: string;
   version?: number;
   channel?: string;
@@ -29,6 +22,17 @@ export interface LogEntry {
   regimes?: string[];
   /** Customers the record reached, for legal holds by customer. */
   customerIds?: string[];
+}
+
+/** One leaf of the log: the canonical JSON of this object, as UTF-8, is the leaf's input. */
+export interface LogEntry extends ArchiveCoordinates {
+  /** The leaf format. */
+  v: 1;
+  /** Position in the log: leaves are appended in order, without gaps. */
+  index: number;
+  kind: ArchiveKind;
+  /** The archived record's idempotency key (incident, version, channel, locale, recipient). */
+  key: string;
   /** When the activity archived it (ISO). */
   recordedAt: string;
   /** When the log appended it (ISO); non-decreasing along the log. */
