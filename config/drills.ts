@@ -6,7 +6,7 @@ import defaults from './drill-weights.json';
 
 const weight = z.number().min(0).max(100);
 const WeightsSchema = z.object({
-  firstMessage: weight, deadlines: weight, cadence: weight, approvals: weight, coverage: weight, safety: weight,
+  firstMessage: weight, deadlines: weight, cadence: weight, approvals: weight, coverage: weight, safety: weight, regulatory: weight.default(0),
   approvalTargetMinutes: z.number().positive().max(24 * 60),
   cadenceGraceMinutes: z.number().min(0).max(24 * 60),
 }).strict();

@@ -244,6 +244,12 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
           return answered(await act('POST', on('/blackouts'), keys.responder, { minutes: inject.minutes, reason: inject.reason }));
         case 'decision':
           return answered(await act('POST', on('/decisions'), keys.responder, { what: inject.what, why: inject.why }));
+        case 'regulatory':
+          return answered(await act('POST', on('/regulatory'), keys.responder, { regime: inject.regime, ...(inject.individuals !== undefined ? { individuals: inject.individuals } : {}) }));
+        case 'filed':
+          return answered(await act('POST', on(`/regulatory/${inject.regime}/phases/${inject.phase}/filed`), keys.responder, {
+            summary: inject.summary, sentTo: inject.sentTo, ...(inject.reference ? { reference: inject.reference } : {}),
+          }));
         case 'update': {
           const view = (await call('GET', on(''), keys.responder)).body;
           const drafted = await act('POST', on('/drafts'), keys.responder, {
@@ -273,7 +279,6 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
     const view = (await call('GET', `/v1/incidents/${incidentId}`, keys.responder)).body;
     const audit = await sandbox.models.AuditRecord.find({ incidentId }).sort({ seq: 1 }).lean();
     const nearMisses = await sandbox.models.NearMiss.find({ incidentId }).lean();
-    const clocksRes = await call('GET', `/v1/incidents/${incidentId}/clocks`, keys.responder);
     const audienceRes = await call('GET', `/v1/audience?incident=${encodeURIComponent(incidentId)}`, keys.responder);
     const audience = ((audienceRes.body?.customers ?? []) as { customerId: string; emails: string[]; channels: string[] }[]).map((c) => ({
       customerId: c.customerId, emails: c.emails, webhooks: c.channels.includes('webhook'),
@@ -299,8 +304,13 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillRunResult> {
       },
       audit: audit.map((a) => ({ seq: a.seq, step: a.step, at: new Date(a.at).toISOString(), details: (a.details ?? {}) as Record<string, unknown> })),
       nearMisses: nearMisses.map((n) => ({ kind: n.kind })),
-      clocks: clocksRes.status === 200 ? ((clocksRes.body?.clocks ?? []) as { id?: string; regime?: string; state?: string; status?: string; dueAt?: string; deadline?: string }[])
-        .map((c) => ({ id: String(c.id ?? c.regime), state: String(c.state ?? c.status), ...(c.dueAt ?? c.deadline ? { dueAt: String(c.dueAt ?? c.deadline) } : {}) })) : [],
+      // The incident's regulatory clocks (X3) and its contractual notice periods (M1.4), as its view shows them.
+      clocks: [
+        ...((view.regulatoryClocks ?? []) as { regime: string; phase: string; status: string; deadline?: string }[])
+          .map((c) => ({ id: `${c.regime}/${c.phase}`, state: c.status, ...(c.deadline ? { dueAt: c.deadline } : {}) })),
+        ...((view.contractualNotices ?? []) as { tiers: string[]; status: string; deadline: string }[])
+          .map((n) => ({ id: `contract/${n.tiers.join('+')}`, state: n.status, dueAt: n.deadline })),
+      ],
       audience,
       inScope: script.incident.customers ?? [],
       emails,

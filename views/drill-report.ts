@@ -57,6 +57,10 @@ export function drillReportPage(r: DrillReportInput): string {
     reached: s.coverage.reached, total: s.coverage.total, missing: s.coverage.missing.join(', '),
     channelLag: Object.entries(s.channelLag).map(([c, l]) => `${c} at most ${mins(l.maxMinutes)}`).join(', '),
     clocks: s.clocks.map((c) => `${c.id} ${c.state}${c.dueAt ? ` (due ${utc(c.dueAt)})` : ''}`).join(', '),
+    regulatory: (s.regulatory ?? []).map((r) => ({
+      regime: r.regime, phase: r.phase, deadline: utc(r.deadline), metAt: r.metAt ? utc(r.metAt) : 'not met', met: r.met,
+      margin: r.marginMinutes === null ? 'missed' : r.marginMinutes >= 0 ? `${mins(r.marginMinutes)} ahead` : `${mins(-r.marginMinutes)} late`,
+    })),
     trend: r.trend.map((t) => ({ ...t, finished: utc(t.finishedAt), change: t.change === null ? '–' : t.change > 0 ? `+${t.change}` : String(t.change) })),
     injects: r.injects,
     mail: r.mail.map((m) => ({ to: m.to.join(', '), subject: m.subject })),

@@ -1,5 +1,6 @@
 import { approvalLatencies, cadence, percentile, publicationBlocks, timeToFirstMessage, type KpiAuditRecord, type KpiIncident } from '../kpis';
 import { parseDuration, type DrillAudience, type DrillScript } from './script';
+import { clocksFromAudit } from '../regulatory/audit-clocks';
 
 /**
  * A drill's scorecard, from what the drill's incident recorded (its state, its audit trail) and
@@ -14,6 +15,8 @@ export interface DrillWeights {
   approvals: number;
   coverage: number;
   safety: number;
+  /** Regulatory clock phases met by their deadline (X3); left out of the overall score when the drill ran no clock with a deadline. */
+  regulatory: number;
   /** A sign-off within this many minutes of the version's submission counts as prompt. */
   approvalTargetMinutes: number;
   /** Minutes past the promised next update still counted as on time. */
@@ -56,6 +59,8 @@ export interface Scorecard {
   holdingStatement: { used: boolean; expected: boolean | null; ok: boolean };
   safety: { blockedPublications: number; blockedMinutes: number; nearMisses: number; nearMissKinds: string[] };
   clocks: { id: string; state: string; dueAt?: string }[];
+  /** Regulatory clocks met (X3): per regime phase with a deadline, as the audit trail records it; margin = deadline − met at. */
+  regulatory: { regime: string; phase: string; deadline: string; metAt: string | null; marginMinutes: number | null; met: boolean }[];
   coverage: {
     audiences: { audience: DrillAudience; expected: number; got: number; ok: boolean }[];
     /** Customers who should have heard and did not (by email or webhook). */
@@ -82,7 +87,8 @@ export function scoreDrill(script: DrillScript, facts: DrillFacts, weights: Dril
   const firstPublished = [...incident.published].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt))[0];
   const firstMet = !!first && (deadlineMinutes === null || first.minutes <= deadlineMinutes);
 
-  const deadlines: Scorecard['deadlines'] = incident.deadlines.map((d) => ({
+  // Regulatory timers are scored as regulatory clocks below, not as step deadlines.
+  const deadlines: Scorecard['deadlines'] = incident.deadlines.filter((d) => !d.kind.startsWith('tracked:')).map((d) => ({
     kind: d.kind, dueAt: d.dueAt, state: d.state,
     lateByMinutes: d.state === 'missed' ? Math.max(0, minutesBetween(d.dueAt, d.firedAt ?? d.dueAt)) : null,
     expected: script.expect.deadlines.includes(d.kind),
@@ -123,7 +129,16 @@ export function scoreDrill(script: DrillScript, facts: DrillFacts, weights: Dril
   };
   const audiences = script.expect.messages.map((m) => ({ audience: m.audience, expected: m.atLeast, got: counts[m.audience], ok: counts[m.audience] >= m.atLeast }));
 
+  const regulatory: Scorecard['regulatory'] = clocksFromAudit(facts.audit, scenarioMs)
+    .filter((c) => c.dueAt)
+    .map((c) => ({
+      regime: c.regime, phase: c.phase, deadline: c.dueAt!, metAt: c.metAt ?? null,
+      marginMinutes: c.metAt ? minutesBetween(c.metAt, c.dueAt!) : null,
+      met: !!c.metAt && Date.parse(c.metAt) <= Date.parse(c.dueAt!),
+    }));
+
   const value = {
+    regulatory: regulatory.length ? regulatory.filter((r) => r.met).length / regulatory.length : 1,
     firstMessage: first ? (firstMet ? 1 : Math.max(0, 1 - (first.minutes - (deadlineMinutes ?? 0)) / Math.max(1, deadlineMinutes ?? 1))) : 0,
     deadlines: judged.length ? judged.filter((d) => d.state === 'met' || (d.state === 'open' && !d.expected)).length / judged.length : 1,
     cadence: cad.adherence ?? (incident.published.length ? 1 : 0),
@@ -134,7 +149,9 @@ export function scoreDrill(script: DrillScript, facts: DrillFacts, weights: Dril
     })(),
     safety: Math.max(0, 1 - 0.25 * (blocks.blocked + facts.nearMisses.length)) * (holdingExpected === null || holdingExpected === holdingUsed ? 1 : 0.5),
   };
-  const parts = (['firstMessage', 'deadlines', 'cadence', 'approvals', 'coverage', 'safety'] as const).map((part) => ({ part, weight: weights[part], value: round(value[part]) }));
+  const parts = (['firstMessage', 'deadlines', 'cadence', 'approvals', 'coverage', 'safety', 'regulatory'] as const)
+    .filter((part) => part !== 'regulatory' || regulatory.length > 0)
+    .map((part) => ({ part, weight: weights[part] ?? 0, value: round(value[part]) }));
   const totalWeight = parts.reduce((s, p) => s + p.weight, 0);
   const overall = totalWeight ? Math.round((parts.reduce((s, p) => s + p.weight * p.value, 0) / totalWeight) * 100) : 0;
 
@@ -154,6 +171,7 @@ export function scoreDrill(script: DrillScript, facts: DrillFacts, weights: Dril
     holdingStatement: { used: holdingUsed, expected: holdingExpected, ok: holdingExpected === null || holdingExpected === holdingUsed },
     safety: { blockedPublications: blocks.blocked, blockedMinutes: blocks.blockedMinutes, nearMisses: facts.nearMisses.length, nearMissKinds: [...new Set(facts.nearMisses.map((n) => n.kind))].sort() },
     clocks: facts.clocks,
+    regulatory,
     coverage: { audiences, missing, reached: shouldHear.size - missing.length, total: shouldHear.size },
     channelLag: Object.fromEntries(Object.entries(facts.channelLag).map(([c, lags]) => [c, { maxMinutes: lags.length ? Math.max(...lags) : 0 }])),
     messages: { emails: counts.customers, webhooks: counts.webhooks, statusPage: counts['status-page'], internal: counts.internal },

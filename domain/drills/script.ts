@@ -51,6 +51,11 @@ export const InjectSchema = z.discriminatedUnion('kind', [
   z.object({ ...at, kind: z.literal('update'), phase: z.enum(phases).default('identified'), subject: z.string().trim().min(3).max(200), text: z.string().trim().min(20).max(20000), publish: z.boolean().default(true).describe('Ask to publish it at once (it leaves when its sign-offs are in)') }).strict(),
   z.object({ ...at, kind: z.literal('decision'), what: z.string().trim().min(3).max(2000), why: z.string().trim().min(3).max(2000) }).strict(),
   z.object({ ...at, kind: z.literal('resolve'), summary: z.string().trim().min(3).max(5000) }).strict(),
+  z.object({ ...at, kind: z.literal('regulatory'), regime: z.string().min(1).max(64).describe('Mark the incident as meeting this regime\'s trigger (config/regimes/); the determination is the inject\'s time'), individuals: z.number().int().nonnegative().optional() }).strict(),
+  z.object({
+    ...at, kind: z.literal('filed'), regime: z.string().min(1).max(64), phase: z.string().min(1).max(64),
+    summary: z.string().trim().min(3).max(5000), sentTo: z.array(z.string().trim().min(1).max(200)).min(1).max(20), reference: z.string().trim().min(1).max(200).optional(),
+  }).strict().describe('Record a regulatory filing: the phase is met'),
 ]);
 export type Inject = z.infer<typeof InjectSchema>;
 export const injectKinds = InjectSchema.options.map((o) => o.shape.kind.value);

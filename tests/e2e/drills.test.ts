@@ -88,6 +88,20 @@ describe('drills', () => {
     for (const c of script.incident.customers ?? []) expect(heard.has(c)).toBe(true);
     expect(card.coverage.missing).toEqual([]);
     expect(card.coverage.audiences).toEqual([{ audience: 'customers', expected: 1, got: card.messages.emails, ok: true }]);
+    // [X3] Regulatory clocks met: the GDPR clock (by the playbook rule, at declaration) and the 8-K clock (the determination at +1 h 30 min),
+    // both filed before their deadlines; the deadlines are those the sandbox Mailpit's "clock started" notices announced.
+    const gdpr = card.regulatory.find((r) => r.regime === 'gdpr' && r.phase === 'authority-notification')!;
+    const form8k = card.regulatory.find((r) => r.regime === 'sec-8k' && r.phase === 'form-8k')!;
+    expect(gdpr).toMatchObject({ deadline: new Date(Date.parse(card.detectedAt) + 72 * 3_600_000).toISOString(), met: true });
+    expect((Date.parse(gdpr.deadline) - Date.parse(gdpr.metAt!)) / 60_000).toBeCloseTo(gdpr.marginMinutes!, 1);
+    expect(gdpr.marginMinutes).toBeCloseTo(72 * 60 - 150, 0);
+    expect(form8k.met).toBe(true);
+    expect(form8k.marginMinutes).toBeCloseTo((Date.parse(form8k.deadline) - Date.parse(form8k.metAt!)) / 60_000, 1);
+    const started = sandboxMail.filter((m) => m.Subject.includes(run.incidentId) && m.Subject.includes('clock started'));
+    const startedText = (await Promise.all(started.map((m) => new Mailpit(sandboxSmtp.apiUrl).text(m.ID)))).join('\n');
+    for (const r of [gdpr, form8k]) expect(startedText).toContain(`due ${r.deadline.replace('.000Z', 'Z')}`);
+    expect(card.score.parts.find((p) => p.part === 'regulatory')).toMatchObject({ weight: 15, value: card.regulatory.filter((r) => r.met).length / card.regulatory.length });
+
     // Approval latency per role: legal and the DPO sign v1 at +5 min, PR and the executive at +8 min.
     expect(Object.keys(card.approvals.byRole).sort()).toEqual(['dpo', 'executive', 'legal', 'pr']);
 
