@@ -1,4 +1,5 @@
 import { channelDeliveryId } from '../../domain/delivery/channel-deliveries';
+import { workflowIdFor } from '../../domain/incident';
 import { messageIdFor } from '../../domain/messages';
 import { webhookIdFor } from '../../domain/webhooks';
 import { demoWebhookSecret } from '../../store/demo-data';
@@ -200,6 +201,19 @@ export async function workerKillsScenario(mode: FaultMode): Promise<FaultResult>
     }
     const gapsSeconds = kills.map((k) => (k.firstDeliveryAt === undefined ? NaN : seconds(k.firstDeliveryAt - k.readyAt)));
 
+    // What ended each killed attempt, from the histories (the incident's and its email broadcast's):
+    // a timeout (the heartbeat's), or the replacement's release of a dead worker's attempts (WorkerGone).
+    const retriedAfter: Record<string, number> = {};
+    for (const workflowId of [workflowIdFor(id), `broadcast-${id}-v1-email`]) {
+      const events = await h.client.workflow.getHandle(workflowId).fetchHistory().then((x) => x.events ?? [], () => []);
+      for (const e of events) {
+        const started = e.activityTaskStartedEventAttributes;
+        if (!started || (started.attempt ?? 1) < 2) continue;
+        const why = started.lastFailure?.applicationFailureInfo?.type ?? (started.lastFailure?.timeoutFailureInfo ? 'timeout' : 'other');
+        retriedAfter[why] = (retriedAfter[why] ?? 0) + 1;
+      }
+    }
+
     return {
       scenario: 'worker-kills', faultsInjected: kills.length, inFlight: owed + customers.length,
       lost: emailsLost + webhooksLost + inAppLost, duplicated: emailsDuplicated + webhooksDuplicated, clientErrors,
@@ -214,6 +228,7 @@ export async function workerKillsScenario(mode: FaultMode): Promise<FaultResult>
         emails: { lost: emailsLost, duplicated: emailsDuplicated, sameMessageIdCopies: sameIdCopies, inDoubtResent: resent.length, allowedByKills: size.kills * smtpConnections },
         webhooks: { lost: webhooksLost, duplicated: webhooksDuplicated, repeatsUnderSameWebhookId: webhookRepeats },
         inApp: { lost: inAppLost, audience: inAppAudience.length, channelLog: inAppRow?.count ?? 0, readThroughApi: sample.length },
+        retriedAfter,
         wallSeconds: seconds(Date.now() - started),
       },
     };
