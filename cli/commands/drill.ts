@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { call, CliError, exitCodes, table } from '../api';
 import { enc, globals, positiveNumber } from '../program';
+import { parseExportLines } from '../../stack/env-file';
 
 interface RunOptions { speed?: number; instant?: boolean; report?: string }
 
