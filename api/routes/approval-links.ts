@@ -4,7 +4,8 @@ import { readApprovalToken, type ApprovalGrant } from '../../domain/incident/app
 import { approvalPage } from '../../views/approval';
 import { approveUpdate, incidentStateQuery, type IncidentView } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
-import { toHttpError } from '../errors';
+import { ErrorBodySchema, HttpError, toHttpError } from '../errors';
+import { wanted } from '../negotiation';
 import { incidentHandle } from '../incident-params';
 import { defineRoute, type RouteResult } from '../route';
 
@@ -30,16 +31,24 @@ const html = (status: number, p: Parameters<typeof approvalPage>[0]): RouteResul
 });
 const page = 'text/html';
 
-type Opened = { ok: true; grant: ApprovalGrant; view: IncidentView } | { ok: false; refusal: RouteResult };
+/** Why nothing can be signed: a page for a browser (it asks for text/html), else the one JSON error body. */
+interface Refusal { status: number; page: Parameters<typeof approvalPage>[0] }
+type Headers = Record<string, string | string[] | undefined>;
+function refused(headers: Headers, r: Refusal): RouteResult {
+  if (!wanted('html', undefined, headers.accept)) throw new HttpError(r.status, `${r.page.title}: ${r.page.message}`);
+  return html(r.status, r.page);
+}
+
+type Opened = { ok: true; grant: ApprovalGrant; view: IncidentView } | { ok: false; refusal: Refusal };
 
 async function open(deps: ApiDeps, token: string): Promise<Opened> {
   const reading = readApprovalToken(token, approvalLinkSecret(), Date.now());
   if (!reading.ok) {
     return {
       ok: false,
-      refusal: html(403, reading.reason === 'expired'
+      refusal: { status: 403, page: reading.reason === 'expired'
         ? { title: 'This sign-off link has expired', message: 'Sign in Herald (herald approve, or the API) instead, or ask for the request again.' }
-        : { title: 'Not a sign-off link of Herald', message: 'This link was not made by Herald or was altered; use the link of the email itself.' }),
+        : { title: 'Not a sign-off link of Herald', message: 'This link was not made by Herald or was altered; use the link of the email itself.' } },
     };
   }
   try {
@@ -48,7 +57,7 @@ async function open(deps: ApiDeps, token: string): Promise<Opened> {
   } catch (err) {
     const { status, body } = toHttpError(err);
     if (status >= 500) throw err;
-    return { ok: false, refusal: html(status, { title: 'This incident cannot be signed', message: body.message }) };
+    return { ok: false, refusal: { status, page: { title: 'This incident cannot be signed', message: body.message } } };
   }
 }
 
@@ -60,15 +69,15 @@ async function openCurrent(deps: ApiDeps, token: string): Promise<Opened> {
 }
 
 /** Why this grant cannot sign the incident's current draft, or undefined when it can. */
-function stale(grant: ApprovalGrant, view: IncidentView): RouteResult | undefined {
+function stale(grant: ApprovalGrant, view: IncidentView): Refusal | undefined {
   const draft = view.currentDraft;
-  if (view.status === 'resolved') return html(409, { title: 'This incident is resolved', message: `Incident ${grant.incidentId} is resolved; there is nothing left to sign.` });
+  if (view.status === 'resolved') return { status: 409, page: { title: 'This incident is resolved', message: `Incident ${grant.incidentId} is resolved; there is nothing left to sign.` } };
   if (!draft || draft.version !== grant.version || draft.hash !== grant.hash) {
-    return html(409, {
+    return { status: 409, page: {
       title: 'This version was replaced',
       message: `This link signs version ${grant.version} of ${grant.incidentId}, which is no longer the current wording${draft ? ` (the current version is ${draft.version})` : ''}. `
         + 'Nothing was signed. Use the link of the newest approval request, which shows the wording you would sign.',
-    });
+    } };
   }
   return undefined;
 }
@@ -78,11 +87,12 @@ const versionOf = (grant: ApprovalGrant, view: IncidentView) => ({
   subject: view.currentDraft?.subject ?? '', text: view.currentDraft?.text ?? '',
 });
 
+const asPage = (description: string) => ({ description: `${description}; a page saying so when the request accepts text/html`, schema: ErrorBodySchema, alternatives: [page] });
 const responses = (ok: string) => ({
   200: { description: ok, contentType: page },
-  403: { description: 'Not a sign-off link Herald made (forged or altered), or one that has expired: a page saying so', contentType: page },
-  404: { description: 'The incident is unknown: a page saying so', contentType: page },
-  409: { description: 'The version was replaced by an edit (stale hash), the incident is resolved, or the role has nothing pending: a page saying so', contentType: page },
+  403: asPage('Not a sign-off link Herald made (forged or altered), or one that has expired'),
+  404: asPage('The incident is unknown'),
+  409: asPage('The version was replaced by an edit (stale hash), the incident is resolved, or the role has nothing pending'),
 });
 
 export const approvalLinkRoutes = [
@@ -93,9 +103,9 @@ export const approvalLinkRoutes = [
     tags: ['incidents'],
     params: TokenParams,
     responses: responses('The page with the wording and the confirm button, or saying the role signed it already'),
-    async handler({ params, deps }) {
+    async handler({ params, headers, deps }) {
       const opened = await openCurrent(deps, params.token);
-      if (!opened.ok) return opened.refusal;
+      if (!opened.ok) return refused(headers, opened.refusal);
       const { grant, view } = opened;
       const signed = view.approvals.find((a) => a.version === grant.version && a.role === grant.role && a.decision === 'approve');
       if (signed) {
@@ -115,9 +125,9 @@ export const approvalLinkRoutes = [
     tags: ['incidents'],
     params: TokenParams,
     responses: responses('Signed: a page saying so and which sign-offs are still pending'),
-    async handler({ params, deps }) {
+    async handler({ params, headers, deps }) {
       const opened = await openCurrent(deps, params.token);
-      if (!opened.ok) return opened.refusal;
+      if (!opened.ok) return refused(headers, opened.refusal);
       const { grant, view } = opened;
       try {
         const receipt = await incidentHandle(deps, grant.incidentId).executeUpdate(approveUpdate, {
@@ -131,7 +141,7 @@ export const approvalLinkRoutes = [
       } catch (err) {
         const { status, body } = toHttpError(err);
         if (status >= 500) throw err;
-        return html(status === 409 || status === 404 ? status : 409, { title: 'Nothing was signed', message: body.message });
+        return refused(headers, { status: status === 409 || status === 404 ? status : 409, page: { title: 'Nothing was signed', message: body.message } });
       }
     },
   }),

@@ -79,6 +79,10 @@ describe('sign-off by email link', () => {
       expect(staleAnswer.html).toContain('the current version is 2');
       expect(parse(staleAnswer.html).querySelector('form')).toBeNull();
     }
+    // A client that asks for no page (a script, a scanner) gets the one JSON error body instead.
+    const asJson = await fetch(`${h.baseUrl}${first}`, { method: 'POST' });
+    expect([asJson.status, asJson.headers.get('content-type')]).toEqual([409, expect.stringContaining('application/json')]);
+    expect(await asJson.json()).toMatchObject({ error: 'conflict', message: expect.stringContaining('This version was replaced') });
     expect((await h.request('GET', `/v1/incidents/${id}`, { key: keys.viewer })).body.approvals).toEqual([]);
 
     // A forged token (another MAC) is refused; a malformed one is a bad request.
