@@ -21,6 +21,7 @@ import { clearMarkers, setMarkers } from '../../store/component-markers';
 import { listUnmappedAlerts, recordUnmappedAlert, type UnmappedAlertDoc } from '../../store/unmapped-alerts';
 import { alertSignal, type AlertNotice } from '../../workflows/messages';
 import type { incidentWorkflow } from '../../workflows/incident';
+import { ruleRegimes } from './regulatory';
 import { searchAttributesFor } from '../../workflows/search-attributes';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
@@ -135,7 +136,8 @@ async function receive(deps: ApiDeps, alert: ReceivedAlert, receivedAt: string, 
       await deps.temporal.workflow.signalWithStart<typeof incidentWorkflow, [AlertNotice]>('incidentWorkflow', {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [incident],
+        // As a declared incident: the regimes a playbook rule may start (X3).
+        args: [incident, undefined, { regimes: ruleRegimes() }],
         typedSearchAttributes: searchAttributesFor({ ...incident, status: 'drafting', drill: false }),
         signal: alertSignal,
         signalArgs: [notice],
