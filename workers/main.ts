@@ -6,7 +6,6 @@ import { Runtime } from '@temporalio/worker';
 import { nameService, registerLogSecrets } from '../observability/log';
 import { processSecrets } from '../observability/secrets';
 import { TemporalPinoLogger } from '../observability/temporal-logger';
-import { releaseDeadWorkersActivities } from './dead-workers';
 import { createHeraldWorker } from './worker';
 import { workerTelemetry } from './telemetry';
 import { metricsConfig } from '../config/metrics';
@@ -49,14 +48,7 @@ async function main() {
     startRetentionClock(hw.worker.client!, env.HERALD_TASK_QUEUE),
   ]).catch((err: unknown) => log.error({ err }, 'herald worker: the archive checkpoint and retention workflows did not start'));
   log.info({ taskQueue: env.HERALD_TASK_QUEUE, temporalAddress: env.TEMPORAL_ADDRESS }, `herald worker polling task queue "${env.HERALD_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}`);
-  const running = hw.run();
-  // A worker of this host that died (killed, crashed) left attempts Temporal still counts as running:
-  // they are retried now, on this worker or another, instead of after their heartbeat timeout (workers/dead-workers.ts).
-  void releaseDeadWorkersActivities(hw.worker.client!, env.HERALD_TASK_QUEUE).then(
-    (released) => released.length && log.info({ released }, `herald worker: ${released.length} activity attempt(s) of dead workers retried now`),
-    (err: unknown) => log.warn({ err }, 'herald worker: the attempts of dead workers were not looked for'),
-  );
-  await running;
+  await hw.run();
   await hw.shutdown();
 }
 

@@ -94,6 +94,10 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    // A worker that dies leaves its workflows' next tasks on its own sticky queue: after this long
+    // another worker takes them from the task queue (it replays the history). The SDK's 10 s made a
+    // killed worker's broadcast wait that long before it went on (faults: worker-kills).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...(opts.debugMode ? { debugMode: true } : {}),
     activities: createActivities({ store, mailer: fallback ? failoverTransport([mailer, fallback]) : mailer, config: opts.config, ...(email ? { email } : {}) }),
     // Each activity logs with its incident, workflow and message version bound (observability/activity-log.ts).

@@ -88,7 +88,7 @@ describe('one incident end to end through the HTTP API', () => {
     expect(descriptions).toContain('Step "publishStatusPage" completed (run in the worker)');
     // A new incident carries the markers of the patches since the release baseline, and only those (README, "Workflow changes and replay").
     expect(descriptions.filter((d: string) => d.startsWith('Code version marker')).sort()).toEqual(
-      ['email-outcomes-audited', 'post-incident-survey', 'recurrence-detection'].map((id) => `Code version marker "${id}"`),
+      ['email-outcomes-audited', 'post-incident-survey', 'recurrence-detection', 'regulatory-clocks'].map((id) => `Code version marker "${id}"`),
     );
     expect(descriptions).toContain('Scheduled step "sendEmailBatch"');
     expect(descriptions.at(-1)).toBe('Incident workflow completed');

@@ -5,7 +5,7 @@ import { connectStore, type Store } from '../../store/connect';
 import { startDemoReceiver, type DemoReceiver } from '../../stack/demo-receiver';
 import { freePort } from '../../stack/ports';
 import { testEnv, uniqueName } from '../support/env';
-import { keys, type Harness } from '../support/harness';
+import { apiRequest, keys, type Harness } from '../support/harness';
 import { emailBroadcastDone, signAll, waitForState } from '../support/incidents';
 import { Mailpit, type MailpitMessage } from '../support/mailpit';
 import { waitFor } from '../support/wait';
@@ -59,21 +59,7 @@ async function startApi(): Promise<ApiChild> {
 function through(api: () => ApiChild, store: Store): Harness {
   return {
     store, mailpit,
-    async request(method: string, p: string, { key, body }: { key?: string; body?: unknown } = {}) {
-      const res = await fetch(`${api().url}${p}`, {
-        method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, body: parsed, text, headers: res.headers };
-    },
+    request: (method: string, p: string, opts?: { key?: string; body?: unknown }) => apiRequest(api().url, method, p, opts),
   } as unknown as Harness;
 }
 

@@ -13,7 +13,7 @@ import { createMailer } from '../../workers/worker';
 import type { surveyWorkflow } from '../../workflows/survey';
 import { testEnv, uniqueName } from '../support/env';
 import { browserForFile, seriousViolations } from '../support/browser';
-import { keys, workerConfig, workflowBundle } from '../support/harness';
+import { answerOf, keys, workerConfig, workflowBundle } from '../support/harness';
 import { saveHistoryFixture } from '../support/history-fixtures';
 import type { MailpitMessage } from '../support/mailpit';
 import { timeSkippingSuite } from '../support/time-skipping';
@@ -76,17 +76,9 @@ async function api(method: string, path: string, opts: { key?: string; body?: un
     ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     ...(opts.html ? { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' } : {}),
   };
-  const res = await fetch(`${baseUrl}${path}`, {
+  return answerOf(await fetch(`${baseUrl}${path}`, {
     method, headers, body: opts.form ? new URLSearchParams(opts.form).toString() : opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, text, body, headers: res.headers };
+  }));
 }
 
 async function mailpit(path: string): Promise<any> {

@@ -57,6 +57,27 @@ export interface Harness {
  * The harness of one test file: started before its tests, closed after them. Read it inside tests
  * and hooks only; before its beforeAll ran it throws.
  */
+/** An answer as tests read it: the status, the body parsed when it is JSON, the text and the headers. */
+export async function answerOf(res: Response): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body, text, headers: res.headers };
+}
+
+/** A call of Herald's API at baseUrl, with a key and a JSON body (a string is sent as it is). */
+export async function apiRequest(baseUrl: string, method: string, path: string, { key, body }: { key?: string; body?: unknown } = {}) {
+  return answerOf(await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  }));
+}
+
 export function harnessForFile(opts: Parameters<typeof startHarness>[0] = {}): Harness {
   let started: Harness | undefined;
   beforeAll(async () => {
@@ -120,21 +141,7 @@ export async function startHarness(opts: {
   const h: Harness = {
     baseUrl, domain, taskQueue, dbName, store, client, mailer, fixtures, demoHooks,
     mailpit: new Mailpit(env.mailpitApiUrl),
-    async request(method, path, { key, body } = {}) {
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, body: parsed, text, headers: res.headers };
-    },
+    request: (method, path, opts) => apiRequest(baseUrl, method, path, opts),
     async startWorker() {
       const w = await createHeraldWorker({
         temporalAddress: env.temporalAddress, taskQueue, mongoUri: env.mongoUri, dbName, smtpUrl: opts.workerSmtp?.url ?? env.smtpUrl,
