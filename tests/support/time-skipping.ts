@@ -50,7 +50,7 @@ export const isPublished = (s: IncidentView) => s.status === 'published';
 
 /**
  * Starts the Java test server. Its start can lose a race for the port it was handed, or time out
- * under CPU load; that is the machine, not Herald, so it is tried again (six times at most, over about a minute).
+ * under CPU load; that is the machine, not Herald, so it is tried again (eight times at most, over about two minutes).
  */
 async function startTestServer(): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
@@ -66,7 +66,7 @@ async function startTestServer(): Promise<TestWorkflowEnvironment> {
     } catch (err) {
       // The SDK gives the JVM 5 s to listen; while lint and typecheck share the 2 cores at the
       // start of `npm test` it can need more, so later attempts wait for the load to pass.
-      if (attempt >= 6) throw err;
+      if (attempt >= 8) throw err;
       console.warn(`time-skipping test server did not start (attempt ${attempt}): ${String(err)}; trying again`);
       await new Promise((r) => setTimeout(r, attempt * 4000));
     }
