@@ -35,7 +35,19 @@ async function signedHead(deps: ApiDeps, treeSize: number | undefined) {
 }
 
 /** A bundle as the tar the export routes stream: every file under `herald-archive/`. */
-export function tarOf(files: Map<string, Uint8Array>, out: Writable): void {
+/** A bundle as the answer that streams it: a tar download named after what it holds, with its tree size and record count. */
+export function bundleAnswer(name: string, bundle: { files: Map<string, Uint8Array>; treeHead: { treeSize: number }; records: number }) {
+  return {
+    body: undefined, contentType: 'application/x-tar',
+    headers: {
+      'Content-Disposition': `attachment; filename="${name}-archive.tar"`, 'Cache-Control': 'no-store',
+      'X-Herald-Tree-Size': String(bundle.treeHead.treeSize), 'X-Herald-Records': String(bundle.records),
+    },
+    stream: (out: Writable) => tarOf(bundle.files, out),
+  };
+}
+
+function tarOf(files: Map<string, Uint8Array>, out: Writable): void {
   const pack = tar.pack();
   pack.pipe(out);
   for (const [name, bytes] of files) pack.entry({ name: `herald-archive/${name}`, size: bytes.length, mode: 0o644, mtime: new Date(0) }, Buffer.from(bytes));
@@ -141,15 +153,7 @@ export const archiveRoutes = [
       }, { since: query.since?.split(',').map(Number) }).catch((err: unknown) => {
         throw refusedRewrite(err);
       });
-      const name = hold ? hold._id : `archive-${(query.from ?? 'start').replace(/[:.]/g, '')}-${(query.to ?? 'now').replace(/[:.]/g, '')}`;
-      return {
-        body: undefined, contentType: 'application/x-tar',
-        headers: {
-          'Content-Disposition': `attachment; filename="${name}-archive.tar"`, 'Cache-Control': 'no-store',
-          'X-Herald-Tree-Size': String(bundle.treeHead.treeSize), 'X-Herald-Records': String(bundle.records),
-        },
-        stream: (out) => tarOf(bundle.files, out),
-      };
+      return bundleAnswer(hold ? hold._id : `archive-${(query.from ?? 'start').replace(/[:.]/g, '')}-${(query.to ?? 'now').replace(/[:.]/g, '')}`, bundle);
     },
   }),
   defineRoute({
@@ -169,14 +173,7 @@ export const archiveRoutes = [
       const bundle = await incidentBundle(models, params.id, { since: query.since?.split(',').map(Number) }).catch((err: unknown) => {
         throw refusedRewrite(err);
       });
-      return {
-        body: undefined, contentType: 'application/x-tar',
-        headers: {
-          'Content-Disposition': `attachment; filename="${params.id}-archive.tar"`, 'Cache-Control': 'no-store',
-          'X-Herald-Tree-Size': String(bundle.treeHead.treeSize), 'X-Herald-Records': String(bundle.records),
-        },
-        stream: (out) => tarOf(bundle.files, out),
-      };
+      return bundleAnswer(params.id, bundle);
     },
   }),
 ];

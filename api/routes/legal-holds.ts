@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HoldScopeSchema } from '../../domain/archive/retention';
 import { activeHolds, placeHold, releaseHold, type LegalHoldDoc } from '../../store/archive';
 import { holdBundle } from '../../store/archive-bundle';
-import { refusedRewrite, tarOf } from './archive';
+import { bundleAnswer, refusedRewrite } from './archive';
 import { found, HttpError } from '../errors';
 import { newRecordId } from '../ids';
 import { defineRoute } from '../route';
@@ -78,11 +78,7 @@ export const legalHoldRoutes = [
       const bundle = await holdBundle(deps.store.models, hold).catch((err: unknown) => {
         throw refusedRewrite(err);
       });
-      return {
-        body: undefined, contentType: 'application/x-tar',
-        headers: { 'Content-Disposition': `attachment; filename="${params.holdId}-archive.tar"`, 'Cache-Control': 'no-store', 'X-Herald-Tree-Size': String(bundle.treeHead.treeSize), 'X-Herald-Records': String(bundle.records) },
-        stream: (out) => tarOf(bundle.files, out),
-      };
+      return bundleAnswer(params.holdId, bundle);
     },
   }),
 ];
