@@ -1,3 +1,4 @@
+// herald:transport — the provider chain of customer email; broadcasts, surveys and DPA notices gate what they hand it first (see tests/unit/gate/gate-channels.test.ts).
 import { archiveWriter } from './archive';
 import { claimLog, receiptLog } from './delivery-log';
 import type { ActivityDeps, StoreDeps } from './deps';
