@@ -1,5 +1,6 @@
 import { keys, harnessForFile } from '../support/harness';
 import { declareIncident, waitForAudit, waitForState } from '../support/incidents';
+import type { MailpitMessage } from '../support/mailpit';
 import { waitFor } from '../support/wait';
 
 /**
@@ -51,8 +52,13 @@ describe('regulatory clocks through the API', () => {
     expect(clock).toMatchObject({ kind: 'regulatory', overdue: false, dueAt: deadline });
 
     // The 4-hour reminder reaches the lead and the DPO by email.
-    const reminders = await waitFor(() => h.mailpit.search(`subject:"${id}"`), (msgs) => msgs.some((m) => m.Subject.includes('Notify the supervisory authority due')), 'the reminder in Mailpit');
-    const sent = reminders.filter((m) => m.Subject.includes('Notify the supervisory authority due'));
+    // One message per recipient: wait until the DPO's and the lead's have both arrived.
+    const remindersOf = (msgs: MailpitMessage[]) => msgs.filter((m) => m.Subject.includes('Notify the supervisory authority due'));
+    const reminders = await waitFor(() => h.mailpit.search(`subject:"${id}"`), (msgs) => {
+      const to = remindersOf(msgs).flatMap((m) => m.To.map((x) => x.Address));
+      return to.some((a) => a.startsWith('dpo')) && to.includes(view.roles['communication-lead'][0]);
+    }, 'the reminder to the DPO and the lead in Mailpit');
+    const sent = remindersOf(reminders);
     const reminder = sent[0];
     const to = sent.flatMap((m) => m.To.map((x) => x.Address));
     expect(to.some((a) => a.startsWith('dpo'))).toBe(true);
