@@ -133,7 +133,8 @@ describe('sign-off by email link', () => {
         if (url) return url;
       }
       return undefined;
-    }, 'the approval request in the sandbox Mailpit');
+    // The drill starts its own test server, API and worker: under the suite's start-up load that can take over a minute.
+    }, 'the approval request in the sandbox Mailpit', { timeoutMs: 180_000 });
     expect((await fetch(link)).status).toBe(200);
     const signed = await fetch(link, { method: 'POST' });
     expect(signed.status).toBe(200);
@@ -147,5 +148,5 @@ describe('sign-off by email link', () => {
     expect(toCustomers.length).toBeGreaterThan(0);
     expect(run.scorecard.messages.emails).toBe(new Set(toCustomers.map((m) => m.MessageID)).size);
     expect(await h.mailpit.forIncident(run.incidentId)).toEqual([]);
-  });
+  }, 300_000);
 });
