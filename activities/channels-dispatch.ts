@@ -138,14 +138,17 @@ export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollecti
 
         // In-app notices are served from the status entry, so they became readable when the page did.
         // Only customers whose preferences allow in-app notices (GET /v1/customers/:id/notices shows them the same).
-        const inApp = audience.filter((m) => m.channels.includes('in-app')).length;
-        result.inApp.customers = inApp;
-        if (inApp) {
+        // Beside the other channels: a retried dispatch (its worker killed) sends webhooks again
+        // without waiting for the in-app notice's archive record first.
+        const inAppNotices = async () => {
+          const customerIds = audience.filter((m) => m.channels.includes('in-app')).map((m) => m.customerId);
+          result.inApp.customers = customerIds.length;
+          if (!customerIds.length) return;
           const page = await ChannelDelivery.findById(channelDeliveryId(incident.id, message.version, 'status-page')).lean();
           const readableAt = page?.deliveredAt ?? new Date(req.publishedAt);
-          await archiveInAppNotice(store.models, config, req, audience.filter((m) => m.channels.includes('in-app')).map((m) => m.customerId), readableAt, approvals);
-          await record('in-app', readableAt, inApp);
-        }
+          await archiveInAppNotice(store.models, config, req, customerIds, readableAt, approvals);
+          await record('in-app', readableAt, customerIds.length);
+        };
 
         const webhooks = async () => {
           const members = audience.filter((m) => m.channels.includes('webhook'));
@@ -248,7 +251,7 @@ export function createChannelDispatchActivities(deps: StoreDeps<DispatchCollecti
           if (reached) await record('internal-email', new Date(), reached);
         };
 
-        const channels = [webhooks, slack, lists];
+        const channels = [webhooks, inAppNotices, slack, lists];
         await inLanes(channels.length, channels.length, (i) => channels[i]());
 
         // How the version's channels kept pace with the first, now that every one has reported.

@@ -70,8 +70,19 @@ export function receiptsOfVersion(models: Pick<Models, 'DeliveryReceipt'>, incid
 }
 
 /** Receipts written in bulk, insert-only; answers which positions were recorded already. */
-export function insertReceipts(models: Pick<Models, 'DeliveryReceipt'>, docs: DeliveryReceiptDoc[]): Promise<Set<number>> {
-  return insertNew(models.DeliveryReceipt, docs);
+/**
+ * Writes receipts, keeping the first under each key, with one exception: an in-doubt resend that
+ * finds a plain `sent` receipt (two attempts of one batch overlapping, when Temporal retried an
+ * attempt that was still running) turns it into `in-doubt-resent`, so the second copy the address
+ * got is on record whichever attempt wrote first.
+ */
+export async function insertReceipts(models: Pick<Models, 'DeliveryReceipt'>, docs: DeliveryReceiptDoc[]): Promise<Set<number>> {
+  const existing = await insertNew(models.DeliveryReceipt, docs);
+  const resent = docs.filter((d, i) => existing.has(i) && d.outcome === 'in-doubt-resent');
+  if (resent.length) {
+    await collectionOf(models.DeliveryReceipt).updateMany({ _id: { $in: resent.map((d) => d._id) }, outcome: 'sent' }, { $set: { outcome: 'in-doubt-resent' } });
+  }
+  return existing;
 }
 
 export function findReceipt(models: Pick<Models, 'DeliveryReceipt'>, key: string): Promise<DeliveryReceiptDoc | null> {

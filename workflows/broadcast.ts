@@ -87,8 +87,9 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
   const { sendEmailBatch } = proxyActivities<HeraldActivities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: req.batchHeartbeatTimeout ?? batchHeartbeatTimeout,
-    // No attempt limit: a batch that cannot finish is retried until it does, never skipped.
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+    // No attempt limit: a batch that cannot finish is retried until it does, never skipped. The
+    // first retry comes soon: a batch whose worker died resumes as soon as its heartbeat times out.
+    retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
   });
 
   const plan = req.progress?.plan ?? (await planBroadcast({ incident: req.incident, message: req.message, batchSize, ...(req.legalNotice ? { legalNotice: req.legalNotice } : {}) }));

@@ -22,10 +22,12 @@ const { planBroadcast } = proxyActivities<HeraldActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+// The first retry of a heartbeating activity comes soon: one whose worker died resumes as soon as
+// its heartbeat times out (faults: worker-kills).
 const { sendEmailBatch } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: batchHeartbeatTimeout,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
 
 const { planAudience, createOutreachTasks, escalateOutreach } = proxyActivities<HeraldActivities>({
@@ -37,7 +39,7 @@ const { planAudience, createOutreachTasks, escalateOutreach } = proxyActivities<
 const { deliverChannels, sendDigests } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: batchHeartbeatTimeout,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
 });
 
 const { sendInternalNotice } = proxyActivities<HeraldActivities>({
