@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/audit/canonical-json';
 import { bytesToHex, entryLeafHash, type ArchiveCoordinates, type ArchiveKind, type LogEntry, type SignedTreeHead } from '../domain/archive/entries';
 import { holdCovers, type HoldScope } from '../domain/archive/retention';
-import { collectionOf, insertNew, insertOnce, isDuplicateKey } from './mongo';
+import { bulkWriteInCommands, collectionOf, insertNew, insertOnce, isDuplicateKey } from './mongo';
 import { required, storedIn, type BoundModels } from './schema';
 
 /**
@@ -201,7 +201,7 @@ export async function appendPending(models: Pick<ArchiveModels, 'ArchiveRecord' 
       inserted = e.insertedCount ?? e.result?.insertedCount ?? 0;
     }
     marks.push(...leaves.slice(0, inserted).map((l) => ({ updateOne: { filter: { _id: l.key }, update: { $set: { index: l._id } } } })));
-    if (marks.length) await models.ArchiveRecord.bulkWrite(marks, { ordered: false });
+    await bulkWriteInCommands(models.ArchiveRecord, marks, { ordered: false });
     appended += inserted;
     if (inserted === leaves.length && pending.length < limit) return appended;
   }

@@ -2,7 +2,7 @@ import { Schema } from 'mongoose';
 import { required, storedIn, type BoundModels } from './schema';
 import { heldVersionId } from '../domain/delivery/digests';
 import type { MessageVersion } from '../domain/messages';
-import { collectionOf, insertNew, insertOnce } from './mongo';
+import { bulkWriteInCommands, collectionOf, insertNew, insertOnce } from './mongo';
 
 /**
  * Updates held back by the per-recipient email limit (M3.4) until a digest carries them. Entries
@@ -90,7 +90,8 @@ export async function insertDigestEntries(models: Pick<DigestModels, 'DigestEntr
 
 /** Marks held updates done, each group by the email that carried it; an entry done already stays as it is. */
 export async function markEntriesCarried(models: Pick<DigestModels, 'DigestEntry'>, groups: { ids: string[]; carriedBy: string; at: Date }[]): Promise<void> {
-  await collectionOf(models.DigestEntry).bulkWrite(
+  await bulkWriteInCommands(
+    models.DigestEntry,
     groups.map((g) => ({ updateMany: { filter: { _id: { $in: g.ids }, status: 'pending' }, update: { $set: { status: 'done', carriedBy: g.carriedBy, doneAt: g.at } } } })),
     { ordered: false },
   );

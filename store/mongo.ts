@@ -34,6 +34,21 @@ export function requireMajority(model: Pick<Model<unknown>, 'db' | 'collection'>
   majorityCollections.set(model, db.collection(model.collection.collectionName, { writeConcern: { w: 'majority' } }));
 }
 
+/**
+ * Statements per write command of bulkWrite. FerretDB (1.24, SQLite) keeps each update statement's
+ * query open until the whole command has run, and gives a database 100 connections: one command of
+ * 100 updateOne statements that match a document waits for a connection for ever, and with it every
+ * later request to that database (the archive marking a backlog of records, after a worker was killed).
+ */
+export const statementsPerCommand = 50;
+
+/** A bulk write sent as commands of at most statementsPerCommand statements each (MongoDB would take them in one). */
+export async function bulkWriteInCommands<T extends mongo.Document>(model: Model<T>, ops: mongo.AnyBulkWriteOperation<T>[], options: mongo.BulkWriteOptions = {}): Promise<void> {
+  for (let i = 0; i < ops.length; i += statementsPerCommand) {
+    await collectionOf(model).bulkWrite(ops.slice(i, i + statementsPerCommand), options);
+  }
+}
+
 /** Inserts a document once: false when one with its unique key exists already. */
 export async function insertOnce<T extends mongo.Document>(model: Model<T>, doc: mongo.OptionalUnlessRequiredId<T>): Promise<boolean> {
   try {

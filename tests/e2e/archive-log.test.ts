@@ -44,6 +44,26 @@ describe('the archive log in the store', () => {
     expect(await models.ArchiveRecord.countDocuments({ index: { $exists: false } })).toBe(0);
   });
 
+  it('[X5] a backlog of 250 records (a sequencer killed before it marked them) is logged and marked in one pass, and the store answers after it', async () => {
+    // FerretDB keeps each updateOne of a bulk write open until its command ends, with 100
+    // connections per database: marks of 100 records or more in one command waited for ever and
+    // blocked the database (store/mongo.ts, bulkWriteInCommands).
+    const db = await connectStore(testEnv().mongoUri, `herald_${uniqueName('al').replace(/-/g, '_')}`);
+    try {
+      const id = uniqueName('INC-C');
+      await archiveRecords(db.models, records(id, 250));
+      expect(await appendPending(db.models)).toBe(250);
+      expect(await db.models.ArchiveRecord.countDocuments({ index: { $exists: false } })).toBe(0);
+      const marked = await db.models.ArchiveRecord.find({}, { _id: 1, index: 1 }).lean<{ _id: string; index: number }[]>();
+      const leaves = await db.models.LogLeaf.find({}, { _id: 1, key: 1 }).lean<LogLeafDoc[]>();
+      expect(new Map(marked.map((m) => [m._id, m.index]))).toEqual(new Map(leaves.map((l) => [l.key, l._id])));
+      expect(await db.models.LogLeaf.countDocuments({})).toBe(250);
+    } finally {
+      await db.conn.dropDatabase().catch(() => undefined);
+      await db.close();
+    }
+  });
+
   it('[X5] a checkpoint refuses to sign a log rewritten under a signed head, by the database\'s heads and by the checkpoint file\'s', async () => {
     const models = store.models;
     const first = await checkpointConfigured(models);
