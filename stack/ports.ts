@@ -36,3 +36,15 @@ export async function preferredPort(preferred: number, host = '127.0.0.1'): Prom
     return freePort(host);
   }
 }
+
+/** Whether something accepts TCP connections on the port (loopback). */
+export function acceptsConnections(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

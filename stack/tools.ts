@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports';
+import { acceptsConnections, freePort } from './ports';
 
 export interface Tools {
   temporal: string;
@@ -151,7 +150,7 @@ async function buildTestServer(dir: string): Promise<void> {
  * The test server's launcher. Each workflow test file starts a test server, so its start is paid
  * often: the JIT stops at C1 with the serial collector, and the classes come from a class-data
  * archive of the server's own start (made once, after the build), which together take its start
- * from about 2.5 s of CPU to 0.6 s. Relative to the script itself, because the directory is
+ * from about 2.5 s of CPU to 0.5 s. Relative to the script itself, because the directory is
  * renamed after the build; without the archive (or from another JVM) Java loads classes as usual.
  */
 const testServerScript = `#!/bin/sh
@@ -184,18 +183,10 @@ async function archiveTestServerClasses(script: string): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('error', () => undefined);
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && child.exitCode === null && !(await listening(port))) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && child.exitCode === null && !(await acceptsConnections(port))) await new Promise((r) => setTimeout(r, 100));
   child.kill('SIGTERM');
   await exited;
   if (fs.existsSync(scratch)) fs.renameSync(scratch, archive);
-}
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 // schemathesis comes from PyPI into a virtual environment of its own. A venv's console scripts

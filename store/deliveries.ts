@@ -69,12 +69,12 @@ export function receiptsOfVersion(models: Pick<Models, 'DeliveryReceipt'>, incid
   return collectionOf(models.DeliveryReceipt).find({ incidentId, version, channel }, { projection: { _id: 0, outcome: 1, provider: 1, failedOver: 1 } }).toArray();
 }
 
-/** Receipts written in bulk, insert-only; answers which positions were recorded already. */
 /**
- * Writes receipts, keeping the first under each key, with one exception: an in-doubt resend that
- * finds a plain `sent` receipt (two attempts of one batch overlapping, when Temporal retried an
- * attempt that was still running) turns it into `in-doubt-resent`, so the second copy the address
- * got is on record whichever attempt wrote first.
+ * Receipts written in bulk; answers which positions were recorded already. The first receipt
+ * under a key stays, with one exception: an in-doubt resend that finds a plain `sent` receipt (two
+ * attempts of one batch overlapping, when Temporal retried an attempt that was still running)
+ * turns it into `in-doubt-resent`, so the second copy the address got is on record whichever
+ * attempt wrote first.
  */
 export async function insertReceipts(models: Pick<Models, 'DeliveryReceipt'>, docs: DeliveryReceiptDoc[]): Promise<Set<number>> {
   const existing = await insertNew(models.DeliveryReceipt, docs);

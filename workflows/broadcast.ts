@@ -46,6 +46,13 @@ export interface BroadcastOutcome extends EmailDeliveryCounts {
  */
 export const batchHeartbeatTimeout = '5 seconds';
 
+/**
+ * The retries of a heartbeating activity (email batches, channel dispatch, digests), with no
+ * attempt limit: the first comes soon, so one whose worker died resumes as soon as its heartbeat
+ * times out (faults: worker-kills).
+ */
+export const heartbeatingRetry = { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' } as const;
+
 /** The totals of a broadcast before any batch reported. */
 export function emptyOutcome(plan: BroadcastPlan): BroadcastOutcome {
   return {
@@ -87,9 +94,8 @@ export async function broadcastWorkflow(req: BroadcastRequest): Promise<Broadcas
   const { sendEmailBatch } = proxyActivities<HeraldActivities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: req.batchHeartbeatTimeout ?? batchHeartbeatTimeout,
-    // No attempt limit: a batch that cannot finish is retried until it does, never skipped. The
-    // first retry comes soon: a batch whose worker died resumes as soon as its heartbeat times out.
-    retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+    // A batch that cannot finish is retried until it does, never skipped.
+    retry: heartbeatingRetry,
   });
 
   const plan = req.progress?.plan ?? (await planBroadcast({ incident: req.incident, message: req.message, batchSize, ...(req.legalNotice ? { legalNotice: req.legalNotice } : {}) }));

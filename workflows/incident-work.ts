@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { HeraldActivities } from '../activities';
 import { iso } from '../domain/incident/deadlines';
-import { add, batchHeartbeatTimeout, broadcastWorkflow, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
+import { add, batchHeartbeatTimeout, broadcastWorkflow, heartbeatingRetry, emptyOutcome, type BroadcastOutcome, type BroadcastRequest } from './broadcast';
 import type { AuditEntry, Draft, IncidentState, WorkItem } from './incident-state';
 import { sendObligationNotice } from './vendor-work';
 
@@ -22,12 +22,10 @@ const { planBroadcast } = proxyActivities<HeraldActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-// The first retry of a heartbeating activity comes soon: one whose worker died resumes as soon as
-// its heartbeat times out (faults: worker-kills).
 const { sendEmailBatch } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: batchHeartbeatTimeout,
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+  retry: heartbeatingRetry,
 });
 
 const { planAudience, createOutreachTasks, escalateOutreach } = proxyActivities<HeraldActivities>({
@@ -39,7 +37,7 @@ const { planAudience, createOutreachTasks, escalateOutreach } = proxyActivities<
 const { deliverChannels, sendDigests } = proxyActivities<HeraldActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: batchHeartbeatTimeout,
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['PublicationBlocked'] },
+  retry: { ...heartbeatingRetry, nonRetryableErrorTypes: ['PublicationBlocked'] },
 });
 
 const { sendInternalNotice } = proxyActivities<HeraldActivities>({

@@ -152,7 +152,8 @@ describe('GET /v1/incidents', () => {
   it('[M4.3] a resolved incident moves to status=resolved', async () => {
     const res = await h.request('POST', `/v1/incidents/${incidents.sev3}/resolve`, { key: keys.responder, body: { summary: 'Search is fast again.' } });
     expect(res.status).toBe(202);
-    const resolved = await waitFor(() => list('status=resolved'), (r) => r.body.counts.total === 1, 'the resolved incident in the list');
+    // The page and its counts are separate reads of the read model: wait until both show the resolution.
+    const resolved = await waitFor(() => list('status=resolved'), (r) => r.body.counts.total === 1 && r.body.incidents.length === 1, 'the resolved incident in the list');
     expect(resolved.body.incidents[0]).toMatchObject({ id: incidents.sev3, status: 'resolved', resolvedAt: expect.any(String), lastExternalUpdate: { phase: 'resolved' } });
     expect(resolved.body.incidents[0].nextExternalUpdateDueAt).toBeUndefined();
     expect(ids(await list('status=open'))).not.toContain(incidents.sev3);
