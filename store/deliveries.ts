@@ -2,17 +2,17 @@ import type { DeliveryDoc, DeliveryReceiptDoc, Models } from './models';
 import { collectionOf, insertNew, isDuplicateKey } from './mongo';
 
 export interface DeliveryClaim {
-  /** The row's `_id`: the key itself, or the generated one of a row fan-out wrote. */
-  id: NonNullable<DeliveryDoc['_id']>;
+  /** The row's `_id`: the delivery's key. */
+  id: string;
   status: DeliveryDoc['status'];
   attempts: number;
 }
 
 /**
  * Claims one delivery under its idempotency key before the effect, counting the attempt. The row
- * is keyed by `_id` (FerretDB answers those without scanning). Two claims racing for a new key:
- * one insert wins and the other's duplicate-key error becomes a plain update of the row that now
- * exists; a row written with a generated `_id` is found by its unique key the same way.
+ * is keyed by `_id` (FerretDB answers only those without scanning). Two claims racing for a new
+ * key: one insert wins and the other's duplicate-key error becomes a plain update of the row that
+ * now exists.
  */
 export async function claimDelivery(
   models: Pick<Models, 'Delivery'>,
@@ -30,7 +30,7 @@ export async function claimDelivery(
     );
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    doc = await collection.findOneAndUpdate({ key }, bump, { returnDocument: 'after' });
+    doc = await collection.findOneAndUpdate({ _id: key }, bump, { returnDocument: 'after' });
   }
   if (!doc) throw new Error(`delivery ${key} could not be claimed`);
   return { id: doc._id, status: doc.status, attempts: doc.attempts };
@@ -47,21 +47,26 @@ export async function settleDelivery(
 }
 
 /**
- * Claims written in bulk by fan-out, each under the delivery's unique key; answers which
+ * Claims written in bulk by fan-out, each under the delivery's key as its `_id`; answers which
  * positions an earlier attempt had claimed already, and when it did (a claim written before
- * claims carried their time is long in doubt).
+ * claims carried their time is long in doubt). The earlier claims are read one `_id` at a time:
+ * FerretDB answers an `_id` equality from its index and scans the whole collection for anything
+ * else, `$in` included, which made a resumed batch of a 5,000-recipient broadcast spend seconds
+ * per window on reading back its own claims (faults: worker-kills).
  */
 export async function insertClaims(models: Pick<Models, 'Delivery'>, docs: DeliveryDoc[]): Promise<Map<number, Date>> {
-  const dups = await insertNew(models.Delivery, docs);
+  const dups = await insertNew(models.Delivery, docs.map((d) => ({ ...d, _id: d.key })));
   if (dups.size === 0) return new Map();
-  const earlier = await collectionOf(models.Delivery).find({ key: { $in: [...dups].map((i) => docs[i].key) } }).toArray();
-  const at = new Map(earlier.map((c) => [c.key, c.claimedAt ?? new Date(0)]));
-  return new Map([...dups].map((i) => [i, at.get(docs[i].key) ?? new Date(0)]));
+  const collection = collectionOf(models.Delivery);
+  return new Map(await Promise.all([...dups].map(async (i) => {
+    const earlier = await collection.findOne({ _id: docs[i].key }, { projection: { claimedAt: 1 } });
+    return [i, earlier?.claimedAt ?? new Date(0)] as const;
+  })));
 }
 
 /** Adds an attempt that every provider failed for now to a claimed delivery's log of failures. */
 export async function noteDeliveryFailure(models: Pick<Models, 'Delivery'>, key: string, failure: { provider: string; error: string }): Promise<void> {
-  await collectionOf(models.Delivery).updateOne({ key }, { $push: { failures: { at: new Date(), ...failure } } });
+  await collectionOf(models.Delivery).updateOne({ _id: key }, { $push: { failures: { at: new Date(), ...failure } } });
 }
 
 /** The receipts of one version on one channel: outcome, provider and failover only. */

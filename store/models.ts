@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Types } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import type { ChainedAuditRecord } from '../domain/audit';
 import type { MessageTemplate } from '../domain/messages/templates';
 import type { InquiryRecord } from '../domain/inquiries';
@@ -58,8 +58,8 @@ export interface CustomerDoc {
 }
 
 export interface DeliveryDoc {
-  /** The key itself for a delivery claimed on its own (claimDelivery); a generated id for fan-out's group-committed claims. */
-  _id?: string | Types.ObjectId;
+  /** The delivery's key (`key`), so the row is found by `_id`: the one lookup FerretDB answers without a scan. */
+  _id?: string;
   key: string;
   incidentId: string;
   version: number;
@@ -131,6 +131,7 @@ const audit = new Schema<AuditRecordDoc>(
 audit.index({ incidentId: 1, seq: 1 }, { unique: true });
 
 const delivery = new Schema<DeliveryDoc>({
+  _id: String,
   key: { type: String, required: true, unique: true },
   incidentId: { type: String, required: true, index: true },
   ...required({ version: Number, channel: String, recipient: String, status: String }),

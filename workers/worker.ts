@@ -99,8 +99,8 @@ export async function createHeraldWorker(opts: HeraldWorkerOptions): Promise<Run
     // killed worker's broadcast wait that long before it went on (faults: worker-kills).
     stickyQueueScheduleToStartTimeout: '3 seconds',
     // Heartbeats reach Temporal at most this far apart (the SDK's default is 0.8 of the heartbeat
-    // timeout, 4 s for an email batch): a killed worker's batch times out within its heartbeat
-    // timeout of the kill, not up to 4 s later, and the replacement resumes it sooner (faults: worker-kills).
+    // timeout, 2.4 s for an email batch): a killed worker's batch times out within its heartbeat
+    // timeout of the kill, not up to 2.4 s later, and the replacement resumes it sooner (faults: worker-kills).
     maxHeartbeatThrottleInterval: '1 second',
     ...(opts.debugMode ? { debugMode: true } : {}),
     activities: createActivities({ store, mailer: fallback ? failoverTransport([mailer, fallback]) : mailer, config: opts.config, ...(email ? { email } : {}) }),

@@ -39,12 +39,16 @@ export interface BroadcastOutcome extends EmailDeliveryCounts {
 
 /**
  * How long a batch may go without a heartbeat before Temporal retries it on another worker. A
- * batch heartbeats every second (activities/heartbeat.ts), so 5 s is several missed beats; with
- * the 30 s it used to be, a killed worker's batches stopped the broadcast for half a minute
- * although a replacement polled within seconds (faults/worker-kills). An option of the
- * scheduled activity, not a command: histories recorded with 30 s replay unchanged.
+ * batch heartbeats every 750 ms and the worker sends a heartbeat at least every second
+ * (activities/heartbeat.ts, workers/worker.ts), so 3 s is several missed beats. With 30 s a killed
+ * worker's batches stopped the broadcast for half a minute although a replacement polled within
+ * seconds; with 5 s the retry came 4.4 to 6.1 s after the kill, often after the replacement was
+ * polling, and with the cold start of its first batch the gap reached 8.5 s (faults/worker-kills).
+ * A batch whose worker only stalls that long is retried while it still runs: the claims and the
+ * in-doubt rule keep that to a recorded resend under the same Message-ID. An option of the
+ * scheduled activity, not a command: histories recorded with other values replay unchanged.
  */
-export const batchHeartbeatTimeout = '5 seconds';
+export const batchHeartbeatTimeout = '3 seconds';
 
 /**
  * The retries of a heartbeating activity (email batches, channel dispatch, digests), with no

@@ -1,3 +1,4 @@
+import '../support/temporal-runtime';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Worker } from '@temporalio/worker';

@@ -1,3 +1,4 @@
+import './temporal-runtime';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -80,7 +81,7 @@ export async function leaveClaims(store: Store, incident: IncidentInput, message
   const claimed = recipients.map((e) => broadcastEmail(meta, message, e, workerConfig('http://status.herald.test')));
   for (const d of claimed) {
     await store.models.Delivery.collection.insertOne({
-      key: d.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
+      _id: d.key as never, key: d.key, incidentId: incident.id, version: message.version, channel: 'email', recipient: d.email.to, status: 'sending', messageId: d.email.messageId, attempts: 1,
       claimedAt,
     });
   }

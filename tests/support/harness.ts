@@ -1,3 +1,4 @@
+import './temporal-runtime';
 import { Client } from '@temporalio/client';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';

@@ -1,17 +1,5 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-
 // Every read of the status page sees every write before it (api/status-cache.ts).
 process.env.HERALD_STATUS_STALE_MS = '0';
 
 // A request line per HTTP call would drown test output; the logs test asks for its own level.
 process.env.HERALD_LOG_LEVEL ??= 'warn';
-
-// Worker lifecycle chatter drowns test output; warnings and errors still show.
-try {
-  Runtime.install({
-    logger: new DefaultLogger('WARN'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
-  });
-} catch {
-  // Already installed in this process by an earlier test file.
-}

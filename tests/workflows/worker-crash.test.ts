@@ -1,3 +1,4 @@
+import '../support/temporal-runtime';
 import { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities';
